@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/**
+ * One zod schema per function for `process.env`, parsed once at cold start. The CDK construct types a
+ * function's `environment` from the same schema, so a missing variable fails the type-check, not production.
+ */
+const TableEnv = z.object({ TABLE_NAME: z.string().min(1) });
+const QueueEnv = z.object({ SEND_QUEUE_URL: z.url() });
+
+export const LaunchRoundEnv = TableEnv.extend(QueueEnv.shape);
+export const DispatchTopicsEnv = TableEnv.extend(QueueEnv.shape);
+
+export const SendMailEnv = TableEnv.extend({
+  /** The address round mail comes from, on the verified domain. */
+  MAIL_FROM: z.email(),
+  /** Domain of the per-participant relay addresses used as Reply-To. */
+  REPLY_DOMAIN: z.string().min(3),
+  SES_CONFIGURATION_SET: z.string().min(1),
+  /** Overrides the account's SES max send rate (messages per second). */
+  SES_MAX_SEND_RATE: z.coerce.number().positive().optional(),
+  /** Secrets Manager secret holding the signing keys (on AWS). */
+  SIGNING_KEYS_SECRET_ARN: z.string().min(1).optional(),
+  /** The signing keys themselves, as JSON (local stack only; never set on AWS). */
+  SIGNING_KEYS: z.string().min(1).optional(),
+}).refine((env) => Boolean(env.SIGNING_KEYS_SECRET_ARN) !== Boolean(env.SIGNING_KEYS), {
+  message: 'set exactly one of SIGNING_KEYS_SECRET_ARN and SIGNING_KEYS',
+  path: ['SIGNING_KEYS_SECRET_ARN'],
+});
+
+export type EnvSchema = typeof LaunchRoundEnv | typeof DispatchTopicsEnv | typeof SendMailEnv;
+
+/** Parses the environment, naming every missing or malformed variable. */
+export const parseEnv = <S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> => {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new Error(`invalid environment: ${problems.join('; ')}`);
+  }
+  return result.data;
+};

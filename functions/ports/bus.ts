@@ -1,0 +1,3 @@
+export interface EventBus {
+  put(detailType: string, detail: unknown): Promise<{ eventId: string }>;
+}

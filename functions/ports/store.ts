@@ -1,0 +1,60 @@
+import type { Member, Partnership, Participant, Profile, Round, RoundStatus } from '#core/model';
+
+/** Everything the sender needs to compose one participant's mail, read in one request. */
+export interface SendContext {
+  round: Round;
+  member: Member;
+  partners: Member[];
+}
+
+/** A state transition lost a race or started from the wrong state. */
+export class TransitionRejected extends Error {
+  override name = 'TransitionRejected';
+}
+
+export interface RoundStore {
+  createRound(round: Round): Promise<void>;
+  getRound(roundId: string): Promise<Round | undefined>;
+  /** Moves a round from one status to another; throws TransitionRejected if it is not in `from`. */
+  transitionRound(roundId: string, from: RoundStatus, to: RoundStatus, set?: Partial<Round>): Promise<void>;
+  /** Rounds in the running state, read from an index (never a scan). */
+  listRunningRounds(): Promise<Round[]>;
+  /**
+   * Records that topics due up to `through` were enqueued. Conditional on the cursor still being
+   * `previous`, so of two concurrent dispatchers only one advances it (the ledger dedupes the other's mail).
+   */
+  advanceDispatch(
+    roundId: string,
+    previous: string | undefined,
+    through: string,
+    next: string | undefined,
+  ): Promise<boolean>;
+}
+
+export interface ParticipantStore {
+  /** Creates or updates the participant with this email; returns their stable id. */
+  upsertParticipant(profile: Profile, newId: () => string): Promise<Participant>;
+  addMember(roundId: string, participant: Participant): Promise<void>;
+  /** All members of a round, a page at a time. */
+  listMembers(roundId: string): AsyncIterable<Member[]>;
+  savePartnerships(partnerships: Partnership[]): Promise<void>;
+  getSendContext(roundId: string, participantId: string): Promise<SendContext | undefined>;
+}
+
+export type ClaimOutcome = 'claimed' | 'already-sent' | 'in-flight';
+
+export interface LedgerKey {
+  roundId: string;
+  kind: string;
+  topic: number;
+  participantId: string;
+}
+
+/** The send ledger: one row per (round, kind, topic, participant) makes sending exactly-once. */
+export interface SendLedger {
+  /** Claims the right to send for `leaseMs`; an expired claim of a crashed sender can be taken over. */
+  claim(key: LedgerKey, now: Date, leaseMs: number): Promise<ClaimOutcome>;
+  markSent(key: LedgerKey, now: Date, messageId: string): Promise<void>;
+  /** Gives up a claim after a send that certainly did not happen, so a retry can send at once. */
+  release(key: LedgerKey): Promise<void>;
+}

@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+import { COORDINATOR_SOURCE, RoundLaunchRequested } from '#core/events';
+import { DispatchTopicsEnv, LaunchRoundEnv, SendMailEnv } from '#handlers/env';
+
+/**
+ * The one description of how Tandem is wired: which functions exist, what invokes them and what they
+ * need. The CDK stack deploys it and the local stack runs it, so the two cannot drift apart.
+ */
+export interface FunctionDef<S extends z.ZodType = z.ZodType> {
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  description: string;
+  env: S;
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export const functionDefs = {
+  launchRound: {
+    entry: 'functions/handlers/launch-round.ts',
+    description: 'Moves a matched round to running and queues every introduction mail',
+    env: LaunchRoundEnv,
+    timeoutSeconds: 300,
+    memoryMb: 512,
+  },
+  dispatchTopics: {
+    entry: 'functions/handlers/dispatch-topics.ts',
+    description: 'Hourly: queues the topic mails that have fallen due in running rounds',
+    env: DispatchTopicsEnv,
+    timeoutSeconds: 300,
+    memoryMb: 512,
+  },
+  sendMail: {
+    entry: 'functions/handlers/send-mail.ts',
+    description: 'Renders and sends queued mails through SES, exactly once per ledger key',
+    env: SendMailEnv,
+    timeoutSeconds: 120,
+    memoryMb: 512,
+  },
+} as const satisfies Record<string, FunctionDef>;
+
+export type FunctionName = keyof typeof functionDefs;
+
+/** EventBridge rules on the Tandem bus. */
+export const busRules = [
+  {
+    id: 'LaunchRound',
+    description: 'A coordinator asked to launch a round',
+    pattern: { source: [COORDINATOR_SOURCE], 'detail-type': [RoundLaunchRequested.detailType] },
+    target: 'launchRound',
+  },
+] as const satisfies readonly { id: string; description: string; pattern: Record<string, string[]>; target: FunctionName }[];
+
+/** EventBridge schedules, in EventBridge's own expression syntax. */
+export const schedules = [
+  {
+    id: 'DispatchTopics',
+    description: 'Topic mails go out at 09:00 local time, so look for due ones at the top of every hour',
+    expression: 'cron(0 * * * ? *)',
+    target: 'dispatchTopics',
+  },
+] as const satisfies readonly { id: string; description: string; expression: string; target: FunctionName }[];
+
+/** SQS queues and the functions that consume them (with partial batch failures). */
+export const queues = {
+  send: {
+    consumer: 'sendMail',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 2,
+    /** Longer than the consumer's timeout, as SQS requires. */
+    visibilityTimeoutSeconds: 720,
+    /** Deliveries before a job goes to the dead-letter queue. */
+    maxReceiveCount: 5,
+    /** Caps concurrent senders so that the per-instance pacing adds up to the account's rate. */
+    maxConcurrency: 2,
+  },
+} as const satisfies Record<string, {
+  consumer: FunctionName;
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  visibilityTimeoutSeconds: number;
+  maxReceiveCount: number;
+  maxConcurrency: number;
+}>;
+
+/** Async invocations (bus and schedule targets) retry this often before going to their DLQ. */
+export const asyncRetryAttempts = 2;
