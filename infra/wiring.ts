@@ -49,7 +49,12 @@ export const busRules = [
     pattern: { source: [COORDINATOR_SOURCE], 'detail-type': [RoundLaunchRequested.detailType] },
     target: 'launchRound',
   },
-] as const satisfies readonly { id: string; description: string; pattern: Record<string, string[]>; target: FunctionName }[];
+] as const satisfies readonly {
+  id: string;
+  description: string;
+  pattern: Record<string, string[]>;
+  target: FunctionName;
+}[];
 
 /** EventBridge schedules, in EventBridge's own expression syntax. */
 export const schedules = [
@@ -74,14 +79,17 @@ export const queues = {
     /** Caps concurrent senders so that the per-instance pacing adds up to the account's rate. */
     maxConcurrency: 2,
   },
-} as const satisfies Record<string, {
-  consumer: FunctionName;
-  batchSize: number;
-  maxBatchingWindowSeconds: number;
-  visibilityTimeoutSeconds: number;
-  maxReceiveCount: number;
-  maxConcurrency: number;
-}>;
+} as const satisfies Record<
+  string,
+  {
+    consumer: FunctionName;
+    batchSize: number;
+    maxBatchingWindowSeconds: number;
+    visibilityTimeoutSeconds: number;
+    maxReceiveCount: number;
+    maxConcurrency: number;
+  }
+>;
 
 /** Async invocations (bus and schedule targets) retry this often before going to their DLQ. */
 export const asyncRetryAttempts = 2;

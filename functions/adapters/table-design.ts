@@ -17,7 +17,10 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export const keys = {
   round: (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'ROUND' }),
   roundsByStatus: (status: string) => `ROUNDS#${status}`,
-  member: (roundId: string, participantId: string) => ({ pk: `ROUND#${roundId}`, sk: `MEMBER#${participantId}` }),
+  member: (roundId: string, participantId: string) => ({
+    pk: `ROUND#${roundId}`,
+    sk: `MEMBER#${participantId}`,
+  }),
   memberPrefix: 'MEMBER#',
   partnership: (roundId: string, partnershipId: string) => ({
     pk: `ROUND#${roundId}`,
@@ -26,6 +29,7 @@ export const keys = {
   participant: (participantId: string) => ({ pk: `PARTICIPANT#${participantId}`, sk: 'PROFILE' }),
   /** Guarantees one participant per email address. */
   email: (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
+  ledgerPartition: (roundId: string) => `LEDGER#${roundId}`,
   ledger: (roundId: string, kind: string, topic: number, participantId: string) => ({
     pk: `LEDGER#${roundId}`,
     sk: `${kind}#${pad(topic)}#${participantId}`,

@@ -3,12 +3,19 @@ import { z } from 'zod';
 /** Round ids appear inside relay addresses, so they are short lowercase slugs. */
 export const RoundId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,23}$/, 'round id: 1-24 characters of a-z, 0-9 and "-", starting with a letter or digit');
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,23}$/,
+    'round id: 1-24 characters of a-z, 0-9 and "-", starting with a letter or digit',
+  );
 
 /** Participant ids are random, lowercase base32, and never derived from personal data. */
-export const ParticipantId = z.string().regex(/^p[a-z2-7]{12}$/, 'participant id: "p" + 12 base32 characters');
+export const ParticipantId = z
+  .string()
+  .regex(/^p[a-z2-7]{12}$/, 'participant id: "p" + 12 base32 characters');
 
-export const PartnershipId = z.string().regex(/^t[a-z2-7]{12}$/, 'partnership id: "t" + 12 base32 characters');
+export const PartnershipId = z
+  .string()
+  .regex(/^t[a-z2-7]{12}$/, 'partnership id: "t" + 12 base32 characters');
 
 const isTimeZone = (tz: string): boolean => {
   try {

@@ -18,6 +18,8 @@ export const SendMailEnv = TableEnv.extend({
   SES_CONFIGURATION_SET: z.string().min(1),
   /** Overrides the account's SES max send rate (messages per second). */
   SES_MAX_SEND_RATE: z.coerce.number().positive().optional(),
+  /** How many senders run at once; each paces itself to its share of the send rate. */
+  SEND_CONCURRENCY: z.coerce.number().int().positive().default(1),
   /** Secrets Manager secret holding the signing keys (on AWS). */
   SIGNING_KEYS_SECRET_ARN: z.string().min(1).optional(),
   /** The signing keys themselves, as JSON (local stack only; never set on AWS). */
@@ -30,7 +32,10 @@ export const SendMailEnv = TableEnv.extend({
 export type EnvSchema = typeof LaunchRoundEnv | typeof DispatchTopicsEnv | typeof SendMailEnv;
 
 /** Parses the environment, naming every missing or malformed variable. */
-export const parseEnv = <S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> => {
+export const parseEnv = <S extends z.ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.output<S> => {
   const result = schema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);

@@ -1,14 +1,6 @@
-/** A fully composed message, ready for SES. */
-export interface OutboundMail {
-  from: string;
-  to: string[];
-  replyTo: string[];
-  subject: string;
-  html: string;
-  text: string;
-  headers: { name: string; value: string }[];
-  tags: Record<string, string>;
-}
+import type { OutboundMail } from '#core/outbound-mail';
+
+export type { OutboundMail };
 
 /** SES refused because we are sending too fast; retrying later can succeed. */
 export class MailThrottled extends Error {

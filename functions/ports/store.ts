@@ -1,4 +1,4 @@
-import type { Member, Partnership, Participant, Profile, Round, RoundStatus } from '#core/model';
+import type { Member, Participant, Partnership, Profile, Round, RoundStatus } from '#core/model';
 
 /** Everything the sender needs to compose one participant's mail, read in one request. */
 export interface SendContext {

@@ -1,0 +1,124 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { DynamoStore } from '#adapters/dynamo-store';
+import { EventBridgeBus } from '#adapters/eventbridge-bus';
+import { COORDINATOR_SOURCE, RoundLaunchRequested } from '#core/events';
+import { LocalClock, parseClockSpeed } from '#local/clock';
+import { demoCohort } from '#local/cohort';
+import { localNames, localPorts } from '#local/config';
+import type { Invocation } from '#local/lambda-runtime';
+import { seedMatchedRound } from '#local/seed';
+import { type LocalStack, startLocalStack } from '#local/stack';
+import { CliError, ExitCode } from './errors.ts';
+
+interface DevOptions {
+  demo?: boolean;
+  data?: string;
+  clock: string;
+}
+
+const DEMO_ROUND = 'demo';
+
+/** One line per invocation, for people watching `tandem dev`. */
+const describe = (invocation: Invocation): string | undefined => {
+  const time = invocation.at.slice(11, 19);
+  if (invocation.error) return `${time} ${invocation.name} failed: ${invocation.error}`;
+  const result = invocation.result as Record<string, unknown> | unknown[] | undefined;
+  if (invocation.name === 'dispatchTopics') {
+    const rounds = result as { roundId: string; enqueued: number }[];
+    return rounds.length
+      ? `${time} dispatchTopics: ${rounds.map((r) => `${r.enqueued} topic mails for ${r.roundId}`).join(', ')}`
+      : undefined;
+  }
+  if (invocation.name === 'sendMail') {
+    const counts = new Map<string, number>();
+    for (const { outcome } of (result as { outcomes?: { outcome: string }[] })?.outcomes ?? []) {
+      counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+    }
+    return `${time} sendMail: ${[...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ')}`;
+  }
+  return `${time} ${invocation.name}: ${JSON.stringify(result)}`;
+};
+
+const seedDemo = async (stack: LocalStack) => {
+  const store = new DynamoStore(localNames.tableName);
+  if (await store.getRound(DEMO_ROUND)) {
+    console.log(`Demo round "${DEMO_ROUND}" already exists in the data folder; not seeding it again.`);
+    return;
+  }
+  const seeded = await seedMatchedRound(store, {
+    roundId: DEMO_ROUND,
+    name: 'Tandem demo round',
+    startDate: stack.clock.now().toISOString().slice(0, 10),
+    weeks: 16,
+    cohort: demoCohort(),
+  });
+  console.log(
+    `Demo round "${DEMO_ROUND}": ${seeded.participants} participants from 12 countries in ${seeded.partnerships.length} partnerships; launching it.`,
+  );
+  await new EventBridgeBus(localNames.busName, COORDINATOR_SOURCE).put(RoundLaunchRequested.detailType, {
+    roundId: DEMO_ROUND,
+  });
+};
+
+export const devCommand = async (options: DevOptions) => {
+  let speed: number;
+  try {
+    speed = parseClockSpeed(options.clock);
+  } catch (error) {
+    throw new CliError(`--clock: ${(error as Error).message}`, ExitCode.usage);
+  }
+  const dataDir = options.data ? resolve(options.data) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+
+  const stack = await startLocalStack({
+    ports: localPorts(),
+    clock: new LocalClock({ speed }),
+    dataDir,
+    onInvocation: (invocation) => {
+      const line = describe(invocation);
+      if (line) console.log(line);
+    },
+  }).catch((error: Error) => {
+    throw new CliError(`could not start the local stack: ${error.message}`, ExitCode.unavailable, {
+      cause: error,
+    });
+  });
+
+  const { urls } = stack;
+  console.log(`Tandem local stack is running (clock ${speed}x, data ${dataDir ?? 'in memory'}):
+  Outbox viewer (sent mail)   ${urls.outbox}
+  Sent mail as JSON           ${urls.sentMail}
+  DynamoDB Local              ${urls.dynamodb}
+  SES v2 API                  ${urls.ses}
+  EventBridge + SQS APIs      ${urls.gateway}
+  Local control API           ${urls.gateway}/_local/clock
+Press Ctrl+C to stop.`);
+
+  const timer = setInterval(() => {
+    stack.settle().catch((error) => console.error(`local stack: ${error}`));
+  }, 500);
+  const shutdown = async () => {
+    clearInterval(timer);
+    await stack.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+
+  if (options.demo) await seedDemo(stack);
+};
+
+export const registerDevCommand = (program: Command) => {
+  program
+    .command('dev')
+    .description(
+      'Run Tandem locally: DynamoDB Local, SES outbox, event bus, schedules and queue, all on this machine',
+    )
+    .option('--demo', 'seed, match and launch a demo round')
+    .option('--data <dir>', 'keep DynamoDB data in this folder (default: in memory)')
+    .option('--clock <speed>', 'run the local clock faster, e.g. 60x (one real minute is an hour)', '1x')
+    .action(devCommand);
+};

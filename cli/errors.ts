@@ -1,0 +1,23 @@
+/** Exit codes scripts can rely on. */
+export const ExitCode = {
+  ok: 0,
+  /** The request was understood but refused (e.g. launching a round that is not matched). */
+  refused: 1,
+  /** Bad arguments or input; the message names the field. */
+  usage: 2,
+  /** The stack could not be reached or failed. */
+  unavailable: 3,
+} as const;
+
+/** An error the CLI reports as one clear line and an exit code, without a stack trace. */
+export class CliError extends Error {
+  override name = 'CliError';
+
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

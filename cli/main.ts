@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { registerClockCommands } from './clock.ts';
+import { registerDevCommand } from './dev.ts';
+import { CliError, ExitCode } from './errors.ts';
+import { registerRoundCommands } from './round.ts';
+import { registerSimulateCommand } from './simulate.ts';
+
+const program = new Command()
+  .name('tandem')
+  .description('Tandem: international peer mentoring, run over email')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerDevCommand(program);
+registerRoundCommands(program);
+registerClockCommands(program);
+registerSimulateCommand(program);
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  } else if (error instanceof CliError) {
+    console.error(`tandem: ${error.message}`);
+    process.exitCode = error.exitCode;
+  } else {
+    console.error(`tandem: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = ExitCode.unavailable;
+  }
+}

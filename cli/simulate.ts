@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { simulate } from '#local/simulate';
+import { CliError, ExitCode } from './errors.ts';
+import { progress } from './output.ts';
+
+const wholeNumber = (name: string, min: number, max: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new CliError(
+      `${name}: expected a whole number from ${min} to ${max}, got "${value}"`,
+      ExitCode.usage,
+    );
+  }
+  return n;
+};
+
+interface SimulateOptions {
+  participants: number;
+  weeks: number;
+  seed: number;
+  json?: boolean;
+}
+
+export const simulateCommand = async (options: SimulateOptions) => {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  const summary = await simulate({
+    participants: options.participants,
+    weeks: options.weeks,
+    seed: options.seed,
+    onProgress: options.json ? undefined : progress,
+  });
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return;
+  }
+  console.log(`Simulated round ${summary.roundId}: ${summary.participants} participants, ${summary.partnerships} partnerships
+  mails sent:        ${Object.entries(summary.mails)
+    .map(([kind, n]) => `${n} ${kind}`)
+    .join(', ')} (${summary.delivered} reached SES)
+  SES calls:         ${summary.sesCalls}
+  DynamoDB requests: ${summary.dynamoRequests} (${summary.dynamoWrites} writes, ${summary.dynamoWritesPerMail} per mail)
+  dead letters:      ${summary.deadLetters}, failed invocations: ${summary.failedInvocations}
+  took:              ${summary.durationMs} ms`);
+};
+
+export const registerSimulateCommand = (program: Command) => {
+  program
+    .command('simulate')
+    .description('Run a whole round in one process on an embedded local stack with a virtual clock')
+    .option('--participants <n>', 'cohort size', wholeNumber('--participants', 2, 10_000), 40)
+    .option('--weeks <n>', 'round length in weeks', wholeNumber('--weeks', 1, 104), 16)
+    .option('--seed <n>', 'seed for the synthetic cohort', wholeNumber('--seed', 0, 2 ** 31), 1)
+    .option('--json', 'print one JSON summary')
+    .action(simulateCommand);
+};

@@ -1,0 +1,311 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
+import { Member, Participant, type Partnership, type Profile, Round, type RoundStatus } from '#core/model';
+import { type ParticipantStore, type RoundStore, type SendContext, TransitionRejected } from '#ports/store';
+import { documentClient } from './aws-clients.ts';
+import { keys, tableDesign } from './table-design.ts';
+
+/** Version of the item shapes below; items are parsed back through the zod schemas. */
+const ITEM_VERSION = 1;
+
+const parseItem = <S extends z.ZodType>(
+  schema: S,
+  item: Record<string, unknown>,
+  what: string,
+): z.output<S> => {
+  const result = schema.safeParse(item);
+  if (!result.success) {
+    throw new Error(`stored ${what} ${item.pk}/${item.sk} is invalid: ${result.error.issues[0]?.message}`);
+  }
+  return result.data;
+};
+
+const chunks = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
+
+const roundIndexKeys = (round: Pick<Round, 'id' | 'status'>) => ({
+  [tableDesign.indexes.byStatus.partitionKey]: keys.roundsByStatus(round.status),
+  [tableDesign.indexes.byStatus.sortKey]: round.id,
+});
+
+/** Rounds, participants, members and partnerships in the single Tandem table. */
+export class DynamoStore implements RoundStore, ParticipantStore {
+  constructor(private readonly tableName: string) {}
+
+  private get db() {
+    return documentClient();
+  }
+
+  async createRound(round: Round): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.round(round.id), ...roundIndexKeys(round), v: ITEM_VERSION, ...round },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new TransitionRejected(`round ${round.id} already exists`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async getRound(roundId: string): Promise<Round | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.round(roundId), ConsistentRead: true }),
+    );
+    return Item ? parseItem(Round, Item, 'round') : undefined;
+  }
+
+  async transitionRound(
+    roundId: string,
+    from: RoundStatus,
+    to: RoundStatus,
+    set: Partial<Round> = {},
+  ): Promise<void> {
+    const fields = { ...set, status: to, ...roundIndexKeys({ id: roundId, status: to }) };
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':from': from };
+    const assignments = Object.entries(fields).map(([field, value], i) => {
+      names[`#f${i}`] = field;
+      values[`:v${i}`] = value;
+      return `#f${i} = :v${i}`;
+    });
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.round(roundId),
+          UpdateExpression: `SET ${assignments.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk) AND #status = :from',
+          ExpressionAttributeNames: { ...names, '#status': 'status' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new TransitionRejected(`round ${roundId} is not ${from}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async listRunningRounds(): Promise<Round[]> {
+    const rounds: Round[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: tableDesign.indexes.byStatus.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': tableDesign.indexes.byStatus.partitionKey },
+          ExpressionAttributeValues: { ':pk': keys.roundsByStatus('running') },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) rounds.push(parseItem(Round, item, 'round'));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return rounds;
+  }
+
+  async advanceDispatch(
+    roundId: string,
+    previous: string | undefined,
+    through: string,
+    next: string | undefined,
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.round(roundId),
+          UpdateExpression: next
+            ? 'SET dispatchedThrough = :through, nextDispatchAt = :next'
+            : 'SET dispatchedThrough = :through REMOVE nextDispatchAt',
+          ConditionExpression: previous
+            ? 'dispatchedThrough = :previous'
+            : 'attribute_not_exists(dispatchedThrough)',
+          ExpressionAttributeValues: {
+            ':through': through,
+            ...(next ? { ':next': next } : {}),
+            ...(previous ? { ':previous': previous } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async upsertParticipant(profile: Profile, newId: () => string): Promise<Participant> {
+    const { Item: existing } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.email(profile.email), ConsistentRead: true }),
+    );
+    if (existing) {
+      const id = String(existing.participantId);
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.participant(id),
+          UpdateExpression:
+            'SET #name = :name, country = :country, languages = :languages, timezone = :timezone, ' +
+            'organisation = :organisation, sector = :sector, careerStage = :careerStage, interests = :interests',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: {
+            ':name': profile.name,
+            ':country': profile.country,
+            ':languages': profile.languages,
+            ':timezone': profile.timezone,
+            ':organisation': profile.organisation,
+            ':sector': profile.sector,
+            ':careerStage': profile.careerStage,
+            ':interests': profile.interests,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return parseItem(Participant, Attributes ?? {}, 'participant');
+    }
+    const participant: Participant = { ...profile, id: newId(), status: 'active' };
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.email(profile.email), v: ITEM_VERSION, participantId: participant.id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.participant(participant.id), v: ITEM_VERSION, ...participant },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      // Someone registered the same email between our read and write: theirs wins, update it.
+      if (error instanceof Error && error.name === 'TransactionCanceledException') {
+        return this.upsertParticipant(profile, newId);
+      }
+      throw error;
+    }
+    return participant;
+  }
+
+  async addMember(roundId: string, participant: Participant): Promise<void> {
+    const member: Member = { ...participant, roundId, partnerIds: [] };
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.member(roundId, participant.id), v: ITEM_VERSION, ...member },
+        // Re-registering refreshes the profile snapshot but never drops an existing partnership.
+        ConditionExpression: 'attribute_not_exists(partnershipId)',
+      }),
+    );
+  }
+
+  async *listMembers(roundId: string): AsyncIterable<Member[]> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.round(roundId).pk, ':prefix': keys.memberPrefix },
+          ExclusiveStartKey,
+        }),
+      );
+      yield (page.Items ?? []).map((item) => parseItem(Member, item, 'member'));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  async savePartnerships(partnerships: Partnership[]): Promise<void> {
+    for (const partnership of partnerships) {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...keys.partnership(partnership.roundId, partnership.id),
+                  v: ITEM_VERSION,
+                  ...partnership,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...partnership.members.map((memberId) => ({
+              Update: {
+                TableName: this.tableName,
+                Key: keys.member(partnership.roundId, memberId),
+                UpdateExpression: 'SET partnershipId = :id, partnerIds = :partners',
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(partnershipId)',
+                ExpressionAttributeValues: {
+                  ':id': partnership.id,
+                  ':partners': partnership.members.filter((m) => m !== memberId),
+                },
+              },
+            })),
+          ],
+        }),
+      );
+    }
+  }
+
+  async getSendContext(roundId: string, participantId: string): Promise<SendContext | undefined> {
+    const first = await this.batchGet([keys.round(roundId), keys.member(roundId, participantId)]);
+    const roundItem = first.find((i) => i.sk === 'ROUND');
+    const memberItem = first.find((i) => i.sk !== 'ROUND');
+    if (!roundItem || !memberItem) return undefined;
+    const member = parseItem(Member, memberItem, 'member');
+    const partnerItems = await this.batchGet(member.partnerIds.map((id) => keys.member(roundId, id)));
+    return {
+      round: parseItem(Round, roundItem, 'round'),
+      member,
+      partners: partnerItems.map((item) => parseItem(Member, item, 'member')),
+    };
+  }
+
+  /** Strongly consistent BatchGet that follows UnprocessedKeys until every key is answered. */
+  private async batchGet(keyList: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    for (const chunk of chunks(keyList, 100)) {
+      let pending: Record<string, unknown>[] | undefined = chunk;
+      while (pending && pending.length > 0) {
+        const result: BatchGetCommandOutput = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        items.push(...(result.Responses?.[this.tableName] ?? []));
+        pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return items;
+  }
+}

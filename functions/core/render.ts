@@ -1,0 +1,118 @@
+/**
+ * Fills the placeholders of mail templates that were compiled from MJML at build time.
+ *
+ * `{{name}}` inserts a value, HTML-escaped in HTML mode and as is in text mode. `{{{name}}}` always
+ * inserts the value untouched, so it is only for HTML our own code produced (partner cards, topic
+ * bodies), never for participant text.
+ */
+
+/** Placeholder values by name; numbers are inserted in their `String()` form. */
+export type TemplateValues = Readonly<Record<string, string | number>>;
+
+/** A template names a placeholder the caller gave no value for. */
+export class MissingTemplateValue extends Error {
+  override name = 'MissingTemplateValue';
+  readonly placeholder: string;
+
+  constructor(placeholder: string) {
+    super(`no value for template placeholder "${placeholder}"`);
+    this.placeholder = placeholder;
+  }
+}
+
+/** A template contains `{{` that does not start a well-formed placeholder. */
+export class TemplateSyntaxError extends Error {
+  override name = 'TemplateSyntaxError';
+}
+
+interface Slot {
+  readonly before: string;
+  readonly name: string;
+  readonly raw: boolean;
+}
+
+interface ParsedTemplate {
+  readonly slots: readonly Slot[];
+  readonly tail: string;
+}
+
+// A lone `{{` is an error rather than literal text: a typo such as `{{ name }}` must not reach a mailbox.
+const token = /\{\{\{([A-Za-z][A-Za-z0-9]*)\}\}\}|\{\{([A-Za-z][A-Za-z0-9]*)\}\}|\{\{/g;
+
+// Templates are the few compiled constants, so the cache stays small; the same string instance is
+// passed every time, and V8 keeps its hash, so a lookup does not rehash a 20 KB template.
+const cache = new Map<string, ParsedTemplate>();
+
+function parse(template: string): ParsedTemplate {
+  const cached = cache.get(template);
+  if (cached) return cached;
+  const slots: Slot[] = [];
+  let last = 0;
+  for (const match of template.matchAll(token)) {
+    const name = match[1] ?? match[2];
+    if (name === undefined) {
+      throw new TemplateSyntaxError(
+        `malformed placeholder near "${template.slice(match.index, match.index + 30)}"`,
+      );
+    }
+    slots.push({ before: template.slice(last, match.index), name, raw: match[1] !== undefined });
+    last = match.index + match[0].length;
+  }
+  const parsed = { slots, tail: template.slice(last) };
+  cache.set(template, parsed);
+  return parsed;
+}
+
+const htmlSpecial = /[&<>"']/;
+const htmlSpecialAll = /[&<>"']/g;
+const entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' } as const;
+const toEntity = (c: string): string => entities[c as keyof typeof entities];
+
+function escapeHtml(value: string): string {
+  // Most values (names, countries) need no escaping; testing first avoids allocating a copy.
+  return htmlSpecial.test(value) ? value.replace(htmlSpecialAll, toEntity) : value;
+}
+
+function render(template: string, values: TemplateValues, html: boolean): string {
+  const { slots, tail } = parse(template);
+  let out = '';
+  for (const slot of slots) {
+    const value = values[slot.name];
+    // typeof also rejects inherited members such as `constructor`.
+    if (typeof value === 'string') out += slot.before + (html && !slot.raw ? escapeHtml(value) : value);
+    else if (typeof value === 'number') out += slot.before + String(value);
+    else throw new MissingTemplateValue(slot.name);
+  }
+  return out + tail;
+}
+
+/**
+ * Renders an HTML template: `{{x}}` values are HTML-escaped (& < > " '), `{{{x}}}` values are inserted raw.
+ * @throws {MissingTemplateValue} when a placeholder has no value.
+ * @throws {TemplateSyntaxError} when the template contains a malformed placeholder.
+ */
+export function renderHtml(template: string, values: TemplateValues): string {
+  return render(template, values, true);
+}
+
+/**
+ * Renders a plain-text template: every value is inserted as is.
+ * @throws {MissingTemplateValue} when a placeholder has no value.
+ * @throws {TemplateSyntaxError} when the template contains a malformed placeholder.
+ */
+export function renderText(template: string, values: TemplateValues): string {
+  return render(template, values, false);
+}
+
+// Control characters (CR and LF above all) and Unicode line breaks would let a value inject headers.
+const headerBreaking = /[\p{Cc}\u2028\u2029]+/gu;
+
+/**
+ * Renders a subject line in text mode, replacing each run of control characters (CR, LF, tab…)
+ * or Unicode line separators by one space, so the result is safe as a header value.
+ * @throws {MissingTemplateValue} when a placeholder has no value.
+ * @throws {TemplateSyntaxError} when the template contains a malformed placeholder.
+ */
+export function renderSubject(template: string, values: TemplateValues): string {
+  return render(template, values, false).replace(headerBreaking, ' ').trim();
+}

@@ -1,0 +1,57 @@
+import type { SendJob } from '#core/model';
+import { TransitionRejected } from '#ports/store';
+import { type DispatchDeps, dispatchRound, loadMembers } from './dispatch-topics.ts';
+
+/** The round cannot be launched from its current state; retrying will not help. */
+export class RoundNotLaunchable extends Error {
+  override name = 'RoundNotLaunchable';
+}
+
+/** Topic mails due at launch wait this long, so the introduction arrives first. */
+export const FIRST_TOPIC_DELAY_SECONDS = 120;
+
+export interface LaunchResult {
+  outcome: 'launched' | 'resumed';
+  introductions: number;
+  topics: number;
+}
+
+/**
+ * Moves a matched round to running and queues every introduction, then any topic already due.
+ * Exactly-once: the transition is conditional and remembers the launching event, so a redelivery of
+ * that event resumes (the ledger drops mail already sent) while any other launch is refused.
+ */
+export const launchRound = async (
+  deps: DispatchDeps,
+  request: { eventId: string; roundId: string },
+  now: Date,
+): Promise<LaunchResult> => {
+  let outcome: LaunchResult['outcome'] = 'launched';
+  try {
+    await deps.rounds.transitionRound(request.roundId, 'matched', 'running', {
+      launchEventId: request.eventId,
+      launchedAt: now.toISOString(),
+    });
+  } catch (error) {
+    if (!(error instanceof TransitionRejected)) throw error;
+    const round = await deps.rounds.getRound(request.roundId);
+    if (!round) throw new RoundNotLaunchable(`round ${request.roundId} does not exist`);
+    if (round.status !== 'running' || round.launchEventId !== request.eventId) {
+      throw new RoundNotLaunchable(
+        `round ${request.roundId} is ${round.status}; only a matched round can be launched`,
+      );
+    }
+    outcome = 'resumed';
+  }
+
+  const members = await loadMembers(deps.participants, request.roundId);
+  const introductions: SendJob[] = members
+    .filter((member) => member.partnershipId)
+    .map((member) => ({ v: 1, roundId: request.roundId, participantId: member.id, kind: 'intro', topic: 0 }));
+  await deps.queue.enqueue(introductions);
+
+  const round = await deps.rounds.getRound(request.roundId);
+  if (!round) throw new Error(`round ${request.roundId} vanished during launch`);
+  const topics = await dispatchRound(deps, round, members, now, FIRST_TOPIC_DELAY_SECONDS);
+  return { outcome, introductions: introductions.length, topics: topics.enqueued };
+};

@@ -1,0 +1,111 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { asyncRetryAttempts, type FunctionName, functionDefs } from '#infra/wiring';
+import type { Clock } from '#ports/clock';
+
+type Invoke = (event: unknown) => Promise<unknown>;
+
+/** The shape every handler module has (see functions/handlers/runtime.ts). */
+interface HandlerModule {
+  createDeps(clock: Clock): Promise<unknown>;
+  createHandler(deps: unknown): Invoke;
+}
+
+export interface Invocation {
+  name: FunctionName;
+  at: string;
+  result?: unknown;
+  error?: string;
+}
+
+export interface FailedAsyncInvocation {
+  name: FunctionName;
+  event: unknown;
+  error: string;
+  attempts: number;
+}
+
+const repoRoot = resolve(import.meta.dirname, '..');
+
+/**
+ * Runs the functions of `infra/wiring.ts` in this process, as Lambda would: each handler module is
+ * loaded once (a cold start), asynchronous invocations retry like Lambda's async invoke and then land
+ * in a failure list — the local counterpart of the on-failure destination.
+ */
+export class LambdaRuntime {
+  readonly failures: FailedAsyncInvocation[] = [];
+  readonly log: Invocation[] = [];
+  readonly #handlers: Map<FunctionName, Invoke>;
+  readonly #running = new Set<Promise<unknown>>();
+  readonly #onInvocation: (invocation: Invocation) => void;
+
+  private constructor(handlers: Map<FunctionName, Invoke>, onInvocation: (invocation: Invocation) => void) {
+    this.#handlers = handlers;
+    this.#onInvocation = onInvocation;
+  }
+
+  /** Loads every handler module; call only after the environment points at the local services. */
+  static async start(
+    clock: Clock,
+    onInvocation: (invocation: Invocation) => void = () => {},
+  ): Promise<LambdaRuntime> {
+    const handlers = new Map<FunctionName, Invoke>();
+    for (const [name, def] of Object.entries(functionDefs) as [
+      FunctionName,
+      (typeof functionDefs)[FunctionName],
+    ][]) {
+      const module = (await import(pathToFileURL(resolve(repoRoot, def.entry)).href)) as HandlerModule;
+      handlers.set(name, module.createHandler(await module.createDeps(clock)));
+    }
+    return new LambdaRuntime(handlers, onInvocation);
+  }
+
+  /** A synchronous invocation: the caller gets the result or the error. */
+  async invoke(name: FunctionName, event: unknown, clock: Clock): Promise<unknown> {
+    const handler = this.#handlers.get(name);
+    if (!handler) throw new Error(`no function named ${name}`);
+    const at = clock.now().toISOString();
+    try {
+      const result = await handler(event);
+      this.#record({ name, at, result });
+      return result;
+    } catch (error) {
+      this.#record({ name, at, error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+  }
+
+  /** An asynchronous invocation (EventBridge target): retried, then recorded as failed. */
+  invokeAsync(name: FunctionName, event: unknown, clock: Clock): void {
+    const run = (async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.invoke(name, event, clock);
+          return;
+        } catch (error) {
+          if (attempt > asyncRetryAttempts) {
+            this.failures.push({ name, event, attempts: attempt, error: String(error) });
+            return;
+          }
+        }
+      }
+    })();
+    this.#running.add(run);
+    void run.finally(() => this.#running.delete(run));
+  }
+
+  get busy(): boolean {
+    return this.#running.size > 0;
+  }
+
+  /** Resolves when every asynchronous invocation started so far has finished. */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all([...this.#running]);
+  }
+
+  #record(invocation: Invocation): void {
+    this.log.push(invocation);
+    if (this.log.length > 1000) this.log.shift();
+    this.#onInvocation(invocation);
+  }
+}

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import type { DynamoStore } from '#adapters/dynamo-store';
+import { newId, type RandomBytes } from '#core/ids';
+import type { Participant, Partnership, Profile, Round } from '#core/model';
+import { pairAcrossCountries } from '#core/pairing';
+import { defaultTopicDays } from '#core/schedule';
+import { topics } from '#templates/compiled/index';
+
+export interface SeedOptions {
+  roundId: string;
+  name: string;
+  startDate: string;
+  weeks: number;
+  cohort: readonly Profile[];
+  /** Seeded bytes make ids (and so the whole run) reproducible. */
+  randomBytes?: RandomBytes;
+  /** Called after each registration, for progress output. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SeedResult {
+  round: Round;
+  participants: number;
+  partnerships: Partnership[];
+  unmatched: Participant[];
+}
+
+/** Runs `work` over items with at most `limit` at a time (DynamoDB Local answers faster in parallel). */
+const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) => {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+};
+
+/**
+ * Creates a round, registers a cohort, pairs it across countries and marks the round matched — the
+ * state a coordinator reaches before launching. Used by the demo, simulations and tests.
+ */
+export const seedMatchedRound = async (store: DynamoStore, options: SeedOptions): Promise<SeedResult> => {
+  const bytes = options.randomBytes ?? randomBytes;
+  const round: Round = {
+    id: options.roundId,
+    name: options.name,
+    startDate: options.startDate,
+    weeks: options.weeks,
+    topicDays: defaultTopicDays(options.weeks, topics.length),
+    status: 'draft',
+  };
+  await store.createRound(round);
+
+  // Ids are drawn up front, in cohort order, so a seeded run gets the same ids whatever the concurrency.
+  const ids = options.cohort.map(() => newId('p', bytes));
+  const participants: Participant[] = new Array(options.cohort.length);
+  let done = 0;
+  await forEachLimited([...options.cohort.keys()], 16, async (i) => {
+    const participant = await store.upsertParticipant(options.cohort[i] as Profile, () => ids[i] as string);
+    await store.addMember(round.id, participant);
+    participants[i] = participant;
+    options.onProgress?.(++done, options.cohort.length);
+  });
+
+  const pairing = pairAcrossCountries(participants);
+  const partnerships: Partnership[] = pairing.groups.map((group) => ({
+    roundId: round.id,
+    id: newId('t', bytes),
+    members: group.map((p) => p.id),
+    status: 'active',
+    lastActivity: {},
+  }));
+  await store.savePartnerships(partnerships);
+  await store.transitionRound(round.id, 'draft', 'matched');
+  return {
+    round: { ...round, status: 'matched' },
+    participants: participants.length,
+    partnerships,
+    unmatched: pairing.unmatched,
+  };
+};

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { busRules, type FunctionName, queues, schedules } from '#infra/wiring';
+import type { Clock } from '#ports/clock';
+import { type AwsGateway, startAwsGateway } from './aws-gateway.ts';
+import { type LocalPorts, localAwsEnvironment, localNames, localSigningKeys, localUrls } from './config.ts';
+import { createTable, startDynamoDbLocal } from './dynamodb.ts';
+import { EventRouter } from './event-router.ts';
+import { type Invocation, LambdaRuntime } from './lambda-runtime.ts';
+import { LocalQueue } from './queue.ts';
+import { Scheduler } from './scheduler.ts';
+import { startSesLocal } from './ses.ts';
+import { SesFaultProxy } from './ses-faults.ts';
+
+/** A clock the stack can move: the virtual clock of simulations and tests, or the dev server's clock. */
+export interface StackClock extends Clock {
+  advance(ms: number): void;
+}
+
+export interface LocalStackOptions {
+  ports: LocalPorts;
+  clock: StackClock;
+  /** Keep DynamoDB's data here; in memory when absent. */
+  dataDir?: string;
+  /** SES's account send rate (messages per second) as GetAccount reports it. */
+  sesMaxSendRate?: number;
+  /** Put the SES fault proxy between the handlers and SES (tests of throttling). */
+  sesFaults?: boolean;
+  onInvocation?: (invocation: Invocation) => void;
+}
+
+export interface LocalStack {
+  urls: ReturnType<typeof localUrls> & { sesApi: string };
+  ports: LocalPorts;
+  clock: StackClock;
+  runtime: LambdaRuntime;
+  sendQueue: LocalQueue;
+  sesFaults: SesFaultProxy | undefined;
+  /** Fires due schedules and runs every invocation and queued job that is due, until nothing is left. */
+  settle(): Promise<void>;
+  /** Moves the clock forward, then settles. */
+  advance(ms: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const scheduledEvent = (id: string, time: Date) => ({
+  version: '0',
+  id: randomUUID(),
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '000000000000',
+  time: time.toISOString(),
+  region: localNames.region,
+  resources: [`arn:aws:events:${localNames.region}:000000000000:rule/${id}`],
+  detail: {},
+});
+
+/**
+ * Starts DynamoDB Local, SES (aws-ses-v2-local), the local EventBridge/SQS gateway, and the functions
+ * of infra/wiring.ts wired by the same rules, schedules and queue settings as the CDK stack.
+ * The process environment is pointed at these services, so every SDK client in it uses them.
+ */
+export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
+  const { ports, clock } = options;
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const dynamo = await startDynamoDbLocal({ port: ports.dynamodb, dataDir: options.dataDir });
+    stops.push(dynamo.stop);
+    const ses = await startSesLocal({ port: ports.ses, maxSendRate: options.sesMaxSendRate });
+    stops.push(ses.stop);
+    const sesFaults = options.sesFaults ? await SesFaultProxy.start(ses.endpoint) : undefined;
+    if (sesFaults) stops.push(() => sesFaults.stop());
+
+    let runtime: LambdaRuntime | undefined;
+    let sendQueue: LocalQueue | undefined;
+    const router = new EventRouter(busRules);
+    const gateway: AwsGateway = await startAwsGateway({
+      port: ports.gateway,
+      queues: [localNames.sendQueue],
+      clock,
+      onEvents: async (accepted) => {
+        for (const { event } of accepted) {
+          for (const target of router.route(event))
+            runtime?.invokeAsync(target as FunctionName, event, clock);
+        }
+      },
+      onMessages: async (_queue, messages) => {
+        sendQueue?.send(messages.map(({ id, body, delaySeconds }) => ({ id, body, delaySeconds })));
+      },
+      control: { advance: (ms) => stack.advance(ms), idle: () => stack.settle() },
+    });
+    stops.push(gateway.stop);
+    const actualPorts = { ...ports, gateway: Number(new URL(gateway.endpoint).port) };
+
+    Object.assign(process.env, localAwsEnvironment(actualPorts), {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SESV2: sesFaults?.endpoint ?? ses.endpoint,
+      TABLE_NAME: localNames.tableName,
+      SEND_QUEUE_URL: gateway.queueUrl(localNames.sendQueue),
+      MAIL_FROM: localNames.mailFrom,
+      REPLY_DOMAIN: localNames.replyDomain,
+      SES_CONFIGURATION_SET: localNames.configurationSet,
+      SEND_CONCURRENCY: String(queues.send.maxConcurrency),
+      SIGNING_KEYS: process.env.SIGNING_KEYS ?? localSigningKeys(),
+    });
+    await createTable(dynamo.endpoint, localNames.tableName);
+
+    runtime = await LambdaRuntime.start(clock, options.onInvocation);
+    const functions = runtime;
+    const queueSettings = queues.send;
+    sendQueue = new LocalQueue({
+      name: localNames.sendQueue,
+      clock,
+      batchSize: queueSettings.batchSize,
+      visibilityTimeoutSeconds: queueSettings.visibilityTimeoutSeconds,
+      maxReceiveCount: queueSettings.maxReceiveCount,
+      concurrency: queueSettings.maxConcurrency,
+      consumer: (event) => functions.invoke(queueSettings.consumer, event, clock) as never,
+    });
+    const queue = sendQueue;
+    const scheduler = new Scheduler(
+      schedules,
+      async (schedule, time) => {
+        await functions.invoke(schedule.target, scheduledEvent(schedule.id, time), clock);
+      },
+      { start: clock.now() },
+    );
+
+    let settling: Promise<void> | undefined;
+    const settleOnce = async () => {
+      do {
+        await scheduler.advanceTo(clock.now());
+        await functions.idle();
+        await queue.drain();
+      } while (functions.busy);
+    };
+    const stack: LocalStack = {
+      urls: {
+        ...localUrls(actualPorts),
+        dynamodb: dynamo.endpoint,
+        sesApi: sesFaults?.endpoint ?? ses.endpoint,
+      },
+      ports: actualPorts,
+      clock,
+      runtime,
+      sendQueue,
+      sesFaults,
+      settle: () => {
+        settling ??= settleOnce().finally(() => {
+          settling = undefined;
+        });
+        return settling;
+      },
+      advance: async (ms) => {
+        await stack.settle();
+        clock.advance(ms);
+        await stack.settle();
+      },
+      stop: stopAll,
+    };
+    return stack;
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+};

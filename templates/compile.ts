@@ -1,0 +1,197 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Marked } from 'marked';
+import mjml2html from 'mjml';
+import { z } from 'zod';
+
+/** The generated module Lambdas import; the only output of the build. */
+export const compiledModulePath = fileURLToPath(new URL('./compiled/index.ts', import.meta.url));
+
+const mailsDir = fileURLToPath(new URL('./mails/', import.meta.url));
+const topicsDir = fileURLToPath(new URL('./topics/', import.meta.url));
+
+/** A template source is invalid; the message names the file. */
+export class TemplateBuildError extends Error {
+  override name = 'TemplateBuildError';
+}
+
+/** The MJML options of the build, shared with the benchmark so both compile the same way. */
+export const mjmlOptions = {
+  validationLevel: 'strict',
+  minify: true,
+  keepComments: false,
+  // No web fonts: MJML would otherwise link Google Fonts for family names such as Roboto.
+  fonts: {},
+  minifyOptions: { minifyCss: false },
+} as const;
+
+// Both placeholder forms; the whole token is compared so that `{{{x}}}` turning into `{{x}}` is caught.
+const placeholderToken = /\{\{\{?[A-Za-z][A-Za-z0-9]*\}?\}\}/g;
+const tokensOf = (template: string): string[] => [...new Set(template.match(placeholderToken))].sort();
+const nameOf = (token: string): string => token.replace(/[{}]/g, '');
+
+const readText = async (path: string): Promise<string> =>
+  (await readFile(path, 'utf8')).replace(/\r\n?/g, '\n');
+
+async function compileMjml(file: string): Promise<string> {
+  const source = await readText(join(mailsDir, file));
+  let html: string;
+  try {
+    ({ html } = await mjml2html(source, mjmlOptions));
+  } catch (error) {
+    throw new TemplateBuildError(`templates/mails/${file}: ${(error as Error).message}`, { cause: error });
+  }
+  const [before, after] = [tokensOf(source).join(' '), tokensOf(html).join(' ')];
+  if (before !== after) {
+    throw new TemplateBuildError(
+      `templates/mails/${file}: MJML changed the placeholders from ${before} to ${after}`,
+    );
+  }
+  return html;
+}
+
+// Mail bodies end with one newline; fragments are inserted into other templates, so they end with none.
+const mailText = async (file: string): Promise<string> =>
+  `${(await readText(join(mailsDir, file))).trimEnd()}\n`;
+const fragmentText = async (file: string): Promise<string> => (await readText(join(mailsDir, file))).trim();
+
+const Subjects = z.object({ intro: z.string().min(1), topic: z.string().min(1) }).strict();
+
+async function readSubjects(): Promise<z.infer<typeof Subjects>> {
+  try {
+    return Subjects.parse(JSON.parse(await readText(join(mailsDir, 'subjects.json'))));
+  } catch (error) {
+    const detail = error instanceof z.ZodError ? z.prettifyError(error) : (error as Error).message;
+    throw new TemplateBuildError(`templates/mails/subjects.json: ${detail}`, { cause: error });
+  }
+}
+
+interface Topic {
+  number: number;
+  slug: string;
+  title: string;
+  html: string;
+  text: string;
+}
+
+const topicFileName = /^(\d{2})-([a-z0-9-]+)\.md$/;
+const markdown = new Marked({ gfm: true });
+
+// Topic HTML is inserted at run time, after MJML inlined its styles, and some mail apps drop <style>,
+// so the styles go on the tags here, written as juice writes them: a mail rendered at run time is then
+// byte-identical to the same mail compiled by MJML, which the benchmark checks.
+const inlineStyles = {
+  '<p>': '<p style="margin: 0 0 12px;">',
+  '<ul>': '<ul style="margin: 0 0 12px; padding-left: 24px;">',
+  '<li>': '<li style="margin: 0 0 6px;">',
+} as const;
+const topicHtml = (text: string): string =>
+  markdown
+    .parse(text, { async: false })
+    .trim()
+    .replace(/>\n</g, '><')
+    .replace(/<(p|ul|li)>/g, (tag) => inlineStyles[tag as keyof typeof inlineStyles]);
+
+async function readTopics(): Promise<Topic[]> {
+  // Plain sort compares code units, so the order never depends on the machine's locale.
+  const files = (await readdir(topicsDir)).filter((file) => file.endsWith('.md')).sort();
+  return Promise.all(
+    files.map(async (file, index): Promise<Topic> => {
+      const name = topicFileName.exec(file);
+      if (!name?.[2] || Number(name[1]) !== index + 1) {
+        throw new TemplateBuildError(
+          `templates/topics/${file}: expected NN-slug.md, numbered from 01 without gaps`,
+        );
+      }
+      const [firstLine = '', ...rest] = (await readText(join(topicsDir, file))).split('\n');
+      const title = /^# (.+)$/.exec(firstLine)?.[1]?.trim();
+      if (!title) throw new TemplateBuildError(`templates/topics/${file}: the first line must be "# Title"`);
+      const text = rest.join('\n').trim();
+      return { number: index + 1, slug: name[2], title, html: topicHtml(text), text };
+    }),
+  );
+}
+
+const valuesType = (name: string, templates: string[]): string => {
+  const names = [...new Set(tokensOf(templates.join('\n')).map(nameOf))].sort();
+  const union = names.map((n) => `'${n}'`).join(' | ');
+  return `export type ${name} = Readonly<Record<${union}, string | number>>;`;
+};
+
+const literal = (value: string | number): string => JSON.stringify(value);
+const object = (fields: Record<string, string | number>, indent: string): string =>
+  `{\n${Object.entries(fields)
+    .map(([key, value]) => `${indent}  ${key}: ${literal(value)},\n`)
+    .join('')}${indent}}`;
+
+/**
+ * Compiles the MJML mails, text mails, subjects and topics into the source of templates/compiled/index.ts.
+ * The result depends only on the source files, so `--check` can compare it byte for byte.
+ * @throws {TemplateBuildError} naming the file when a source is invalid.
+ */
+export async function compileTemplates(): Promise<string> {
+  const subjects = await readSubjects();
+  const intro = {
+    subject: subjects.intro,
+    html: await compileMjml('intro.mjml'),
+    text: await mailText('intro.txt'),
+  };
+  const topic = {
+    subject: subjects.topic,
+    html: await compileMjml('topic.mjml'),
+    text: await mailText('topic.txt'),
+  };
+  const partnerCard = {
+    // The card is inserted at run time, after MJML ran, so it is minified here.
+    html: (await fragmentText('partner-card.html')).replace(/>\s+</g, '><'),
+    text: await fragmentText('partner-card.txt'),
+  };
+  const topics = await readTopics();
+
+  return `// Generated by \`npm run templates:build\` from templates/mails and templates/topics. Do not edit.
+// Render with functions/core/render.ts: subject and text in text mode, html in HTML mode.
+
+/** A mail in its three forms. */
+export interface MailTemplate {
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+}
+
+/**
+ * A fragment rendered once per partner; the intro mail receives the cards joined as {{{partnerCards}}}:
+ * HTML cards joined with '', text cards (list items) with '\\n'.
+ */
+export interface FragmentTemplate {
+  readonly html: string;
+  readonly text: string;
+}
+
+/** A discussion topic; html and text are finished content for the topic mail's {{{topicBody}}}. */
+export interface Topic {
+  readonly number: number;
+  readonly slug: string;
+  readonly title: string;
+  readonly html: string;
+  readonly text: string;
+}
+
+${valuesType('IntroMailValues', Object.values(intro))}
+${valuesType('TopicMailValues', Object.values(topic))}
+${valuesType('PartnerCardValues', Object.values(partnerCard))}
+
+export const mailTemplates: {
+  readonly intro: MailTemplate;
+  readonly topic: MailTemplate;
+  readonly partnerCard: FragmentTemplate;
+} = {
+  intro: ${object(intro, '  ')},
+  topic: ${object(topic, '  ')},
+  partnerCard: ${object(partnerCard, '  ')},
+};
+
+export const topics: readonly Topic[] = [
+${topics.map((t) => `  ${object({ ...t }, '  ')},\n`).join('')}];
+`;
+}

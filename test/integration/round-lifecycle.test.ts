@@ -1,0 +1,135 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { advance, clockNow, cohortFor, DAY, mailsTo, settle, useLocalStack } from './support.ts';
+
+useLocalStack();
+const { DynamoStore } = await import('#adapters/dynamo-store');
+const { EventBridgeBus } = await import('#adapters/eventbridge-bus');
+const { COORDINATOR_SOURCE, RoundLaunchRequested } = await import('#core/events');
+const { localNames } = await import('#local/config');
+const { seedMatchedRound } = await import('#local/seed');
+
+const store = new DynamoStore(localNames.tableName);
+const bus = new EventBridgeBus(localNames.busName, COORDINATOR_SOURCE);
+const launch = (roundId: string) => bus.put(RoundLaunchRequested.detailType, { roundId });
+const isIntro = (subject: string) => subject.startsWith('Your Tandem introduction');
+
+const seed = async (roundId: string, size: number, startInDays = 1) => {
+  const cohort = cohortFor(roundId, size);
+  const start = new Date((await clockNow()).getTime() + startInDays * DAY).toISOString().slice(0, 10);
+  const seeded = await seedMatchedRound(store, {
+    roundId,
+    name: `Round ${roundId}`,
+    startDate: start,
+    weeks: 16,
+    cohort,
+  });
+  return { ...seeded, emails: cohort.map((p) => p.email) };
+};
+
+describe('launching a round on the local stack', () => {
+  let round: Awaited<ReturnType<typeof seed>>;
+  let eventId: string;
+
+  beforeAll(async () => {
+    round = await seed('it-launch', 10);
+    ({ eventId } = await launch('it-launch'));
+    await settle();
+  });
+
+  it('sends each partner exactly one introduction naming their partner', async () => {
+    const intros = (await mailsTo(round.emails)).filter((m) => isIntro(m.subject));
+
+    expect(intros.map((m) => m.destination.to[0]).sort()).toEqual([...round.emails].sort());
+    const byEmail = new Map(cohortFor('it-launch', 10).map((p) => [p.email, p]));
+    for (const partnership of round.partnerships) {
+      const members = await Promise.all(
+        partnership.members.map((id) => store.getSendContext('it-launch', id)),
+      );
+      for (const context of members) {
+        const mail = intros.find((m) => m.destination.to[0] === context?.member.email);
+        for (const partner of context?.partners ?? [])
+          expect(mail?.body.html).toContain(byEmail.get(partner.email)?.name);
+      }
+    }
+  });
+
+  it('gives every introduction a signed relay Reply-To and marks it auto-generated', async () => {
+    const intros = (await mailsTo(round.emails)).filter((m) => isIntro(m.subject));
+
+    for (const mail of intros) {
+      expect(mail.replyTo[0]).toMatch(/^r-it-launch\.p[a-z2-7]{12}\.1[a-z2-7]{16}@reply\.tandem\.localhost$/);
+      expect(mail.headers).toContainEqual({ name: 'Auto-Submitted', value: 'auto-generated' });
+    }
+  });
+
+  it('moves the round to running', async () => {
+    expect((await store.getRound('it-launch'))?.status).toBe('running');
+  });
+
+  it('sends nothing twice when the launch is requested again', async () => {
+    const before = (await mailsTo(round.emails)).length;
+
+    await launch('it-launch');
+    await settle();
+
+    expect((await mailsTo(round.emails)).length).toBe(before);
+  });
+
+  it('sends nothing twice when the same launch event is delivered again', async () => {
+    const before = (await mailsTo(round.emails)).length;
+    const { createDeps, createHandler } = await import('#handlers/launch-round');
+    const handler = createHandler(await createDeps());
+
+    const outcome = await handler({
+      id: eventId,
+      source: COORDINATOR_SOURCE,
+      'detail-type': RoundLaunchRequested.detailType,
+      detail: { roundId: 'it-launch' },
+    });
+    await settle();
+
+    expect(outcome).toMatchObject({ status: 'ok', outcome: 'resumed' });
+    expect((await mailsTo(round.emails)).length).toBe(before);
+  });
+});
+
+describe('a malformed launch event', () => {
+  it('is rejected with a message naming the field, and writes and sends nothing', async () => {
+    const round = await seed('it-malformed', 4);
+    const { createDeps, createHandler } = await import('#handlers/launch-round');
+    const handler = createHandler(await createDeps());
+
+    const outcome = await handler({
+      id: 'evt-malformed',
+      source: COORDINATOR_SOURCE,
+      'detail-type': RoundLaunchRequested.detailType,
+      detail: { roundId: 'It Malformed!' },
+    });
+    await bus.put(RoundLaunchRequested.detailType, { round: 'it-malformed' });
+    await settle();
+
+    expect(outcome).toMatchObject({ status: 'rejected', reason: expect.stringContaining('roundId') });
+    expect((await store.getRound('it-malformed'))?.status).toBe('matched');
+    expect(await mailsTo(round.emails)).toEqual([]);
+  });
+});
+
+describe('a round that runs for sixteen weeks', () => {
+  it('sends every participant exactly eight topic mails, in order, after one introduction', async () => {
+    const round = await seed('it-weeks', 8, 2);
+    await launch('it-weeks');
+    await settle();
+
+    for (let day = 0; day < 16 * 7 + 2; day++) await advance(DAY);
+
+    const mails = await mailsTo(round.emails);
+    for (const email of round.emails) {
+      const mine = mails.filter((m) => m.destination.to[0] === email);
+      expect(mine.filter((m) => isIntro(m.subject))).toHaveLength(1);
+      const topics = mine
+        .filter((m) => !isIntro(m.subject))
+        .map((m) => Number(/topic (\d+) of 8/.exec(m.subject)?.[1]));
+      expect(topics).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    }
+  });
+});
