@@ -75,7 +75,11 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     to: RoundStatus,
     set: Partial<Round> = {},
   ): Promise<void> {
-    const fields = { ...set, status: to, ...roundIndexKeys({ id: roundId, status: to }) };
+    const fields = Object.fromEntries(
+      Object.entries({ ...set, status: to, ...roundIndexKeys({ id: roundId, status: to }) }).filter(
+        ([, value]) => value !== undefined,
+      ),
+    );
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':from': from };
     const assignments = Object.entries(fields).map(([field, value], i) => {

@@ -20,16 +20,18 @@ export const pairAcrossCountries = (participants: readonly Participant[]): Pairi
     .sort((a, b) => b.length - a.length || (a[0]?.country ?? '').localeCompare(b[0]?.country ?? ''))
     .flat();
 
-  const half = Math.floor(ordered.length / 2);
+  // Offsetting by the larger half leaves the odd one out in the middle, where the largest country
+  // thins out, rather than pairing two of the largest country with each other.
+  const offset = Math.ceil(ordered.length / 2);
   const groups: Participant[][] = [];
   const unmatched: Participant[] = [];
-  for (let i = 0; i < half; i++) {
+  for (let i = 0; i + offset < ordered.length; i++) {
     const a = ordered[i] as Participant;
-    const b = ordered[i + half] as Participant;
+    const b = ordered[i + offset] as Participant;
     if (a.country === b.country) unmatched.push(a, b);
     else groups.push([a, b]);
   }
-  if (ordered.length % 2 === 1) unmatched.push(ordered[ordered.length - 1] as Participant);
+  if (ordered.length % 2 === 1) unmatched.push(ordered[offset - 1] as Participant);
 
   // Place leftovers as third members where all three countries differ.
   const stillUnmatched: Participant[] = [];

@@ -45,8 +45,9 @@ export const dispatchRound = async (
 
 /** The hourly run: every running round whose next topic time has come. */
 export const dispatchDueTopics = async (deps: DispatchDeps, now: Date): Promise<DispatchResult[]> => {
-  const due = (await deps.rounds.listRunningRounds()).filter(
-    (round) => !round.nextDispatchAt || new Date(round.nextDispatchAt) <= now,
+  // A round with no next time has either never been dispatched (launch crashed early) or is done.
+  const due = (await deps.rounds.listRunningRounds()).filter((round) =>
+    round.nextDispatchAt ? new Date(round.nextDispatchAt) <= now : !round.dispatchedThrough,
   );
   const results: DispatchResult[] = [];
   for (const round of due) {

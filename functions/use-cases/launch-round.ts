@@ -10,6 +10,9 @@ export class RoundNotLaunchable extends Error {
 /** Topic mails due at launch wait this long, so the introduction arrives first. */
 export const FIRST_TOPIC_DELAY_SECONDS = 120;
 
+/** The hourly dispatcher leaves a launching round alone this long, so it cannot queue topic 1 before the launch has. */
+const LAUNCH_GRACE_MS = 15 * 60_000;
+
 export interface LaunchResult {
   outcome: 'launched' | 'resumed';
   introductions: number;
@@ -31,6 +34,7 @@ export const launchRound = async (
     await deps.rounds.transitionRound(request.roundId, 'matched', 'running', {
       launchEventId: request.eventId,
       launchedAt: now.toISOString(),
+      nextDispatchAt: new Date(now.getTime() + LAUNCH_GRACE_MS).toISOString(),
     });
   } catch (error) {
     if (!(error instanceof TransitionRejected)) throw error;

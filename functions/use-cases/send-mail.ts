@@ -45,6 +45,8 @@ export const sendJob = async (deps: SendDeps, job: SendJob): Promise<SendOutcome
   const reason = skipReason(context);
   if (reason || !context) return { outcome: 'skipped', reason: reason ?? 'not-a-member' };
 
+  // Composed before claiming: a job we cannot compose must not leave a claim behind.
+  const mail = deps.compose(context, job);
   const key: LedgerKey = {
     roundId: job.roundId,
     kind: job.kind,
@@ -56,7 +58,6 @@ export const sendJob = async (deps: SendDeps, job: SendJob): Promise<SendOutcome
   if (claim === 'in-flight')
     throw new SendDeferred(`another sender holds ${job.kind} ${job.topic} for ${job.participantId}`);
 
-  const mail = deps.compose(context, job);
   let messageId: string;
   try {
     ({ messageId } = await withBackoff(

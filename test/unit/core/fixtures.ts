@@ -1,0 +1,62 @@
+import type { Member, Participant, Round } from '#core/model';
+import type { SigningKeys } from '#core/relay-address';
+
+/** A readable, valid id: the prefix, then the seed padded with `a` to 12 base32 characters. */
+const idFrom = (prefix: 'p' | 't', seed: string): string => {
+  if (!/^[a-z2-7]{1,12}$/.test(seed)) throw new Error(`id seed "${seed}" is not 1-12 base32 characters`);
+  return prefix + seed.padEnd(12, 'a');
+};
+
+export const participantId = (seed: string): string => idFrom('p', seed);
+export const partnershipId = (seed: string): string => idFrom('t', seed);
+
+export const aParticipant = (overrides: Partial<Participant> & { seed: string }): Participant => {
+  const { seed, ...rest } = overrides;
+  return {
+    id: participantId(seed),
+    email: `${seed}@example.org`,
+    name: seed.charAt(0).toUpperCase() + seed.slice(1),
+    country: 'NZ',
+    languages: ['en'],
+    timezone: 'Pacific/Auckland',
+    organisation: '',
+    sector: 'public',
+    careerStage: 'mid',
+    interests: [],
+    status: 'active',
+    ...rest,
+  };
+};
+
+export const aMember = (overrides: Partial<Member> & { seed: string }): Member => {
+  const { seed, roundId, partnershipId: tid, partnerIds, ...rest } = overrides;
+  return {
+    ...aParticipant({ seed, ...rest }),
+    roundId: roundId ?? 'spring-2025',
+    partnerIds: partnerIds ?? [],
+    ...(tid ? { partnershipId: tid } : {}),
+  };
+};
+
+/** Members of one partnership, each listing the others as partners. */
+export const partnered = (partnershipSeed: string, members: Member[]): Member[] =>
+  members.map((m) => ({
+    ...m,
+    partnershipId: partnershipId(partnershipSeed),
+    partnerIds: members.filter((o) => o.id !== m.id).map((o) => o.id),
+  }));
+
+export const aRound = (overrides: Partial<Round> = {}): Round => ({
+  id: 'spring-2025',
+  name: 'Spring 2025',
+  startDate: '2025-03-03',
+  weeks: 16,
+  topicDays: [0, 14, 28, 42, 56, 70, 84, 98],
+  status: 'running',
+  ...overrides,
+});
+
+export const testKeys: SigningKeys = {
+  current: '1',
+  keys: { '1': 'k1-0123456789abcdef0123456789abcdef' },
+};

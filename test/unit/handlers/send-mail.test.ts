@@ -1,0 +1,175 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { composeMail } from '#core/compose-mail';
+import type { SendJob } from '#core/model';
+import { verifyRelayAddress } from '#core/relay-address';
+import { Pacer } from '../../../functions/use-cases/pacing.ts';
+import { aMember, aRound, partnered, testKeys } from '../core/fixtures.ts';
+import { InMemoryLedger, InMemoryStore, ScriptedMailer, VirtualClock } from '../use-cases/fakes.ts';
+
+type Module = typeof import('#handlers/send-mail');
+let sendMail: Module;
+
+const db = mockClient(DynamoDBDocumentClient);
+const ses = mockClient(SESv2Client);
+
+beforeAll(async () => {
+  vi.stubEnv('TABLE_NAME', 'tandem-test');
+  vi.stubEnv('MAIL_FROM', 'rounds@tandem.example');
+  vi.stubEnv('REPLY_DOMAIN', 'reply.tandem.example');
+  vi.stubEnv('SES_CONFIGURATION_SET', 'tandem-rounds');
+  vi.stubEnv('SES_MAX_SEND_RATE', '10');
+  vi.stubEnv('SIGNING_KEYS', JSON.stringify(testKeys));
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  sendMail = await import('#handlers/send-mail');
+});
+
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
+
+const record = (messageId: string, body: unknown): SQSRecord =>
+  ({ messageId, body: typeof body === 'string' ? body : JSON.stringify(body) }) as SQSRecord;
+
+const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
+
+const [aroha, bashir] = partnered('pair', [
+  aMember({ seed: 'aroha' }),
+  aMember({ seed: 'bashir', country: 'AF' }),
+]) as [ReturnType<typeof aMember>, ReturnType<typeof aMember>];
+const round = aRound();
+const topicJob = (topic: number): SendJob => ({
+  v: 1,
+  roundId: round.id,
+  participantId: aroha.id,
+  kind: 'topic',
+  topic,
+});
+
+const fakeDeps = () => {
+  const store = new InMemoryStore([round], [aroha, bashir]);
+  const ledger = new InMemoryLedger();
+  const mailer = new ScriptedMailer();
+  const clock = new VirtualClock('2025-03-17T12:00:00Z');
+  const settings = { from: 'rounds@tandem.example', replyDomain: 'reply.tandem.example', keys: testKeys };
+  return {
+    ledger,
+    mailer,
+    deps: {
+      participants: store,
+      ledger,
+      mailer,
+      clock,
+      pacer: new Pacer(clock, 10),
+      compose: (context: Parameters<typeof composeMail>[0], job: SendJob) =>
+        composeMail(context, job, settings),
+    },
+  };
+};
+
+describe('send-mail handler', () => {
+  beforeEach(() => {
+    db.reset();
+    ses.reset();
+  });
+
+  it('returns only the records that can succeed later as batch item failures', async () => {
+    // Prepare: m1 sends, m2 is held by another sender, m3 is not JSON, m4 asks for a topic with no content.
+    const { deps, ledger, mailer } = fakeDeps();
+    ledger.rows.set(
+      InMemoryLedger.id({ roundId: round.id, kind: 'topic', topic: 3, participantId: aroha.id }),
+      {
+        status: 'SENDING',
+        leaseUntil: Date.parse('2025-03-17T12:03:00Z'),
+      },
+    );
+    const handle = sendMail.createHandler(deps);
+
+    // Act
+    const result = await handle(
+      sqsEvent(
+        record('m1', topicJob(2)),
+        record('m2', topicJob(3)),
+        record('m3', '{not json'),
+        record('m4', topicJob(12)),
+      ),
+    );
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
+    expect(result.outcomes.map((o) => o.outcome)).toEqual(['sent', 'retry', 'rejected', 'rejected']);
+    expect(mailer.accepted).toHaveLength(1);
+  });
+
+  it("drops a malformed job with a 'rejected' outcome naming the bad field", async () => {
+    // Prepare
+    const { deps, mailer } = fakeDeps();
+    const handle = sendMail.createHandler(deps);
+
+    // Act
+    const result = await handle(
+      sqsEvent(record('m1', { ...topicJob(2), participantId: 'aroha@example.org' })),
+    );
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.outcomes).toEqual([
+      { outcome: 'rejected', reason: expect.stringContaining('participantId: participant id') },
+    ]);
+    expect(mailer.attempts).toEqual([]);
+  });
+
+  it('reports a duplicate delivery as done, not as a failure', async () => {
+    const { deps, mailer } = fakeDeps();
+    const handle = sendMail.createHandler(deps);
+
+    const result = await handle(sqsEvent(record('m1', topicJob(2)), record('m2', topicJob(2))));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.outcomes.map((o) => o.outcome)).toEqual(['sent', 'duplicate']);
+    expect(mailer.accepted).toHaveLength(1);
+  });
+
+  it('sends a queued job through DynamoDB and SES with the production adapters', async () => {
+    // Prepare
+    const items = [
+      { pk: `ROUND#${round.id}`, sk: 'ROUND', v: 1, ...round },
+      { pk: `ROUND#${round.id}`, sk: `MEMBER#${aroha.id}`, v: 1, ...aroha },
+      { pk: `ROUND#${round.id}`, sk: `MEMBER#${bashir.id}`, v: 1, ...bashir },
+    ];
+    db.on(BatchGetCommand).callsFake(
+      (input: { RequestItems: Record<string, { Keys: { sk: string }[] }> }) => ({
+        Responses: {
+          'tandem-test': items.filter((i) =>
+            input.RequestItems['tandem-test']?.Keys.some((k) => k.sk === i.sk),
+          ),
+        },
+      }),
+    );
+    db.on(PutCommand).resolves({});
+    db.on(UpdateCommand).resolves({});
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-77' });
+    const handle = sendMail.createHandler(
+      await sendMail.createDeps(new VirtualClock('2025-03-17T12:00:00Z')),
+    );
+
+    // Act
+    const result = await handle(sqsEvent(record('m1', topicJob(2))));
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [], outcomes: [{ outcome: 'sent', messageId: 'ses-77' }] });
+    const sent = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
+    expect(sent?.Destination?.ToAddresses).toEqual([aroha.email]);
+    expect(sent?.ConfigurationSetName).toBe('tandem-rounds');
+    expect(verifyRelayAddress(sent?.ReplyToAddresses?.[0] ?? '', testKeys)).toEqual({
+      roundId: round.id,
+      participantId: aroha.id,
+    });
+    expect(db.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':messageId']).toBe(
+      'ses-77',
+    );
+  });
+});

@@ -1,0 +1,217 @@
+import type { Member, Participant, Partnership, Profile, Round, RoundStatus, SendJob } from '#core/model';
+import type { OutboundMail } from '#core/outbound-mail';
+import type { Clock } from '#ports/clock';
+import type { Mailer } from '#ports/mailer';
+import type { JobQueue } from '#ports/queue';
+import {
+  type ClaimOutcome,
+  type LedgerKey,
+  type ParticipantStore,
+  type RoundStore,
+  type SendContext,
+  type SendLedger,
+  TransitionRejected,
+} from '#ports/store';
+
+/** A clock whose sleep advances virtual time at once, recording every wait. */
+export class VirtualClock implements Clock {
+  readonly sleeps: number[] = [];
+  private time: number;
+
+  constructor(start: Date | string) {
+    this.time = new Date(start).getTime();
+  }
+
+  now(): Date {
+    return new Date(this.time);
+  }
+
+  async sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms);
+    this.time += ms;
+  }
+
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+/** Rounds and members in maps, with the same conditional semantics as the DynamoDB store. */
+export class InMemoryStore implements RoundStore, ParticipantStore {
+  readonly rounds = new Map<string, Round>();
+  readonly members = new Map<string, Member[]>();
+  readonly advances: {
+    roundId: string;
+    previous: string | undefined;
+    through: string;
+    next: string | undefined;
+  }[] = [];
+
+  constructor(
+    rounds: Round[] = [],
+    members: Member[] = [],
+    private readonly pageSize = 2,
+  ) {
+    for (const round of rounds) this.rounds.set(round.id, { ...round });
+    for (const member of members)
+      this.members.set(member.roundId, [...(this.members.get(member.roundId) ?? []), member]);
+  }
+
+  async createRound(round: Round): Promise<void> {
+    if (this.rounds.has(round.id)) throw new TransitionRejected(`round ${round.id} already exists`);
+    this.rounds.set(round.id, { ...round });
+  }
+
+  async getRound(roundId: string): Promise<Round | undefined> {
+    const round = this.rounds.get(roundId);
+    return round ? { ...round } : undefined;
+  }
+
+  async transitionRound(
+    roundId: string,
+    from: RoundStatus,
+    to: RoundStatus,
+    set: Partial<Round> = {},
+  ): Promise<void> {
+    const round = this.rounds.get(roundId);
+    if (!round || round.status !== from) throw new TransitionRejected(`round ${roundId} is not ${from}`);
+    this.rounds.set(roundId, { ...round, ...set, status: to });
+  }
+
+  async listRunningRounds(): Promise<Round[]> {
+    return [...this.rounds.values()].filter((r) => r.status === 'running').map((r) => ({ ...r }));
+  }
+
+  async advanceDispatch(
+    roundId: string,
+    previous: string | undefined,
+    through: string,
+    next: string | undefined,
+  ): Promise<boolean> {
+    this.advances.push({ roundId, previous, through, next });
+    const round = this.rounds.get(roundId);
+    if (!round || round.dispatchedThrough !== previous) return false;
+    const { nextDispatchAt: _dropped, ...rest } = round;
+    this.rounds.set(roundId, {
+      ...rest,
+      dispatchedThrough: through,
+      ...(next ? { nextDispatchAt: next } : {}),
+    });
+    return true;
+  }
+
+  async upsertParticipant(_profile: Profile, _newId: () => string): Promise<Participant> {
+    throw new Error('not used by these tests');
+  }
+
+  async addMember(roundId: string, participant: Participant): Promise<void> {
+    this.members.set(roundId, [
+      ...(this.members.get(roundId) ?? []),
+      { ...participant, roundId, partnerIds: [] },
+    ]);
+  }
+
+  async *listMembers(roundId: string): AsyncIterable<Member[]> {
+    const all = this.members.get(roundId) ?? [];
+    for (let i = 0; i < all.length; i += this.pageSize) yield all.slice(i, i + this.pageSize);
+  }
+
+  async savePartnerships(_partnerships: Partnership[]): Promise<void> {
+    throw new Error('not used by these tests');
+  }
+
+  async getSendContext(roundId: string, participantId: string): Promise<SendContext | undefined> {
+    const round = this.rounds.get(roundId);
+    const members = this.members.get(roundId) ?? [];
+    const member = members.find((m) => m.id === participantId);
+    if (!round || !member) return undefined;
+    return { round, member, partners: members.filter((m) => member.partnerIds.includes(m.id)) };
+  }
+}
+
+/** Records each enqueue call with its delay. */
+export class RecordingQueue implements JobQueue {
+  readonly calls: { jobs: SendJob[]; delaySeconds: number | undefined }[] = [];
+
+  async enqueue(jobs: SendJob[], delaySeconds?: number): Promise<void> {
+    this.calls.push({ jobs: [...jobs], delaySeconds });
+  }
+
+  get jobs(): SendJob[] {
+    return this.calls.flatMap((c) => c.jobs);
+  }
+}
+
+interface LedgerRow {
+  status: 'SENDING' | 'SENT';
+  leaseUntil?: number;
+  messageId?: string;
+}
+
+/** The ledger's lease semantics over a map. */
+export class InMemoryLedger implements SendLedger {
+  readonly rows = new Map<string, LedgerRow>();
+  readonly claims: LedgerKey[] = [];
+  readonly releases: LedgerKey[] = [];
+
+  static id(key: LedgerKey): string {
+    return `${key.roundId}/${key.kind}/${key.topic}/${key.participantId}`;
+  }
+
+  async claim(key: LedgerKey, now: Date, leaseMs: number): Promise<ClaimOutcome> {
+    this.claims.push(key);
+    const row = this.rows.get(InMemoryLedger.id(key));
+    if (row?.status === 'SENT') return 'already-sent';
+    if (row?.status === 'SENDING' && (row.leaseUntil ?? 0) >= now.getTime()) return 'in-flight';
+    this.rows.set(InMemoryLedger.id(key), { status: 'SENDING', leaseUntil: now.getTime() + leaseMs });
+    return 'claimed';
+  }
+
+  async markSent(key: LedgerKey, _now: Date, messageId: string): Promise<void> {
+    this.rows.set(InMemoryLedger.id(key), { status: 'SENT', messageId });
+  }
+
+  async release(key: LedgerKey): Promise<void> {
+    this.releases.push(key);
+    if (this.rows.get(InMemoryLedger.id(key))?.status === 'SENDING') this.rows.delete(InMemoryLedger.id(key));
+  }
+}
+
+/** A mailer that answers each send from a script of errors, then accepts. */
+export class ScriptedMailer implements Mailer {
+  readonly attempts: OutboundMail[] = [];
+  readonly accepted: OutboundMail[] = [];
+  private readonly failures: unknown[];
+
+  constructor(
+    failures: unknown[] = [],
+    private readonly alwaysFail?: () => unknown,
+  ) {
+    this.failures = [...failures];
+  }
+
+  async send(mail: OutboundMail): Promise<{ messageId: string }> {
+    this.attempts.push(mail);
+    if (this.alwaysFail) throw this.alwaysFail();
+    const failure = this.failures.shift();
+    if (failure !== undefined) throw failure;
+    this.accepted.push(mail);
+    return { messageId: `ses-${this.accepted.length}` };
+  }
+
+  async maxSendRate(): Promise<number> {
+    return 14;
+  }
+}
+
+/** A stand-in for composeMail that names the recipient and the job. */
+export const fakeCompose = (context: SendContext, job: SendJob): OutboundMail => ({
+  from: 'Tandem <rounds@tandem.example>',
+  to: [context.member.email],
+  replyTo: [],
+  subject: `${job.kind} ${job.topic} for ${context.member.name}`,
+  html: '<p>hello</p>',
+  text: 'hello',
+  headers: [],
+  tags: { kind: job.kind },
+});
