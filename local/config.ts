@@ -67,7 +67,7 @@ export const localAwsEnvironment = (ports: LocalPorts): Record<string, string> =
 
 /** A fresh signing key set for a local run (never used on AWS, where Secrets Manager holds the keys). */
 export const localSigningKeys = (): string =>
-  JSON.stringify({ current: '1', keys: { '1': randomBytes(32).toString('base64') } });
+  JSON.stringify({ current: '1', '1': randomBytes(32).toString('base64') });
 
 export const localUrls = (ports: LocalPorts) => ({
   dynamodb: url(ports.dynamodb),

@@ -47,6 +47,7 @@ export const seedMatchedRound = async (store: DynamoStore, options: SeedOptions)
     weeks: options.weeks,
     topicDays: defaultTopicDays(options.weeks, topics.length),
     status: 'draft',
+    timeZones: [],
   };
   await store.createRound(round);
 

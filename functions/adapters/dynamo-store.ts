@@ -126,37 +126,6 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     return rounds;
   }
 
-  async advanceDispatch(
-    roundId: string,
-    previous: string | undefined,
-    through: string,
-    next: string | undefined,
-  ): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.round(roundId),
-          UpdateExpression: next
-            ? 'SET dispatchedThrough = :through, nextDispatchAt = :next'
-            : 'SET dispatchedThrough = :through REMOVE nextDispatchAt',
-          ConditionExpression: previous
-            ? 'dispatchedThrough = :previous'
-            : 'attribute_not_exists(dispatchedThrough)',
-          ExpressionAttributeValues: {
-            ':through': through,
-            ...(next ? { ':next': next } : {}),
-            ...(previous ? { ':previous': previous } : {}),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  }
-
   async upsertParticipant(profile: Profile, newId: () => string): Promise<Participant> {
     const { Item: existing } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.email(profile.email), ConsistentRead: true }),
@@ -281,17 +250,31 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     }
   }
 
-  async getSendContext(roundId: string, participantId: string): Promise<SendContext | undefined> {
-    const first = await this.batchGet([keys.round(roundId), keys.member(roundId, participantId)]);
-    const roundItem = first.find((i) => i.sk === 'ROUND');
-    const memberItem = first.find((i) => i.sk !== 'ROUND');
+  async getSendContext(
+    roundId: string,
+    participantId: string,
+    expectedPartnerIds: readonly string[] = [],
+  ): Promise<SendContext | undefined> {
+    const items = await this.batchGet([
+      keys.round(roundId),
+      keys.member(roundId, participantId),
+      ...expectedPartnerIds.map((id) => keys.member(roundId, id)),
+    ]);
+    const roundItem = items.find((i) => i.sk === 'ROUND');
+    const memberItem = items.find((i) => i.sk === keys.member(roundId, participantId).sk);
     if (!roundItem || !memberItem) return undefined;
     const member = parseItem(Member, memberItem, 'member');
-    const partnerItems = await this.batchGet(member.partnerIds.map((id) => keys.member(roundId, id)));
+    const read = new Map(items.map((item) => [String(item.sk), item]));
+    const missing = member.partnerIds.filter((id) => !read.has(keys.member(roundId, id).sk));
+    for (const item of await this.batchGet(missing.map((id) => keys.member(roundId, id))))
+      read.set(String(item.sk), item);
     return {
       round: parseItem(Round, roundItem, 'round'),
       member,
-      partners: partnerItems.map((item) => parseItem(Member, item, 'member')),
+      partners: member.partnerIds.flatMap((id) => {
+        const item = read.get(keys.member(roundId, id).sk);
+        return item ? [parseItem(Member, item, 'member')] : [];
+      }),
     };
   }
 

@@ -1,19 +1,31 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SigningKeys } from '#core/relay-address';
 import { secretsClient } from './aws-clients.ts';
 
 const KeyVersion = z.string().regex(/^[0-9a-z]$/, 'key version: one character 0-9 or a-z');
 
+/**
+ * The stored document is flat — `{"current": "1", "1": "<key>", "2": "<key>"}` — because that is the
+ * shape Secrets Manager can generate (see infra/constructs/relay-signing-keys.ts).
+ */
 const SigningKeysDocument = z
-  .object({
-    current: KeyVersion,
-    keys: z.record(KeyVersion, z.string().min(32, 'signing key: at least 32 characters')),
+  .object({ current: KeyVersion })
+  .catchall(z.string().min(32, 'signing key: at least 32 characters'))
+  .transform(({ current, ...keys }) => ({ current, keys: keys as Record<string, string> }))
+  .refine((doc) => Object.keys(doc.keys).every((v) => KeyVersion.safeParse(v).success), {
+    message: 'key versions: one character 0-9 or a-z each',
   })
   .refine((doc) => doc.keys[doc.current] !== undefined, { message: 'the current key version has no key' });
 
 const parseKeys = (json: string, source: string): SigningKeys => {
-  const result = SigningKeysDocument.safeParse(JSON.parse(json));
+  let document: unknown;
+  try {
+    document = JSON.parse(json);
+  } catch {
+    throw new Error(`${source}: not JSON`);
+  }
+  const result = SigningKeysDocument.safeParse(document);
   if (!result.success) throw new Error(`${source}: ${result.error.issues.map((i) => i.message).join('; ')}`);
   return result.data;
 };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RoundId } from './model.ts';
 
 /** Source of events a coordinator (CLI) puts on the Tandem bus. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Round ids appear inside relay addresses, so they are short lowercase slugs. */
 export const RoundId = z
@@ -17,13 +17,21 @@ export const PartnershipId = z
   .string()
   .regex(/^t[a-z2-7]{12}$/, 'partnership id: "t" + 12 base32 characters');
 
+// Constructing a DateTimeFormat is the reliable validity check but costs about a millisecond, and
+// every member read back from the table is parsed: remember the answers.
+const knownTimeZones = new Map<string, boolean>();
 const isTimeZone = (tz: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let valid = knownTimeZones.get(tz);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    if (knownTimeZones.size < 1000) knownTimeZones.set(tz, valid);
   }
+  return valid;
 };
 
 export const TimeZone = z.string().refine(isTimeZone, 'timezone: not an IANA time zone name');
@@ -72,11 +80,10 @@ export const Round = z.object({
   coordinatorEmail: z.email().optional(),
   /** The launch event that moved the round to running: a retry of that event resumes, any other is refused. */
   launchEventId: z.string().optional(),
+  /** Topic mails due up to this instant go out with the launch; later ones with the hourly dispatch. */
   launchedAt: IsoInstant.optional(),
-  /** Every topic mail due at or before this instant has been enqueued. */
-  dispatchedThrough: IsoInstant.optional(),
-  /** The earliest instant at which another topic mail falls due; lets the hourly dispatcher skip the round. */
-  nextDispatchAt: IsoInstant.optional(),
+  /** Time zones of the partnered members: enough to know when topics fall due without reading members. */
+  timeZones: z.array(TimeZone).default([]),
 });
 export type Round = z.infer<typeof Round>;
 
@@ -112,5 +119,7 @@ export const SendJob = z.object({
   kind: MailKind,
   /** 1-based topic number; 0 for mails that are not topics. */
   topic: z.number().int().min(0),
+  /** The partners when the job was queued, so the sender reads them in the same request as the member. */
+  partnerIds: z.array(ParticipantId).max(2).optional(),
 });
 export type SendJob = z.infer<typeof SendJob>;

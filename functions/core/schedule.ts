@@ -5,6 +5,11 @@ import type { Member, Round, SendJob } from './model.ts';
 export const TOPIC_INTERVAL_DAYS = 14;
 /** Local hour at which a topic mail is delivered. */
 export const SEND_HOUR = 9;
+/**
+ * The dispatcher runs this often and each run covers the interval that ends at its scheduled time.
+ * infra/wiring.ts schedules it at this interval (a test checks the two agree).
+ */
+export const DISPATCH_INTERVAL_MS = 60 * 60_000;
 
 /**
  * Day offsets of the topics in a round of `weeks` weeks: topic N on day 14·(N−1), for as many
@@ -15,10 +20,21 @@ export const defaultTopicDays = (weeks: number, topicsAvailable: number): number
   return Array.from({ length: count }, (_, i) => i * TOPIC_INTERVAL_DAYS);
 };
 
+// The hourly dispatcher asks for the same few hundred instants again and again; time-zone arithmetic
+// is the costly part, so each answer is kept (bounded, as a warm Lambda lives on).
+const sendTimes = new Map<string, number>();
+
 /** The instant of 09:00 in `timeZone` on the day `dayOffset` days after `startDate` (YYYY-MM-DD). */
 export const localSendTime = (startDate: string, dayOffset: number, timeZone: string): Date => {
-  const [year, month, day] = startDate.split('-').map(Number) as [number, number, number];
-  return new Date(new TZDate(year, month - 1, day + dayOffset, SEND_HOUR, 0, 0, timeZone).getTime());
+  const key = `${startDate}|${dayOffset}|${timeZone}`;
+  let at = sendTimes.get(key);
+  if (at === undefined) {
+    const [year, month, day] = startDate.split('-').map(Number) as [number, number, number];
+    at = new TZDate(year, month - 1, day + dayOffset, SEND_HOUR, 0, 0, timeZone).getTime();
+    if (sendTimes.size >= 50_000) sendTimes.clear();
+    sendTimes.set(key, at);
+  }
+  return new Date(at);
 };
 
 /** The last day of the round (start + weeks), as YYYY-MM-DD. */
@@ -28,34 +44,45 @@ export const roundEndDate = (startDate: string, weeks: number): string => {
   return end.toISOString().slice(0, 10);
 };
 
-export interface DuePlan {
-  jobs: SendJob[];
-  /** Earliest send time still in the future, if any topic remains. */
-  next: Date | undefined;
+/** A stretch of time: after `after` (exclusive; from the beginning when absent) until `until` (inclusive). */
+export interface Window {
+  after?: Date;
+  until: Date;
 }
 
-/**
- * The topic mails that fell due in (since, now] — every one due by now when `since` is absent, so a
- * recipient whose 09:00 passed before the round started gets the topic at once.
- */
+const inWindow = (at: Date, window: Window) => at <= window.until && (!window.after || at > window.after);
+
+/** Whether any topic of the round falls due in the window in any of these time zones (no member reads needed). */
+export const topicDueIn = (
+  round: Pick<Round, 'startDate' | 'topicDays'>,
+  timeZones: readonly string[],
+  window: Window,
+): boolean =>
+  timeZones.some((tz) =>
+    round.topicDays.some((day) => inWindow(localSendTime(round.startDate, day, tz), window)),
+  );
+
+/** The topic mails that fall due in the window, one per partnered member and topic. */
 export const dueTopicJobs = (
   round: Pick<Round, 'id' | 'startDate' | 'topicDays'>,
-  members: Iterable<Pick<Member, 'id' | 'timezone' | 'partnershipId'>>,
-  since: Date | undefined,
-  now: Date,
-): DuePlan => {
+  members: Iterable<Pick<Member, 'id' | 'timezone' | 'partnershipId' | 'partnerIds'>>,
+  window: Window,
+): SendJob[] => {
   const jobs: SendJob[] = [];
-  let next: Date | undefined;
   for (const member of members) {
     if (!member.partnershipId) continue;
     round.topicDays.forEach((day, index) => {
-      const at = localSendTime(round.startDate, day, member.timezone);
-      if (at > now) {
-        if (!next || at < next) next = at;
-      } else if (!since || at > since) {
-        jobs.push({ v: 1, roundId: round.id, participantId: member.id, kind: 'topic', topic: index + 1 });
+      if (inWindow(localSendTime(round.startDate, day, member.timezone), window)) {
+        jobs.push({
+          v: 1,
+          roundId: round.id,
+          participantId: member.id,
+          kind: 'topic',
+          topic: index + 1,
+          partnerIds: member.partnerIds,
+        });
       }
     });
   }
-  return { jobs, next };
+  return jobs;
 };

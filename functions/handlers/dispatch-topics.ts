@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { logger } from '#adapters/logger';
 import { SqsJobQueue } from '#adapters/sqs-job-queue';
@@ -18,11 +19,21 @@ export const createDeps = async (clock: Clock = systemClock): Promise<DispatchTo
   return { rounds: store, participants: store, queue: new SqsJobQueue(env.SEND_QUEUE_URL), clock };
 };
 
-/** Invoked by the hourly schedule; the event carries nothing it needs beyond "now". */
+const ScheduledEvent = z.object({ time: z.iso.datetime() });
+
+/**
+ * Invoked by the hourly schedule. The run covers the hour ending at the event's scheduled time, so a
+ * late or replayed (dead-letter) invocation covers exactly the hour it was meant for.
+ */
 export const createHandler =
   (deps: DispatchTopicsDeps) =>
-  async (_event: unknown): Promise<DispatchResult[]> => {
-    const results = await dispatchDueTopics(deps, deps.clock.now());
+  async (event: unknown): Promise<DispatchResult[]> => {
+    const scheduled = ScheduledEvent.safeParse(event);
+    if (!scheduled.success) logger.warn('scheduled event without a time; dispatching up to now');
+    const results = await dispatchDueTopics(
+      deps,
+      scheduled.success ? new Date(scheduled.data.time) : deps.clock.now(),
+    );
     if (results.length > 0) logger.info('topic mails dispatched', { results });
     return results;
   };

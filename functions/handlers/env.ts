@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One zod schema per function for `process.env`, parsed once at cold start. The CDK construct types a

@@ -19,16 +19,6 @@ export interface RoundStore {
   transitionRound(roundId: string, from: RoundStatus, to: RoundStatus, set?: Partial<Round>): Promise<void>;
   /** Rounds in the running state, read from an index (never a scan). */
   listRunningRounds(): Promise<Round[]>;
-  /**
-   * Records that topics due up to `through` were enqueued. Conditional on the cursor still being
-   * `previous`, so of two concurrent dispatchers only one advances it (the ledger dedupes the other's mail).
-   */
-  advanceDispatch(
-    roundId: string,
-    previous: string | undefined,
-    through: string,
-    next: string | undefined,
-  ): Promise<boolean>;
 }
 
 export interface ParticipantStore {
@@ -38,7 +28,15 @@ export interface ParticipantStore {
   /** All members of a round, a page at a time. */
   listMembers(roundId: string): AsyncIterable<Member[]>;
   savePartnerships(partnerships: Partnership[]): Promise<void>;
-  getSendContext(roundId: string, participantId: string): Promise<SendContext | undefined>;
+  /**
+   * The round, the member and their partners. `expectedPartnerIds` (from the job) lets all three be
+   * read in one request; if the partners have changed since, they are read again.
+   */
+  getSendContext(
+    roundId: string,
+    participantId: string,
+    expectedPartnerIds?: readonly string[],
+  ): Promise<SendContext | undefined>;
 }
 
 export type ClaimOutcome = 'claimed' | 'already-sent' | 'in-flight';

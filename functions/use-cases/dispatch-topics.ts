@@ -1,5 +1,5 @@
 import type { Member, Round } from '#core/model';
-import { dueTopicJobs } from '#core/schedule';
+import { DISPATCH_INTERVAL_MS, dueTopicJobs, topicDueIn, type Window } from '#core/schedule';
 import type { JobQueue } from '#ports/queue';
 import type { ParticipantStore, RoundStore } from '#ports/store';
 
@@ -20,38 +20,36 @@ export const loadMembers = async (participants: ParticipantStore, roundId: strin
   return members;
 };
 
-/**
- * Enqueues one round's topic mails that fell due since its dispatch cursor, then advances the cursor.
- * Enqueue comes first: if we crash in between, the retry enqueues again and the ledger drops the copies.
- */
+/** Enqueues the round's topic mails that fall due in the window. */
 export const dispatchRound = async (
   deps: DispatchDeps,
   round: Round,
   members: readonly Member[],
-  now: Date,
+  window: Window,
   delaySeconds = 0,
 ): Promise<DispatchResult> => {
-  const since = round.dispatchedThrough ? new Date(round.dispatchedThrough) : undefined;
-  const plan = dueTopicJobs(round, members, since, now);
-  await deps.queue.enqueue(plan.jobs, delaySeconds);
-  await deps.rounds.advanceDispatch(
-    round.id,
-    round.dispatchedThrough,
-    now.toISOString(),
-    plan.next?.toISOString(),
-  );
-  return { roundId: round.id, enqueued: plan.jobs.length };
+  const jobs = dueTopicJobs(round, members, window);
+  await deps.queue.enqueue(jobs, delaySeconds);
+  return { roundId: round.id, enqueued: jobs.length };
 };
 
-/** The hourly run: every running round whose next topic time has come. */
-export const dispatchDueTopics = async (deps: DispatchDeps, now: Date): Promise<DispatchResult[]> => {
-  // A round with no next time has either never been dispatched (launch crashed early) or is done.
-  const due = (await deps.rounds.listRunningRounds()).filter((round) =>
-    round.nextDispatchAt ? new Date(round.nextDispatchAt) <= now : !round.dispatchedThrough,
-  );
+/**
+ * One scheduled run: the mails of every running round that fall due in the interval ending at the
+ * run's scheduled time. Windows of consecutive runs meet without overlapping, and a run replayed
+ * from the dead-letter queue covers exactly its own window, so the dispatcher keeps no cursor
+ * (and writes nothing). Launch covers everything up to `launchedAt`, so the windows start there.
+ */
+export const dispatchDueTopics = async (deps: DispatchDeps, scheduledAt: Date): Promise<DispatchResult[]> => {
   const results: DispatchResult[] = [];
-  for (const round of due) {
-    results.push(await dispatchRound(deps, round, await loadMembers(deps.participants, round.id), now));
+  for (const round of await deps.rounds.listRunningRounds()) {
+    if (!round.launchedAt) continue;
+    const windowStart = Math.max(
+      scheduledAt.getTime() - DISPATCH_INTERVAL_MS,
+      new Date(round.launchedAt).getTime(),
+    );
+    const window = { after: new Date(windowStart), until: scheduledAt };
+    if (!topicDueIn(round, round.timeZones, window)) continue;
+    results.push(await dispatchRound(deps, round, await loadMembers(deps.participants, round.id), window));
   }
   return results;
 };

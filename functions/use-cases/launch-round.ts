@@ -10,9 +10,6 @@ export class RoundNotLaunchable extends Error {
 /** Topic mails due at launch wait this long, so the introduction arrives first. */
 export const FIRST_TOPIC_DELAY_SECONDS = 120;
 
-/** The hourly dispatcher leaves a launching round alone this long, so it cannot queue topic 1 before the launch has. */
-const LAUNCH_GRACE_MS = 15 * 60_000;
-
 export interface LaunchResult {
   outcome: 'launched' | 'resumed';
   introductions: number;
@@ -20,7 +17,7 @@ export interface LaunchResult {
 }
 
 /**
- * Moves a matched round to running and queues every introduction, then any topic already due.
+ * Moves a matched round to running and queues every introduction, then every topic already due.
  * Exactly-once: the transition is conditional and remembers the launching event, so a redelivery of
  * that event resumes (the ledger drops mail already sent) while any other launch is refused.
  */
@@ -29,33 +26,46 @@ export const launchRound = async (
   request: { eventId: string; roundId: string },
   now: Date,
 ): Promise<LaunchResult> => {
+  const members = (await loadMembers(deps.participants, request.roundId)).filter((m) => m.partnershipId);
   let outcome: LaunchResult['outcome'] = 'launched';
+  let launchedAt = now.toISOString();
   try {
     await deps.rounds.transitionRound(request.roundId, 'matched', 'running', {
       launchEventId: request.eventId,
-      launchedAt: now.toISOString(),
-      nextDispatchAt: new Date(now.getTime() + LAUNCH_GRACE_MS).toISOString(),
+      launchedAt,
+      timeZones: [...new Set(members.map((m) => m.timezone))].sort(),
     });
   } catch (error) {
     if (!(error instanceof TransitionRejected)) throw error;
     const round = await deps.rounds.getRound(request.roundId);
     if (!round) throw new RoundNotLaunchable(`round ${request.roundId} does not exist`);
-    if (round.status !== 'running' || round.launchEventId !== request.eventId) {
+    if (round.status !== 'running' || round.launchEventId !== request.eventId || !round.launchedAt) {
       throw new RoundNotLaunchable(
         `round ${request.roundId} is ${round.status}; only a matched round can be launched`,
       );
     }
     outcome = 'resumed';
+    launchedAt = round.launchedAt;
   }
 
-  const members = await loadMembers(deps.participants, request.roundId);
-  const introductions: SendJob[] = members
-    .filter((member) => member.partnershipId)
-    .map((member) => ({ v: 1, roundId: request.roundId, participantId: member.id, kind: 'intro', topic: 0 }));
+  const introductions: SendJob[] = members.map((member) => ({
+    v: 1,
+    roundId: request.roundId,
+    participantId: member.id,
+    kind: 'intro',
+    topic: 0,
+    partnerIds: member.partnerIds,
+  }));
   await deps.queue.enqueue(introductions);
 
   const round = await deps.rounds.getRound(request.roundId);
   if (!round) throw new Error(`round ${request.roundId} vanished during launch`);
-  const topics = await dispatchRound(deps, round, members, now, FIRST_TOPIC_DELAY_SECONDS);
+  const topics = await dispatchRound(
+    deps,
+    round,
+    members,
+    { until: new Date(launchedAt) },
+    FIRST_TOPIC_DELAY_SECONDS,
+  );
   return { outcome, introductions: introductions.length, topics: topics.enqueued };
 };

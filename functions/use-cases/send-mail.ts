@@ -41,7 +41,7 @@ const skipReason = (context: SendContext | undefined): string | undefined => {
  * backoff), record it as sent. A send that certainly failed releases the claim for the retry.
  */
 export const sendJob = async (deps: SendDeps, job: SendJob): Promise<SendOutcome> => {
-  const context = await deps.participants.getSendContext(job.roundId, job.participantId);
+  const context = await deps.participants.getSendContext(job.roundId, job.participantId, job.partnerIds);
   const reason = skipReason(context);
   if (reason || !context) return { outcome: 'skipped', reason: reason ?? 'not-a-member' };
 

@@ -1,0 +1,60 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface AlertsProps {
+  /** Who is told when something needs a human: the round coordinator. */
+  email: string;
+}
+
+/** Alarms that mail the coordinator, over one SNS topic. */
+export class Alerts extends Construct {
+  readonly topic: sns.Topic;
+  private readonly action: SnsAction;
+
+  constructor(scope: Construct, id: string, { email }: AlertsProps) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'Topic', { displayName: 'Tandem alarms', enforceSSL: true });
+    this.topic.addSubscription(new EmailSubscription(email));
+    this.action = new SnsAction(this.topic);
+    Validations.of(this.topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry only alarm names and states. CloudWatch cannot publish to a topic encrypted ' +
+        'with the AWS-managed SNS key, so encryption would need a customer-managed KMS key just for this.',
+    });
+  }
+
+  /** Any error of the function: failed invocations are rare here, and each one can mean a lost mail. */
+  onErrors(scope: Construct, fn: lambda.IFunction): void {
+    const metric = fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM });
+    this.alarm(scope, 'ErrorsAlarm', metric, `${fn.node.path} failed`);
+  }
+
+  /** Any message in a dead-letter queue is work that was given up on and needs a look. */
+  onDeadLetters(scope: Construct, queue: sqs.IQueue): void {
+    const metric = queue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(5),
+      statistic: cloudwatch.Stats.MAXIMUM,
+    });
+    this.alarm(scope, 'DepthAlarm', metric, `${queue.node.path} holds dead letters`);
+  }
+
+  /** Alarms live beside what they watch, so their paths and ids say what they are about. */
+  private alarm(scope: Construct, id: string, metric: cloudwatch.IMetric, description: string): void {
+    const alarm = new cloudwatch.Alarm(scope, id, {
+      metric,
+      alarmDescription: description,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(this.action);
+  }
+}

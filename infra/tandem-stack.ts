@@ -1,0 +1,97 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import type { Construct } from 'constructs';
+import { Alerts } from '#infra/constructs/alerts';
+import { DataTable } from '#infra/constructs/data-table';
+import { MailSending } from '#infra/constructs/mail-sending';
+import { RelaySigningKeys } from '#infra/constructs/relay-signing-keys';
+import { ServiceFunction } from '#infra/constructs/service-function';
+import { type QueueSettings, WorkQueue } from '#infra/constructs/work-queue';
+import { busRules, type FunctionName, functionDefs, queues, schedules } from '#infra/wiring';
+
+export interface TandemStackProps extends StackProps {
+  stage: string;
+  /** Mail is sent from `rounds@<domain>`; replies go to relay addresses at `reply.<domain>`. */
+  domain: string;
+  coordinatorEmail: string;
+}
+
+/** Wiring writes patterns in EventBridge's JSON form; the CDK spells `detail-type` as `detailType`. */
+const toEventPattern = ({
+  'detail-type': detailType,
+  ...rest
+}: Readonly<Record<string, readonly string[]>>): events.EventPattern => ({
+  ...Object.fromEntries(Object.entries(rest).map(([key, values]) => [key, [...values]])),
+  ...(detailType && { detailType: [...detailType] }),
+});
+
+/** Tandem on AWS, generated from `infra/wiring.ts` (which the local stack runs as well). */
+export class TandemStack extends Stack {
+  constructor(scope: Construct, id: string, { stage, domain, coordinatorEmail, ...props }: TandemStackProps) {
+    super(scope, id, props);
+    // Dev stacks come and go; every other stage holds real participants' data.
+    const removalPolicy = stage === 'dev' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    const alerts = new Alerts(this, 'Alerts', { email: coordinatorEmail });
+    const data = new DataTable(this, 'Data', { retain: removalPolicy === RemovalPolicy.RETAIN });
+    const bus = new events.EventBus(this, 'Bus', { eventBusName: `tandem-${stage}` });
+    const mail = new MailSending(this, 'Mail', { domain });
+    const signingKeys = new RelaySigningKeys(this, 'SigningKeys', { removalPolicy });
+    const workQueues = {
+      send: new WorkQueue(this, 'SendQueue', { settings: queues.send, alerts }),
+    } satisfies Record<keyof typeof queues, WorkQueue>;
+
+    const producerEnv = { TABLE_NAME: data.table.tableName, SEND_QUEUE_URL: workQueues.send.queue.queueUrl };
+    const common = { removalPolicy, alerts };
+    const functions = {
+      launchRound: new ServiceFunction(this, 'LaunchRound', {
+        def: functionDefs.launchRound,
+        environment: producerEnv,
+        ...common,
+      }),
+      dispatchTopics: new ServiceFunction(this, 'DispatchTopics', {
+        def: functionDefs.dispatchTopics,
+        environment: producerEnv,
+        ...common,
+      }),
+      sendMail: new ServiceFunction(this, 'SendMail', {
+        def: functionDefs.sendMail,
+        environment: {
+          TABLE_NAME: data.table.tableName,
+          MAIL_FROM: `rounds@${domain}`,
+          REPLY_DOMAIN: `reply.${domain}`,
+          SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
+          SIGNING_KEYS_SECRET_ARN: signingKeys.secret.secretArn,
+          // Each concurrent sender paces itself to its share of the account's send rate.
+          SEND_CONCURRENCY: String(queues.send.maxConcurrency),
+        },
+        ...common,
+      }),
+    } satisfies Record<FunctionName, ServiceFunction>;
+
+    for (const producer of [functions.launchRound, functions.dispatchTopics]) {
+      data.grantReadWriteItems(producer.fn);
+      workQueues.send.queue.grantSendMessages(producer.fn);
+    }
+    data.grantReadWriteItems(functions.sendMail.fn);
+    mail.grantSend(functions.sendMail.role);
+    signingKeys.secret.grantRead(functions.sendMail.fn);
+
+    for (const [name, settings] of Object.entries(queues) as [keyof typeof queues, QueueSettings][]) {
+      workQueues[name].consumeWith(functions[settings.consumer].fn);
+    }
+    for (const { id, description, pattern, target } of busRules) {
+      functions[target].addRule(id, { eventBus: bus, description, eventPattern: toEventPattern(pattern) });
+    }
+    for (const { id, description, expression, target } of schedules) {
+      // Scheduled rules can only live on the default bus.
+      functions[target].addRule(id, { description, schedule: events.Schedule.expression(expression) });
+    }
+
+    // What the coordinator CLI needs: it puts events on the bus and reads the table and queue.
+    new CfnOutput(this, 'BusName', { value: bus.eventBusName });
+    new CfnOutput(this, 'BusArn', { value: bus.eventBusArn });
+    new CfnOutput(this, 'TableName', { value: data.table.tableName });
+    new CfnOutput(this, 'SendQueueUrl', { value: workQueues.send.queue.queueUrl });
+  }
+}

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type AcceptedEvent, putEvents } from './gateway-events.ts';
+import { awsError, ok, type Reply } from './gateway-reply.ts';
+import {
+  type AcceptedMessage,
+  queueUrl,
+  resolveQueue,
+  sendMessage,
+  sendMessageBatch,
+} from './gateway-sqs.ts';
+
+export type { AcceptedEvent, AcceptedMessage };
+
+/** Callbacks behind the CLI's `/_local/…` control API. */
+export interface LocalControl {
+  /** Moves the stack's clock forward (firing schedules and draining queues as the stack sees fit). */
+  advance(ms: number): Promise<void>;
+  /** Resolves when the stack has nothing left to do. */
+  idle(): Promise<void>;
+}
+
+export interface AwsGatewayOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** Queue names that exist; any other QueueUrl is answered like a missing SQS queue. */
+  queues: readonly string[];
+  /** Receives the entries PutEvents accepted; a throw answers HTTP 500 (the SDK retries). */
+  onEvents(events: AcceptedEvent[]): Promise<void>;
+  /** Receives the messages SendMessage/SendMessageBatch accepted; a throw answers HTTP 500. */
+  onMessages(queueName: string, messages: AcceptedMessage[]): Promise<void>;
+  /** Stamps events and answers `GET /_local/clock`; the real time by default. */
+  clock?: { now(): Date };
+  control?: LocalControl;
+}
+
+export interface AwsGateway {
+  /** Give it to the SDK clients as `endpoint`. */
+  endpoint: string;
+  queueUrl(queueName: string): string;
+  stop(): Promise<void>;
+}
+
+type Operation = (input: Record<string, unknown>) => Promise<Reply>;
+
+const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+
+/**
+ * One local HTTP endpoint speaking the AWS JSON wire protocols of the installed SDK v3 clients for
+ * EventBridge `PutEvents` (awsJson1_1, `X-Amz-Target: AWSEvents.PutEvents`) and SQS `SendMessage` /
+ * `SendMessageBatch` (awsJson1_0, `AmazonSQS.*`), so adapters run unchanged with only an endpoint
+ * override. Signatures are not checked. It also carries the CLI's control API under `/_local/`.
+ */
+export async function startAwsGateway(options: AwsGatewayOptions): Promise<AwsGateway> {
+  const queues = new Set(options.queues);
+  const clock = options.clock ?? { now: () => new Date() };
+  const withQueue =
+    (send: typeof sendMessage | typeof sendMessageBatch): Operation =>
+    async (input) => {
+      const queue = resolveQueue(input, queues);
+      return typeof queue === 'string' ? send(queue, input, options.onMessages) : queue;
+    };
+  const operations: Record<string, Operation> = {
+    'AWSEvents.PutEvents': (input) => putEvents(input, clock.now(), options.onEvents),
+    'AmazonSQS.SendMessage': withQueue(sendMessage),
+    'AmazonSQS.SendMessageBatch': withQueue(sendMessageBatch),
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, operations, clock, options.control)
+      .catch((error: unknown) => awsError(500, 'InternalException', describe(error)))
+      .then((reply) => send(response, reply, request.headers['content-type']))
+      .catch(() => response.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`AWS gateway: port ${options.port} is already in use`, { cause: error })
+          : error,
+      ),
+    );
+    server.listen(options.port, '127.0.0.1', resolve);
+  });
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    endpoint,
+    queueUrl: (queueName) => queueUrl(endpoint, queueName),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // The SDK keeps connections alive; without this, close() would wait for them to time out.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(
+  request: IncomingMessage,
+  operations: Record<string, Operation>,
+  clock: { now(): Date },
+  control: LocalControl | undefined,
+): Promise<Reply> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const text = await readBody(request);
+  if (text === undefined) {
+    return awsError(413, 'RequestEntityTooLarge', `Requests are limited to ${MAX_REQUEST_BYTES} bytes`);
+  }
+  if (url.pathname.startsWith('/_local/')) {
+    return handleControl(`${request.method} ${url.pathname}`, text, clock, control);
+  }
+
+  const target = String(request.headers['x-amz-target'] ?? '');
+  const operation = request.method === 'POST' ? operations[target] : undefined;
+  if (!operation) {
+    return awsError(
+      400,
+      'com.amazon.coral.service#UnknownOperationException',
+      `The local AWS gateway does not support ${target || `${request.method} ${url.pathname}`}`,
+    );
+  }
+  const input = parseJson(text || '{}');
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return awsError(
+      400,
+      'com.amazon.coral.service#SerializationException',
+      'The request body is not a JSON object',
+    );
+  }
+  return operation(input as Record<string, unknown>);
+}
+
+async function handleControl(
+  route: string,
+  text: string,
+  clock: { now(): Date },
+  control: LocalControl | undefined,
+): Promise<Reply> {
+  const now = () => ok({ now: clock.now().toISOString() });
+  if (route === 'GET /_local/clock') return now();
+  if (control && route === 'POST /_local/clock/advance') {
+    const ms = (parseJson(text) as { ms?: unknown } | undefined)?.ms;
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+      return {
+        status: 400,
+        body: { message: 'Expected a JSON body {"ms": n} with n a non-negative number' },
+      };
+    }
+    await control.advance(ms);
+    return now();
+  }
+  if (control && route === 'POST /_local/idle') {
+    await control.idle();
+    return ok({ ok: true });
+  }
+  return { status: 404, body: { message: `No local control route ${route}` } };
+}
+
+/** The body as text, or undefined when it is larger than any request the gateway accepts. */
+async function readBody(request: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_REQUEST_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function send(response: ServerResponse, reply: Reply, requestContentType: string | undefined): void {
+  response.writeHead(reply.status, {
+    // Echo the protocol's media type (application/x-amz-json-1.0 or -1.1) as AWS does.
+    'content-type': requestContentType?.startsWith('application/x-amz-json')
+      ? requestContentType
+      : 'application/json',
+    'x-amzn-requestid': randomUUID(),
+    ...reply.headers,
+  });
+  response.end(JSON.stringify(reply.body));
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, expect, it } from 'vitest';
+import { tandemApp } from './tandem-app.ts';
+
+/**
+ * cdk-nag 3 is a policy-validation plugin, not an Aspect: its findings go to the assembly's validation
+ * report (and fail `synth`) instead of stack annotations, and rules are acknowledged with
+ * `Validations.of(construct).acknowledge({ id, reason })` rather than `NagSuppressions`.
+ */
+interface ValidationReport {
+  pluginReports: {
+    violations?: {
+      ruleName: string;
+      violatingConstructs?: { constructPath: string }[];
+    }[];
+  }[];
+}
+
+let synthError: unknown;
+let report: ValidationReport;
+let acknowledgments: { path: string; id: string; reason: string }[];
+
+beforeAll(() => {
+  // Prepare: one app, checked by the AWS Solutions pack; synthesis bundles every function, so once per file.
+  const { app, stack } = tandemApp('prod');
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+  // Act
+  try {
+    app.synth();
+  } catch (error) {
+    synthError = error;
+  }
+  report = JSON.parse(readFileSync(join(app.outdir, 'validation-report.json'), 'utf8'));
+  acknowledgments = stack.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          path: construct.node.path,
+          id,
+          reason,
+        })),
+      ),
+  );
+});
+
+it('leaves no AWS Solutions finding unacknowledged', () => {
+  const findings = report.pluginReports
+    .flatMap((r) => r.violations ?? [])
+    .map(({ ruleName, violatingConstructs = [] }) =>
+      [ruleName, ...violatingConstructs.map((c) => c.constructPath)].join(' '),
+    );
+  expect(findings).toEqual([]);
+  expect(synthError).toBeUndefined();
+});
+
+it('gives every acknowledgment a written reason', () => {
+  expect(acknowledgments.length).toBeGreaterThan(0);
+  for (const { path, id, reason } of acknowledgments) {
+    expect(reason.split(/\s+/).length, `${id} on ${path}`).toBeGreaterThanOrEqual(8);
+  }
+});
+
+it('acknowledges only the findings it has a reason for', () => {
+  const ids = new Set(acknowledgments.map(({ id }) => id.replace(/^annotation::/i, '')));
+  expect([...ids].sort()).toEqual([
+    'AwsSolutions-IAM5[Resource::*]',
+    'AwsSolutions-L1',
+    'AwsSolutions-SMG4',
+    'AwsSolutions-SNS2',
+    'AwsSolutions-SQS3',
+  ]);
+});

@@ -1,0 +1,368 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tableDesign } from '#adapters/table-design';
+import type { LaunchRoundEnv } from '#handlers/env';
+import type { ServiceEnvironment } from '#infra/constructs/service-function';
+import {
+  asyncRetryAttempts,
+  busRules,
+  type FunctionName,
+  functionDefs,
+  queues,
+  schedules,
+} from '#infra/wiring';
+import { coordinatorEmail, domain, tandemApp } from './tandem-app.ts';
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+const only = <T>(record: Record<string, T>): [string, T] => {
+  const entries = Object.entries(record);
+  expect(entries).toHaveLength(1);
+  return entries[0] as [string, T];
+};
+type GetAtt = { 'Fn::GetAtt': [string, string] };
+const arnOf = (logicalId: unknown) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+
+let dev: Template;
+let prod: Template;
+
+beforeAll(() => {
+  // Prepare: synthesis bundles every function, so do it once per file.
+  dev = Template.fromStack(tandemApp('dev').stack);
+  prod = Template.fromStack(tandemApp('prod').stack);
+});
+
+/** The logical id of the function a wiring definition describes. */
+const functionNames = Object.keys(functionDefs) as FunctionName[];
+
+const functionId = (name: FunctionName): string =>
+  only(
+    dev.findResources('AWS::Lambda::Function', {
+      Properties: { Description: functionDefs[name].description },
+    }),
+  )[0];
+
+/** Every statement of the identity policies attached to a function's role. */
+const statementsOf = (name: FunctionName): Statement[] => {
+  const role = (dev.toJSON().Resources[functionId(name)] as Resource).Properties.Role as {
+    'Fn::GetAtt': [string];
+  };
+  const policies = dev.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: [{ Ref: role['Fn::GetAtt'][0] }] },
+  });
+  return Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+};
+const actionsOf = (name: FunctionName) => statementsOf(name).flatMap((s) => asArray(s.Action));
+
+const asyncTargets = [...new Set([...busRules, ...schedules].map((r) => r.target))];
+
+describe('table', () => {
+  it('is laid out by tableDesign, with its TTL attribute and status index', () => {
+    dev.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
+        { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: tableDesign.timeToLiveAttribute, Enabled: true },
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: tableDesign.indexes.byStatus.name,
+          KeySchema: [
+            { AttributeName: tableDesign.indexes.byStatus.partitionKey, KeyType: 'HASH' },
+            { AttributeName: tableDesign.indexes.byStatus.sortKey, KeyType: 'RANGE' },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('is on-demand, point-in-time recoverable and encrypted with the AWS-managed key', () => {
+    dev.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  it('is deletable in dev but protected and retained in every other stage', () => {
+    dev.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
+    prod.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+  });
+});
+
+describe('functions', () => {
+  it('deploys exactly the functions in wiring, on Node 22 arm64 with their timeout and memory', () => {
+    dev.resourceCountIs('AWS::Lambda::Function', Object.keys(functionDefs).length);
+    for (const def of Object.values(functionDefs)) {
+      dev.hasResourceProperties('AWS::Lambda::Function', {
+        Description: def.description,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Timeout: def.timeoutSeconds,
+        MemorySize: def.memoryMb,
+        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+      });
+    }
+  });
+
+  it('logs each function as JSON to its own log group with a retention', () => {
+    for (const name of functionNames) {
+      const fn = dev.toJSON().Resources[functionId(name)] as Resource;
+      const { LogFormat, LogGroup } = fn.Properties.LoggingConfig as {
+        LogFormat: string;
+        LogGroup: { Ref: string };
+      };
+      expect(LogFormat).toBe('JSON');
+      const logGroup = dev.toJSON().Resources[LogGroup.Ref] as Resource;
+      expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(logGroup.Properties.RetentionInDays).toBe(90);
+    }
+  });
+
+  it('makes a variable the schema requires but the stack omits a type error', () => {
+    // Checked by `tsc --noEmit`: the directive fails the type-check if the omission ever compiles.
+    // @ts-expect-error SEND_QUEUE_URL is required by LaunchRoundEnv
+    const environment: ServiceEnvironment<typeof LaunchRoundEnv> = { TABLE_NAME: 'tandem' };
+    expect(environment).not.toHaveProperty('SEND_QUEUE_URL');
+  });
+
+  it('gives sendMail its sender address, relay domain, key secret and concurrency', () => {
+    dev.hasResourceProperties('AWS::Lambda::Function', {
+      Description: functionDefs.sendMail.description,
+      Environment: {
+        Variables: Match.objectLike({
+          MAIL_FROM: `rounds@${domain}`,
+          REPLY_DOMAIN: `reply.${domain}`,
+          SES_CONFIGURATION_SET: { Ref: Match.anyValue() },
+          SIGNING_KEYS_SECRET_ARN: { Ref: Match.anyValue() },
+          SEND_CONCURRENCY: String(queues.send.maxConcurrency),
+        }),
+      },
+    });
+  });
+});
+
+describe('events', () => {
+  const targeting = (name: FunctionName) => [Match.objectLike({ Arn: arnOf(functionId(name)) })];
+
+  it('matches each bus rule pattern from wiring on the tandem bus, for its target', () => {
+    const [busId] = only(dev.findResources('AWS::Events::EventBus', { Properties: { Name: 'tandem-dev' } }));
+    for (const rule of busRules) {
+      dev.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: { Ref: busId },
+        EventPattern: rule.pattern,
+        Targets: targeting(rule.target),
+      });
+    }
+  });
+
+  it('schedules each wiring schedule with its expression, for its target', () => {
+    for (const schedule of schedules) {
+      dev.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: schedule.expression,
+        Targets: targeting(schedule.target),
+      });
+    }
+  });
+
+  it('retries every rule target and dead-letters what it cannot deliver', () => {
+    const rules = Object.values(dev.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(busRules.length + schedules.length);
+    for (const rule of rules) {
+      for (const target of rule.Properties.Targets) {
+        expect(target.RetryPolicy).toMatchObject({ MaximumRetryAttempts: asyncRetryAttempts });
+        expect(target.DeadLetterConfig.Arn).toEqual(arnOf(expect.any(String)));
+      }
+    }
+  });
+
+  it('gives every asynchronously invoked function retries and an on-failure queue', () => {
+    for (const name of asyncTargets) {
+      dev.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: functionId(name) },
+        MaximumRetryAttempts: asyncRetryAttempts,
+        DestinationConfig: { OnFailure: { Destination: arnOf(Match.anyValue()) } },
+      });
+    }
+  });
+});
+
+describe('send queue', () => {
+  it('is consumed by its function with partial batch failures and the wiring settings', () => {
+    const { send } = queues;
+    dev.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId(send.consumer) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: send.batchSize,
+      MaximumBatchingWindowInSeconds: send.maxBatchingWindowSeconds,
+      ScalingConfig: { MaximumConcurrency: send.maxConcurrency },
+    });
+  });
+
+  it('redrives to its dead-letter queue after maxReceiveCount deliveries', () => {
+    dev.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: queues.send.visibilityTimeoutSeconds,
+      RedrivePolicy: {
+        deadLetterTargetArn: arnOf(Match.anyValue()),
+        maxReceiveCount: queues.send.maxReceiveCount,
+      },
+    });
+  });
+
+  it('encrypts every queue and refuses unencrypted transport', () => {
+    const queueIds = Object.keys(dev.findResources('AWS::SQS::Queue'));
+    for (const id of queueIds) {
+      expect(dev.toJSON().Resources[id].Properties.SqsManagedSseEnabled).toBe(true);
+      dev.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+});
+
+describe('permissions', () => {
+  it('lets sendMail send only as the domain identity through the configuration set', () => {
+    const send = statementsOf('sendMail').filter((s) => asArray(s.Action).includes('ses:SendEmail'));
+    expect(send).toHaveLength(1);
+    const resources = asArray(send[0]?.Resource);
+    const [identityId] = only(
+      dev.findResources('AWS::SES::EmailIdentity', { Properties: { EmailIdentity: domain } }),
+    );
+    const [configurationSetId] = only(dev.findResources('AWS::SES::ConfigurationSet'));
+    expect(resources).toHaveLength(2);
+    expect(resources).not.toContain('*');
+    expect(JSON.stringify(resources[0])).toMatch(new RegExp(`:identity/.*"Ref":"${identityId}"`));
+    expect(JSON.stringify(resources[1])).toMatch(
+      new RegExp(`:configuration-set/.*"Ref":"${configurationSetId}"`),
+    );
+  });
+
+  it('allows "*" as a resource only for ses:GetAccount, which has no resource-level permissions', () => {
+    const statements = functionNames.flatMap(statementsOf);
+    const onAnything = statements.filter((s) => asArray(s.Resource).includes('*'));
+    expect(onAnything.flatMap((s) => asArray(s.Action))).toEqual(['ses:GetAccount']);
+  });
+
+  it('grants no action wildcard anywhere', () => {
+    const policies = [
+      ...Object.values(dev.findResources('AWS::IAM::Policy')),
+      ...Object.values(dev.findResources('AWS::SQS::QueuePolicy')),
+      ...Object.values(dev.findResources('AWS::SNS::TopicPolicy')),
+    ];
+    const allowed = policies
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => asArray(s.Action));
+    expect(allowed.length).toBeGreaterThan(0);
+    expect(allowed.filter((action) => action === '*' || action.endsWith(':*'))).toEqual([]);
+  });
+
+  it('uses no AWS-managed policies', () => {
+    for (const role of Object.values(dev.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('lets only sendMail read the signing keys or use SES', () => {
+    expect(actionsOf('sendMail')).toEqual(
+      expect.arrayContaining(['secretsmanager:GetSecretValue', 'ses:SendEmail']),
+    );
+    for (const name of ['launchRound', 'dispatchTopics'] as const) {
+      expect(actionsOf(name).filter((a) => a.startsWith('secretsmanager:') || a.startsWith('ses:'))).toEqual(
+        [],
+      );
+      expect(actionsOf(name)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'sqs:SendMessage']));
+    }
+  });
+
+  it('never lets a function scan the table', () => {
+    for (const name of functionNames) {
+      expect(actionsOf(name)).not.toContain('dynamodb:Scan');
+    }
+  });
+
+  it('generates the signing keys as {"current":"1","1":<key>}', () => {
+    dev.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({
+        SecretStringTemplate: '{"current":"1"}',
+        GenerateStringKey: '1',
+      }),
+    });
+  });
+});
+
+describe('alarms', () => {
+  const alarms = () => Object.values(dev.findResources('AWS::CloudWatch::Alarm'));
+  it('mails the coordinator', () => {
+    dev.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: coordinatorEmail });
+  });
+
+  it('alarms on any message in each dead-letter queue', () => {
+    const queueOf = (arn: GetAtt) => arn['Fn::GetAtt'][0];
+    const deadLetterQueues = new Set([
+      ...Object.values(dev.findResources('AWS::SQS::Queue'))
+        .filter((q) => q.Properties.RedrivePolicy)
+        .map((q) => queueOf(q.Properties.RedrivePolicy.deadLetterTargetArn)),
+      ...Object.values(dev.findResources('AWS::Events::Rule')).flatMap((r) =>
+        r.Properties.Targets.map((t: { DeadLetterConfig: { Arn: GetAtt } }) =>
+          queueOf(t.DeadLetterConfig.Arn),
+        ),
+      ),
+      ...Object.values(dev.findResources('AWS::Lambda::EventInvokeConfig')).map((c) =>
+        queueOf(c.Properties.DestinationConfig.OnFailure.Destination),
+      ),
+    ]);
+    // One for the send queue, one per async function, one per rule target.
+    expect(deadLetterQueues.size).toBe(1 + asyncTargets.length + busRules.length + schedules.length);
+    for (const queue of deadLetterQueues) {
+      const watching = alarms().filter(
+        (a) =>
+          a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          JSON.stringify(a.Properties.Dimensions) ===
+            JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }]),
+      );
+      expect(watching, queue).toHaveLength(1);
+      expect(watching[0]?.Properties).toMatchObject({
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+  });
+
+  it('alarms on errors of every function', () => {
+    for (const name of functionNames) {
+      const watching = alarms().filter(
+        (a) =>
+          a.Properties.MetricName === 'Errors' &&
+          JSON.stringify(a.Properties.Dimensions) ===
+            JSON.stringify([{ Name: 'FunctionName', Value: { Ref: functionId(name) } }]),
+      );
+      expect(watching, name).toHaveLength(1);
+    }
+  });
+
+  it('sends every alarm to the coordinator topic', () => {
+    const [topic] = only(dev.findResources('AWS::SNS::Topic'));
+    for (const alarm of alarms()) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+  });
+});
+
+describe('outputs', () => {
+  it('tells the CLI the bus, table and send queue', () => {
+    for (const name of ['BusName', 'BusArn', 'TableName', 'SendQueueUrl']) dev.hasOutput(name, {});
+  });
+});
