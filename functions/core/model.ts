@@ -80,8 +80,9 @@ export const Round = z.object({
   coordinatorEmail: z.email().optional(),
   /** The launch event that moved the round to running: a retry of that event resumes, any other is refused. */
   launchEventId: z.string().optional(),
-  /** Topic mails due up to this instant go out with the launch; later ones with the hourly dispatch. */
   launchedAt: IsoInstant.optional(),
+  /** Topic mails due up to this instant went out with the launch; the hourly runs take over after it. */
+  launchQueuedUntil: IsoInstant.optional(),
   /** Time zones of the partnered members: enough to know when topics fall due without reading members. */
   timeZones: z.array(TimeZone).default([]),
 });

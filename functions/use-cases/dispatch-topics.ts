@@ -37,15 +37,15 @@ export const dispatchRound = async (
  * One scheduled run: the mails of every running round that fall due in the interval ending at the
  * run's scheduled time. Windows of consecutive runs meet without overlapping, and a run replayed
  * from the dead-letter queue covers exactly its own window, so the dispatcher keeps no cursor
- * (and writes nothing). Launch covers everything up to `launchedAt`, so the windows start there.
+ * (and writes nothing). The launch covers everything up to `launchQueuedUntil`, so windows start there.
  */
 export const dispatchDueTopics = async (deps: DispatchDeps, scheduledAt: Date): Promise<DispatchResult[]> => {
   const results: DispatchResult[] = [];
   for (const round of await deps.rounds.listRunningRounds()) {
-    if (!round.launchedAt) continue;
+    if (!round.launchQueuedUntil) continue;
     const windowStart = Math.max(
       scheduledAt.getTime() - DISPATCH_INTERVAL_MS,
-      new Date(round.launchedAt).getTime(),
+      new Date(round.launchQueuedUntil).getTime(),
     );
     const window = { after: new Date(windowStart), until: scheduledAt };
     if (!topicDueIn(round, round.timeZones, window)) continue;

@@ -10,6 +10,13 @@ export class RoundNotLaunchable extends Error {
 /** Topic mails due at launch wait this long, so the introduction arrives first. */
 export const FIRST_TOPIC_DELAY_SECONDS = 120;
 
+/**
+ * The launch also queues topics falling due this soon after it. An hourly run scheduled inside this
+ * margin may not see the round as running yet (the launch is still writing, the index catching up),
+ * so the launch covers that stretch itself and the hourly runs start after it.
+ */
+export const LAUNCH_COVER_MS = 60_000;
+
 export interface LaunchResult {
   outcome: 'launched' | 'resumed';
   introductions: number;
@@ -28,24 +35,25 @@ export const launchRound = async (
 ): Promise<LaunchResult> => {
   const members = (await loadMembers(deps.participants, request.roundId)).filter((m) => m.partnershipId);
   let outcome: LaunchResult['outcome'] = 'launched';
-  let launchedAt = now.toISOString();
+  let queuedUntil = new Date(now.getTime() + LAUNCH_COVER_MS).toISOString();
   try {
     await deps.rounds.transitionRound(request.roundId, 'matched', 'running', {
       launchEventId: request.eventId,
-      launchedAt,
+      launchedAt: now.toISOString(),
+      launchQueuedUntil: queuedUntil,
       timeZones: [...new Set(members.map((m) => m.timezone))].sort(),
     });
   } catch (error) {
     if (!(error instanceof TransitionRejected)) throw error;
     const round = await deps.rounds.getRound(request.roundId);
     if (!round) throw new RoundNotLaunchable(`round ${request.roundId} does not exist`);
-    if (round.status !== 'running' || round.launchEventId !== request.eventId || !round.launchedAt) {
+    if (round.status !== 'running' || round.launchEventId !== request.eventId || !round.launchQueuedUntil) {
       throw new RoundNotLaunchable(
         `round ${request.roundId} is ${round.status}; only a matched round can be launched`,
       );
     }
     outcome = 'resumed';
-    launchedAt = round.launchedAt;
+    queuedUntil = round.launchQueuedUntil;
   }
 
   const introductions: SendJob[] = members.map((member) => ({
@@ -64,7 +72,7 @@ export const launchRound = async (
     deps,
     round,
     members,
-    { until: new Date(launchedAt) },
+    { until: new Date(queuedUntil) },
     FIRST_TOPIC_DELAY_SECONDS,
   );
   return { outcome, introductions: introductions.length, topics: topics.enqueued };

@@ -30,7 +30,9 @@ describe('tandem simulate', () => {
   });
 
   it('refuses a cohort size outside its range with a message naming the option', async () => {
-    const failure = await run('node', ['bin/tandem.js', 'simulate', '--participants', '1', '--json']).catch((e) => e);
+    const failure = await run('node', ['bin/tandem.js', 'simulate', '--participants', '1', '--json']).catch(
+      (e) => e,
+    );
 
     expect(failure.code).toBe(2);
     expect(failure.stderr).toContain('--participants');

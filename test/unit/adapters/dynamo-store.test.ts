@@ -10,6 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoStore } from '#adapters/dynamo-store';
+import type { Member } from '#core/model';
 import { TransitionRejected } from '#ports/store';
 import { aMember, aRound, partnered } from '../core/fixtures.ts';
 
@@ -35,7 +36,7 @@ const roundItem = (id: string, status = 'running') => ({
   ...aRound({ id, status: status as 'running' }),
 });
 
-const memberItem = (member: ReturnType<typeof aMember>) => ({
+const memberItem = (member: Member) => ({
   pk: `ROUND#${member.roundId}`,
   sk: `MEMBER#${member.id}`,
   v: 1,
@@ -76,7 +77,7 @@ describe('DynamoStore.transitionRound', () => {
 
     // Act
     await new DynamoStore(TABLE).transitionRound('spring-2025', 'running', 'closed', {
-      nextDispatchAt: undefined,
+      coordinatorEmail: undefined,
     });
 
     // Assess
@@ -84,6 +85,24 @@ describe('DynamoStore.transitionRound', () => {
     const referenced = [...(input?.UpdateExpression ?? '').matchAll(/:\w+/g)].map(([ref]) => ref);
     expect(referenced.filter((ref) => input?.ExpressionAttributeValues?.[ref] === undefined)).toEqual([]);
     expect(assignedFields(input)).toMatchObject({ status: 'closed', gsi1pk: 'ROUNDS#closed' });
+  });
+
+  it('writes the launch time and the list of time zones with the transition to running', async () => {
+    // Prepare
+    db.on(UpdateCommand).resolves({});
+
+    // Act
+    await new DynamoStore(TABLE).transitionRound('spring-2025', 'matched', 'running', {
+      launchEventId: 'evt-1',
+      launchedAt: '2025-03-03T12:00:00.000Z',
+      timeZones: ['America/Chicago', 'Pacific/Auckland'],
+    });
+
+    // Assess
+    expect(assignedFields(db.commandCalls(UpdateCommand)[0]?.args[0].input)).toMatchObject({
+      launchedAt: '2025-03-03T12:00:00.000Z',
+      timeZones: ['America/Chicago', 'Pacific/Auckland'],
+    });
   });
 
   it('turns a failed condition into TransitionRejected', async () => {
@@ -137,6 +156,18 @@ describe('DynamoStore.listRunningRounds', () => {
     expect(db.commandCalls(ScanCommand)).toHaveLength(0);
   });
 
+  it('reads a round stored without time zones as having none', async () => {
+    // Prepare
+    const { timeZones: _absent, ...stored } = roundItem('older');
+    db.on(QueryCommand).resolves({ Items: [stored] });
+
+    // Act
+    const [round] = await new DynamoStore(TABLE).listRunningRounds();
+
+    // Assess
+    expect(round?.timeZones).toEqual([]);
+  });
+
   it('refuses a stored round that no longer matches the schema', async () => {
     db.on(QueryCommand).resolves({ Items: [{ ...roundItem('broken'), startDate: 'next Tuesday' }] });
 
@@ -151,11 +182,15 @@ describe('DynamoStore.getSendContext', () => {
     aMember({ seed: 'aroha' }),
     aMember({ seed: 'bashir', country: 'AF' }),
     aMember({ seed: 'chen', country: 'SG' }),
-  ]) as [ReturnType<typeof aMember>, ReturnType<typeof aMember>, ReturnType<typeof aMember>];
-  const items = [roundItem('spring-2025'), memberItem(aroha), memberItem(bashir), memberItem(chen)];
+  ]) as [Member, Member, Member];
+  const roundKey = { pk: 'ROUND#spring-2025', sk: 'ROUND' };
+  const memberKey = (member: Member | string) => ({
+    pk: 'ROUND#spring-2025',
+    sk: `MEMBER#${typeof member === 'string' ? member : member.id}`,
+  });
 
-  /** Answers a BatchGet from the items above, like DynamoDB would. */
-  const answerBatchGets = () =>
+  /** Answers each BatchGet from these items, like DynamoDB would. */
+  const answerBatchGets = (items: Record<string, unknown>[]) =>
     db
       .on(BatchGetCommand)
       .callsFake((input: { RequestItems: Record<string, { Keys: { pk: string; sk: string }[] }> }) => {
@@ -165,62 +200,124 @@ describe('DynamoStore.getSendContext', () => {
         };
       });
 
+  const batchRequests = () =>
+    db.commandCalls(BatchGetCommand).map((c) => c.args[0].input.RequestItems?.[TABLE]);
+
   beforeEach(() => {
     db.reset();
   });
 
-  it('reads round and member in one consistent batch, then the partners in a second', async () => {
+  it('reads round, member and the expected partners in one consistent batch when the partners are as expected', async () => {
     // Prepare
-    answerBatchGets();
+    answerBatchGets([roundItem('spring-2025'), memberItem(aroha), memberItem(bashir), memberItem(chen)]);
+
+    // Act
+    const context = await new DynamoStore(TABLE).getSendContext('spring-2025', aroha.id, [
+      bashir.id,
+      chen.id,
+    ]);
+
+    // Assess
+    expect(context?.round.id).toBe('spring-2025');
+    expect(context?.member).toEqual(aroha);
+    expect(context?.partners).toEqual([bashir, chen]);
+    expect(batchRequests()).toEqual([
+      { Keys: [roundKey, memberKey(aroha), memberKey(bashir), memberKey(chen)], ConsistentRead: true },
+    ]);
+  });
+
+  it('reads again, in a second batch, only the partners the member has gained since the job was queued', async () => {
+    // Prepare: the job expected Bashir and Chen; Aroha has since been paired with Chen and Dana.
+    const dana = aMember({ seed: 'dana', country: 'DK' });
+    const repaired = { ...aroha, partnerIds: [chen.id, dana.id] };
+    answerBatchGets([
+      roundItem('spring-2025'),
+      memberItem(repaired),
+      memberItem(bashir),
+      memberItem(chen),
+      memberItem(dana),
+    ]);
+
+    // Act
+    const context = await new DynamoStore(TABLE).getSendContext('spring-2025', aroha.id, [
+      bashir.id,
+      chen.id,
+    ]);
+
+    // Assess: the current partners, not the expected ones.
+    expect(context?.partners).toEqual([chen, dana]);
+    expect(batchRequests()).toEqual([
+      { Keys: [roundKey, memberKey(aroha), memberKey(bashir), memberKey(chen)], ConsistentRead: true },
+      { Keys: [memberKey(dana)], ConsistentRead: true },
+    ]);
+  });
+
+  it('returns no stale partner when the member has lost partners since the job was queued', async () => {
+    // Prepare: the job expected Bashir and Chen; Aroha now has only Chen.
+    answerBatchGets([
+      roundItem('spring-2025'),
+      memberItem({ ...aroha, partnerIds: [chen.id] }),
+      memberItem(bashir),
+      memberItem(chen),
+    ]);
+
+    // Act
+    const context = await new DynamoStore(TABLE).getSendContext('spring-2025', aroha.id, [
+      bashir.id,
+      chen.id,
+    ]);
+
+    // Assess
+    expect(context?.partners).toEqual([chen]);
+    expect(db.commandCalls(BatchGetCommand)).toHaveLength(1);
+  });
+
+  it('reads the partners in a second batch for a job that names no partners', async () => {
+    // Prepare: a job queued before jobs carried partners.
+    answerBatchGets([roundItem('spring-2025'), memberItem(aroha), memberItem(bashir), memberItem(chen)]);
 
     // Act
     const context = await new DynamoStore(TABLE).getSendContext('spring-2025', aroha.id);
 
     // Assess
-    expect(context?.round.id).toBe('spring-2025');
-    expect(context?.member.id).toBe(aroha.id);
-    expect(context?.partners.map((p) => p.id).sort()).toEqual([bashir.id, chen.id].sort());
-    const requests = db.commandCalls(BatchGetCommand).map((c) => c.args[0].input.RequestItems?.[TABLE]);
-    expect(requests).toHaveLength(2);
-    expect(requests[0]).toEqual({
-      Keys: [
-        { pk: 'ROUND#spring-2025', sk: 'ROUND' },
-        { pk: 'ROUND#spring-2025', sk: `MEMBER#${aroha.id}` },
-      ],
-      ConsistentRead: true,
-    });
-    expect(requests[1]?.Keys).toEqual([
-      { pk: 'ROUND#spring-2025', sk: `MEMBER#${bashir.id}` },
-      { pk: 'ROUND#spring-2025', sk: `MEMBER#${chen.id}` },
+    expect(context?.partners).toEqual([bashir, chen]);
+    expect(batchRequests()).toEqual([
+      { Keys: [roundKey, memberKey(aroha)], ConsistentRead: true },
+      { Keys: [memberKey(bashir), memberKey(chen)], ConsistentRead: true },
     ]);
   });
 
   it('asks again for keys DynamoDB left unprocessed', async () => {
-    // Prepare: the first answer leaves the member for later.
+    // Prepare: the first answer leaves the member and one partner for later.
     db.on(BatchGetCommand)
       .resolvesOnce({
-        Responses: { [TABLE]: [items[0] as Record<string, unknown>] },
-        UnprocessedKeys: { [TABLE]: { Keys: [{ pk: 'ROUND#spring-2025', sk: `MEMBER#${aroha.id}` }] } },
+        Responses: { [TABLE]: [roundItem('spring-2025'), memberItem(chen)] },
+        UnprocessedKeys: { [TABLE]: { Keys: [memberKey(aroha), memberKey(bashir)] } },
       })
-      .resolvesOnce({ Responses: { [TABLE]: [items[1] as Record<string, unknown>] } })
-      .resolvesOnce({ Responses: { [TABLE]: [items[2], items[3]] as Record<string, unknown>[] } });
+      .resolvesOnce({ Responses: { [TABLE]: [memberItem(aroha), memberItem(bashir)] } });
 
     // Act
-    const context = await new DynamoStore(TABLE).getSendContext('spring-2025', aroha.id);
+    const context = await new DynamoStore(TABLE).getSendContext('spring-2025', aroha.id, [
+      bashir.id,
+      chen.id,
+    ]);
 
     // Assess
-    expect(context?.member.id).toBe(aroha.id);
-    expect(context?.partners).toHaveLength(2);
-    const requests = db.commandCalls(BatchGetCommand).map((c) => c.args[0].input.RequestItems?.[TABLE]?.Keys);
-    expect(requests[1]).toEqual([{ pk: 'ROUND#spring-2025', sk: `MEMBER#${aroha.id}` }]);
+    expect(context?.member).toEqual(aroha);
+    expect(context?.partners).toEqual([bashir, chen]);
+    const requests = batchRequests().map((r) => r?.Keys);
+    expect(requests).toEqual([
+      [roundKey, memberKey(aroha), memberKey(bashir), memberKey(chen)],
+      [memberKey(aroha), memberKey(bashir)],
+    ]);
   });
 
   it('returns undefined for someone who is not a member, without a second read', async () => {
     // Prepare
-    answerBatchGets();
+    answerBatchGets([roundItem('spring-2025'), memberItem(aroha), memberItem(bashir), memberItem(chen)]);
 
     // Act
-    const context = await new DynamoStore(TABLE).getSendContext('spring-2025', 'pnobodyaaaaaa');
+    const context = await new DynamoStore(TABLE).getSendContext('spring-2025', 'pnobodyaaaaaa', [aroha.id]);
 
     // Assess
     expect(context).toBeUndefined();

@@ -16,7 +16,7 @@ describe('loadSigningKeys', () => {
   it('parses the keys from the environment without calling Secrets Manager', async () => {
     // Act
     const keys = await loadSigningKeys({
-      SIGNING_KEYS: JSON.stringify({ current: '2', keys: { '1': KEY_1, '2': KEY_2 } }),
+      SIGNING_KEYS: JSON.stringify({ current: '2', '1': KEY_1, '2': KEY_2 }),
     });
 
     // Assess
@@ -28,7 +28,7 @@ describe('loadSigningKeys', () => {
     // Prepare
     secrets
       .on(GetSecretValueCommand)
-      .resolves({ SecretString: JSON.stringify({ current: '1', keys: { '1': KEY_1 } }) });
+      .resolves({ SecretString: JSON.stringify({ current: '1', '1': KEY_1 }) });
 
     // Act
     const keys = await loadSigningKeys({ SIGNING_KEYS_SECRET_ARN: ARN });
@@ -39,7 +39,7 @@ describe('loadSigningKeys', () => {
   });
 
   it('rejects a current version that has no key', async () => {
-    const attempt = loadSigningKeys({ SIGNING_KEYS: JSON.stringify({ current: '2', keys: { '1': KEY_1 } }) });
+    const attempt = loadSigningKeys({ SIGNING_KEYS: JSON.stringify({ current: '2', '1': KEY_1 }) });
 
     await expect(attempt).rejects.toThrow('SIGNING_KEYS: the current key version has no key');
   });
@@ -47,11 +47,23 @@ describe('loadSigningKeys', () => {
   it('rejects a key too short to be a secret', async () => {
     secrets
       .on(GetSecretValueCommand)
-      .resolves({ SecretString: JSON.stringify({ current: '1', keys: { '1': 'short' } }) });
+      .resolves({ SecretString: JSON.stringify({ current: '1', '1': 'short' }) });
 
     await expect(loadSigningKeys({ SIGNING_KEYS_SECRET_ARN: ARN })).rejects.toThrow(
       'signing keys secret: signing key: at least 32 characters',
     );
+  });
+
+  it('rejects a key version that is not one character 0-9 or a-z', async () => {
+    const attempt = loadSigningKeys({
+      SIGNING_KEYS: JSON.stringify({ current: '1', '1': KEY_1, v2: KEY_2 }),
+    });
+
+    await expect(attempt).rejects.toThrow('SIGNING_KEYS: key versions: one character 0-9 or a-z each');
+  });
+
+  it('rejects a value that is not JSON, naming where it came from', async () => {
+    await expect(loadSigningKeys({ SIGNING_KEYS: 'current=1' })).rejects.toThrow('SIGNING_KEYS: not JSON');
   });
 
   it('rejects a secret without a string value', async () => {

@@ -53,8 +53,13 @@ export const aRound = (overrides: Partial<Round> = {}): Round => ({
   weeks: 16,
   topicDays: [0, 14, 28, 42, 56, 70, 84, 98],
   status: 'running',
+  timeZones: [],
   ...overrides,
 });
+
+/** The sorted distinct time zones of the partnered members, as the launch records them on the round. */
+export const zonesOf = (members: readonly Member[]): string[] =>
+  [...new Set(members.filter((m) => m.partnershipId).map((m) => m.timezone))].sort();
 
 export const testKeys: SigningKeys = {
   current: '1',

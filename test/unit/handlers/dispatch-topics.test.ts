@@ -1,14 +1,13 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import {
-  DynamoDBDocumentClient,
-  QueryCommand,
-  type QueryCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { logger } from '#adapters/logger';
 import type { SendJob } from '#core/model';
-import { aMember, aRound, partnered } from '../core/fixtures.ts';
+import { DISPATCH_INTERVAL_MS } from '#core/schedule';
+import { schedules } from '#infra/wiring';
+import { occurrences } from '#local/scheduler';
+import { aMember, aRound, partnered, zonesOf } from '../core/fixtures.ts';
 import { InMemoryStore, RecordingQueue, VirtualClock } from '../use-cases/fakes.ts';
 
 type Module = typeof import('#handlers/dispatch-topics');
@@ -29,8 +28,33 @@ afterAll(() => {
 });
 
 // 2025-03-17 09:00 in Auckland was 2025-03-16T20:00Z: topic 2 of a round that started on 2025-03-03.
-const NOW = '2025-03-16T21:00:00.000Z';
+const TOPIC_2_HOUR = '2025-03-16T20:00:00Z';
 const members = partnered('pair', [aMember({ seed: 'aroha' }), aMember({ seed: 'mere', country: 'IN' })]);
+const round = aRound({
+  topicDays: [0, 14, 28],
+  launchEventId: 'evt-1',
+  launchQueuedUntil: '2025-03-02T12:00:00.000Z',
+  timeZones: zonesOf(members),
+});
+
+/** An EventBridge scheduled event, as the hourly rule delivers it. */
+const scheduledEvent = (time: string) => ({
+  version: '0',
+  id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time,
+  region: 'eu-west-1',
+  resources: ['arn:aws:events:eu-west-1:123456789012:rule/DispatchTopics'],
+  detail: {},
+});
+
+const fakeDeps = (now: string) => {
+  const store = new InMemoryStore([round], members);
+  const queue = new RecordingQueue();
+  return { store, queue, deps: { rounds: store, participants: store, queue, clock: new VirtualClock(now) } };
+};
 
 describe('dispatch-topics handler', () => {
   beforeEach(() => {
@@ -38,68 +62,131 @@ describe('dispatch-topics handler', () => {
     sqs.reset();
   });
 
-  it("dispatches with the clock's now and advances the cursor to it", async () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it.each([
+    ['a late invocation', '2025-03-16T21:10:00Z'],
+    ['a replay from the dead-letter queue days later', '2025-03-19T08:00:00Z'],
+  ])(
+    "covers the hour ending at the event's scheduled time on %s, not the hour before the clock's now",
+    async (_when, now) => {
+      // Prepare: the hour before the clock's now holds no topic.
+      const { queue, deps } = fakeDeps(now);
+      const handle = dispatch.createHandler(deps);
+
+      // Act
+      const results = await handle(scheduledEvent(TOPIC_2_HOUR));
+
+      // Assess
+      expect(results).toEqual([{ roundId: round.id, enqueued: 2 }]);
+      expect(queue.jobs.map((j) => [j.participantId, j.topic])).toEqual(members.map((m) => [m.id, 2]));
+    },
+  );
+
+  it.each([
+    ['an event without a time', {}],
+    [
+      'an event whose time is not an ISO instant',
+      { ...scheduledEvent('2025-03-16T09:00:00Z'), time: 'yesterday' },
+    ],
+    ['no event at all', undefined],
+  ])("falls back to the clock's now, with a warning, for %s", async (_what, event) => {
     // Prepare
-    const round = aRound({
-      topicDays: [0, 14, 28],
-      dispatchedThrough: '2025-03-16T19:00:00.000Z',
-      nextDispatchAt: '2025-03-16T20:00:00.000Z',
-    });
-    const store = new InMemoryStore([round], members);
-    const queue = new RecordingQueue();
-    const handle = dispatch.createHandler({
-      rounds: store,
-      participants: store,
-      queue,
-      clock: new VirtualClock(NOW),
-    });
+    const { queue, deps } = fakeDeps(TOPIC_2_HOUR);
+    const warn = vi.spyOn(logger, 'warn');
+    const handle = dispatch.createHandler(deps);
 
     // Act
-    const results = await handle({});
+    const results = await handle(event);
 
     // Assess
     expect(results).toEqual([{ roundId: round.id, enqueued: 2 }]);
-    expect(queue.jobs.map((j) => j.topic)).toEqual([2, 2]);
-    expect(store.advances).toEqual([
-      {
-        roundId: round.id,
-        previous: '2025-03-16T19:00:00.000Z',
-        through: NOW,
-        next: '2025-03-30T20:00:00.000Z',
-      },
-    ]);
+    expect(queue.jobs).toHaveLength(2);
+    expect(warn).toHaveBeenCalledWith('scheduled event without a time; dispatching up to now');
   });
 
-  it('reads running rounds from the index, enqueues on SQS and moves the cursor in DynamoDB', async () => {
+  it('logs no warning for an event that carries its time', async () => {
     // Prepare
-    const round = aRound({
-      topicDays: [0, 14, 28],
-      dispatchedThrough: '2025-03-16T19:00:00.000Z',
-      nextDispatchAt: '2025-03-16T20:00:00.000Z',
-    });
+    const { deps } = fakeDeps(TOPIC_2_HOUR);
+    const warn = vi.spyOn(logger, 'warn');
+
+    // Act
+    await dispatch.createHandler(deps)(scheduledEvent(TOPIC_2_HOUR));
+
+    // Assess
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('reads running rounds from the index and the members, enqueues on SQS, and writes nothing to DynamoDB', async () => {
+    // Prepare
     db.on(QueryCommand).callsFake((input: QueryCommandInput) =>
       input.IndexName === 'gsi1'
         ? { Items: [{ pk: `ROUND#${round.id}`, sk: 'ROUND', v: 1, ...round }] }
         : { Items: members.map((m) => ({ pk: `ROUND#${round.id}`, sk: `MEMBER#${m.id}`, v: 1, ...m })) },
     );
-    db.on(UpdateCommand).resolves({});
     sqs.on(SendMessageBatchCommand).resolves({ Failed: [] });
-    const handle = dispatch.createHandler(await dispatch.createDeps(new VirtualClock(NOW)));
+    const handle = dispatch.createHandler(
+      await dispatch.createDeps(new VirtualClock('2025-03-16T20:00:42Z')),
+    );
 
     // Act
-    await handle({});
+    await handle(scheduledEvent(TOPIC_2_HOUR));
 
     // Assess
     const bodies = sqs
       .commandCalls(SendMessageBatchCommand)
       .flatMap((c) => c.args[0].input.Entries ?? [])
       .map((e) => JSON.parse(e.MessageBody ?? 'null') as SendJob);
-    expect(bodies.map((j) => [j.participantId, j.topic])).toEqual(members.map((m) => [m.id, 2]));
-    const update = db.commandCalls(UpdateCommand)[0]?.args[0].input;
-    expect(update?.ExpressionAttributeValues).toEqual({
-      ':through': NOW,
-      ':previous': '2025-03-16T19:00:00.000Z',
-      ':next': '2025-03-30T20:00:00.000Z',
-    });
+    expect(bodies).toEqual(
+      members.map((m) => ({
+        v: 1,
+        roundId: round.id,
+        participantId: m.id,
+        kind: 'topic',
+        topic: 2,
+        partnerIds: m.partnerIds,
+      })),
+    );
+    expect(db.calls().map((c) => c.args[0].constructor.name)).toEqual(['QueryCommand', 'QueryCommand']);
+  });
+
+  it('reads no members of a round with nothing due in the hour', async () => {
+    // Prepare
+    db.on(QueryCommand).callsFake((input: QueryCommandInput) =>
+      input.IndexName === 'gsi1'
+        ? { Items: [{ pk: `ROUND#${round.id}`, sk: 'ROUND', v: 1, ...round }] }
+        : { Items: [] },
+    );
+    const handle = dispatch.createHandler(
+      await dispatch.createDeps(new VirtualClock('2025-03-16T21:00:42Z')),
+    );
+
+    // Act
+    const results = await handle(scheduledEvent('2025-03-16T21:00:00Z'));
+
+    // Assess
+    expect(results).toEqual([]);
+    expect(db.commandCalls(QueryCommand).map((c) => c.args[0].input.IndexName)).toEqual(['gsi1']);
+    expect(sqs.calls()).toEqual([]);
+  });
+
+  it('is scheduled once every DISPATCH_INTERVAL_MS, so consecutive runs cover adjacent windows', () => {
+    // Prepare
+    const schedule = schedules.find((s) => s.target === 'dispatchTopics');
+
+    // Act
+    const fired = occurrences(
+      schedule?.expression ?? 'missing',
+      new Date('2025-03-30T00:00:00Z'),
+      new Date('2025-03-31T00:00:00Z'),
+    );
+
+    // Assess
+    expect(fired).toHaveLength(24);
+    expect(fired.slice(1).map((t, i) => t.getTime() - (fired[i] as Date).getTime())).toEqual(
+      Array(23).fill(DISPATCH_INTERVAL_MS),
+    );
   });
 });

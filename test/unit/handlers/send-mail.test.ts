@@ -22,7 +22,8 @@ beforeAll(async () => {
   vi.stubEnv('REPLY_DOMAIN', 'reply.tandem.example');
   vi.stubEnv('SES_CONFIGURATION_SET', 'tandem-rounds');
   vi.stubEnv('SES_MAX_SEND_RATE', '10');
-  vi.stubEnv('SIGNING_KEYS', JSON.stringify(testKeys));
+  // The flat document Secrets Manager holds: the current version, then one property per key version.
+  vi.stubEnv('SIGNING_KEYS', JSON.stringify({ current: testKeys.current, ...testKeys.keys }));
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   sendMail = await import('#handlers/send-mail');
 });

@@ -40,11 +40,13 @@ export class VirtualClock implements Clock {
 export class InMemoryStore implements RoundStore, ParticipantStore {
   readonly rounds = new Map<string, Round>();
   readonly members = new Map<string, Member[]>();
-  readonly advances: {
+  /** Round ids whose members were listed, one entry per listing. */
+  readonly memberReads: string[] = [];
+  /** Every getSendContext call, with the partners the caller expected. */
+  readonly sendContextReads: {
     roundId: string;
-    previous: string | undefined;
-    through: string;
-    next: string | undefined;
+    participantId: string;
+    expectedPartnerIds: readonly string[] | undefined;
   }[] = [];
 
   constructor(
@@ -82,24 +84,6 @@ export class InMemoryStore implements RoundStore, ParticipantStore {
     return [...this.rounds.values()].filter((r) => r.status === 'running').map((r) => ({ ...r }));
   }
 
-  async advanceDispatch(
-    roundId: string,
-    previous: string | undefined,
-    through: string,
-    next: string | undefined,
-  ): Promise<boolean> {
-    this.advances.push({ roundId, previous, through, next });
-    const round = this.rounds.get(roundId);
-    if (!round || round.dispatchedThrough !== previous) return false;
-    const { nextDispatchAt: _dropped, ...rest } = round;
-    this.rounds.set(roundId, {
-      ...rest,
-      dispatchedThrough: through,
-      ...(next ? { nextDispatchAt: next } : {}),
-    });
-    return true;
-  }
-
   async upsertParticipant(_profile: Profile, _newId: () => string): Promise<Participant> {
     throw new Error('not used by these tests');
   }
@@ -112,6 +96,7 @@ export class InMemoryStore implements RoundStore, ParticipantStore {
   }
 
   async *listMembers(roundId: string): AsyncIterable<Member[]> {
+    this.memberReads.push(roundId);
     const all = this.members.get(roundId) ?? [];
     for (let i = 0; i < all.length; i += this.pageSize) yield all.slice(i, i + this.pageSize);
   }
@@ -120,12 +105,19 @@ export class InMemoryStore implements RoundStore, ParticipantStore {
     throw new Error('not used by these tests');
   }
 
-  async getSendContext(roundId: string, participantId: string): Promise<SendContext | undefined> {
+  async getSendContext(
+    roundId: string,
+    participantId: string,
+    expectedPartnerIds?: readonly string[],
+  ): Promise<SendContext | undefined> {
+    this.sendContextReads.push({ roundId, participantId, expectedPartnerIds });
     const round = this.rounds.get(roundId);
     const members = this.members.get(roundId) ?? [];
     const member = members.find((m) => m.id === participantId);
     if (!round || !member) return undefined;
-    return { round, member, partners: members.filter((m) => member.partnerIds.includes(m.id)) };
+    // The current partners, whatever the caller expected: like the DynamoDB store.
+    const partners = member.partnerIds.flatMap((id) => members.filter((m) => m.id === id));
+    return { round, member, partners };
   }
 }
 

@@ -38,7 +38,7 @@ const setUp = (
   };
   const job: SendJob = { v: 1, roundId: round.id, participantId: aroha.id, kind: 'topic', topic: 2 };
   const key = { roundId: round.id, kind: 'topic', topic: 2, participantId: aroha.id };
-  return { deps, job, key, ledger, mailer, clock, aroha };
+  return { deps, job, key, ledger, mailer, clock, aroha, bashir, store };
 };
 
 const throttled = () => new MailThrottled('Maximum sending rate exceeded.');
@@ -57,6 +57,21 @@ describe('sendJob', () => {
     expect(mailer.accepted[0]?.to).toEqual([aroha.email]);
     expect(mailer.accepted[0]?.subject).toBe('topic 2 for Aroha');
     expect(ledger.rows.get(InMemoryLedger.id(key))).toEqual({ status: 'SENT', messageId: 'ses-1' });
+  });
+
+  it('hands the partners the job was queued with to the store, so it can read them with the member', async () => {
+    // Prepare
+    const { deps, job, store, aroha, bashir, mailer } = setUp();
+
+    // Act
+    const result = await sendJob(deps, { ...job, partnerIds: [bashir.id] });
+
+    // Assess
+    expect(result.outcome).toBe('sent');
+    expect(store.sendContextReads).toEqual([
+      { roundId: job.roundId, participantId: aroha.id, expectedPartnerIds: [bashir.id] },
+    ]);
+    expect(mailer.accepted).toHaveLength(1);
   });
 
   it('claims the ledger row for the lease time', async () => {

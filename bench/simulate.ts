@@ -1,0 +1,25 @@
+/**
+ * `npm run bench:simulate [-- --participants N]`: a whole 16-week round on the embedded local stack
+ * (DynamoDB Local, local SES, the real handlers; virtual clock), counting DynamoDB writes and SES
+ * calls per mail sent. Default cohort: 10,000.
+ */
+import { parseArgs } from 'node:util';
+import { simulate } from '#local/simulate';
+
+const { values } = parseArgs({ options: { participants: { type: 'string', default: '10000' } } });
+const participants = Number(values.participants);
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+
+const summary = await simulate({ participants, weeks: 16, seed: 1 });
+const mails = Object.values(summary.mails).reduce((a, b) => a + b, 0);
+const writesPerMail = summary.dynamoWrites / mails;
+
+console.log(`cohort ${summary.participants}, ${summary.partnerships} partnerships, 16 weeks`);
+console.log(`mails sent: ${JSON.stringify(summary.mails)} (${summary.delivered} reached SES)`);
+console.log(`SES calls: ${summary.sesCalls} (${(summary.sesCalls / mails).toFixed(3)} per mail)`);
+console.log(
+  `DynamoDB requests: ${summary.dynamoRequests} (${(summary.dynamoRequests / mails).toFixed(3)} per mail), ` +
+    `writes: ${summary.dynamoWrites} (2 per mail for the send ledger + 1 for the launch)`,
+);
+console.log(`wall time: ${(summary.durationMs / 1000).toFixed(1)} s`);
+console.log(`DynamoDB writes per mail sent: ${writesPerMail.toFixed(4)} (goal <= 2)`);

@@ -1,0 +1,93 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, inject, it } from 'vitest';
+import { clockNow, cohortFor, DAY, mailsTo, settle, useLocalStack } from './support.ts';
+
+useLocalStack();
+const { DynamoStore } = await import('#adapters/dynamo-store');
+const { localNames } = await import('#local/config');
+const { seedMatchedRound } = await import('#local/seed');
+
+const store = new DynamoStore(localNames.tableName);
+const env = inject('stackEnv');
+const portOf = (url: string | undefined) => new URL(url ?? '').port;
+
+/** Runs the real CLI against the shared local stack. */
+const tandem = async (...args: string[]) => {
+  const result = await promisify(execFile)('node', ['bin/tandem.js', ...args], {
+    env: {
+      ...process.env,
+      TANDEM_DYNAMODB_PORT: portOf(env.AWS_ENDPOINT_URL_DYNAMODB),
+      TANDEM_GATEWAY_PORT: portOf(env.AWS_ENDPOINT_URL_EVENTBRIDGE),
+    },
+  }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+  return { code: 'code' in result ? result.code : 0, stdout: result.stdout, stderr: result.stderr };
+};
+
+const startTomorrow = async () => new Date((await clockNow()).getTime() + DAY).toISOString().slice(0, 10);
+
+describe('tandem round launch', () => {
+  it('launches a matched round and prints the event as JSON', async () => {
+    const cohort = cohortFor('it-cli', 6);
+    await seedMatchedRound(store, {
+      roundId: 'it-cli',
+      name: 'CLI round',
+      startDate: await startTomorrow(),
+      weeks: 16,
+      cohort,
+    });
+
+    const result = await tandem('round', 'launch', 'it-cli', '--json');
+    await settle();
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      roundId: 'it-cli',
+      status: 'launch-requested',
+      eventId: expect.any(String),
+    });
+    expect(await mailsTo(cohort.map((p) => p.email))).toHaveLength(6);
+  });
+
+  it.each([
+    ['draft', 'it-cli-draft'],
+    ['closed', 'it-cli-closed'],
+  ] as const)('refuses a %s round with exit code 1 and changes nothing', async (status, roundId) => {
+    await store.createRound({
+      id: roundId,
+      name: roundId,
+      startDate: await startTomorrow(),
+      weeks: 16,
+      topicDays: [0],
+      status,
+      timeZones: [],
+    });
+
+    const result = await tandem('round', 'launch', roundId);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`round ${roundId} is ${status}: only a matched round can be launched`);
+    expect((await store.getRound(roundId))?.status).toBe(status);
+  });
+
+  it('refuses a round that is already running', async () => {
+    const result = await tandem('round', 'launch', 'it-cli');
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('round it-cli is running');
+  });
+
+  it('refuses a round that does not exist', async () => {
+    const result = await tandem('round', 'launch', 'no-such-round');
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('round no-such-round does not exist');
+  });
+
+  it('rejects a malformed round id with exit code 2, naming it', async () => {
+    const result = await tandem('round', 'launch', 'Not A Round');
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('roundId "Not A Round"');
+  });
+});
