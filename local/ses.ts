@@ -26,19 +26,14 @@ type StartServer = (config: { host: string; port: number }) => Promise<Server>;
 const startServer: StartServer =
   typeof sesModule === 'function' ? sesModule : (sesModule as unknown as { default: StartServer }).default;
 
-let ownAccount: string | undefined;
-
 /**
  * Runs aws-ses-v2-local in this process. Its mail store is module state: every instance in one
  * process shares it.
  */
 export async function startSesLocal({ port, maxSendRate = 14 }: SesLocalOptions): Promise<SesLocal> {
-  // aws-ses-v2-local answers GetAccount from this variable. A value the user set wins; one this
-  // module set is replaced, so a later stack in the same process gets the rate it asked for.
-  if (process.env.AWS_SES_ACCOUNT === undefined || process.env.AWS_SES_ACCOUNT === ownAccount) {
-    ownAccount = JSON.stringify(account(maxSendRate));
-    process.env.AWS_SES_ACCOUNT = ownAccount;
-  }
+  // aws-ses-v2-local answers GetAccount from this variable; the option is the one source of the rate
+  // (an inherited value, e.g. from a parent process's stack, must not decide it).
+  process.env.AWS_SES_ACCOUNT = JSON.stringify(account(maxSendRate));
   const server = await startServer({ host: '127.0.0.1', port });
   // Express 5 reports a failed listen (e.g. a taken port) only to the callback, which the package
   // ignores, so its promise resolves with a server that is not listening.
