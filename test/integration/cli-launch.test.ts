@@ -1,14 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
-import { clockNow, cohortFor, DAY, mailsTo, settle, useLocalStack } from './support.ts';
+import { clockNow, DAY, mailsTo, seedRound, settle, store } from './support.ts';
 
-useLocalStack();
-const { DynamoStore } = await import('#adapters/dynamo-store');
-const { localNames } = await import('#local/config');
-const { seedMatchedRound } = await import('#local/seed');
-
-const store = new DynamoStore(localNames.tableName);
 const env = inject('stackEnv');
 const portOf = (url: string | undefined) => new URL(url ?? '').port;
 
@@ -28,14 +22,7 @@ const startTomorrow = async () => new Date((await clockNow()).getTime() + DAY).t
 
 describe('tandem round launch', () => {
   it('launches a matched round and prints the event as JSON', async () => {
-    const cohort = cohortFor('it-cli', 6);
-    await seedMatchedRound(store, {
-      roundId: 'it-cli',
-      name: 'CLI round',
-      startDate: await startTomorrow(),
-      weeks: 16,
-      cohort,
-    });
+    const { emails } = await seedRound('it-cli', 6);
 
     const result = await tandem('round', 'launch', 'it-cli', '--json');
     await settle();
@@ -46,7 +33,7 @@ describe('tandem round launch', () => {
       status: 'launch-requested',
       eventId: expect.any(String),
     });
-    expect(await mailsTo(cohort.map((p) => p.email))).toHaveLength(6);
+    expect(await mailsTo(emails)).toHaveLength(6);
   });
 
   it.each([

@@ -16,7 +16,7 @@ declare module 'vitest' {
 /** Starts one local stack for the whole integration run, on free ports, with a virtual clock. */
 export default async function setup(project: TestProject) {
   const before = { ...process.env };
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   const stack = await startLocalStack({
     ports: await freePorts(),
     clock: new VirtualClock(new Date('2027-03-01T00:00:00Z')),

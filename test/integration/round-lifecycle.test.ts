@@ -1,37 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { advance, clockNow, cohortFor, DAY, mailsTo, settle, useLocalStack } from './support.ts';
+import { COORDINATOR_SOURCE, RoundLaunchRequested } from '#core/events';
+import { advance, bus, cohortFor, DAY, launch, mailsTo, seedRound, settle, store } from './support.ts';
 
-useLocalStack();
-const { DynamoStore } = await import('#adapters/dynamo-store');
-const { EventBridgeBus } = await import('#adapters/eventbridge-bus');
-const { COORDINATOR_SOURCE, RoundLaunchRequested } = await import('#core/events');
-const { localNames } = await import('#local/config');
-const { seedMatchedRound } = await import('#local/seed');
-
-const store = new DynamoStore(localNames.tableName);
-const bus = new EventBridgeBus(localNames.busName, COORDINATOR_SOURCE);
-const launch = (roundId: string) => bus.put(RoundLaunchRequested.detailType, { roundId });
 const isIntro = (subject: string) => subject.startsWith('Your Tandem introduction');
 
-const seed = async (roundId: string, size: number, startInDays = 1) => {
-  const cohort = cohortFor(roundId, size);
-  const start = new Date((await clockNow()).getTime() + startInDays * DAY).toISOString().slice(0, 10);
-  const seeded = await seedMatchedRound(store, {
-    roundId,
-    name: `Round ${roundId}`,
-    startDate: start,
-    weeks: 16,
-    cohort,
-  });
-  return { ...seeded, emails: cohort.map((p) => p.email) };
-};
-
 describe('launching a round on the local stack', () => {
-  let round: Awaited<ReturnType<typeof seed>>;
+  let round: Awaited<ReturnType<typeof seedRound>>;
   let eventId: string;
 
   beforeAll(async () => {
-    round = await seed('it-launch', 10);
+    round = await seedRound('it-launch', 10);
     ({ eventId } = await launch('it-launch'));
     await settle();
   });
@@ -95,7 +73,7 @@ describe('launching a round on the local stack', () => {
 
 describe('a malformed launch event', () => {
   it('is rejected with a message naming the field, and writes and sends nothing', async () => {
-    const round = await seed('it-malformed', 4);
+    const round = await seedRound('it-malformed', 4);
     const { createDeps, createHandler } = await import('#handlers/launch-round');
     const handler = createHandler(await createDeps());
 
@@ -116,7 +94,7 @@ describe('a malformed launch event', () => {
 
 describe('a round that runs for sixteen weeks', () => {
   it('sends every participant exactly eight topic mails, in order, after one introduction', async () => {
-    const round = await seed('it-weeks', 8, 2);
+    const round = await seedRound('it-weeks', 8, 2);
     await launch('it-weeks');
     await settle();
 

@@ -1,12 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { advance, clockNow, cohortFor, DAY, mailsTo, settle, useLocalStack } from './support.ts';
-
-useLocalStack();
-const { DynamoStore } = await import('#adapters/dynamo-store');
-const { EventBridgeBus } = await import('#adapters/eventbridge-bus');
-const { COORDINATOR_SOURCE, RoundLaunchRequested } = await import('#core/events');
-const { localNames } = await import('#local/config');
-const { seedMatchedRound } = await import('#local/seed');
+import { advance, launch, mailsTo, seedRound, settle } from './support.ts';
 
 const faults = async (plan?: { after: number; throttle: number }) => {
   const response = await fetch(inject('sesFaultsUrl'), {
@@ -19,20 +12,10 @@ const faults = async (plan?: { after: number; throttle: number }) => {
 
 describe('SES throttling in the middle of a batch', () => {
   it('delivers every introduction exactly once and loses none', async () => {
-    const cohort = cohortFor('it-throttle', 12);
-    const start = new Date((await clockNow()).getTime() + 2 * DAY).toISOString().slice(0, 10);
-    await seedMatchedRound(new DynamoStore(localNames.tableName), {
-      roundId: 'it-throttle',
-      name: 'Throttled round',
-      startDate: start,
-      weeks: 16,
-      cohort,
-    });
+    const { cohort } = await seedRound('it-throttle', 12, 2);
     await faults({ after: 3, throttle: 10 });
 
-    await new EventBridgeBus(localNames.busName, COORDINATOR_SOURCE).put(RoundLaunchRequested.detailType, {
-      roundId: 'it-throttle',
-    });
+    await launch('it-throttle');
     await settle();
     // Throttled jobs come back after the queue's visibility timeout.
     for (let i = 0; i < 6; i++) await advance(15 * 60_000);

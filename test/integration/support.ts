@@ -1,11 +1,21 @@
 import { inject } from 'vitest';
+import { DynamoStore } from '#adapters/dynamo-store';
+import { EventBridgeBus } from '#adapters/eventbridge-bus';
+import { COORDINATOR_SOURCE, RoundLaunchRequested } from '#core/events';
 import type { Profile } from '#core/model';
 import { syntheticCohort } from '#local/cohort';
+import { localNames } from '#local/config';
+import { seedMatchedRound } from '#local/seed';
 
-/** Points this test process's SDK clients at the shared local stack; call before importing adapters. */
-export const useLocalStack = () => {
-  Object.assign(process.env, inject('stackEnv'));
-};
+// SDK clients are created on first use, so pointing the environment at the shared stack here,
+// before any test sends a request, is enough. (Handler modules read it at import: import them later.)
+Object.assign(process.env, inject('stackEnv'));
+
+export const store = new DynamoStore(localNames.tableName);
+export const bus = new EventBridgeBus(localNames.busName, COORDINATOR_SOURCE);
+
+/** Asks for a launch the way the CLI does: a RoundLaunchRequested event on the bus. */
+export const launch = (roundId: string) => bus.put(RoundLaunchRequested.detailType, { roundId });
 
 export interface SentMail {
   messageId: string;
@@ -51,3 +61,17 @@ export const cohortFor = (tag: string, size: number, seed = 7): Profile[] =>
   syntheticCohort(size, seed).map((p) => ({ ...p, email: `${tag}.${p.email}` }));
 
 export const DAY = 86_400_000;
+
+/** A matched 16-week round of `size` participants of its own, starting `startInDays` from the stack's now. */
+export const seedRound = async (roundId: string, size: number, startInDays = 1) => {
+  const cohort = cohortFor(roundId, size);
+  const startDate = new Date((await clockNow()).getTime() + startInDays * DAY).toISOString().slice(0, 10);
+  const seeded = await seedMatchedRound(store, {
+    roundId,
+    name: `Round ${roundId}`,
+    startDate,
+    weeks: 16,
+    cohort,
+  });
+  return { ...seeded, cohort, emails: cohort.map((p) => p.email) };
+};
