@@ -10,7 +10,8 @@ const QueueEnv = z.object({ SEND_QUEUE_URL: z.url() });
 export const LaunchRoundEnv = TableEnv.extend(QueueEnv.shape);
 export const DispatchTopicsEnv = TableEnv.extend(QueueEnv.shape);
 
-export const SendMailEnv = TableEnv.extend({
+/** What every function that sends mail needs. */
+const MailingEnv = TableEnv.extend({
   /** The address round mail comes from, on the verified domain. */
   MAIL_FROM: z.email(),
   /** Domain of the per-participant relay addresses used as Reply-To. */
@@ -24,12 +25,29 @@ export const SendMailEnv = TableEnv.extend({
   SIGNING_KEYS_SECRET_ARN: z.string().min(1).optional(),
   /** The signing keys themselves, as JSON (local stack only; never set on AWS). */
   SIGNING_KEYS: z.string().min(1).optional(),
-}).refine((env) => Boolean(env.SIGNING_KEYS_SECRET_ARN) !== Boolean(env.SIGNING_KEYS), {
-  message: 'set exactly one of SIGNING_KEYS_SECRET_ARN and SIGNING_KEYS',
-  path: ['SIGNING_KEYS_SECRET_ARN'],
 });
 
-export type EnvSchema = typeof LaunchRoundEnv | typeof DispatchTopicsEnv | typeof SendMailEnv;
+const oneSigningKeySource = {
+  check: (env: { SIGNING_KEYS_SECRET_ARN?: string | undefined; SIGNING_KEYS?: string | undefined }) =>
+    Boolean(env.SIGNING_KEYS_SECRET_ARN) !== Boolean(env.SIGNING_KEYS),
+  message: { message: 'set exactly one of SIGNING_KEYS_SECRET_ARN and SIGNING_KEYS', path: ['SIGNING_KEYS_SECRET_ARN'] },
+};
+
+export const SendMailEnv = MailingEnv.refine(oneSigningKeySource.check, oneSigningKeySource.message);
+
+export const ReceiveMailEnv = MailingEnv.extend({
+  /** Bucket SES writes raw inbound mail to (on AWS). */
+  RAW_MAIL_BUCKET: z.string().min(3).optional(),
+  /** Folder holding raw inbound mail (local stack only). */
+  RAW_MAIL_DIR: z.string().min(1).optional(),
+  /** Commands received by mail go on this bus for the lifecycle handlers. */
+  EVENT_BUS_NAME: z.string().min(1),
+})
+  .refine(oneSigningKeySource.check, oneSigningKeySource.message)
+  .refine((env) => Boolean(env.RAW_MAIL_BUCKET) !== Boolean(env.RAW_MAIL_DIR), {
+    message: 'set exactly one of RAW_MAIL_BUCKET and RAW_MAIL_DIR',
+    path: ['RAW_MAIL_BUCKET'],
+  });
 
 /** Parses the environment, naming every missing or malformed variable. */
 export const parseEnv = <S extends z.ZodType>(
