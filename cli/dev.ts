@@ -93,6 +93,7 @@ export const devCommand = async (options: DevOptions) => {
   Sent mail as JSON           ${urls.sentMail}
   DynamoDB Local              ${urls.dynamodb}
   SES v2 API                  ${urls.ses}
+  Inbound mail (SMTP)         ${urls.smtp}  (reply to a relay address from a mail's Reply-To)
   EventBridge + SQS APIs      ${urls.gateway}
   Local control API           ${urls.gateway}/_local/clock
 Press Ctrl+C to stop.`);

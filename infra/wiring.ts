@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { COORDINATOR_SOURCE, RoundLaunchRequested } from '#core/events';
-import { DispatchTopicsEnv, LaunchRoundEnv, SendMailEnv } from '#handlers/env';
+import { DispatchTopicsEnv, LaunchRoundEnv, ReceiveMailEnv, SendMailEnv } from '#handlers/env';
 
 /**
  * The one description of how Tandem is wired: which functions exist, what invokes them and what they
@@ -36,6 +36,14 @@ export const functionDefs = {
     env: SendMailEnv,
     timeoutSeconds: 120,
     memoryMb: 512,
+  },
+  receiveMail: {
+    entry: 'functions/handlers/receive-mail.ts',
+    description: 'Understands a reply to a relay address and relays it to the partner, or records what it is',
+    env: ReceiveMailEnv,
+    timeoutSeconds: 120,
+    // A 40 MB mail is parsed in memory; attachments are passed on.
+    memoryMb: 1024,
   },
 } as const satisfies Record<string, FunctionDef>;
 
@@ -90,6 +98,14 @@ export const queues = {
     maxConcurrency: number;
   }
 >;
+
+/** Inbound mail: SES stores the raw message under this prefix (S3 action), then invokes the target (Lambda action). */
+export const inboundMail = {
+  target: 'receiveMail',
+  rawMailPrefix: 'inbound/',
+  /** SES receiving's own limit. */
+  maxBytes: 40 * 1024 * 1024,
+} as const satisfies { target: FunctionName; rawMailPrefix: string; maxBytes: number };
 
 /** Async invocations (bus and schedule targets) retry this often before going to their DLQ. */
 export const asyncRetryAttempts = 2;

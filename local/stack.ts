@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { busRules, type FunctionName, queues, schedules } from '#infra/wiring';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileRawMailStore } from '#adapters/file-raw-mail';
+import { busRules, type FunctionName, inboundMail, queues, schedules } from '#infra/wiring';
 import type { Clock } from '#ports/clock';
 import { type AwsGateway, startAwsGateway } from './aws-gateway.ts';
 import { type LocalPorts, localAwsEnvironment, localNames, localSigningKeys, localUrls } from './config.ts';
@@ -10,6 +14,7 @@ import { LocalQueue } from './queue.ts';
 import { Scheduler } from './scheduler.ts';
 import { startSesLocal } from './ses.ts';
 import { SesFaultProxy } from './ses-faults.ts';
+import { startInboundSmtp, type Verdicts } from './smtp.ts';
 
 /** A clock the stack can move: the virtual clock of simulations and tests, or the dev server's clock. */
 export interface StackClock extends Clock {
@@ -25,6 +30,8 @@ export interface LocalStackOptions {
   sesMaxSendRate?: number;
   /** Put the SES fault proxy between the handlers and SES (tests of throttling). */
   sesFaults?: boolean;
+  /** Test hook: the receipt verdicts for the next inbound mail (PASS otherwise). */
+  inboundVerdicts?: () => Partial<Verdicts>;
   onInvocation?: (invocation: Invocation) => void;
 }
 
@@ -92,7 +99,22 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       control: { advance: (ms) => stack.advance(ms), idle: () => stack.settle() },
     });
     stops.push(gateway.stop);
-    const actualPorts = { ...ports, gateway: Number(new URL(gateway.endpoint).port) };
+
+    // Raw mail is kept with the data when there is a data folder, so replays work after a restart.
+    const rawMailDir = options.dataDir
+      ? join(options.dataDir, 'raw-mail')
+      : mkdtempSync(join(tmpdir(), 'tandem-raw-mail-'));
+    const smtp = await startInboundSmtp({
+      port: ports.smtp,
+      store: new FileRawMailStore(rawMailDir),
+      replyDomain: localNames.replyDomain,
+      maxBytes: inboundMail.maxBytes,
+      clock,
+      verdicts: options.inboundVerdicts,
+      deliver: (event) => runtime?.invokeAsync(inboundMail.target, event, clock),
+    });
+    stops.push(smtp.stop);
+    const actualPorts = { ...ports, gateway: Number(new URL(gateway.endpoint).port), smtp: smtp.port };
 
     Object.assign(process.env, localAwsEnvironment(actualPorts), {
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
@@ -104,6 +126,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       SES_CONFIGURATION_SET: localNames.configurationSet,
       SEND_CONCURRENCY: String(queues.send.maxConcurrency),
       SIGNING_KEYS: process.env.SIGNING_KEYS ?? localSigningKeys(),
+      RAW_MAIL_DIR: rawMailDir,
+      EVENT_BUS_NAME: localNames.busName,
     });
     await createTable(dynamo.endpoint, localNames.tableName);
 

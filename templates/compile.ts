@@ -56,7 +56,10 @@ const mailText = async (file: string): Promise<string> =>
   `${(await readText(join(mailsDir, file))).trimEnd()}\n`;
 const fragmentText = async (file: string): Promise<string> => (await readText(join(mailsDir, file))).trim();
 
-const Subjects = z.object({ intro: z.string().min(1), topic: z.string().min(1) }).strict();
+/** One subject per mail; each key `fooBar` names the sources `foo-bar.mjml` and `foo-bar.txt`. */
+const Subjects = z.record(z.string().regex(/^[a-z][a-zA-Z]*$/, 'mail names are camelCase'), z.string().min(1));
+const fileBase = (mail: string) => mail.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const pascal = (mail: string) => mail[0]?.toUpperCase() + mail.slice(1);
 
 async function readSubjects(): Promise<z.infer<typeof Subjects>> {
   try {
@@ -132,16 +135,11 @@ const object = (fields: Record<string, string | number>, indent: string): string
  */
 export async function compileTemplates(): Promise<string> {
   const subjects = await readSubjects();
-  const intro = {
-    subject: subjects.intro,
-    html: await compileMjml('intro.mjml'),
-    text: await mailText('intro.txt'),
-  };
-  const topic = {
-    subject: subjects.topic,
-    html: await compileMjml('topic.mjml'),
-    text: await mailText('topic.txt'),
-  };
+  const mails: [string, { subject: string; html: string; text: string }][] = [];
+  for (const [mail, subject] of Object.entries(subjects).sort(([a], [b]) => a.localeCompare(b))) {
+    const base = fileBase(mail);
+    mails.push([mail, { subject, html: await compileMjml(`${base}.mjml`), text: await mailText(`${base}.txt`) }]);
+  }
   const partnerCard = {
     // The card is inserted at run time, after MJML ran, so it is minified here.
     html: (await fragmentText('partner-card.html')).replace(/>\s+</g, '><'),
@@ -177,18 +175,13 @@ export interface Topic {
   readonly text: string;
 }
 
-${valuesType('IntroMailValues', Object.values(intro))}
-${valuesType('TopicMailValues', Object.values(topic))}
+${mails.map(([mail, template]) => valuesType(`${pascal(mail)}MailValues`, Object.values(template))).join('\n')}
 ${valuesType('PartnerCardValues', Object.values(partnerCard))}
 
 export const mailTemplates: {
-  readonly intro: MailTemplate;
-  readonly topic: MailTemplate;
-  readonly partnerCard: FragmentTemplate;
+${mails.map(([mail]) => `  readonly ${mail}: MailTemplate;\n`).join('')}  readonly partnerCard: FragmentTemplate;
 } = {
-  intro: ${object(intro, '  ')},
-  topic: ${object(topic, '  ')},
-  partnerCard: ${object(partnerCard, '  ')},
+${mails.map(([mail, template]) => `  ${mail}: ${object(template, '  ')},\n`).join('')}  partnerCard: ${object(partnerCard, '  ')},
 };
 
 export const topics: readonly Topic[] = [

@@ -7,7 +7,7 @@ import { keys } from './table-design.ts';
 /** Ledger rows outlive any retry or replay by far, then expire through the table's TTL. */
 const RETENTION_SECONDS = 400 * 24 * 3600;
 
-const itemKey = (key: LedgerKey) => keys.ledger(key.roundId, key.kind, key.topic, key.participantId);
+const itemKey = (key: LedgerKey) => keys.ledger(key.roundId, key.kind, key.ref, key.participantId);
 
 /**
  * The send ledger on DynamoDB: two writes per mail (claim, then sent). A claim is a lease, so a

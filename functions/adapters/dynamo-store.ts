@@ -250,6 +250,29 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     }
   }
 
+  async recordActivity(
+    roundId: string,
+    partnershipId: string,
+    participantId: string,
+    at: string,
+  ): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.partnership(roundId, partnershipId),
+          UpdateExpression: 'SET lastActivity.#member = :at',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(lastActivity.#member) OR lastActivity.#member < :at)',
+          ExpressionAttributeNames: { '#member': participantId },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   async getSendContext(
     roundId: string,
     participantId: string,

@@ -28,6 +28,13 @@ export class SesMailer implements Mailer {
                 Text: { Data: mail.text, Charset: 'UTF-8' },
               },
               Headers: mail.headers.map(({ name, value }) => ({ Name: name, Value: value })),
+              Attachments: mail.attachments?.map((a) => ({
+                RawContent: a.content,
+                FileName: a.filename,
+                ContentType: a.contentType,
+                ContentDisposition: a.inline ? 'INLINE' : 'ATTACHMENT',
+                ContentId: a.contentId,
+              })),
             },
           },
         }),

@@ -12,8 +12,6 @@ export const tableDesign = {
   },
 } as const;
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
 export const keys = {
   round: (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'ROUND' }),
   roundsByStatus: (status: string) => `ROUNDS#${status}`,
@@ -29,9 +27,15 @@ export const keys = {
   participant: (participantId: string) => ({ pk: `PARTICIPANT#${participantId}`, sk: 'PROFILE' }),
   /** Guarantees one participant per email address. */
   email: (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
+  /** Every inbound mail as it arrived (envelope, verdicts), for replay. */
+  arrival: (mailId: string) => ({ pk: `ARRIVAL#${mailId}`, sk: 'ARRIVAL' }),
+  /** One processing claim per inbound message. */
+  inboundMessage: (messageKey: string) => ({ pk: `INBOUND#${messageKey}`, sk: 'MESSAGE' }),
+  /** At most one automatic answer per sender per day. */
+  automaticAnswer: (sender: string, day: string) => ({ pk: `ANSWERED#${sender.toLowerCase()}`, sk: day }),
   ledgerPartition: (roundId: string) => `LEDGER#${roundId}`,
-  ledger: (roundId: string, kind: string, topic: number, participantId: string) => ({
+  ledger: (roundId: string, kind: string, ref: string, participantId: string) => ({
     pk: `LEDGER#${roundId}`,
-    sk: `${kind}#${pad(topic)}#${participantId}`,
+    sk: `${kind}#${ref}#${participantId}`,
   }),
 } as const;

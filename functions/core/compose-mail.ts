@@ -1,4 +1,5 @@
 import { mailTemplates, topics } from '#templates/compiled/index';
+import { threadHeaders } from './mail-address.ts';
 import type { Member, Round, SendJob } from './model.ts';
 import type { OutboundMail } from './outbound-mail.ts';
 import { relayAddress, type SigningKeys } from './relay-address.ts';
@@ -89,8 +90,11 @@ export const composeMail = (recipient: Recipient, job: SendJob, settings: Compos
     subject: renderSubject(template.subject, values),
     html: renderHtml(template.html, { ...values, ...rawHtml }),
     text: renderText(template.text, { ...values, ...rawText }),
-    // Round mail is sent by a program, not a person: RFC 3834 tells auto-responders not to answer it.
-    headers: [{ name: 'Auto-Submitted', value: 'auto-generated' }],
+    headers: [
+      // Round mail is sent by a program, not a person: RFC 3834 tells auto-responders not to answer it.
+      { name: 'Auto-Submitted', value: 'auto-generated' },
+      ...threadHeaders(recipient.round.id, recipient.member.partnershipId, settings.from),
+    ],
     tags: { kind: job.kind, round: recipient.round.id, topic: String(job.topic) },
   };
 };

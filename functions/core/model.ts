@@ -112,6 +112,9 @@ export type Partnership = z.infer<typeof Partnership>;
 export const MailKind = z.enum(['intro', 'topic']);
 export type MailKind = z.infer<typeof MailKind>;
 
+/** The ledger reference of topic N (`intro` mails use 0): two digits, so rows sort by topic. */
+export const topicRef = (topic: number): string => String(topic).padStart(2, '0');
+
 /** One queued send: ids only, so no personal data sits in the queue. */
 export const SendJob = z.object({
   v: z.literal(1),

@@ -9,4 +9,13 @@ export interface OutboundMail {
   headers: { name: string; value: string }[];
   /** SES message tags: names and values of [A-Za-z0-9_-] only. */
   tags: Record<string, string>;
+  attachments?: OutboundAttachment[];
+}
+
+export interface OutboundAttachment {
+  filename: string;
+  contentType: string;
+  content: Uint8Array;
+  inline: boolean;
+  contentId?: string;
 }

@@ -68,7 +68,8 @@ const htmlSpecialAll = /[&<>"']/g;
 const entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' } as const;
 const toEntity = (c: string): string => entities[c as keyof typeof entities];
 
-function escapeHtml(value: string): string {
+/** Escapes & < > " ' for HTML text and attribute values. */
+export function escapeHtml(value: string): string {
   // Most values (names, countries) need no escaping; testing first avoids allocating a copy.
   return htmlSpecial.test(value) ? value.replace(htmlSpecialAll, toEntity) : value;
 }

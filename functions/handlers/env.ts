@@ -30,7 +30,10 @@ const MailingEnv = TableEnv.extend({
 const oneSigningKeySource = {
   check: (env: { SIGNING_KEYS_SECRET_ARN?: string | undefined; SIGNING_KEYS?: string | undefined }) =>
     Boolean(env.SIGNING_KEYS_SECRET_ARN) !== Boolean(env.SIGNING_KEYS),
-  message: { message: 'set exactly one of SIGNING_KEYS_SECRET_ARN and SIGNING_KEYS', path: ['SIGNING_KEYS_SECRET_ARN'] },
+  message: {
+    message: 'set exactly one of SIGNING_KEYS_SECRET_ARN and SIGNING_KEYS',
+    path: ['SIGNING_KEYS_SECRET_ARN'],
+  },
 };
 
 export const SendMailEnv = MailingEnv.refine(oneSigningKeySource.check, oneSigningKeySource.message);
@@ -38,6 +41,8 @@ export const SendMailEnv = MailingEnv.refine(oneSigningKeySource.check, oneSigni
 export const ReceiveMailEnv = MailingEnv.extend({
   /** Bucket SES writes raw inbound mail to (on AWS). */
   RAW_MAIL_BUCKET: z.string().min(3).optional(),
+  /** Key prefix of the raw mail in that bucket (the receipt rule's S3 action writes `<prefix><message id>`). */
+  RAW_MAIL_PREFIX: z.string().default('inbound/'),
   /** Folder holding raw inbound mail (local stack only). */
   RAW_MAIL_DIR: z.string().min(1).optional(),
   /** Commands received by mail go on this bus for the lifecycle handlers. */

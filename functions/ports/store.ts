@@ -28,6 +28,8 @@ export interface ParticipantStore {
   /** All members of a round, a page at a time. */
   listMembers(roundId: string): AsyncIterable<Member[]>;
   savePartnerships(partnerships: Partnership[]): Promise<void>;
+  /** Notes that a member was active at `at` (later times win, so a replay never moves it back). */
+  recordActivity(roundId: string, partnershipId: string, participantId: string, at: string): Promise<void>;
   /**
    * The round, the member and their partners. `expectedPartnerIds` (from the job) lets all three be
    * read in one request; if the partners have changed since, they are read again.
@@ -44,7 +46,8 @@ export type ClaimOutcome = 'claimed' | 'already-sent' | 'in-flight';
 export interface LedgerKey {
   roundId: string;
   kind: string;
-  topic: number;
+  /** Which mail of its kind: the topic number for topics, the inbound message for relays. */
+  ref: string;
   participantId: string;
 }
 

@@ -8,7 +8,7 @@ import { participantId } from '../core/fixtures.ts';
 const db = mockClient(DynamoDBDocumentClient);
 const TABLE = 'tandem-test';
 const NOW = new Date('2025-03-03T12:00:00.000Z');
-const key = { roundId: 'spring-2025', kind: 'topic', topic: 3, participantId: participantId('aroha') };
+const key = { roundId: 'spring-2025', kind: 'topic', ref: '03', participantId: participantId('aroha') };
 const itemKey = { pk: 'LEDGER#spring-2025', sk: `topic#03#${participantId('aroha')}` };
 
 const conditionFailed = (status?: string) =>

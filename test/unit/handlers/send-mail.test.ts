@@ -81,7 +81,7 @@ describe('send-mail handler', () => {
     // Prepare: m1 sends, m2 is held by another sender, m3 is not JSON, m4 asks for a topic with no content.
     const { deps, ledger, mailer } = fakeDeps();
     ledger.rows.set(
-      InMemoryLedger.id({ roundId: round.id, kind: 'topic', topic: 3, participantId: aroha.id }),
+      InMemoryLedger.id({ roundId: round.id, kind: 'topic', ref: '03', participantId: aroha.id }),
       {
         status: 'SENDING',
         leaseUntil: Date.parse('2025-03-17T12:03:00Z'),

@@ -105,6 +105,15 @@ export class InMemoryStore implements RoundStore, ParticipantStore {
     throw new Error('not used by these tests');
   }
 
+  /** Latest activity per `roundId/partnershipId/participantId`, as recorded. */
+  readonly activity = new Map<string, string>();
+
+  async recordActivity(roundId: string, partnershipId: string, participantId: string, at: string): Promise<void> {
+    const key = `${roundId}/${partnershipId}/${participantId}`;
+    const previous = this.activity.get(key);
+    if (!previous || previous < at) this.activity.set(key, at);
+  }
+
   async getSendContext(
     roundId: string,
     participantId: string,
@@ -147,7 +156,7 @@ export class InMemoryLedger implements SendLedger {
   readonly releases: LedgerKey[] = [];
 
   static id(key: LedgerKey): string {
-    return `${key.roundId}/${key.kind}/${key.topic}/${key.participantId}`;
+    return `${key.roundId}/${key.kind}/${key.ref}/${key.participantId}`;
   }
 
   async claim(key: LedgerKey, now: Date, leaseMs: number): Promise<ClaimOutcome> {

@@ -37,7 +37,7 @@ const setUp = (
     compose: fakeCompose,
   };
   const job: SendJob = { v: 1, roundId: round.id, participantId: aroha.id, kind: 'topic', topic: 2 };
-  const key = { roundId: round.id, kind: 'topic', topic: 2, participantId: aroha.id };
+  const key = { roundId: round.id, kind: 'topic', ref: '02', participantId: aroha.id };
   return { deps, job, key, ledger, mailer, clock, aroha, bashir, store };
 };
 

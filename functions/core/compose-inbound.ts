@@ -1,0 +1,150 @@
+import { mailTemplates } from '#templates/compiled/index';
+import type { ComposeSettings } from './compose-mail.ts';
+import type { CommandWord } from './inbound/classify-mail.ts';
+import type { InboundAttachment } from './inbound/parse-mail.ts';
+import { displayAddress, threadHeaders } from './mail-address.ts';
+import type { Member, Round } from './model.ts';
+import type { OutboundAttachment, OutboundMail } from './outbound-mail.ts';
+import { relayAddress } from './relay-address.ts';
+import { escapeHtml, renderHtml, renderSubject, renderText } from './render.ts';
+
+/** Attachments passed on with a relayed reply, in total; the rest are named in the message instead. */
+export const RELAY_ATTACHMENT_LIMIT_BYTES = 10 * 1024 * 1024;
+
+const AUTO_GENERATED = { name: 'Auto-Submitted', value: 'auto-generated' };
+
+/** Paragraphs and line breaks of plain text, as escaped HTML. */
+export const textToHtml = (text: string): string =>
+  text
+    .split(/\n{2,}/)
+    .map((paragraph) => `<p>${escapeHtml(paragraph.trim()).replace(/\n/g, '<br />')}</p>`)
+    .join('');
+
+const passOn = (attachments: readonly InboundAttachment[]) => {
+  const kept: OutboundAttachment[] = [];
+  const dropped: string[] = [];
+  let total = 0;
+  for (const a of attachments) {
+    if (total + a.size > RELAY_ATTACHMENT_LIMIT_BYTES) {
+      dropped.push(a.filename || 'unnamed attachment');
+      continue;
+    }
+    total += a.size;
+    kept.push({
+      filename: a.filename || 'attachment',
+      contentType: a.contentType,
+      content: a.content,
+      inline: a.inline,
+      ...(a.contentId ? { contentId: a.contentId } : {}),
+    });
+  }
+  return { kept, dropped };
+};
+
+export interface RelayInput {
+  round: Round;
+  sender: Member;
+  recipient: Member;
+  subject: string;
+  /** The visible reply, quotes and signature already stripped. */
+  text: string;
+  attachments: readonly InboundAttachment[];
+}
+
+/**
+ * A participant's reply as their partner receives it: from "<Name> via Tandem" on our domain, with the
+ * partner's own relay address as Reply-To (so answering goes back through us), in the partnership's
+ * thread. It is a person's message, so it does not claim to be auto-generated.
+ */
+export const composeRelay = (input: RelayInput, settings: ComposeSettings): OutboundMail => {
+  const { kept, dropped } = passOn(input.attachments);
+  const note = dropped.length
+    ? `\n\n[Not passed on, too large for Tandem (limit ${RELAY_ATTACHMENT_LIMIT_BYTES / 1024 / 1024} MB): ${dropped.join(', ')}]`
+    : '';
+  const message = input.text + note;
+  const values = {
+    senderName: input.sender.name,
+    roundName: input.round.name,
+    subject: input.subject.trim() || `A message from ${input.sender.name}`,
+  };
+  return {
+    from: displayAddress(`${input.sender.name} via Tandem`, settings.from),
+    to: [input.recipient.email],
+    replyTo: [
+      relayAddress(
+        { roundId: input.round.id, participantId: input.recipient.id },
+        settings.keys,
+        settings.replyDomain,
+      ),
+    ],
+    subject: renderSubject(mailTemplates.relay.subject, values),
+    html: renderHtml(mailTemplates.relay.html, { ...values, messageBody: textToHtml(message) }),
+    text: renderText(mailTemplates.relay.text, { ...values, messageBody: message }),
+    headers: threadHeaders(input.round.id, input.recipient.partnershipId, settings.from),
+    tags: { kind: 'relay', round: input.round.id },
+    ...(kept.length ? { attachments: kept } : {}),
+  };
+};
+
+const commandMeanings: Record<CommandWord, string> = {
+  STOP: 'you will get no more mail from this round, and your partner will be offered a new partner.',
+  PAUSE: 'topic mails will pause for you, and your partner will be told.',
+  RESUME: 'topic mails will start again for you.',
+  QUIET: 'we will check in with your partner, and offer you a new partner if they stay silent.',
+};
+
+/** The one acknowledgement of a command sent by mail. */
+export const composeCommandAck = (
+  round: Round,
+  member: Member,
+  command: CommandWord,
+  settings: ComposeSettings,
+): OutboundMail => {
+  const values = {
+    recipientName: member.name,
+    roundName: round.name,
+    commandWord: command,
+    commandMeaning: commandMeanings[command],
+  };
+  return {
+    from: displayAddress('Tandem', settings.from),
+    to: [member.email],
+    replyTo: [
+      relayAddress({ roundId: round.id, participantId: member.id }, settings.keys, settings.replyDomain),
+    ],
+    subject: renderSubject(mailTemplates.commandAck.subject, values),
+    html: renderHtml(mailTemplates.commandAck.html, values),
+    text: renderText(mailTemplates.commandAck.text, values),
+    headers: [AUTO_GENERATED],
+    tags: { kind: 'command-ack', round: round.id },
+  };
+};
+
+/** Why a mail was not delivered, in words for its sender. */
+export const undeliverableReasons = {
+  'sender-mismatch': 'this address only accepts mail from the participant it belongs to.',
+  'unknown-address': 'this address does not belong to anyone in Tandem.',
+  'round-closed': 'the round this address belongs to has ended.',
+  empty: 'it contained no message of its own (only quoted text).',
+} as const;
+export type UndeliverableReason = keyof typeof undeliverableReasons;
+
+/** The automatic answer to a mail we could not deliver (RFC 3834: an automatic response). */
+export const composeUndeliverable = (
+  to: string,
+  subject: string,
+  reason: UndeliverableReason,
+  settings: Pick<ComposeSettings, 'from'>,
+): OutboundMail => {
+  const values = { subject: subject.trim() || '(no subject)', reason: undeliverableReasons[reason] };
+  return {
+    from: displayAddress('Tandem', settings.from),
+    to: [to],
+    replyTo: [],
+    subject: renderSubject(mailTemplates.undeliverable.subject, values),
+    html: renderHtml(mailTemplates.undeliverable.html, values),
+    text: renderText(mailTemplates.undeliverable.text, values),
+    headers: [{ name: 'Auto-Submitted', value: 'auto-replied' }],
+    tags: { kind: 'undeliverable' },
+  };
+};

@@ -1,0 +1,81 @@
+import { DynamoInboundLedger } from '#adapters/dynamo-inbound-ledger';
+import { DynamoSendLedger } from '#adapters/dynamo-ledger';
+import { DynamoStore } from '#adapters/dynamo-store';
+import { EventBridgeBus } from '#adapters/eventbridge-bus';
+import { FileRawMailStore } from '#adapters/file-raw-mail';
+import { logger } from '#adapters/logger';
+import { S3RawMailStore } from '#adapters/s3-raw-mail';
+import { SesMailer } from '#adapters/ses-mailer';
+import { loadSigningKeys } from '#adapters/signing-keys';
+import { systemClock } from '#adapters/system-clock';
+import type { Clock } from '#ports/clock';
+import type { Arrival } from '#ports/inbound-ledger';
+import { Pacer } from '../use-cases/pacing.ts';
+import { type ReceiveDeps, type ReceiveOutcome, receiveMail } from '../use-cases/receive-mail.ts';
+import { parseEnv, ReceiveMailEnv } from './env.ts';
+import { lazyHandler } from './runtime.ts';
+import { SesReceiptEvent } from './ses-receipt-event.ts';
+
+const env = parseEnv(ReceiveMailEnv);
+
+/** Source of the events this function puts on the bus. */
+export const INBOUND_SOURCE = 'tandem.inbound';
+
+export const createDeps = async (clock: Clock = systemClock): Promise<ReceiveDeps> => {
+  const mailer = new SesMailer(env.SES_CONFIGURATION_SET, env.SES_MAX_SEND_RATE);
+  const [keys, rate] = await Promise.all([loadSigningKeys(env), mailer.maxSendRate()]);
+  return {
+    rawMail: env.RAW_MAIL_BUCKET
+      ? new S3RawMailStore(env.RAW_MAIL_BUCKET, env.RAW_MAIL_PREFIX)
+      : new FileRawMailStore(env.RAW_MAIL_DIR as string),
+    inbound: new DynamoInboundLedger(env.TABLE_NAME),
+    participants: new DynamoStore(env.TABLE_NAME),
+    ledger: new DynamoSendLedger(env.TABLE_NAME),
+    mailer,
+    // Replies share the account's send rate with the sender functions; a small share keeps them quick.
+    pacer: new Pacer(clock, rate / (env.SEND_CONCURRENCY + 1)),
+    bus: new EventBridgeBus(env.EVENT_BUS_NAME, INBOUND_SOURCE),
+    clock,
+    settings: { from: env.MAIL_FROM, replyDomain: env.REPLY_DOMAIN, keys },
+  };
+};
+
+/** The arrival as SES describes it: envelope, verdicts and time. */
+export const arrivalOf = (event: ReturnType<typeof SesReceiptEvent.parse>): Arrival => {
+  const [{ ses }] = event.Records;
+  return {
+    mailId: ses.mail.messageId,
+    receivedAt: ses.receipt.timestamp,
+    envelope: { mailFrom: ses.mail.source, recipients: ses.receipt.recipients },
+    verdicts: {
+      spam: ses.receipt.spamVerdict.status,
+      virus: ses.receipt.virusVerdict.status,
+      dmarc: ses.receipt.dmarcVerdict.status,
+      ...(ses.receipt.dmarcPolicy ? { dmarcPolicy: ses.receipt.dmarcPolicy } : {}),
+    },
+  };
+};
+
+export type ReceiveResult = ReceiveOutcome | { outcome: 'invalid-event'; reason: string };
+
+/**
+ * Invoked by SES (asynchronously) after the raw mail is in the store. A malformed event is logged and
+ * dropped; anything a retry may fix is thrown, so Lambda retries and finally sends it to the DLQ, from
+ * where `tandem inbound replay` can run it again.
+ */
+export const createHandler =
+  (deps: ReceiveDeps) =>
+  async (event: unknown): Promise<ReceiveResult> => {
+    const parsed = SesReceiptEvent.safeParse(event);
+    if (!parsed.success) {
+      const reason = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      logger.error('malformed SES receipt event', { reason });
+      return { outcome: 'invalid-event', reason };
+    }
+    const arrival = arrivalOf(parsed.data);
+    const outcome = await receiveMail(deps, arrival);
+    logger.info('inbound mail handled', { mailId: arrival.mailId, ...outcome });
+    return outcome;
+  };
+
+export const handler = lazyHandler(createDeps, createHandler);

@@ -1,0 +1,197 @@
+import { createHash } from 'node:crypto';
+import {
+  composeCommandAck,
+  composeRelay,
+  composeUndeliverable,
+  type UndeliverableReason,
+} from '#core/compose-inbound';
+import type { ComposeSettings } from '#core/compose-mail';
+import { type Classification, classifyMail, type InboundCommand } from '#core/inbound/classify-mail';
+import { DEFAULT_MAIL_LIMITS, MailUnreadable, type ParsedMail, parseMail } from '#core/inbound/parse-mail';
+import { verifyRelayAddress } from '#core/relay-address';
+import type { EventBus } from '#ports/bus';
+import type { Arrival, InboundLedger } from '#ports/inbound-ledger';
+import { type RawMailStore, RawMailTooLarge } from '#ports/raw-mail';
+import type { ParticipantStore, SendContext } from '#ports/store';
+import { type DeliveryDeps, deliverOnce, LEASE_MS, SendDeferred, sendPaced } from './deliver-once.ts';
+
+export interface ReceiveDeps extends DeliveryDeps {
+  rawMail: RawMailStore;
+  inbound: InboundLedger;
+  participants: ParticipantStore;
+  bus: EventBus;
+  settings: ComposeSettings;
+}
+
+/** Detail type of the event a command by mail puts on the bus, for the lifecycle handlers. */
+export const PARTICIPANT_COMMAND_RECEIVED = 'ParticipantCommandReceived';
+
+export type DropReason = 'spam' | 'virus' | 'dmarc' | 'too-large' | 'unreadable' | 'loop' | 'duplicate';
+export type RejectReason = UndeliverableReason;
+
+export type ReceiveOutcome =
+  | { outcome: 'relayed'; roundId: string; from: string; to: string[] }
+  | { outcome: 'command'; roundId: string; participantId: string; command: InboundCommand }
+  | { outcome: 'recorded'; kind: 'auto-reply' | 'bounce'; reason: string }
+  | { outcome: 'dropped'; reason: DropReason }
+  | { outcome: 'rejected'; reason: RejectReason; answered: boolean };
+
+/** The raw mail SES announced is not (yet) in the store: retrying may find it. */
+export class RawMailMissing extends Error {
+  override name = 'RawMailMissing';
+}
+
+const DMARC_ENFORCED = new Set(['quarantine', 'reject']);
+
+/** Mail the receiving service itself marked as harmful or spoofed: not even answered. */
+const verdictDrop = ({ verdicts }: Arrival): DropReason | undefined => {
+  if (verdicts.spam === 'FAIL') return 'spam';
+  if (verdicts.virus === 'FAIL') return 'virus';
+  if (verdicts.dmarc === 'FAIL' && DMARC_ENFORCED.has(verdicts.dmarcPolicy?.toLowerCase() ?? ''))
+    return 'dmarc';
+  return undefined;
+};
+
+/** Identifies a message across deliveries: its Message-ID, or its bytes when it has none. */
+const messageKeyOf = (mail: ParsedMail, raw: Uint8Array): string =>
+  createHash('sha256')
+    .update(mail.messageId ? `id:${mail.messageId}` : raw)
+    .digest('hex')
+    .slice(0, 40);
+
+const describe = (outcome: ReceiveOutcome): string =>
+  'reason' in outcome ? `${outcome.outcome}:${outcome.reason}` : outcome.outcome;
+
+/**
+ * Handles one inbound mail, exactly once: what arrived is recorded first (so it can be replayed), the
+ * message is claimed by its Message-ID, and every mail it causes goes through the send ledger, so a
+ * retry after a crash sends nothing twice.
+ */
+export const receiveMail = async (deps: ReceiveDeps, arrival: Arrival): Promise<ReceiveOutcome> => {
+  await deps.inbound.recordArrival(arrival);
+  const dropped = verdictDrop(arrival);
+  if (dropped) return { outcome: 'dropped', reason: dropped };
+
+  let raw: Uint8Array | undefined;
+  try {
+    raw = await deps.rawMail.get(arrival.mailId, DEFAULT_MAIL_LIMITS.maxBytes);
+  } catch (error) {
+    if (error instanceof RawMailTooLarge) return { outcome: 'dropped', reason: 'too-large' };
+    throw error;
+  }
+  if (!raw) throw new RawMailMissing(`raw mail ${arrival.mailId} is not in the store`);
+
+  let mail: ParsedMail;
+  try {
+    mail = await parseMail(raw);
+  } catch (error) {
+    if (error instanceof MailUnreadable) return { outcome: 'dropped', reason: 'unreadable' };
+    throw error;
+  }
+
+  const messageKey = messageKeyOf(mail, raw);
+  const claim = await deps.inbound.claim(messageKey, deps.clock.now(), LEASE_MS);
+  if (claim === 'done') return { outcome: 'dropped', reason: 'duplicate' };
+  if (claim === 'in-flight') throw new SendDeferred(`message ${messageKey} is being handled elsewhere`);
+
+  const outcome = await handle(deps, arrival, mail, messageKey);
+  await deps.inbound.finish(messageKey, describe(outcome), deps.clock.now());
+  return outcome;
+};
+
+const handle = async (
+  deps: ReceiveDeps,
+  arrival: Arrival,
+  mail: ParsedMail,
+  messageKey: string,
+): Promise<ReceiveOutcome> => {
+  const classification: Classification = classifyMail(mail, arrival.envelope, {
+    replyDomain: deps.settings.replyDomain,
+    mailFrom: deps.settings.from,
+  });
+  if (classification.kind === 'rejected' && classification.reason === 'loop')
+    return { outcome: 'dropped', reason: 'loop' };
+  if (classification.kind === 'auto-reply' || classification.kind === 'bounce') {
+    return { outcome: 'recorded', kind: classification.kind, reason: classification.reason };
+  }
+
+  const reject = async (reason: RejectReason): Promise<ReceiveOutcome> => {
+    const sender = mail.from?.address;
+    // One automatic answer per sender per day at most: a forged sender cannot turn us into a mail cannon.
+    const answered =
+      Boolean(sender) && (await deps.inbound.allowAutomaticAnswer(sender as string, deps.clock.now()));
+    if (answered)
+      await sendPaced(deps, composeUndeliverable(sender as string, mail.subject, reason, deps.settings));
+    return { outcome: 'rejected', reason, answered };
+  };
+
+  const identity = arrival.envelope.recipients
+    .map((recipient) => verifyRelayAddress(recipient, deps.settings.keys))
+    .find((id) => id !== undefined);
+  if (!identity) return reject('unknown-address');
+  const context = await deps.participants.getSendContext(identity.roundId, identity.participantId);
+  if (!context) return reject('unknown-address');
+  if (mail.from?.address !== context.member.email.toLowerCase()) return reject('sender-mismatch');
+  if (context.round.status !== 'running') return reject('round-closed');
+  // Loops were dropped above; what remains rejected is a reply with nothing of its own in it.
+  if (classification.kind === 'rejected') return reject('empty');
+
+  if (classification.kind === 'command')
+    return command(deps, context, classification.command, arrival, messageKey);
+  return relay(deps, context, mail, classification.text, arrival, messageKey);
+};
+
+const command = async (
+  deps: ReceiveDeps,
+  { round, member }: SendContext,
+  command: InboundCommand,
+  arrival: Arrival,
+  messageKey: string,
+): Promise<ReceiveOutcome> => {
+  await deps.bus.put(PARTICIPANT_COMMAND_RECEIVED, {
+    roundId: round.id,
+    participantId: member.id,
+    command: command.word,
+    ...(command.argument ? { argument: command.argument } : {}),
+    mailId: arrival.mailId,
+    receivedAt: arrival.receivedAt,
+  });
+  await deliverOnce(
+    deps,
+    { roundId: round.id, kind: 'command-ack', ref: messageKey, participantId: member.id },
+    composeCommandAck(round, member, command.word, deps.settings),
+  );
+  return { outcome: 'command', roundId: round.id, participantId: member.id, command };
+};
+
+const relay = async (
+  deps: ReceiveDeps,
+  { round, member, partners }: SendContext,
+  mail: ParsedMail,
+  text: string,
+  arrival: Arrival,
+  messageKey: string,
+): Promise<ReceiveOutcome> => {
+  // A partner who left or whose address bounces gets nothing; the lifecycle handlers re-pair the sender.
+  for (const partner of partners.filter((p) => p.status === 'active' || p.status === 'paused')) {
+    await deliverOnce(
+      deps,
+      { roundId: round.id, kind: 'relay', ref: messageKey, participantId: partner.id },
+      composeRelay(
+        {
+          round,
+          sender: member,
+          recipient: partner,
+          subject: mail.subject,
+          text,
+          attachments: mail.attachments,
+        },
+        deps.settings,
+      ),
+    );
+  }
+  if (member.partnershipId) {
+    await deps.participants.recordActivity(round.id, member.partnershipId, member.id, arrival.receivedAt);
+  }
+  return { outcome: 'relayed', roundId: round.id, from: member.id, to: partners.map((p) => p.id) };
+};
