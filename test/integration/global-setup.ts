@@ -1,6 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { VirtualClock } from '#local/clock';
 import { freePorts } from '#local/free-port';
+import type { Verdicts } from '#local/smtp';
 import { startLocalStack } from '#local/stack';
 
 declare module 'vitest' {
@@ -10,6 +13,9 @@ declare module 'vitest' {
     sesUrl: string;
     sesFaultsUrl: string;
     controlUrl: string;
+    smtpPort: number;
+    /** POST {spam?, virus?, dmarc?, dmarcPolicy?} here: the verdicts SES gives the next inbound mail. */
+    verdictsUrl: string;
   }
 }
 
@@ -17,10 +23,28 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const before = { ...process.env };
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  // Stands in for SES's spam/virus/DMARC scanning: tests choose the verdicts of the next mail.
+  let nextVerdicts: Partial<Verdicts> = {};
+  const verdicts = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      nextVerdicts = JSON.parse(body || '{}');
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((ready) => verdicts.listen(0, '127.0.0.1', ready));
   const stack = await startLocalStack({
     ports: await freePorts(),
     clock: new VirtualClock(new Date('2027-03-01T00:00:00Z')),
     sesFaults: true,
+    inboundVerdicts: () => {
+      const once = nextVerdicts;
+      nextVerdicts = {};
+      return once;
+    },
   });
   const stackEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
@@ -30,5 +54,10 @@ export default async function setup(project: TestProject) {
   project.provide('sesUrl', stack.urls.ses);
   project.provide('sesFaultsUrl', `${stack.urls.sesApi}/_local/faults`);
   project.provide('controlUrl', `${stack.urls.gateway}/_local`);
-  return () => stack.stop();
+  project.provide('smtpPort', stack.ports.smtp);
+  project.provide('verdictsUrl', `http://127.0.0.1:${(verdicts.address() as AddressInfo).port}/`);
+  return async () => {
+    verdicts.close();
+    await stack.stop();
+  };
 }
