@@ -3,11 +3,12 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { Alerts } from '#infra/constructs/alerts';
 import { DataTable } from '#infra/constructs/data-table';
+import { InboundMail } from '#infra/constructs/inbound-mail';
 import { MailSending } from '#infra/constructs/mail-sending';
 import { RelaySigningKeys } from '#infra/constructs/relay-signing-keys';
 import { ServiceFunction } from '#infra/constructs/service-function';
 import { type QueueSettings, WorkQueue } from '#infra/constructs/work-queue';
-import { busRules, type FunctionName, functionDefs, queues, schedules } from '#infra/wiring';
+import { busRules, type FunctionName, functionDefs, inboundMail, queues, schedules } from '#infra/wiring';
 
 export interface TandemStackProps extends StackProps {
   stage: string;
@@ -41,7 +42,22 @@ export class TandemStack extends Stack {
       send: new WorkQueue(this, 'SendQueue', { settings: queues.send, alerts }),
     } satisfies Record<keyof typeof queues, WorkQueue>;
 
+    const inbound = new InboundMail(this, 'Inbound', {
+      replyDomain: `reply.${domain}`,
+      removalPolicy,
+      rawMailPrefix: inboundMail.rawMailPrefix,
+    });
+
     const producerEnv = { TABLE_NAME: data.table.tableName, SEND_QUEUE_URL: workQueues.send.queue.queueUrl };
+    const mailingEnv = {
+      TABLE_NAME: data.table.tableName,
+      MAIL_FROM: `rounds@${domain}`,
+      REPLY_DOMAIN: `reply.${domain}`,
+      SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
+      SIGNING_KEYS_SECRET_ARN: signingKeys.secret.secretArn,
+      // Each concurrent sender paces itself to its share of the account's send rate.
+      SEND_CONCURRENCY: String(queues.send.maxConcurrency),
+    };
     const common = { removalPolicy, alerts };
     const functions = {
       launchRound: new ServiceFunction(this, 'LaunchRound', {
@@ -56,14 +72,16 @@ export class TandemStack extends Stack {
       }),
       sendMail: new ServiceFunction(this, 'SendMail', {
         def: functionDefs.sendMail,
+        environment: mailingEnv,
+        ...common,
+      }),
+      receiveMail: new ServiceFunction(this, 'ReceiveMail', {
+        def: functionDefs.receiveMail,
         environment: {
-          TABLE_NAME: data.table.tableName,
-          MAIL_FROM: `rounds@${domain}`,
-          REPLY_DOMAIN: `reply.${domain}`,
-          SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
-          SIGNING_KEYS_SECRET_ARN: signingKeys.secret.secretArn,
-          // Each concurrent sender paces itself to its share of the account's send rate.
-          SEND_CONCURRENCY: String(queues.send.maxConcurrency),
+          ...mailingEnv,
+          RAW_MAIL_BUCKET: inbound.bucket.bucketName,
+          RAW_MAIL_PREFIX: inboundMail.rawMailPrefix,
+          EVENT_BUS_NAME: bus.eventBusName,
         },
         ...common,
       }),
@@ -73,9 +91,14 @@ export class TandemStack extends Stack {
       data.grantReadWriteItems(producer.fn);
       workQueues.send.queue.grantSendMessages(producer.fn);
     }
-    data.grantReadWriteItems(functions.sendMail.fn);
-    mail.grantSend(functions.sendMail.role);
-    signingKeys.secret.grantRead(functions.sendMail.fn);
+    // Both send mail: the sender the queued mails, the receiver relayed replies and acknowledgements.
+    for (const sender of [functions.sendMail, functions.receiveMail]) {
+      data.grantReadWriteItems(sender.fn);
+      mail.grantSend(sender.role);
+      signingKeys.secret.grantRead(sender.fn);
+    }
+    bus.grantPutEventsTo(functions.receiveMail.fn);
+    inbound.receiveWith(functions[inboundMail.target]);
 
     for (const [name, settings] of Object.entries(queues) as [keyof typeof queues, QueueSettings][]) {
       workQueues[name].consumeWith(functions[settings.consumer].fn);
@@ -93,5 +116,11 @@ export class TandemStack extends Stack {
     new CfnOutput(this, 'BusArn', { value: bus.eventBusArn });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
     new CfnOutput(this, 'SendQueueUrl', { value: workQueues.send.queue.queueUrl });
+    // What DNS needs so that replies reach SES, and where their raw messages are kept (for replays).
+    new CfnOutput(this, 'ReplyDomainMx', {
+      description: `MX record for reply.${domain} (priority and host)`,
+      value: inbound.mxRecord,
+    });
+    new CfnOutput(this, 'RawMailBucket', { value: inbound.bucket.bucketName });
   }
 }

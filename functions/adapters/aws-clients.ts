@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -31,3 +32,5 @@ export const sqsClient = once(() => new SQSClient({}));
 export const eventBridgeClient = once(() => new EventBridgeClient({}));
 
 export const secretsClient = once(() => new SecretsManagerClient({}));
+
+export const s3Client = once(() => new S3Client({}));

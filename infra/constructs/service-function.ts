@@ -88,7 +88,15 @@ export class ServiceFunction<S extends z.ZodType = z.ZodType> extends Construct 
    * asynchronously invoked function its retries and dead-letter queues.
    */
   addRule(id: string, props: events.RuleProps): events.Rule {
+    return this.invokedAsynchronously().addRule(id, props);
+  }
+
+  /**
+   * Declares that something invokes the function asynchronously (an EventBridge rule, an SES receipt
+   * rule): Lambda's retries and the on-failure queue are configured once, whoever the invokers are.
+   */
+  invokedAsynchronously(): AsyncInvocation {
     this.asyncInvocation ??= new AsyncInvocation(this, 'Async', { fn: this.fn, alerts: this.alerts });
-    return this.asyncInvocation.addRule(id, props);
+    return this.asyncInvocation;
   }
 }
