@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerClockCommands } from './clock.ts';
 import { registerDevCommand } from './dev.ts';
 import { CliError, ExitCode } from './errors.ts';
+import { registerInboundCommands } from './inbound.ts';
 import { registerRoundCommands } from './round.ts';
 import { registerSimulateCommand } from './simulate.ts';
 
@@ -14,6 +15,7 @@ const program = new Command()
 registerDevCommand(program);
 registerRoundCommands(program);
 registerClockCommands(program);
+registerInboundCommands(program);
 registerSimulateCommand(program);
 
 try {

@@ -19,6 +19,8 @@ export interface LocalControl {
   advance(ms: number): Promise<void>;
   /** Resolves when the stack has nothing left to do. */
   idle(): Promise<void>;
+  /** Runs the receive function again on a stored inbound mail; resolves with its result. */
+  replayInbound(mailId: string): Promise<unknown>;
 }
 
 export interface AwsGatewayOptions {
@@ -153,6 +155,13 @@ async function handleControl(
   if (control && route === 'POST /_local/idle') {
     await control.idle();
     return ok({ ok: true });
+  }
+  if (control && route === 'POST /_local/inbound/replay') {
+    const mailId = (parseJson(text) as { mailId?: unknown } | undefined)?.mailId;
+    if (typeof mailId !== 'string' || mailId.length === 0) {
+      return { status: 400, body: { message: 'Expected a JSON body {"mailId": "<id of the stored mail>"}' } };
+    }
+    return ok({ result: await control.replayInbound(mailId) });
   }
   return { status: 404, body: { message: `No local control route ${route}` } };
 }

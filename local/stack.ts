@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoInboundLedger } from '#adapters/dynamo-inbound-ledger';
 import { FileRawMailStore } from '#adapters/file-raw-mail';
+import { sesEventFor } from '#handlers/ses-receipt-event';
 import { busRules, type FunctionName, inboundMail, queues, schedules } from '#infra/wiring';
 import type { Clock } from '#ports/clock';
 import { type AwsGateway, startAwsGateway } from './aws-gateway.ts';
@@ -96,7 +98,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       onMessages: async (_queue, messages) => {
         sendQueue?.send(messages.map(({ id, body, delaySeconds }) => ({ id, body, delaySeconds })));
       },
-      control: { advance: (ms) => stack.advance(ms), idle: () => stack.settle() },
+      control: {
+        advance: (ms) => stack.advance(ms),
+        idle: () => stack.settle(),
+        replayInbound: async (mailId) => {
+          const arrival = await new DynamoInboundLedger(localNames.tableName).getArrival(mailId);
+          if (!arrival) return { outcome: 'unknown-mail', reason: `no inbound mail ${mailId} was recorded` };
+          return runtime?.invoke(inboundMail.target, sesEventFor(arrival), clock);
+        },
+      },
     });
     stops.push(gateway.stop);
 

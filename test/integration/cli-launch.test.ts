@@ -1,22 +1,5 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { describe, expect, inject, it } from 'vitest';
-import { clockNow, DAY, mailsTo, seedRound, settle, store } from './support.ts';
-
-const env = inject('stackEnv');
-const portOf = (url: string | undefined) => new URL(url ?? '').port;
-
-/** Runs the real CLI against the shared local stack. */
-const tandem = async (...args: string[]) => {
-  const result = await promisify(execFile)('node', ['bin/tandem.js', ...args], {
-    env: {
-      ...process.env,
-      TANDEM_DYNAMODB_PORT: portOf(env.AWS_ENDPOINT_URL_DYNAMODB),
-      TANDEM_GATEWAY_PORT: portOf(env.AWS_ENDPOINT_URL_EVENTBRIDGE),
-    },
-  }).catch((error: { code: number; stdout: string; stderr: string }) => error);
-  return { code: 'code' in result ? result.code : 0, stdout: result.stdout, stderr: result.stderr };
-};
+import { describe, expect, it } from 'vitest';
+import { clockNow, DAY, mailsTo, seedRound, settle, store, tandem } from './support.ts';
 
 const startTomorrow = async () => new Date((await clockNow()).getTime() + DAY).toISOString().slice(0, 10);
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { documentClient } from '#adapters/aws-clients';
 import { keys } from '#adapters/table-design';
 import { localNames } from '#local/config';
-import { launch, mailsTo, outbox, type SentMail, seedRound, settle, store } from './support.ts';
+import { launch, mailsTo, outbox, type SentMail, seedRound, settle, store, tandem } from './support.ts';
 
 const transport = nodemailer.createTransport({
   host: '127.0.0.1',
@@ -19,10 +19,11 @@ const reply = async (
   verdicts?: Record<string, string>,
 ) => {
   if (verdicts) await fetch(inject('verdictsUrl'), { method: 'POST', body: JSON.stringify(verdicts) });
-  await transport.sendMail(message);
+  const info = await transport.sendMail(message);
   // The SMTP answer comes after the raw mail is stored; the receive function runs asynchronously.
   await new Promise((resolve) => setTimeout(resolve, 200));
   await settle();
+  return /queued as (\S+)/.exec(info.response)?.[1] as string;
 };
 
 const newMailsTo = async (emails: string[], before: SentMail[]) => {
@@ -97,6 +98,24 @@ describe('replies by email on the local stack', () => {
     await reply(message);
 
     expect(await newMailsTo([partner.email], before)).toHaveLength(1);
+  });
+
+  it('replays a stored mail with `tandem inbound replay` without relaying it a second time', async () => {
+    const before = await outbox();
+    const mailId = await reply({
+      from: aroha.email,
+      to: aroha.relay,
+      subject: 'Replay me',
+      text: 'Once only.',
+    });
+
+    const replayed = await tandem('inbound', 'replay', mailId, '--json');
+    const unknown = await tandem('inbound', 'replay', 'no-such-mail');
+
+    expect(JSON.parse(replayed.stdout)).toMatchObject({ mailId, outcome: 'dropped', reason: 'duplicate' });
+    expect(await newMailsTo([partner.email], before)).toHaveLength(1);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no inbound mail no-such-mail');
   });
 
   it('delivers nothing from a stranger, and answers them once a day at most', async () => {

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
@@ -74,4 +76,19 @@ export const seedRound = async (roundId: string, size: number, startInDays = 1) 
     cohort,
   });
   return { ...seeded, cohort, emails: cohort.map((p) => p.email) };
+};
+
+const env = inject('stackEnv');
+const portOf = (url: string | undefined) => new URL(url ?? '').port;
+
+/** Runs the real CLI against the shared local stack. */
+export const tandem = async (...args: string[]) => {
+  const result = await promisify(execFile)('node', ['bin/tandem.js', ...args], {
+    env: {
+      ...process.env,
+      TANDEM_DYNAMODB_PORT: portOf(env.AWS_ENDPOINT_URL_DYNAMODB),
+      TANDEM_GATEWAY_PORT: portOf(env.AWS_ENDPOINT_URL_EVENTBRIDGE),
+    },
+  }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+  return { code: 'code' in result ? result.code : 0, stdout: result.stdout, stderr: result.stderr };
 };

@@ -39,6 +39,7 @@ beforeAll(async () => {
         clock.advance(ms);
       },
       idle: async () => undefined,
+      replayInbound: async (mailId) => ({ replayed: mailId }),
     },
   });
   eventBridge = new EventBridgeClient({ endpoint: gateway.endpoint, region, credentials, maxAttempts: 1 });
@@ -318,6 +319,22 @@ describe('local control API', () => {
     const response = await fetch(`${gateway.endpoint}/_local/idle`, { method: 'POST' });
 
     expect(await response.json()).toEqual({ ok: true });
+  });
+
+  it('replays a stored inbound mail and answers with the result', async () => {
+    const response = await fetch(`${gateway.endpoint}/_local/inbound/replay`, {
+      method: 'POST',
+      body: JSON.stringify({ mailId: 'abc123' }),
+    });
+
+    expect(await response.json()).toEqual({ result: { replayed: 'abc123' } });
+  });
+
+  it('refuses a replay without a mail id, naming the field', async () => {
+    const response = await fetch(`${gateway.endpoint}/_local/inbound/replay`, { method: 'POST', body: '{}' });
+
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toContain('mailId');
   });
 
   it('refuses a bad advance with a JSON message', async () => {
