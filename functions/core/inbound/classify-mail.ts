@@ -1,0 +1,98 @@
+import { autoReplyReason, isSystemSender } from './auto-reply.ts';
+import { commandIn } from './commands.ts';
+import type { ParsedMail } from './parse-mail.ts';
+import { visibleReply } from './strip-reply.ts';
+
+export type CommandWord = 'STOP' | 'PAUSE' | 'RESUME' | 'QUIET';
+/** A command a participant mailed in. UNSUBSCRIBE arrives as STOP; PAUSE may carry a duration ('2w'). */
+export interface InboundCommand {
+  word: CommandWord;
+  argument?: string;
+}
+export type RejectReason = 'loop' | 'empty';
+export type Classification =
+  | { kind: 'reply'; text: string }
+  | { kind: 'command'; command: InboundCommand }
+  | { kind: 'auto-reply'; reason: string }
+  | { kind: 'bounce'; recipients: string[]; permanent: boolean; reason: string }
+  | { kind: 'rejected'; reason: RejectReason };
+/** The SMTP envelope: MAIL FROM ('' or '<>' is the null return path) and RCPT TO. */
+export interface Envelope {
+  mailFrom: string;
+  recipients: string[];
+}
+/** Our relay domain and our sending address. */
+export interface OurAddresses {
+  replyDomain: string;
+  mailFrom: string;
+}
+
+const bare = (address: string): string => address.trim().replace(/^<|>$/g, '').toLowerCase();
+
+const isOurs = (address: string, ours: OurAddresses): boolean => {
+  const candidate = bare(address);
+  return (
+    candidate !== '' &&
+    (candidate === bare(ours.mailFrom) || candidate.endsWith(`@${ours.replyDomain.toLowerCase()}`))
+  );
+};
+
+const isDeliveryReport = (mail: ParsedMail, envelope: Envelope): boolean => {
+  if (/^multipart\/report\b.*\breport-type\s*=\s*"?delivery-status\b/.test(mail.contentType)) return true;
+  // Some MTAs send a DSN without declaring the report type; trust the parts when a system sent it.
+  const sender = mail.from?.address ?? '';
+  return (
+    mail.deliveryStatus.length > 0 &&
+    (isSystemSender(envelope.mailFrom) || isSystemSender(sender) || bare(envelope.mailFrom) === '')
+  );
+};
+
+const bounceOf = (mail: ParsedMail): Classification => {
+  const failed = mail.deliveryStatus.filter(
+    (status) => status.action === 'failed' || status.status?.trim().startsWith('5'),
+  );
+  const first = failed[0] ?? mail.deliveryStatus[0];
+  const recipients = [...new Set(mail.deliveryStatus.map((status) => status.finalRecipient ?? ''))].filter(
+    Boolean,
+  );
+  const reason = first
+    ? [first.status, first.diagnostic].filter(Boolean).join(' ') ||
+      first.action ||
+      'delivery status notification'
+    : 'delivery status notification without recipients';
+  return { kind: 'bounce', recipients, permanent: failed.length > 0, reason };
+};
+
+/**
+ * What an inbound mail is, decided by the first rule that matches, in this order:
+ *
+ * 1. **loop** — From or the envelope sender is one of our addresses (any address at the reply
+ *    domain, or our sending address): rejected, so two relays never answer each other.
+ * 2. **bounce** — a delivery status notification (multipart/report; report-type=delivery-status,
+ *    or DSN parts from a system sender): final recipients, permanent when any is 5.x.x or failed.
+ * 3. **auto-reply** — RFC 3834 Auto-Submitted other than "no"; Precedence bulk/junk/list/auto_reply;
+ *    X-Autoreply / X-Autorespond (X-Auto-Response-Suppress alone does not count: Exchange puts it on
+ *    human replies); a null return path; a mailer-daemon/postmaster/noreply sender; an
+ *    out-of-office subject; any other multipart/report (read receipts, abuse reports).
+ * 4. **command** — the first non-empty line of the visible reply is STOP/UNSUBSCRIBE, PAUSE [duration],
+ *    RESUME or QUIET.
+ * 5. **reply** — everything else, as its visible text; with no visible text and no attachment
+ *    (inline images do not count) it is rejected as empty.
+ *
+ * Bounces precede auto-replies because every DSN also has a null return path.
+ */
+export const classifyMail = (mail: ParsedMail, envelope: Envelope, ours: OurAddresses): Classification => {
+  if (isOurs(envelope.mailFrom, ours) || (mail.from !== undefined && isOurs(mail.from.address, ours))) {
+    return { kind: 'rejected', reason: 'loop' };
+  }
+  if (isDeliveryReport(mail, envelope)) return bounceOf(mail);
+  const automatic = autoReplyReason(mail, envelope.mailFrom);
+  if (automatic) return { kind: 'auto-reply', reason: automatic };
+  const text = visibleReply(mail.text);
+  const command = commandIn(text);
+  if (command) return { kind: 'command', command };
+  if (text === '' && !mail.attachments.some((attachment) => !attachment.inline)) {
+    return { kind: 'rejected', reason: 'empty' };
+  }
+  return { kind: 'reply', text };
+};
