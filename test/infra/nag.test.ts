@@ -69,6 +69,7 @@ it('acknowledges only the findings it has a reason for', () => {
   const ids = new Set(acknowledgments.map(({ id }) => id.replace(/^annotation::/i, '')));
   expect([...ids].sort()).toEqual([
     'AwsSolutions-IAM5[Resource::*]',
+    'AwsSolutions-IAM5[Resource::<InboundRawMailCD8C7601.Arn>/inbound/*]',
     'AwsSolutions-L1',
     'AwsSolutions-SMG4',
     'AwsSolutions-SNS2',
