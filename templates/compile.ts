@@ -57,7 +57,10 @@ const mailText = async (file: string): Promise<string> =>
 const fragmentText = async (file: string): Promise<string> => (await readText(join(mailsDir, file))).trim();
 
 /** One subject per mail; each key `fooBar` names the sources `foo-bar.mjml` and `foo-bar.txt`. */
-const Subjects = z.record(z.string().regex(/^[a-z][a-zA-Z]*$/, 'mail names are camelCase'), z.string().min(1));
+const Subjects = z.record(
+  z.string().regex(/^[a-z][a-zA-Z]*$/, 'mail names are camelCase'),
+  z.string().min(1),
+);
 const fileBase = (mail: string) => mail.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const pascal = (mail: string) => mail[0]?.toUpperCase() + mail.slice(1);
 
@@ -138,7 +141,10 @@ export async function compileTemplates(): Promise<string> {
   const mails: [string, { subject: string; html: string; text: string }][] = [];
   for (const [mail, subject] of Object.entries(subjects).sort(([a], [b]) => a.localeCompare(b))) {
     const base = fileBase(mail);
-    mails.push([mail, { subject, html: await compileMjml(`${base}.mjml`), text: await mailText(`${base}.txt`) }]);
+    mails.push([
+      mail,
+      { subject, html: await compileMjml(`${base}.mjml`), text: await mailText(`${base}.txt`) },
+    ]);
   }
   const partnerCard = {
     // The card is inserted at run time, after MJML ran, so it is minified here.

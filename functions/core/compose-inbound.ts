@@ -144,7 +144,8 @@ export const composeUndeliverable = (
     subject: renderSubject(mailTemplates.undeliverable.subject, values),
     html: renderHtml(mailTemplates.undeliverable.html, values),
     text: renderText(mailTemplates.undeliverable.text, values),
-    headers: [{ name: 'Auto-Submitted', value: 'auto-replied' }],
+    // Like every automatic mail we send: auto-responders must not answer it (RFC 3834).
+    headers: [AUTO_GENERATED],
     tags: { kind: 'undeliverable' },
   };
 };

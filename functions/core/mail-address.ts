@@ -5,7 +5,6 @@
 export const displayAddress = (name: string, address: string): string => {
   const clean = name.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim();
   if (!clean) return address;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: printable ASCII is exactly the range we test for
   if (/^[\x20-\x7e]*$/.test(clean)) return `"${clean.replace(/(["\\])/g, '\\$1')}" <${address}>`;
   return `=?UTF-8?B?${Buffer.from(clean, 'utf8').toString('base64')}?= <${address}>`;
 };

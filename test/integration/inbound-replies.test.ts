@@ -127,7 +127,7 @@ describe('replies by email on the local stack', () => {
     expect(await newMailsTo([partner.email], before)).toEqual([]);
     const answers = await newMailsTo(['stranger@example.net'], before);
     expect(answers).toHaveLength(1);
-    expect(answers[0]?.headers).toContainEqual({ name: 'Auto-Submitted', value: 'auto-replied' });
+    expect(answers[0]?.headers).toContainEqual({ name: 'Auto-Submitted', value: 'auto-generated' });
   });
 
   it('delivers nothing sent to a forged relay address', async () => {
