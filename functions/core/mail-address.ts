@@ -6,7 +6,25 @@ export const displayAddress = (name: string, address: string): string => {
   const clean = name.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim();
   if (!clean) return address;
   if (/^[\x20-\x7e]*$/.test(clean)) return `"${clean.replace(/(["\\])/g, '\\$1')}" <${address}>`;
-  return `=?UTF-8?B?${Buffer.from(clean, 'utf8').toString('base64')}?= <${address}>`;
+  return `${encodedWords(clean)} <${address}>`;
+};
+
+/** 45 bytes make 60 base64 characters: with `=?UTF-8?B?` and `?=`, 72 of the 75 RFC 2047 allows a word. */
+const MAX_WORD_BYTES = 45;
+
+/** RFC 2047 encoded-words, split between characters (never inside one) so each stays within 75 characters. */
+const encodedWords = (text: string): string => {
+  const words: string[] = [];
+  let chunk = '';
+  for (const char of text) {
+    if (Buffer.byteLength(chunk + char, 'utf8') > MAX_WORD_BYTES) {
+      words.push(chunk);
+      chunk = '';
+    }
+    chunk += char;
+  }
+  words.push(chunk);
+  return words.map((word) => `=?UTF-8?B?${Buffer.from(word, 'utf8').toString('base64')}?=`).join(' ');
 };
 
 /** The thread a partnership's mails share, so mail clients keep intro, topics and relays together. */

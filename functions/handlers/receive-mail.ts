@@ -45,7 +45,7 @@ export const arrivalOf = (event: ReturnType<typeof SesReceiptEvent.parse>): Arri
   const [{ ses }] = event.Records;
   return {
     mailId: ses.mail.messageId,
-    receivedAt: ses.receipt.timestamp,
+    receivedAt: ses.mail.timestamp,
     envelope: { mailFrom: ses.mail.source, recipients: ses.receipt.recipients },
     verdicts: {
       spam: ses.receipt.spamVerdict.status,

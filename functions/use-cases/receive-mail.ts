@@ -13,7 +13,7 @@ import type { EventBus } from '#ports/bus';
 import type { Arrival, InboundLedger } from '#ports/inbound-ledger';
 import { type RawMailStore, RawMailTooLarge } from '#ports/raw-mail';
 import type { ParticipantStore, SendContext } from '#ports/store';
-import { type DeliveryDeps, deliverOnce, LEASE_MS, SendDeferred, sendPaced } from './deliver-once.ts';
+import { type DeliveryDeps, deliverOnce, SendDeferred, sendPaced } from './deliver-once.ts';
 
 export interface ReceiveDeps extends DeliveryDeps {
   rawMail: RawMailStore;
@@ -40,6 +40,13 @@ export type ReceiveOutcome =
 export class RawMailMissing extends Error {
   override name = 'RawMailMissing';
 }
+
+/**
+ * How long a claim on an inbound message blocks others: longer than the receive function's timeout
+ * (120 s), so a live invocation is never overtaken, but short enough that Lambda's second async retry
+ * (about three minutes after the first attempt) can take over from one that crashed.
+ */
+export const INBOUND_LEASE_MS = 150_000;
 
 const DMARC_ENFORCED = new Set(['quarantine', 'reject']);
 
@@ -90,7 +97,7 @@ export const receiveMail = async (deps: ReceiveDeps, arrival: Arrival): Promise<
   }
 
   const messageKey = messageKeyOf(mail, raw);
-  const claim = await deps.inbound.claim(messageKey, deps.clock.now(), LEASE_MS);
+  const claim = await deps.inbound.claim(messageKey, deps.clock.now(), INBOUND_LEASE_MS);
   if (claim === 'done') return { outcome: 'dropped', reason: 'duplicate' };
   if (claim === 'in-flight') throw new SendDeferred(`message ${messageKey} is being handled elsewhere`);
 
@@ -173,7 +180,8 @@ const relay = async (
   messageKey: string,
 ): Promise<ReceiveOutcome> => {
   // A partner who left or whose address bounces gets nothing; the lifecycle handlers re-pair the sender.
-  for (const partner of partners.filter((p) => p.status === 'active' || p.status === 'paused')) {
+  const recipients = partners.filter((p) => p.status === 'active' || p.status === 'paused');
+  for (const partner of recipients) {
     await deliverOnce(
       deps,
       { roundId: round.id, kind: 'relay', ref: messageKey, participantId: partner.id },
@@ -193,5 +201,5 @@ const relay = async (
   if (member.partnershipId) {
     await deps.participants.recordActivity(round.id, member.partnershipId, member.id, arrival.receivedAt);
   }
-  return { outcome: 'relayed', roundId: round.id, from: member.id, to: partners.map((p) => p.id) };
+  return { outcome: 'relayed', roundId: round.id, from: member.id, to: recipients.map((p) => p.id) };
 };

@@ -1,8 +1,11 @@
 import type { Member, Participant, Partnership, Profile, Round, RoundStatus, SendJob } from '#core/model';
 import type { OutboundMail } from '#core/outbound-mail';
+import type { EventBus } from '#ports/bus';
 import type { Clock } from '#ports/clock';
+import type { Arrival, InboundClaim, InboundLedger } from '#ports/inbound-ledger';
 import type { Mailer } from '#ports/mailer';
 import type { JobQueue } from '#ports/queue';
+import { type RawMailStore, RawMailTooLarge } from '#ports/raw-mail';
 import {
   type ClaimOutcome,
   type LedgerKey,
@@ -108,7 +111,12 @@ export class InMemoryStore implements RoundStore, ParticipantStore {
   /** Latest activity per `roundId/partnershipId/participantId`, as recorded. */
   readonly activity = new Map<string, string>();
 
-  async recordActivity(roundId: string, partnershipId: string, participantId: string, at: string): Promise<void> {
+  async recordActivity(
+    roundId: string,
+    partnershipId: string,
+    participantId: string,
+    at: string,
+  ): Promise<void> {
     const key = `${roundId}/${partnershipId}/${participantId}`;
     const previous = this.activity.get(key);
     if (!previous || previous < at) this.activity.set(key, at);
@@ -216,3 +224,78 @@ export const fakeCompose = (context: SendContext, job: SendJob): OutboundMail =>
   headers: [],
   tags: { kind: job.kind },
 });
+
+/** Raw inbound mail in a map, recording every read; enforces `maxBytes` like the real stores. */
+export class InMemoryRawMail implements RawMailStore {
+  readonly mails = new Map<string, Uint8Array>();
+  readonly reads: { key: string; maxBytes: number }[] = [];
+
+  async put(key: string, raw: Uint8Array): Promise<void> {
+    this.mails.set(key, raw);
+  }
+
+  async get(key: string, maxBytes: number): Promise<Uint8Array | undefined> {
+    this.reads.push({ key, maxBytes });
+    const raw = this.mails.get(key);
+    if (raw && raw.byteLength > maxBytes) throw new RawMailTooLarge(`${key} is ${raw.byteLength} bytes`);
+    return raw;
+  }
+}
+
+interface InboundRow {
+  status: 'PROCESSING' | 'DONE';
+  leaseUntil?: number;
+  outcome?: string;
+}
+
+/** The inbound ledger's semantics over maps: first arrival wins, leased claims, one answer per sender per day. */
+export class InMemoryInboundLedger implements InboundLedger {
+  readonly arrivals = new Map<string, Arrival>();
+  readonly messages = new Map<string, InboundRow>();
+  /** `sender/day` of every automatic answer allowed. */
+  readonly answered = new Set<string>();
+  readonly claims: string[] = [];
+  /** Errors the next `finish` calls throw, one each, as if the function crashed there. */
+  readonly finishFailures: unknown[] = [];
+
+  async recordArrival(arrival: Arrival): Promise<void> {
+    if (!this.arrivals.has(arrival.mailId)) this.arrivals.set(arrival.mailId, structuredClone(arrival));
+  }
+
+  async getArrival(mailId: string): Promise<Arrival | undefined> {
+    const arrival = this.arrivals.get(mailId);
+    return arrival ? structuredClone(arrival) : undefined;
+  }
+
+  async claim(messageKey: string, now: Date, leaseMs: number): Promise<InboundClaim> {
+    this.claims.push(messageKey);
+    const row = this.messages.get(messageKey);
+    if (row?.status === 'DONE') return 'done';
+    if (row?.status === 'PROCESSING' && (row.leaseUntil ?? 0) >= now.getTime()) return 'in-flight';
+    this.messages.set(messageKey, { status: 'PROCESSING', leaseUntil: now.getTime() + leaseMs });
+    return 'claimed';
+  }
+
+  async finish(messageKey: string, outcome: string, _now: Date): Promise<void> {
+    const failure = this.finishFailures.shift();
+    if (failure !== undefined) throw failure;
+    this.messages.set(messageKey, { status: 'DONE', outcome });
+  }
+
+  async allowAutomaticAnswer(sender: string, now: Date): Promise<boolean> {
+    const key = `${sender.toLowerCase()}/${now.toISOString().slice(0, 10)}`;
+    if (this.answered.has(key)) return false;
+    this.answered.add(key);
+    return true;
+  }
+}
+
+/** Records every event put on the bus. */
+export class RecordingBus implements EventBus {
+  readonly events: { detailType: string; detail: unknown }[] = [];
+
+  async put(detailType: string, detail: unknown): Promise<{ eventId: string }> {
+    this.events.push({ detailType, detail });
+    return { eventId: `event-${this.events.length}` };
+  }
+}

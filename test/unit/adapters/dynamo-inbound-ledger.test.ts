@@ -1,0 +1,222 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DynamoInboundLedger } from '#adapters/dynamo-inbound-ledger';
+import type { Arrival } from '#ports/inbound-ledger';
+
+const db = mockClient(DynamoDBDocumentClient);
+const TABLE = 'tandem-test';
+const NOW = new Date('2025-03-10T09:15:04.000Z');
+const DAY = 86_400;
+
+const arrival: Arrival = {
+  mailId: 'o3vkdu2m1b0f6s3k',
+  receivedAt: '2025-03-10T09:15:02.000Z',
+  envelope: {
+    mailFrom: 'ben@example.net',
+    recipients: ['r-spring-2025.pbenaaaaaaaaa.1abc@reply.tandem.example'],
+  },
+  verdicts: { spam: 'PASS', virus: 'PASS', dmarc: 'FAIL', dmarcPolicy: 'none' },
+};
+
+const conditionFailed = (status?: string) =>
+  new ConditionalCheckFailedException({
+    message: 'The conditional request failed',
+    $metadata: {},
+    ...(status ? { Item: { status: { S: status } } } : {}),
+  });
+
+describe('DynamoInboundLedger', () => {
+  beforeEach(() => {
+    db.reset();
+  });
+
+  describe('recordArrival', () => {
+    it('puts the arrival under its mail id, only if there is none, kept for 90 days', async () => {
+      // Prepare
+      db.on(PutCommand).resolves({});
+
+      // Act
+      await new DynamoInboundLedger(TABLE).recordArrival(arrival);
+
+      // Assess
+      const input = db.commandCalls(PutCommand)[0]?.args[0].input;
+      expect(input?.TableName).toBe(TABLE);
+      expect(input?.Item).toMatchObject({ pk: `ARRIVAL#${arrival.mailId}`, sk: 'ARRIVAL', v: 1, ...arrival });
+      expect(input?.Item?.expiresAt).toBe(Date.parse(arrival.receivedAt) / 1000 + 90 * DAY);
+      expect(input?.ConditionExpression).toBe('attribute_not_exists(pk)');
+    });
+
+    it('keeps the first record when the arrival is recorded again', async () => {
+      // Prepare
+      db.on(PutCommand).rejects(conditionFailed());
+
+      // Act
+      const result = new DynamoInboundLedger(TABLE).recordArrival(arrival);
+
+      // Assess
+      await expect(result).resolves.toBeUndefined();
+    });
+
+    it('passes on other failures, so the invocation is retried', async () => {
+      // Prepare
+      db.on(PutCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+
+      // Act
+      const result = new DynamoInboundLedger(TABLE).recordArrival(arrival);
+
+      // Assess
+      await expect(result).rejects.toThrow('ProvisionedThroughputExceededException');
+    });
+  });
+
+  describe('getArrival', () => {
+    it('reads the arrival consistently and returns only its fields', async () => {
+      // Prepare
+      db.on(GetCommand).resolves({
+        Item: { pk: `ARRIVAL#${arrival.mailId}`, sk: 'ARRIVAL', v: 1, expiresAt: 1, ...arrival },
+      });
+
+      // Act
+      const read = await new DynamoInboundLedger(TABLE).getArrival(arrival.mailId);
+
+      // Assess
+      expect(read).toEqual(arrival);
+      expect(db.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
+        TableName: TABLE,
+        Key: { pk: `ARRIVAL#${arrival.mailId}`, sk: 'ARRIVAL' },
+        ConsistentRead: true,
+      });
+    });
+
+    it('returns undefined for a mail never recorded', async () => {
+      // Prepare
+      db.on(GetCommand).resolves({});
+
+      // Act
+      const read = await new DynamoInboundLedger(TABLE).getArrival('unknown');
+
+      // Assess
+      expect(read).toBeUndefined();
+    });
+  });
+
+  describe('claim', () => {
+    it('claims a new message with a PROCESSING row leased until now + lease', async () => {
+      // Prepare
+      db.on(PutCommand).resolves({});
+
+      // Act
+      const claim = await new DynamoInboundLedger(TABLE).claim('abc123', NOW, 300_000);
+
+      // Assess
+      expect(claim).toBe('claimed');
+      const input = db.commandCalls(PutCommand)[0]?.args[0].input;
+      expect(input?.Item).toMatchObject({
+        pk: 'INBOUND#abc123',
+        sk: 'MESSAGE',
+        status: 'PROCESSING',
+        leaseUntil: '2025-03-10T09:20:04.000Z',
+      });
+      expect(input?.Item?.expiresAt).toBe(NOW.getTime() / 1000 + 400 * DAY);
+      expect(input?.ConditionExpression).toBe(
+        'attribute_not_exists(pk) OR (#status = :processing AND leaseUntil < :now)',
+      );
+      expect(input?.ExpressionAttributeValues).toEqual({
+        ':processing': 'PROCESSING',
+        ':now': NOW.toISOString(),
+      });
+      expect(input?.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
+    });
+
+    it.each([
+      ['DONE', 'done'],
+      ['PROCESSING', 'in-flight'],
+      [undefined, 'in-flight'],
+    ])('maps a failed condition on a %s row to %s', async (status, expected) => {
+      // Prepare
+      db.on(PutCommand).rejects(conditionFailed(status));
+
+      // Act
+      const claim = await new DynamoInboundLedger(TABLE).claim('abc123', NOW, 300_000);
+
+      // Assess
+      expect(claim).toBe(expected);
+    });
+
+    it('passes on other failures', async () => {
+      // Prepare
+      db.on(PutCommand).rejects(new Error('throttled'));
+
+      // Act
+      const claim = new DynamoInboundLedger(TABLE).claim('abc123', NOW, 300_000);
+
+      // Assess
+      await expect(claim).rejects.toThrow('throttled');
+    });
+  });
+
+  describe('finish', () => {
+    it('marks the message DONE with its outcome and drops the lease', async () => {
+      // Prepare
+      db.on(UpdateCommand).resolves({});
+
+      // Act
+      await new DynamoInboundLedger(TABLE).finish('abc123', 'relayed', NOW);
+
+      // Assess
+      const input = db.commandCalls(UpdateCommand)[0]?.args[0].input;
+      expect(input?.Key).toEqual({ pk: 'INBOUND#abc123', sk: 'MESSAGE' });
+      expect(input?.UpdateExpression).toBe(
+        'SET #status = :done, outcome = :outcome, finishedAt = :now REMOVE leaseUntil',
+      );
+      expect(input?.ExpressionAttributeValues).toEqual({
+        ':done': 'DONE',
+        ':outcome': 'relayed',
+        ':now': NOW.toISOString(),
+      });
+    });
+  });
+
+  describe('allowAutomaticAnswer', () => {
+    it('allows the first answer of the day, recording it under the lower-cased sender and the UTC day', async () => {
+      // Prepare
+      db.on(PutCommand).resolves({});
+
+      // Act
+      const allowed = await new DynamoInboundLedger(TABLE).allowAutomaticAnswer('Mallory@Example.com', NOW);
+
+      // Assess
+      expect(allowed).toBe(true);
+      const input = db.commandCalls(PutCommand)[0]?.args[0].input;
+      expect(input?.Item).toMatchObject({ pk: 'ANSWERED#mallory@example.com', sk: '2025-03-10' });
+      expect(input?.Item?.expiresAt).toBe(NOW.getTime() / 1000 + 2 * DAY);
+      expect(input?.ConditionExpression).toBe('attribute_not_exists(pk)');
+    });
+
+    it('refuses a second answer the same day', async () => {
+      // Prepare
+      db.on(PutCommand).resolvesOnce({}).rejects(conditionFailed());
+      const ledger = new DynamoInboundLedger(TABLE);
+
+      // Act
+      const first = await ledger.allowAutomaticAnswer('mallory@example.com', NOW);
+      const second = await ledger.allowAutomaticAnswer('mallory@example.com', NOW);
+
+      // Assess
+      expect([first, second]).toEqual([true, false]);
+    });
+
+    it('passes on other failures rather than answering or staying silent by accident', async () => {
+      // Prepare
+      db.on(PutCommand).rejects(new Error('throttled'));
+
+      // Act
+      const allowed = new DynamoInboundLedger(TABLE).allowAutomaticAnswer('mallory@example.com', NOW);
+
+      // Assess
+      await expect(allowed).rejects.toThrow('throttled');
+    });
+  });
+});

@@ -1,0 +1,261 @@
+import { describe, expect, it } from 'vitest';
+import {
+  composeCommandAck,
+  composeRelay,
+  composeUndeliverable,
+  RELAY_ATTACHMENT_LIMIT_BYTES,
+  type RelayInput,
+  textToHtml,
+} from '#core/compose-inbound';
+import { type ComposeSettings, composeMail } from '#core/compose-mail';
+import type { InboundAttachment } from '#core/inbound/parse-mail';
+import type { Member } from '#core/model';
+import { verifyRelayAddress } from '#core/relay-address';
+import { aMember, aRound, partnered, testKeys } from './fixtures.ts';
+
+const settings: ComposeSettings = {
+  from: 'rounds@tandem.example',
+  replyDomain: 'reply.tandem.example',
+  keys: testKeys,
+};
+
+const [ben, anna] = partnered('pair', [
+  aMember({ seed: 'ben', name: 'Ben Beispiel' }),
+  aMember({ seed: 'anna', name: 'Anna Andersen' }),
+]) as [Member, Member];
+const round = aRound();
+
+const attachment = (
+  filename: string,
+  size: number,
+  extra: Partial<InboundAttachment> = {},
+): InboundAttachment => ({
+  filename,
+  contentType: 'application/octet-stream',
+  size,
+  content: new Uint8Array(size),
+  inline: false,
+  ...extra,
+});
+
+const relayOf = (overrides: Partial<RelayInput> = {}) =>
+  composeRelay(
+    {
+      round,
+      sender: ben,
+      recipient: anna,
+      subject: 'Re: Your Tandem partner',
+      text: 'Thursday works for me.',
+      attachments: [],
+      ...overrides,
+    },
+    settings,
+  );
+
+const MB = 1024 * 1024;
+
+describe('composeRelay', () => {
+  it('sends the reply to the partner from "<Name> via Tandem" on our address', () => {
+    // Act
+    const mail = relayOf();
+
+    // Assess
+    expect(mail.to).toEqual([anna.email]);
+    expect(mail.from).toBe('"Ben Beispiel via Tandem" <rounds@tandem.example>');
+    expect(mail.subject).toBe('Re: Your Tandem partner');
+    expect(mail.text).toContain('Thursday works for me.');
+    expect(mail.tags).toEqual({ kind: 'relay', round: round.id });
+  });
+
+  it("never shows the writer's own address", () => {
+    // Act
+    const mail = relayOf();
+
+    // Assess
+    expect(JSON.stringify(mail)).not.toContain(ben.email);
+  });
+
+  it('keeps a hostile sender name from breaking the From header', () => {
+    // Act
+    const mail = relayOf({ sender: { ...ben, name: 'Ben"\r\nBcc: victim@example.com' } });
+
+    // Assess
+    expect(mail.from).not.toMatch(/[\r\n]/);
+    expect(mail.from).toBe('"Ben\\" Bcc: victim@example.com via Tandem" <rounds@tandem.example>');
+  });
+
+  it('encodes a non-ASCII sender name for the header', () => {
+    // Act
+    const mail = relayOf({ sender: { ...ben, name: 'José' } });
+
+    // Assess
+    const [, b64] = /^=\?UTF-8\?B\?([^?]+)\?= <rounds@tandem\.example>$/.exec(mail.from) ?? [];
+    expect(Buffer.from(b64 ?? '', 'base64').toString('utf8')).toBe('José via Tandem');
+  });
+
+  it("sets Reply-To to the recipient's own relay address, which verifies as theirs", () => {
+    // Act
+    const mail = relayOf();
+
+    // Assess
+    expect(mail.replyTo).toHaveLength(1);
+    expect(mail.replyTo[0]).toMatch(/@reply\.tandem\.example$/);
+    expect(verifyRelayAddress(mail.replyTo[0] ?? '', testKeys)).toEqual({
+      roundId: round.id,
+      participantId: anna.id,
+    });
+  });
+
+  it("threads the relay with the intro and topic mails of the recipient's partnership", () => {
+    // Prepare
+    const intro = composeMail(
+      { round, member: anna, partners: [ben] },
+      { v: 1, roundId: round.id, participantId: anna.id, kind: 'intro', topic: 0 },
+      settings,
+    );
+    const introThread = intro.headers.find((h) => h.name === 'References')?.value;
+
+    // Act
+    const mail = relayOf();
+
+    // Assess
+    expect(introThread).toBeDefined();
+    expect(mail.headers).toEqual([
+      { name: 'In-Reply-To', value: introThread },
+      { name: 'References', value: introThread },
+    ]);
+  });
+
+  it('does not mark a person’s message as auto-generated', () => {
+    expect(relayOf().headers.map((h) => h.name)).not.toContain('Auto-Submitted');
+  });
+
+  it('names the writer in the subject when the reply has none', () => {
+    expect(relayOf({ subject: '   ' }).subject).toBe('A message from Ben Beispiel');
+  });
+
+  it('keeps a subject with line breaks on one header line', () => {
+    expect(relayOf({ subject: 'Re: hi\r\nBcc: victim@example.com' }).subject).not.toMatch(/[\r\n]/);
+  });
+
+  it('passes on attachments that together fit under the limit', () => {
+    // Prepare
+    const photo = attachment('photo.jpg', 4 * MB, { contentType: 'image/jpeg' });
+    const logo = attachment('', 1000, { inline: true, contentId: 'logo@mail', contentType: 'image/png' });
+
+    // Act
+    const mail = relayOf({ attachments: [photo, logo] });
+
+    // Assess
+    // Compared without the bytes (a deep compare of 4 MB is slow); the bytes are checked by identity.
+    expect(mail.attachments?.map(({ content: _, ...rest }) => rest)).toEqual([
+      { filename: 'photo.jpg', contentType: 'image/jpeg', inline: false },
+      { filename: 'attachment', contentType: 'image/png', inline: true, contentId: 'logo@mail' },
+    ]);
+    expect(mail.attachments?.[0]?.content).toBe(photo.content);
+    expect(mail.attachments?.[1]?.content).toBe(logo.content);
+    expect(mail.text).not.toContain('Not passed on');
+  });
+
+  it('passes on an attachment of exactly the limit', () => {
+    // Act
+    const mail = relayOf({ attachments: [attachment('exact.bin', RELAY_ATTACHMENT_LIMIT_BYTES)] });
+
+    // Assess
+    expect(mail.attachments?.map((a) => a.filename)).toEqual(['exact.bin']);
+  });
+
+  it('names the attachments past the limit in the text and HTML instead of passing them on', () => {
+    // Prepare
+    const attachments = [
+      attachment('first.pdf', 6 * MB),
+      attachment('video.mp4', 6 * MB),
+      attachment('small.txt', 1000),
+    ];
+
+    // Act
+    const mail = relayOf({ attachments });
+
+    // Assess
+    expect(mail.attachments?.map((a) => a.filename)).toEqual(['first.pdf', 'small.txt']);
+    expect(mail.text).toContain('Not passed on, too large for Tandem (limit 10 MB): video.mp4');
+    expect(mail.html).toContain('video.mp4');
+  });
+
+  it('sends no attachments at all when the only one is too large', () => {
+    // Act
+    const mail = relayOf({ attachments: [attachment('', RELAY_ATTACHMENT_LIMIT_BYTES + 1)] });
+
+    // Assess
+    expect(mail.attachments).toBeUndefined();
+    expect(mail.text).toContain('unnamed attachment');
+  });
+
+  it('HTML-escapes hostile text, sender name and attachment names', () => {
+    // Prepare
+    const hostile = '<script>alert("x")</script> & <img src=x onerror=alert(1)>';
+
+    // Act
+    const mail = relayOf({
+      sender: { ...ben, name: '<b>Ben</b>' },
+      text: hostile,
+      attachments: [attachment('<svg onload=alert(1)>.exe', RELAY_ATTACHMENT_LIMIT_BYTES + 1)],
+    });
+
+    // Assess
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).not.toContain('<img src=x');
+    expect(mail.html).not.toContain('<svg');
+    expect(mail.html).not.toContain('<b>Ben</b>');
+    expect(mail.html).toContain('&lt;script&gt;');
+    expect(mail.text).toContain(hostile);
+  });
+});
+
+describe('textToHtml', () => {
+  it('turns blank lines into paragraphs and single line breaks into <br />', () => {
+    expect(textToHtml('Hi Anna,\n\nThursday works.\nBen')).toBe(
+      '<p>Hi Anna,</p><p>Thursday works.<br />Ben</p>',
+    );
+  });
+});
+
+describe('composeCommandAck', () => {
+  it('acknowledges the command to the member, as an automatic mail they can answer through their relay', () => {
+    // Act
+    const mail = composeCommandAck(round, ben, 'STOP', settings);
+
+    // Assess
+    expect(mail.to).toEqual([ben.email]);
+    expect(mail.from).toBe('"Tandem" <rounds@tandem.example>');
+    expect(mail.subject).toContain('STOP');
+    expect(mail.text).toContain('you will get no more mail from this round');
+    expect(mail.headers).toContainEqual({ name: 'Auto-Submitted', value: 'auto-generated' });
+    expect(verifyRelayAddress(mail.replyTo[0] ?? '', testKeys)).toEqual({
+      roundId: round.id,
+      participantId: ben.id,
+    });
+  });
+});
+
+describe('composeUndeliverable', () => {
+  it('answers the sender automatically, with the reason and no address to reply to', () => {
+    // Act
+    const mail = composeUndeliverable('mallory@example.com', 'Hello', 'sender-mismatch', settings);
+
+    // Assess
+    expect(mail.to).toEqual(['mallory@example.com']);
+    expect(mail.replyTo).toEqual([]);
+    // Auto-responders must not answer it (RFC 3834): any Auto-Submitted value but "no".
+    expect(mail.headers.find((h) => h.name === 'Auto-Submitted')?.value).toMatch(/^auto-/);
+    expect(mail.text).toContain('only accepts mail from the participant it belongs to');
+  });
+
+  it('escapes a hostile subject in the HTML', () => {
+    // Act
+    const mail = composeUndeliverable('mallory@example.com', '<script>x</script>', 'empty', settings);
+
+    // Assess
+    expect(mail.html).not.toContain('<script>x');
+  });
+});

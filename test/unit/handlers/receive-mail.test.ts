@@ -1,0 +1,265 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Member } from '#core/model';
+import { relayAddress } from '#core/relay-address';
+import { SesReceiptEvent, sesEventFor } from '#handlers/ses-receipt-event';
+import { Pacer } from '../../../functions/use-cases/pacing.ts';
+import type { ReceiveDeps } from '../../../functions/use-cases/receive-mail.ts';
+import { aMember, aRound, partnered, testKeys } from '../core/fixtures.ts';
+import {
+  InMemoryInboundLedger,
+  InMemoryLedger,
+  InMemoryRawMail,
+  InMemoryStore,
+  RecordingBus,
+  ScriptedMailer,
+  VirtualClock,
+} from '../use-cases/fakes.ts';
+
+type Module = typeof import('#handlers/receive-mail');
+let receiveMail: Module;
+
+beforeAll(async () => {
+  vi.stubEnv('TABLE_NAME', 'tandem-test');
+  vi.stubEnv('MAIL_FROM', 'rounds@tandem.example');
+  vi.stubEnv('REPLY_DOMAIN', 'reply.tandem.example');
+  vi.stubEnv('SES_CONFIGURATION_SET', 'tandem-rounds');
+  vi.stubEnv('SES_MAX_SEND_RATE', '10');
+  vi.stubEnv('SIGNING_KEYS', JSON.stringify({ current: testKeys.current, ...testKeys.keys }));
+  vi.stubEnv('RAW_MAIL_BUCKET', 'tandem-inbound');
+  vi.stubEnv('EVENT_BUS_NAME', 'tandem');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  receiveMail = await import('#handlers/receive-mail');
+});
+
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
+
+const settings = { from: 'rounds@tandem.example', replyDomain: 'reply.tandem.example', keys: testKeys };
+const round = aRound();
+const [ben, anna] = partnered('pair', [
+  aMember({ seed: 'ben', email: 'ben@example.net' }),
+  aMember({ seed: 'anna' }),
+]) as [Member, Member];
+const benRelay = relayAddress({ roundId: round.id, participantId: ben.id }, testKeys, settings.replyDomain);
+
+/** An SES receipt event shaped like the sample in the SES developer guide. */
+const sesEvent = (
+  receipt: Record<string, unknown> = {},
+  mail: Record<string, unknown> = {},
+): { Records: unknown[] } => ({
+  Records: [
+    {
+      eventSource: 'aws:ses',
+      eventVersion: '1.0',
+      ses: {
+        mail: {
+          timestamp: '2025-03-10T09:15:02.936Z',
+          source: 'ben@example.net',
+          messageId: 'o3vrnil0e2ic28trm7dfhrc2v0clambfr8ktodg1',
+          destination: [benRelay],
+          headersTruncated: false,
+          headers: [{ name: 'From', value: 'Ben Beispiel <Ben@Example.NET>' }],
+          commonHeaders: { from: ['Ben Beispiel <Ben@Example.NET>'], to: [benRelay], subject: 'Re: hello' },
+          ...mail,
+        },
+        receipt: {
+          timestamp: '2025-03-10T09:15:02.936Z',
+          processingTimeMillis: 222,
+          recipients: [benRelay],
+          spamVerdict: { status: 'PASS' },
+          virusVerdict: { status: 'PASS' },
+          spfVerdict: { status: 'PASS' },
+          dkimVerdict: { status: 'GRAY' },
+          dmarcVerdict: { status: 'PASS' },
+          action: {
+            type: 'Lambda',
+            functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:receive-mail',
+            invocationType: 'Event',
+          },
+          ...receipt,
+        },
+      },
+    },
+  ],
+});
+
+const fakeDeps = () => {
+  const clock = new VirtualClock('2025-03-10T09:15:04Z');
+  const mailer = new ScriptedMailer();
+  const rawMail = new InMemoryRawMail();
+  const inbound = new InMemoryInboundLedger();
+  const deps: ReceiveDeps = {
+    rawMail,
+    inbound,
+    participants: new InMemoryStore([round], [ben, anna]),
+    ledger: new InMemoryLedger(),
+    mailer,
+    clock,
+    pacer: new Pacer(clock, 10),
+    bus: new RecordingBus(),
+    settings,
+  };
+  return { deps, mailer, rawMail, inbound };
+};
+
+const gmailReply = () =>
+  new Uint8Array(readFileSync(new URL('../../fixtures/inbound/gmail-reply.eml', import.meta.url)));
+
+describe('arrivalOf', () => {
+  it('maps the SES mail id, receipt time, envelope and verdicts to an Arrival', () => {
+    // Prepare
+    const event = SesReceiptEvent.parse(
+      sesEvent({
+        spamVerdict: { status: 'GRAY' },
+        virusVerdict: { status: 'PASS' },
+        dmarcVerdict: { status: 'FAIL' },
+        dmarcPolicy: 'reject',
+      }),
+    );
+
+    // Act
+    const arrival = receiveMail.arrivalOf(event);
+
+    // Assess
+    expect(arrival).toEqual({
+      mailId: 'o3vrnil0e2ic28trm7dfhrc2v0clambfr8ktodg1',
+      receivedAt: '2025-03-10T09:15:02.936Z',
+      envelope: { mailFrom: 'ben@example.net', recipients: [benRelay] },
+      verdicts: { spam: 'GRAY', virus: 'PASS', dmarc: 'FAIL', dmarcPolicy: 'reject' },
+    });
+  });
+
+  it('takes the envelope recipients the rule matched, not the To header', () => {
+    // Prepare
+    const event = SesReceiptEvent.parse(
+      sesEvent({ recipients: [benRelay] }, { destination: [benRelay, 'someone-else@example.org'] }),
+    );
+
+    // Act
+    const arrival = receiveMail.arrivalOf(event);
+
+    // Assess
+    expect(arrival.envelope.recipients).toEqual([benRelay]);
+  });
+
+  it('leaves out the DMARC policy when SES gave none', () => {
+    // Act
+    const arrival = receiveMail.arrivalOf(SesReceiptEvent.parse(sesEvent()));
+
+    // Assess
+    expect(arrival.verdicts).toEqual({ spam: 'PASS', virus: 'PASS', dmarc: 'PASS' });
+    expect('dmarcPolicy' in arrival.verdicts).toBe(false);
+  });
+
+  it('reads back the arrival a replay event was built from', () => {
+    // Prepare
+    const arrival = {
+      mailId: 'replayed-mail-1',
+      receivedAt: '2025-03-10T09:15:02.000Z',
+      envelope: { mailFrom: '', recipients: [benRelay] },
+      verdicts: { spam: 'PASS', virus: 'PASS', dmarc: 'FAIL', dmarcPolicy: 'none' },
+    };
+
+    // Act
+    const read = receiveMail.arrivalOf(SesReceiptEvent.parse(sesEventFor(arrival)));
+
+    // Assess
+    expect(read).toEqual(arrival);
+  });
+});
+
+describe('receive-mail handler', () => {
+  it('relays the mail the event announces', async () => {
+    // Prepare
+    const { deps, mailer, rawMail, inbound } = fakeDeps();
+    await rawMail.put('o3vrnil0e2ic28trm7dfhrc2v0clambfr8ktodg1', gmailReply());
+
+    // Act
+    const result = await receiveMail.createHandler(deps)(sesEvent());
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'relayed', from: ben.id, to: [anna.id] });
+    expect(mailer.accepted.map((m) => m.to)).toEqual([[anna.email]]);
+    expect(inbound.arrivals.get('o3vrnil0e2ic28trm7dfhrc2v0clambfr8ktodg1')?.envelope.mailFrom).toBe(
+      'ben@example.net',
+    );
+  });
+
+  it('drops mail SES marked as a virus without reading it', async () => {
+    // Prepare
+    const { deps, mailer, rawMail } = fakeDeps();
+
+    // Act
+    const result = await receiveMail.createHandler(deps)(sesEvent({ virusVerdict: { status: 'FAIL' } }));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'dropped', reason: 'virus' });
+    expect(rawMail.reads).toEqual([]);
+    expect(mailer.attempts).toEqual([]);
+  });
+
+  it.each([
+    ['a missing verdict', sesEvent({ spamVerdict: undefined }), 'Records.0.ses.receipt.spamVerdict'],
+    [
+      'an unknown verdict status',
+      sesEvent({ virusVerdict: { status: 'MAYBE' } }),
+      'Records.0.ses.receipt.virusVerdict.status',
+    ],
+    [
+      'a message id that would escape the storage prefix',
+      sesEvent({}, { messageId: '../../secrets' }),
+      'Records.0.ses.mail.messageId',
+    ],
+    ['no recipients', sesEvent({ recipients: [] }), 'Records.0.ses.receipt.recipients'],
+    ['a malformed timestamp', sesEvent({ timestamp: 'yesterday' }), 'Records.0.ses.receipt.timestamp'],
+    ['another event source', { Records: [{ eventSource: 'aws:s3', ses: {} }] }, 'Records.0.eventSource'],
+  ])('returns invalid-event naming the field for %s, and records nothing', async (_, event, field) => {
+    // Prepare
+    const { deps, inbound, rawMail } = fakeDeps();
+
+    // Act
+    const result = await receiveMail.createHandler(deps)(event);
+
+    // Assess
+    expect(result.outcome).toBe('invalid-event');
+    expect(result).toHaveProperty('reason', expect.stringContaining(`${field}:`));
+    expect(inbound.arrivals.size).toBe(0);
+    expect(rawMail.reads).toEqual([]);
+  });
+
+  it('returns invalid-event for an event with two records, since SES sends one per message', async () => {
+    // Prepare
+    const { deps } = fakeDeps();
+    const one = sesEvent();
+
+    // Act
+    const result = await receiveMail.createHandler(deps)({ Records: [one.Records[0], one.Records[0]] });
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'invalid-event', reason: expect.stringContaining('Records') });
+  });
+
+  it('returns invalid-event for something that is not an SES event at all', async () => {
+    // Prepare
+    const { deps } = fakeDeps();
+
+    // Act
+    const result = await receiveMail.createHandler(deps)('hello');
+
+    // Assess
+    expect(result.outcome).toBe('invalid-event');
+  });
+
+  it('throws, so Lambda retries, when the raw mail is not in the store yet', async () => {
+    // Prepare
+    const { deps } = fakeDeps();
+
+    // Act
+    const result = receiveMail.createHandler(deps)(sesEvent());
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'RawMailMissing' });
+  });
+});
