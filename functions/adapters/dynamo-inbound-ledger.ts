@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Arrival, InboundClaim, InboundLedger } from '#ports/inbound-ledger';
 import { documentClient } from './aws-clients.ts';
+import { claimLease } from './lease-claim.ts';
 import { keys } from './table-design.ts';
 
 const DAY_SECONDS = 86_400;
@@ -46,30 +47,16 @@ export class DynamoInboundLedger implements InboundLedger {
   }
 
   async claim(messageKey: string, now: Date, leaseMs: number): Promise<InboundClaim> {
-    try {
-      await documentClient().send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.inboundMessage(messageKey),
-            v: 1,
-            status: 'PROCESSING',
-            leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
-            expiresAt: epoch(now) + MESSAGE_RETENTION_SECONDS,
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :processing AND leaseUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':processing': 'PROCESSING', ':now': now.toISOString() },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        return (error as ConditionalCheckFailedException).Item?.status?.S === 'DONE' ? 'done' : 'in-flight';
-      }
-      throw error;
-    }
+    const outcome = await claimLease({
+      tableName: this.tableName,
+      key: keys.inboundMessage(messageKey),
+      working: 'PROCESSING',
+      done: 'DONE',
+      now,
+      leaseMs,
+      expiresAt: epoch(now) + MESSAGE_RETENTION_SECONDS,
+    });
+    return outcome === 'held' ? 'in-flight' : outcome;
   }
 
   async finish(messageKey: string, outcome: string, now: Date): Promise<void> {

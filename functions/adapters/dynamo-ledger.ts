@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimOutcome, LedgerKey, SendLedger } from '#ports/store';
 import { documentClient } from './aws-clients.ts';
+import { claimLease } from './lease-claim.ts';
 import { keys } from './table-design.ts';
 
 /** Ledger rows outlive any retry or replay by far, then expire through the table's TTL. */
@@ -18,30 +19,16 @@ export class DynamoSendLedger implements SendLedger {
   constructor(private readonly tableName: string) {}
 
   async claim(key: LedgerKey, now: Date, leaseMs: number): Promise<ClaimOutcome> {
-    try {
-      await documentClient().send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...itemKey(key),
-            v: 1,
-            status: 'SENDING',
-            leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
-            expiresAt: Math.floor(now.getTime() / 1000) + RETENTION_SECONDS,
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :sending AND leaseUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sending': 'SENDING', ':now': now.toISOString() },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        return error.Item?.status?.S === 'SENT' ? 'already-sent' : 'in-flight';
-      }
-      throw error;
-    }
+    const outcome = await claimLease({
+      tableName: this.tableName,
+      key: itemKey(key),
+      working: 'SENDING',
+      done: 'SENT',
+      now,
+      leaseMs,
+      expiresAt: Math.floor(now.getTime() / 1000) + RETENTION_SECONDS,
+    });
+    return outcome === 'done' ? 'already-sent' : outcome === 'held' ? 'in-flight' : 'claimed';
   }
 
   async markSent(key: LedgerKey, now: Date, messageId: string): Promise<void> {

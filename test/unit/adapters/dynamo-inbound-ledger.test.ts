@@ -121,10 +121,10 @@ describe('DynamoInboundLedger', () => {
       });
       expect(input?.Item?.expiresAt).toBe(NOW.getTime() / 1000 + 400 * DAY);
       expect(input?.ConditionExpression).toBe(
-        'attribute_not_exists(pk) OR (#status = :processing AND leaseUntil < :now)',
+        'attribute_not_exists(pk) OR (#status = :working AND leaseUntil < :now)',
       );
       expect(input?.ExpressionAttributeValues).toEqual({
-        ':processing': 'PROCESSING',
+        ':working': 'PROCESSING',
         ':now': NOW.toISOString(),
       });
       expect(input?.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');

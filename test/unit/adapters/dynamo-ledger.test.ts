@@ -43,9 +43,9 @@ describe('DynamoSendLedger', () => {
     });
     expect(input?.Item?.expiresAt).toBeGreaterThan(NOW.getTime() / 1000 + 365 * 24 * 3600);
     expect(input?.ConditionExpression).toBe(
-      'attribute_not_exists(pk) OR (#status = :sending AND leaseUntil < :now)',
+      'attribute_not_exists(pk) OR (#status = :working AND leaseUntil < :now)',
     );
-    expect(input?.ExpressionAttributeValues).toEqual({ ':sending': 'SENDING', ':now': NOW.toISOString() });
+    expect(input?.ExpressionAttributeValues).toEqual({ ':working': 'SENDING', ':now': NOW.toISOString() });
     expect(input?.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
   });
 
