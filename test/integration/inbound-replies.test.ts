@@ -26,6 +26,12 @@ const reply = async (
   return /queued as (\S+)/.exec(info.response)?.[1] as string;
 };
 
+/** A header value with its RFC 2047 UTF-8 encoded-words decoded (names with accents arrive encoded). */
+const decodeHeader = (value: string) =>
+  value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?UTF-8\?B\?([^?]*)\?=/gi, (_, b64: string) => Buffer.from(b64, 'base64').toString('utf8'));
+
 const newMailsTo = async (emails: string[], before: SentMail[]) => {
   const seen = new Set(before.map((m) => m.messageId));
   return (await mailsTo(emails)).filter((m) => !seen.has(m.messageId));
@@ -69,7 +75,7 @@ describe('replies by email on the local stack', () => {
     expect(relayed[0]?.body.text).toContain('Kia ora! So glad to be paired with you.');
     expect(relayed[0]?.body.text).not.toContain('Meet your partner');
     expect(relayed[0]?.replyTo).toEqual([partner.relay]);
-    expect(relayed[0]?.from).toContain('via Tandem');
+    expect(decodeHeader(relayed[0]?.from ?? '')).toMatch(/^"?.+ via Tandem"? <rounds@tandem\.localhost>$/);
   });
 
   it("records the sender's activity on the partnership", async () => {
