@@ -36,6 +36,12 @@ const oneSigningKeySource = {
   },
 };
 
+/** The signed-links endpoint (unsubscribe, pause, resume): the table and the keys that sign the links. */
+export const LinksEnv = TableEnv.extend({
+  SIGNING_KEYS_SECRET_ARN: z.string().min(1).optional(),
+  SIGNING_KEYS: z.string().min(1).optional(),
+}).refine(oneSigningKeySource.check, oneSigningKeySource.message);
+
 export const SendMailEnv = MailingEnv.refine(oneSigningKeySource.check, oneSigningKeySource.message);
 
 export const ReceiveMailEnv = MailingEnv.extend({

@@ -59,3 +59,22 @@ export interface SendLedger {
   /** Gives up a claim after a send that certainly did not happen, so a retry can send at once. */
   release(key: LedgerKey): Promise<void>;
 }
+
+/** The statuses a participant can move themselves to through a link. */
+export type MemberStatusChange = 'unsubscribed' | 'paused' | 'active';
+
+/** The one write the link actions need: a member's status in a round, changed conditionally. */
+export interface MembershipStore {
+  /**
+   * Sets the member's status to `to` if it is one of `allowedFrom`; 'unchanged' if it is already `to`
+   * or there is no such member.
+   * @throws {TransitionRejected} when the member is in some other state.
+   */
+  setMemberStatus(
+    roundId: string,
+    participantId: string,
+    to: MemberStatusChange,
+    allowedFrom: readonly string[],
+    at: string,
+  ): Promise<'changed' | 'unchanged'>;
+}

@@ -1,0 +1,106 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DynamoMembership } from '#adapters/dynamo-membership';
+import { logger } from '#adapters/logger';
+import { loadSigningKeys } from '#adapters/signing-keys';
+import { systemClock } from '#adapters/system-clock';
+import { confirmationPage, donePage, invalidLinkPage } from '#core/link-pages';
+import { verifyLinkToken } from '#core/link-token';
+import type { SigningKeys } from '#core/relay-address';
+import type { Clock } from '#ports/clock';
+import type { MembershipStore } from '#ports/store';
+import { applyLinkAction } from '../use-cases/link-actions.ts';
+import { LinksEnv, parseEnv } from './env.ts';
+import { lazyHandler } from './runtime.ts';
+
+/** The links function's environment; the CDK construct types the function's `environment` from it. */
+const env = parseEnv(LinksEnv);
+
+export interface LinksDeps {
+  membership: MembershipStore;
+  keys: SigningKeys;
+  clock: Clock;
+}
+
+export const createDeps = async (clock: Clock = systemClock): Promise<LinksDeps> => ({
+  membership: new DynamoMembership(env.TABLE_NAME),
+  keys: await loadSigningKeys(env),
+  clock,
+});
+
+// The pages need nothing from elsewhere: no script, no image, no font; the form posts back to us.
+const HTML_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+};
+
+const html = (statusCode: number, body: string): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: HTML_HEADERS,
+  body,
+});
+
+const text = (statusCode: number, body: string, headers: Record<string, string> = {}) => ({
+  statusCode,
+  headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...headers },
+  body,
+});
+
+const LINK_PATH = /^\/l\/([^/]*)$/;
+const MAX_FORM_BODY = 2048;
+
+const formBody = (event: APIGatewayProxyEventV2): string => {
+  const raw = event.body ?? '';
+  if (raw.length > MAX_FORM_BODY * 2) return '';
+  return event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+};
+
+/** RFC 8058: the mail client's unsubscribe button POSTs `List-Unsubscribe=One-Click`, url- or multipart-encoded. */
+const isOneClick = (body: string): boolean =>
+  new URLSearchParams(body).get('List-Unsubscribe') === 'One-Click' ||
+  /name="?List-Unsubscribe"?[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\nOne-Click(?:\r?\n|$)/i.test(body);
+
+/**
+ * A Lambda Function URL: `GET /l/<token>` shows what the link would do and asks for a click (a GET
+ * never acts — mail scanners fetch every link); `POST /l/<token>` acts, including RFC 8058 one-click
+ * unsubscribes, and answers 200 without a redirect or cookie. A token that is malformed, forged,
+ * signed with a retired key or expired gets the same page and a 400, whatever the reason.
+ */
+export const createHandler =
+  (deps: LinksDeps) =>
+  async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const path = LINK_PATH.exec(event.rawPath ?? '');
+    if (!path) return text(404, 'Not found');
+    const method = event.requestContext?.http?.method?.toUpperCase();
+    if (method !== 'GET' && method !== 'POST') return text(405, 'Method not allowed', { Allow: 'GET, POST' });
+
+    const check = verifyLinkToken(path[1] ?? '', deps.keys, deps.clock.now());
+    if (!check.ok) {
+      logger.warn('unusable link', { reason: check.reason, method });
+      return html(400, invalidLinkPage());
+    }
+    const { claims } = check;
+    const context = { roundId: claims.roundId, participantId: claims.participantId, action: claims.action };
+
+    if (method === 'GET') {
+      return html(
+        200,
+        confirmationPage({ action: claims.action, round: claims.roundId, formAction: event.rawPath }),
+      );
+    }
+
+    const oneClick = isOneClick(formBody(event));
+    if (oneClick && claims.action !== 'unsubscribe') {
+      // Only List-Unsubscribe headers carry one-click links, and they only ever hold unsubscribe tokens.
+      logger.warn('one-click POST on a link that is not an unsubscribe', context);
+      return html(400, invalidLinkPage());
+    }
+    const outcome = await applyLinkAction(deps, claims, deps.clock.now());
+    logger.info('link applied', { ...context, outcome, oneClick, keyVersion: claims.keyVersion });
+    return html(200, donePage({ action: claims.action, round: claims.roundId, outcome }));
+  };
+
+export const handler = lazyHandler(createDeps, createHandler);
