@@ -94,6 +94,7 @@ export const devCommand = async (options: DevOptions) => {
   DynamoDB Local              ${urls.dynamodb}
   SES v2 API                  ${urls.ses}
   Inbound mail (SMTP)         ${urls.smtp}  (reply to a relay address from a mail's Reply-To)
+  Signed links (unsubscribe)  ${urls.links}/l/<token>
   EventBridge + SQS APIs      ${urls.gateway}
   Local control API           ${urls.gateway}/_local/clock
 Press Ctrl+C to stop.`);

@@ -1,5 +1,6 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { Alerts } from '#infra/constructs/alerts';
 import { DataTable } from '#infra/constructs/data-table';
@@ -48,11 +49,25 @@ export class TandemStack extends Stack {
       rawMailPrefix: inboundMail.rawMailPrefix,
     });
 
+    // The links endpoint is created first: every mail that goes out carries its signed links.
+    const links = new ServiceFunction(this, 'Links', {
+      def: functionDefs.links,
+      environment: {
+        TABLE_NAME: data.table.tableName,
+        SIGNING_KEYS_SECRET_ARN: signingKeys.secret.secretArn,
+      },
+      removalPolicy,
+      alerts,
+    });
+    // Public on purpose: recipients' mail clients POST one-click unsubscribes here; every link is HMAC-signed.
+    const linksUrl = links.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+
     const producerEnv = { TABLE_NAME: data.table.tableName, SEND_QUEUE_URL: workQueues.send.queue.queueUrl };
     const mailingEnv = {
       TABLE_NAME: data.table.tableName,
       MAIL_FROM: `rounds@${domain}`,
       REPLY_DOMAIN: `reply.${domain}`,
+      LINKS_BASE_URL: linksUrl.url,
       SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
       SIGNING_KEYS_SECRET_ARN: signingKeys.secret.secretArn,
       // Each concurrent sender paces itself to its share of the account's send rate.
@@ -85,7 +100,10 @@ export class TandemStack extends Stack {
         },
         ...common,
       }),
+      links,
     } satisfies Record<FunctionName, ServiceFunction>;
+    data.grantReadWriteItems(links.fn);
+    signingKeys.secret.grantRead(links.fn);
 
     for (const producer of [functions.launchRound, functions.dispatchTopics]) {
       data.grantReadWriteItems(producer.fn);
@@ -112,6 +130,7 @@ export class TandemStack extends Stack {
     }
 
     // What the coordinator CLI needs: it puts events on the bus and reads the table and queue.
+    new CfnOutput(this, 'LinksUrl', { value: linksUrl.url });
     new CfnOutput(this, 'BusName', { value: bus.eventBusName });
     new CfnOutput(this, 'BusArn', { value: bus.eventBusArn });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });

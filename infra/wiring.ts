@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { COORDINATOR_SOURCE, RoundLaunchRequested } from '#core/events';
-import { DispatchTopicsEnv, LaunchRoundEnv, ReceiveMailEnv, SendMailEnv } from '#handlers/env';
+import { DispatchTopicsEnv, LaunchRoundEnv, LinksEnv, ReceiveMailEnv, SendMailEnv } from '#handlers/env';
 
 /**
  * The one description of how Tandem is wired: which functions exist, what invokes them and what they
@@ -45,7 +45,20 @@ export const functionDefs = {
     // A 40 MB mail is parsed in memory; attachments are passed on.
     memoryMb: 1024,
   },
+  links: {
+    entry: 'functions/handlers/links.ts',
+    description: 'Signed links in mails: unsubscribe (RFC 8058 one-click), pause, resume',
+    env: LinksEnv,
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
 } as const satisfies Record<string, FunctionDef>;
+
+/** Functions reached over HTTP (a Lambda Function URL on AWS; `tandem dev` serves them on the links port). */
+export const httpFunctions = { links: { target: 'links' } } as const satisfies Record<
+  string,
+  { target: FunctionName }
+>;
 
 export type FunctionName = keyof typeof functionDefs;
 

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { DynamoInboundLedger } from '#adapters/dynamo-inbound-ledger';
 import { FileRawMailStore } from '#adapters/file-raw-mail';
 import { sesEventFor } from '#handlers/ses-receipt-event';
-import { busRules, type FunctionName, inboundMail, queues, schedules } from '#infra/wiring';
+import { busRules, type FunctionName, httpFunctions, inboundMail, queues, schedules } from '#infra/wiring';
 import type { Clock } from '#ports/clock';
 import { type AwsGateway, startAwsGateway } from './aws-gateway.ts';
 import { type LocalPorts, localAwsEnvironment, localNames, localSigningKeys, localUrls } from './config.ts';
 import { createTable, startDynamoDbLocal } from './dynamodb.ts';
 import { EventRouter } from './event-router.ts';
+import { startHttpFunction } from './http-function.ts';
 import { type Invocation, LambdaRuntime } from './lambda-runtime.ts';
 import { LocalQueue } from './queue.ts';
 import { Scheduler } from './scheduler.ts';
@@ -124,7 +125,18 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       deliver: (event) => runtime?.invokeAsync(inboundMail.target, event, clock),
     });
     stops.push(smtp.stop);
-    const actualPorts = { ...ports, gateway: Number(new URL(gateway.endpoint).port), smtp: smtp.port };
+    const links = await startHttpFunction({
+      port: ports.links,
+      now: () => clock.now(),
+      invoke: async (event) => (await runtime?.invoke(httpFunctions.links.target, event, clock)) as never,
+    });
+    stops.push(links.stop);
+    const actualPorts = {
+      ...ports,
+      gateway: Number(new URL(gateway.endpoint).port),
+      smtp: smtp.port,
+      links: links.port,
+    };
 
     Object.assign(process.env, localAwsEnvironment(actualPorts), {
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
@@ -137,6 +149,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       SEND_CONCURRENCY: String(queues.send.maxConcurrency),
       SIGNING_KEYS: process.env.SIGNING_KEYS ?? localSigningKeys(),
       RAW_MAIL_DIR: rawMailDir,
+      LINKS_BASE_URL: links.url,
       EVENT_BUS_NAME: localNames.busName,
     });
     await createTable(dynamo.endpoint, localNames.tableName);

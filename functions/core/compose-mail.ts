@@ -1,16 +1,53 @@
 import { mailTemplates, topics } from '#templates/compiled/index';
+import { signLinkToken } from './link-token.ts';
 import { threadHeaders } from './mail-address.ts';
 import type { Member, Round, SendJob } from './model.ts';
 import type { OutboundMail } from './outbound-mail.ts';
 import { relayAddress, type SigningKeys } from './relay-address.ts';
 import { renderHtml, renderSubject, renderText, type TemplateValues } from './render.ts';
+import { roundEndDate } from './schedule.ts';
 
 export interface ComposeSettings {
   /** Our sending address on the verified domain. */
   from: string;
   replyDomain: string;
   keys: SigningKeys;
+  /** Where signed links (unsubscribe, pause, resume) are served. */
+  linksBaseUrl: string;
 }
+
+/** Unsubscribe links keep working for a year after the round ends. */
+const LINK_LIFETIME_DAYS = 365;
+
+/**
+ * RFC 8058 one-click unsubscribe: an HTTPS link a mail client may POST to, and a mailto fallback that
+ * reaches our command handling (STOP). Returns the headers and the link for the visible footer.
+ */
+export const unsubscribeLinks = (round: Round, member: Member, settings: ComposeSettings) => {
+  const end = new Date(`${roundEndDate(round.startDate, round.weeks)}T00:00:00Z`);
+  const token = signLinkToken(
+    {
+      roundId: round.id,
+      participantId: member.id,
+      action: 'unsubscribe',
+      expiresAt: Math.floor(end.getTime() / 1000) + LINK_LIFETIME_DAYS * 86_400,
+    },
+    settings.keys,
+  );
+  const url = `${settings.linksBaseUrl.replace(/\/+$/, '')}/l/${token}`;
+  const relay = relayAddress(
+    { roundId: round.id, participantId: member.id },
+    settings.keys,
+    settings.replyDomain,
+  );
+  return {
+    url,
+    headers: [
+      { name: 'List-Unsubscribe', value: `<${url}>, <mailto:${relay}?subject=unsubscribe&body=STOP>` },
+      { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+    ],
+  };
+};
 
 export interface Recipient {
   round: Round;
@@ -77,6 +114,8 @@ const mailParts = (recipient: Recipient, job: SendJob): MailParts => {
  */
 export const composeMail = (recipient: Recipient, job: SendJob, settings: ComposeSettings): OutboundMail => {
   const { template, values, rawHtml, rawText } = mailParts(recipient, job);
+  const unsubscribe = unsubscribeLinks(recipient.round, recipient.member, settings);
+  const withLink = { ...values, unsubscribeUrl: unsubscribe.url };
   return {
     from: `Tandem <${settings.from}>`,
     to: [recipient.member.email],
@@ -88,12 +127,13 @@ export const composeMail = (recipient: Recipient, job: SendJob, settings: Compos
       ),
     ],
     subject: renderSubject(template.subject, values),
-    html: renderHtml(template.html, { ...values, ...rawHtml }),
-    text: renderText(template.text, { ...values, ...rawText }),
+    html: renderHtml(template.html, { ...withLink, ...rawHtml }),
+    text: renderText(template.text, { ...withLink, ...rawText }),
     headers: [
       // Round mail is sent by a program, not a person: RFC 3834 tells auto-responders not to answer it.
       { name: 'Auto-Submitted', value: 'auto-generated' },
       ...threadHeaders(recipient.round.id, recipient.member.partnershipId, settings.from),
+      ...unsubscribe.headers,
     ],
     tags: { kind: job.kind, round: recipient.round.id, topic: String(job.topic) },
   };

@@ -16,6 +16,8 @@ const MailingEnv = TableEnv.extend({
   MAIL_FROM: z.email(),
   /** Domain of the per-participant relay addresses used as Reply-To. */
   REPLY_DOMAIN: z.string().min(3),
+  /** Base URL of the signed-links endpoint (unsubscribe, pause, resume). */
+  LINKS_BASE_URL: z.url(),
   SES_CONFIGURATION_SET: z.string().min(1),
   /** Overrides the account's SES max send rate (messages per second). */
   SES_MAX_SEND_RATE: z.coerce.number().positive().optional(),

@@ -36,7 +36,7 @@ export const createDeps = async (clock: Clock = systemClock): Promise<ReceiveDep
     pacer: new Pacer(clock, rate / (env.SEND_CONCURRENCY + 1)),
     bus: new EventBridgeBus(env.EVENT_BUS_NAME, INBOUND_SOURCE),
     clock,
-    settings: { from: env.MAIL_FROM, replyDomain: env.REPLY_DOMAIN, keys },
+    settings: { from: env.MAIL_FROM, replyDomain: env.REPLY_DOMAIN, keys, linksBaseUrl: env.LINKS_BASE_URL },
   };
 };
 

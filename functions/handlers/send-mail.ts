@@ -19,7 +19,12 @@ export const createDeps = async (clock: Clock = systemClock): Promise<SendDeps> 
   const store = new DynamoStore(env.TABLE_NAME);
   const mailer = new SesMailer(env.SES_CONFIGURATION_SET, env.SES_MAX_SEND_RATE);
   const [keys, rate] = await Promise.all([loadSigningKeys(env), mailer.maxSendRate()]);
-  const settings = { from: env.MAIL_FROM, replyDomain: env.REPLY_DOMAIN, keys };
+  const settings = {
+    from: env.MAIL_FROM,
+    replyDomain: env.REPLY_DOMAIN,
+    keys,
+    linksBaseUrl: env.LINKS_BASE_URL,
+  };
   return {
     participants: store,
     ledger: new DynamoSendLedger(env.TABLE_NAME),

@@ -152,6 +152,29 @@ describe('functions', () => {
       },
     });
   });
+
+  it('serves the links function at a public Function URL that round mails link to', () => {
+    dev.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      TargetFunctionArn: arnOf(functionId('links')),
+    });
+    const urlId = Object.keys(dev.findResources('AWS::Lambda::Url'))[0];
+    dev.hasResourceProperties('AWS::Lambda::Function', {
+      Description: functionDefs.sendMail.description,
+      Environment: {
+        Variables: Match.objectLike({ LINKS_BASE_URL: { 'Fn::GetAtt': [urlId, 'FunctionUrl'] } }),
+      },
+    });
+    dev.hasOutput('LinksUrl', { Value: { 'Fn::GetAtt': [urlId, 'FunctionUrl'] } });
+  });
+
+  it('lets the links function change members and read the keys, and nothing that sends mail', () => {
+    const actions = actionsOf('links');
+
+    expect(actions).toContain('dynamodb:UpdateItem');
+    expect(actions).toContain('secretsmanager:GetSecretValue');
+    expect(actions.filter((a) => a.startsWith('ses:'))).toEqual([]);
+  });
 });
 
 describe('events', () => {

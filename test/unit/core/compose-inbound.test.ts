@@ -16,6 +16,7 @@ import { aMember, aRound, partnered, testKeys } from './fixtures.ts';
 const settings: ComposeSettings = {
   from: 'rounds@tandem.example',
   replyDomain: 'reply.tandem.example',
+  linksBaseUrl: 'https://links.tandem.example/',
   keys: testKeys,
 };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ComposeSettings, composeMail, MailNotComposable, type Recipient } from '#core/compose-mail';
+import { verifyLinkToken } from '#core/link-token';
 import type { SendJob } from '#core/model';
 import { verifyRelayAddress } from '#core/relay-address';
 import { topics } from '#templates/compiled/index';
@@ -8,6 +9,7 @@ import { aMember, aRound, partnered, testKeys } from './fixtures.ts';
 const settings: ComposeSettings = {
   from: 'rounds@tandem.example',
   replyDomain: 'reply.tandem.example',
+  linksBaseUrl: 'https://links.tandem.example/',
   keys: testKeys,
 };
 
@@ -114,6 +116,28 @@ describe('composeMail', () => {
     const mail = composeMail(recipient, job('topic', 2, recipient.member.id), settings);
 
     expect(mail.headers).toContainEqual({ name: 'Auto-Submitted', value: 'auto-generated' });
+  });
+
+  it('offers RFC 8058 one-click unsubscribe with a signed link that is also in the visible footer', () => {
+    const recipient = triad();
+
+    const mail = composeMail(recipient, job('topic', 2, recipient.member.id), settings);
+    const header = mail.headers.find((h) => h.name === 'List-Unsubscribe')?.value ?? '';
+    const url = /<(https:[^>]+)>/.exec(header)?.[1] ?? '';
+    const check = verifyLinkToken(url.split('/l/')[1] ?? '', testKeys, new Date('2025-06-01T00:00:00Z'));
+
+    expect(mail.headers).toContainEqual({
+      name: 'List-Unsubscribe-Post',
+      value: 'List-Unsubscribe=One-Click',
+    });
+    expect(header).toMatch(/, <mailto:r-[^?]+\?subject=unsubscribe&body=STOP>$/);
+    expect(url.startsWith(`${settings.linksBaseUrl.replace(/\/$/, '')}/l/`)).toBe(true);
+    expect(check).toMatchObject({
+      ok: true,
+      claims: { action: 'unsubscribe', participantId: recipient.member.id, roundId: recipient.round.id },
+    });
+    expect(mail.text).toContain(url);
+    expect(mail.html).toContain(url);
   });
 
   it('sends from the configured address', () => {

@@ -23,6 +23,7 @@ beforeAll(async () => {
   vi.stubEnv('TABLE_NAME', 'tandem-test');
   vi.stubEnv('MAIL_FROM', 'rounds@tandem.example');
   vi.stubEnv('REPLY_DOMAIN', 'reply.tandem.example');
+  vi.stubEnv('LINKS_BASE_URL', 'https://links.tandem.example/');
   vi.stubEnv('SES_CONFIGURATION_SET', 'tandem-rounds');
   vi.stubEnv('SES_MAX_SEND_RATE', '10');
   vi.stubEnv('SIGNING_KEYS', JSON.stringify({ current: testKeys.current, ...testKeys.keys }));
@@ -36,7 +37,7 @@ afterAll(() => {
   vi.unstubAllEnvs();
 });
 
-const settings = { from: 'rounds@tandem.example', replyDomain: 'reply.tandem.example', keys: testKeys };
+const settings = { from: 'rounds@tandem.example', replyDomain: 'reply.tandem.example', keys: testKeys, linksBaseUrl: 'https://links.tandem.example/' };
 const round = aRound();
 const [ben, anna] = partnered('pair', [
   aMember({ seed: 'ben', email: 'ben@example.net' }),

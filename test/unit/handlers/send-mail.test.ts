@@ -20,6 +20,7 @@ beforeAll(async () => {
   vi.stubEnv('TABLE_NAME', 'tandem-test');
   vi.stubEnv('MAIL_FROM', 'rounds@tandem.example');
   vi.stubEnv('REPLY_DOMAIN', 'reply.tandem.example');
+  vi.stubEnv('LINKS_BASE_URL', 'https://links.tandem.example/');
   vi.stubEnv('SES_CONFIGURATION_SET', 'tandem-rounds');
   vi.stubEnv('SES_MAX_SEND_RATE', '10');
   // The flat document Secrets Manager holds: the current version, then one property per key version.
@@ -55,7 +56,7 @@ const fakeDeps = () => {
   const ledger = new InMemoryLedger();
   const mailer = new ScriptedMailer();
   const clock = new VirtualClock('2025-03-17T12:00:00Z');
-  const settings = { from: 'rounds@tandem.example', replyDomain: 'reply.tandem.example', keys: testKeys };
+  const settings = { from: 'rounds@tandem.example', replyDomain: 'reply.tandem.example', keys: testKeys, linksBaseUrl: 'https://links.tandem.example/' };
   return {
     ledger,
     mailer,

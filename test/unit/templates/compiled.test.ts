@@ -7,7 +7,7 @@ import { mailTemplates, topics } from '#templates/compiled/index';
 
 // The placeholders each template may use, and must use in both its HTML and text form.
 const expectedPlaceholders = {
-  intro: ['partnerCards', 'partnerNames', 'recipientName', 'roundName', 'topicCount'],
+  intro: ['partnerCards', 'partnerNames', 'recipientName', 'roundName', 'topicCount', 'unsubscribeUrl'],
   topic: [
     'partnerNames',
     'recipientName',
@@ -16,6 +16,7 @@ const expectedPlaceholders = {
     'topicCount',
     'topicNumber',
     'topicTitle',
+    'unsubscribeUrl',
   ],
   partnerCard: ['country', 'interests', 'name', 'organisation'],
 } as const;
