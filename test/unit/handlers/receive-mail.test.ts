@@ -37,7 +37,12 @@ afterAll(() => {
   vi.unstubAllEnvs();
 });
 
-const settings = { from: 'rounds@tandem.example', replyDomain: 'reply.tandem.example', keys: testKeys, linksBaseUrl: 'https://links.tandem.example/' };
+const settings = {
+  from: 'rounds@tandem.example',
+  replyDomain: 'reply.tandem.example',
+  keys: testKeys,
+  linksBaseUrl: 'https://links.tandem.example/',
+};
 const round = aRound();
 const [ben, anna] = partnered('pair', [
   aMember({ seed: 'ben', email: 'ben@example.net' }),

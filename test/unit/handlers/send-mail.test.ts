@@ -56,7 +56,12 @@ const fakeDeps = () => {
   const ledger = new InMemoryLedger();
   const mailer = new ScriptedMailer();
   const clock = new VirtualClock('2025-03-17T12:00:00Z');
-  const settings = { from: 'rounds@tandem.example', replyDomain: 'reply.tandem.example', keys: testKeys, linksBaseUrl: 'https://links.tandem.example/' };
+  const settings = {
+    from: 'rounds@tandem.example',
+    replyDomain: 'reply.tandem.example',
+    keys: testKeys,
+    linksBaseUrl: 'https://links.tandem.example/',
+  };
   return {
     ledger,
     mailer,

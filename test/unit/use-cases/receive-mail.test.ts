@@ -24,7 +24,12 @@ import {
   VirtualClock,
 } from './fakes.ts';
 
-const SETTINGS = { from: 'rounds@tandem.localhost', replyDomain: 'reply.tandem.localhost', keys: testKeys, linksBaseUrl: 'http://127.0.0.1:3000' };
+const SETTINGS = {
+  from: 'rounds@tandem.localhost',
+  replyDomain: 'reply.tandem.localhost',
+  keys: testKeys,
+  linksBaseUrl: 'http://127.0.0.1:3000',
+};
 const ARRIVED = '2025-03-10T09:15:02.000Z';
 /** The function runs a little after the mail arrived. */
 const PROCESSED = '2025-03-10T09:15:04.000Z';
