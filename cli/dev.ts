@@ -38,6 +38,8 @@ const describe = (invocation: Invocation): string | undefined => {
     }
     return `${time} sendMail: ${[...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ')}`;
   }
+  if (invocation.name === 'links')
+    return `${time} links: HTTP ${(result as { statusCode?: number })?.statusCode}`;
   return `${time} ${invocation.name}: ${JSON.stringify(result)}`;
 };
 
