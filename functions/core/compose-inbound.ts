@@ -2,6 +2,7 @@ import { mailTemplates } from '#templates/compiled/index';
 import type { ComposeSettings } from './compose-mail.ts';
 import type { CommandWord } from './inbound/classify-mail.ts';
 import type { InboundAttachment } from './inbound/parse-mail.ts';
+import type { LinkOutcome } from './link-pages.ts';
 import { displayAddress, threadHeaders } from './mail-address.ts';
 import type { Member, Round } from './model.ts';
 import type { OutboundAttachment, OutboundMail } from './outbound-mail.ts';
@@ -87,24 +88,31 @@ export const composeRelay = (input: RelayInput, settings: ComposeSettings): Outb
 };
 
 const commandMeanings: Record<CommandWord, string> = {
-  STOP: 'you will get no more mail from this round, and your partner will be offered a new partner.',
-  PAUSE: 'topic mails will pause for you, and your partner will be told.',
-  RESUME: 'topic mails will start again for you.',
-  QUIET: 'we will check in with your partner, and offer you a new partner if they stay silent.',
+  STOP: 'you are unsubscribed and will get no more mail from this round.',
+  PAUSE: 'topic mails are paused for you until you reply RESUME.',
+  RESUME: 'topic mails will reach you again.',
+  QUIET: 'we have noted that your partner has gone quiet, and the Tandem team will follow up.',
 };
+
+/** What the acknowledgement says the command did. */
+const meaning = (command: CommandWord, effect: LinkOutcome, member: Member): string =>
+  effect === 'refused'
+    ? `nothing changed, as you are ${member.status} in this round.`
+    : commandMeanings[command];
 
 /** The one acknowledgement of a command sent by mail. */
 export const composeCommandAck = (
   round: Round,
   member: Member,
   command: CommandWord,
+  effect: LinkOutcome,
   settings: ComposeSettings,
 ): OutboundMail => {
   const values = {
     recipientName: member.name,
     roundName: round.name,
     commandWord: command,
-    commandMeaning: commandMeanings[command],
+    commandMeaning: meaning(command, effect, member),
   };
   return {
     from: displayAddress('Tandem', settings.from),

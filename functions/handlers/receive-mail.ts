@@ -1,5 +1,6 @@
 import { DynamoInboundLedger } from '#adapters/dynamo-inbound-ledger';
 import { DynamoSendLedger } from '#adapters/dynamo-ledger';
+import { DynamoMembership } from '#adapters/dynamo-membership';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
 import { FileRawMailStore } from '#adapters/file-raw-mail';
@@ -30,6 +31,7 @@ export const createDeps = async (clock: Clock = systemClock): Promise<ReceiveDep
       : new FileRawMailStore(env.RAW_MAIL_DIR as string),
     inbound: new DynamoInboundLedger(env.TABLE_NAME),
     participants: new DynamoStore(env.TABLE_NAME),
+    membership: new DynamoMembership(env.TABLE_NAME),
     ledger: new DynamoSendLedger(env.TABLE_NAME),
     mailer,
     // Replies share the account's send rate with the sender functions; a small share keeps them quick.

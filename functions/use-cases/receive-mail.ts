@@ -8,14 +8,19 @@ import {
 import type { ComposeSettings } from '#core/compose-mail';
 import { type Classification, classifyMail, type InboundCommand } from '#core/inbound/classify-mail';
 import { DEFAULT_MAIL_LIMITS, MailUnreadable, type ParsedMail, parseMail } from '#core/inbound/parse-mail';
+import type { LinkOutcome } from '#core/link-pages';
 import { verifyRelayAddress } from '#core/relay-address';
 import type { EventBus } from '#ports/bus';
 import type { Arrival, InboundLedger } from '#ports/inbound-ledger';
 import { type RawMailStore, RawMailTooLarge } from '#ports/raw-mail';
 import type { ParticipantStore, SendContext } from '#ports/store';
 import { type DeliveryDeps, deliverOnce, SendDeferred, sendPaced } from './deliver-once.ts';
+import { applyLinkAction, type LinkActionDeps } from './link-actions.ts';
 
-export interface ReceiveDeps extends DeliveryDeps {
+/** A command by mail does what the matching link in a mail does. */
+const actionFor = { STOP: 'unsubscribe', PAUSE: 'pause', RESUME: 'resume', QUIET: 'quiet' } as const;
+
+export interface ReceiveDeps extends DeliveryDeps, LinkActionDeps {
   rawMail: RawMailStore;
   inbound: InboundLedger;
   participants: ParticipantStore;
@@ -31,7 +36,13 @@ export type RejectReason = UndeliverableReason;
 
 export type ReceiveOutcome =
   | { outcome: 'relayed'; roundId: string; from: string; to: string[] }
-  | { outcome: 'command'; roundId: string; participantId: string; command: InboundCommand }
+  | {
+      outcome: 'command';
+      roundId: string;
+      participantId: string;
+      command: InboundCommand;
+      effect: LinkOutcome;
+    }
   | { outcome: 'recorded'; kind: 'auto-reply' | 'bounce'; reason: string }
   | { outcome: 'dropped'; reason: DropReason }
   | { outcome: 'rejected'; reason: RejectReason; answered: boolean };
@@ -155,6 +166,13 @@ const command = async (
   arrival: Arrival,
   messageKey: string,
 ): Promise<ReceiveOutcome> => {
+  // STOP, PAUSE and RESUME take effect at once; the event lets the lifecycle handlers do the rest
+  // (telling the partner, re-pairing, following up a QUIET).
+  const effect = await applyLinkAction(
+    deps,
+    { roundId: round.id, participantId: member.id, action: actionFor[command.word] },
+    deps.clock.now(),
+  );
   await deps.bus.put(PARTICIPANT_COMMAND_RECEIVED, {
     roundId: round.id,
     participantId: member.id,
@@ -166,9 +184,9 @@ const command = async (
   await deliverOnce(
     deps,
     { roundId: round.id, kind: 'command-ack', ref: messageKey, participantId: member.id },
-    composeCommandAck(round, member, command.word, deps.settings),
+    composeCommandAck(round, member, command.word, effect, deps.settings),
   );
-  return { outcome: 'command', roundId: round.id, participantId: member.id, command };
+  return { outcome: 'command', roundId: round.id, participantId: member.id, command, effect };
 };
 
 const relay = async (

@@ -170,7 +170,7 @@ describe('replies by email on the local stack', () => {
     expect(await newMailsTo([partner.email, aroha.email], before)).toEqual([]);
   });
 
-  it('treats STOP as a command: acknowledged once, not relayed', async () => {
+  it('treats STOP as a command: unsubscribed at once, acknowledged once, not relayed', async () => {
     const before = await outbox();
 
     await reply({ from: aroha.email, to: aroha.relay, subject: 'Re: Topic', text: 'STOP\n\n> quoted topic' });
@@ -179,5 +179,6 @@ describe('replies by email on the local stack', () => {
     const acks = await newMailsTo([aroha.email], before);
     expect(acks).toHaveLength(1);
     expect(acks[0]?.subject).toContain('STOP');
+    expect((await store.getSendContext('it-inbound', aroha.id))?.member.status).toBe('unsubscribed');
   });
 });

@@ -224,13 +224,13 @@ describe('textToHtml', () => {
 describe('composeCommandAck', () => {
   it('acknowledges the command to the member, as an automatic mail they can answer through their relay', () => {
     // Act
-    const mail = composeCommandAck(round, ben, 'STOP', settings);
+    const mail = composeCommandAck(round, ben, 'STOP', 'changed', settings);
 
     // Assess
     expect(mail.to).toEqual([ben.email]);
     expect(mail.from).toBe('"Tandem" <rounds@tandem.example>');
     expect(mail.subject).toContain('STOP');
-    expect(mail.text).toContain('you will get no more mail from this round');
+    expect(mail.text).toContain('you are unsubscribed and will get no more mail from this round');
     expect(mail.headers).toContainEqual({ name: 'Auto-Submitted', value: 'auto-generated' });
     expect(verifyRelayAddress(mail.replyTo[0] ?? '', testKeys)).toEqual({
       roundId: round.id,

@@ -96,10 +96,12 @@ const fakeDeps = () => {
   const mailer = new ScriptedMailer();
   const rawMail = new InMemoryRawMail();
   const inbound = new InMemoryInboundLedger();
+  const store = new InMemoryStore([round], [ben, anna]);
   const deps: ReceiveDeps = {
     rawMail,
     inbound,
-    participants: new InMemoryStore([round], [ben, anna]),
+    participants: store,
+    membership: store,
     ledger: new InMemoryLedger(),
     mailer,
     clock,

@@ -9,6 +9,8 @@ import { type RawMailStore, RawMailTooLarge } from '#ports/raw-mail';
 import {
   type ClaimOutcome,
   type LedgerKey,
+  type MemberStatusChange,
+  type MembershipStore,
   type ParticipantStore,
   type RoundStore,
   type SendContext,
@@ -40,7 +42,7 @@ export class VirtualClock implements Clock {
 }
 
 /** Rounds and members in maps, with the same conditional semantics as the DynamoDB store. */
-export class InMemoryStore implements RoundStore, ParticipantStore {
+export class InMemoryStore implements RoundStore, ParticipantStore, MembershipStore {
   readonly rounds = new Map<string, Round>();
   readonly members = new Map<string, Member[]>();
   /** Round ids whose members were listed, one entry per listing. */
@@ -106,6 +108,20 @@ export class InMemoryStore implements RoundStore, ParticipantStore {
 
   async savePartnerships(_partnerships: Partnership[]): Promise<void> {
     throw new Error('not used by these tests');
+  }
+
+  /** Member status changes, with the DynamoDB adapter's conditional semantics. */
+  async setMemberStatus(
+    roundId: string,
+    participantId: string,
+    to: MemberStatusChange,
+    allowedFrom: readonly string[],
+  ): Promise<'changed' | 'unchanged'> {
+    const member = this.members.get(roundId)?.find((m) => m.id === participantId);
+    if (!member || member.status === to) return 'unchanged';
+    if (!allowedFrom.includes(member.status)) throw new TransitionRejected(`member is ${member.status}`);
+    member.status = to;
+    return 'changed';
   }
 
   /** Latest activity per `roundId/partnershipId/participantId`, as recorded. */

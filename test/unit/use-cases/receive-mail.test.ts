@@ -85,6 +85,7 @@ const setUp = (
     rawMail,
     inbound,
     participants: store,
+    membership: store,
     ledger,
     mailer,
     clock,
@@ -589,9 +590,9 @@ describe('receiveMail', () => {
   });
 
   describe('commands by mail', () => {
-    it('puts STOP on the bus for the lifecycle handlers and acknowledges it once', async () => {
+    it('unsubscribes at once on STOP, puts it on the bus for the lifecycle handlers and acknowledges it once', async () => {
       // Prepare
-      const { deliver, bus, mailer, round, ben } = setUp({ writerEmail: 'tom@example.org' });
+      const { deliver, bus, mailer, round, ben, store } = setUp({ writerEmail: 'tom@example.org' });
       const { arrival, run } = await deliver(fixture('stop-command.eml'), { mailFrom: 'tom@example.org' });
 
       // Act
@@ -603,7 +604,9 @@ describe('receiveMail', () => {
         roundId: round.id,
         participantId: ben.id,
         command: { word: 'STOP' },
+        effect: 'changed',
       });
+      expect((await store.getSendContext(round.id, ben.id))?.member.status).toBe('unsubscribed');
       expect(bus.events).toEqual([
         {
           detailType: PARTICIPANT_COMMAND_RECEIVED,
