@@ -1,12 +1,11 @@
 import { mailTemplates } from '#templates/compiled/index';
-import type { ComposeSettings } from './compose-mail.ts';
+import { type ComposeSettings, memberRelayAddress } from './compose-mail.ts';
 import type { CommandWord } from './inbound/classify-mail.ts';
 import type { InboundAttachment } from './inbound/parse-mail.ts';
 import type { LinkOutcome } from './link-pages.ts';
 import { displayAddress, threadHeaders } from './mail-address.ts';
 import type { Member, Round } from './model.ts';
 import type { OutboundAttachment, OutboundMail } from './outbound-mail.ts';
-import { relayAddress } from './relay-address.ts';
 import { escapeHtml, renderHtml, renderSubject, renderText } from './render.ts';
 
 /** Attachments passed on with a relayed reply, in total; the rest are named in the message instead. */
@@ -71,13 +70,7 @@ export const composeRelay = (input: RelayInput, settings: ComposeSettings): Outb
   return {
     from: displayAddress(`${input.sender.name} via Tandem`, settings.from),
     to: [input.recipient.email],
-    replyTo: [
-      relayAddress(
-        { roundId: input.round.id, participantId: input.recipient.id },
-        settings.keys,
-        settings.replyDomain,
-      ),
-    ],
+    replyTo: [memberRelayAddress(input.round, input.recipient, settings)],
     subject: renderSubject(mailTemplates.relay.subject, values),
     html: renderHtml(mailTemplates.relay.html, { ...values, messageBody: textToHtml(message) }),
     text: renderText(mailTemplates.relay.text, { ...values, messageBody: message }),
@@ -117,9 +110,7 @@ export const composeCommandAck = (
   return {
     from: displayAddress('Tandem', settings.from),
     to: [member.email],
-    replyTo: [
-      relayAddress({ roundId: round.id, participantId: member.id }, settings.keys, settings.replyDomain),
-    ],
+    replyTo: [memberRelayAddress(round, member, settings)],
     subject: renderSubject(mailTemplates.commandAck.subject, values),
     html: renderHtml(mailTemplates.commandAck.html, values),
     text: renderText(mailTemplates.commandAck.text, values),

@@ -16,6 +16,13 @@ export interface ComposeSettings {
   linksBaseUrl: string;
 }
 
+/** A member's own relay address in a round: where their replies (and so their partners' answers) go. */
+export const memberRelayAddress = (
+  round: Pick<Round, 'id'>,
+  member: Pick<Member, 'id'>,
+  settings: ComposeSettings,
+) => relayAddress({ roundId: round.id, participantId: member.id }, settings.keys, settings.replyDomain);
+
 /** Unsubscribe links keep working for a year after the round ends. */
 const LINK_LIFETIME_DAYS = 365;
 
@@ -35,11 +42,7 @@ export const unsubscribeLinks = (round: Round, member: Member, settings: Compose
     settings.keys,
   );
   const url = `${settings.linksBaseUrl.replace(/\/+$/, '')}/l/${token}`;
-  const relay = relayAddress(
-    { roundId: round.id, participantId: member.id },
-    settings.keys,
-    settings.replyDomain,
-  );
+  const relay = memberRelayAddress(round, member, settings);
   return {
     url,
     headers: [
@@ -119,13 +122,7 @@ export const composeMail = (recipient: Recipient, job: SendJob, settings: Compos
   return {
     from: `Tandem <${settings.from}>`,
     to: [recipient.member.email],
-    replyTo: [
-      relayAddress(
-        { roundId: recipient.round.id, participantId: recipient.member.id },
-        settings.keys,
-        settings.replyDomain,
-      ),
-    ],
+    replyTo: [memberRelayAddress(recipient.round, recipient.member, settings)],
     subject: renderSubject(template.subject, values),
     html: renderHtml(template.html, { ...withLink, ...rawHtml }),
     text: renderText(template.text, { ...withLink, ...rawText }),
