@@ -1,6 +1,14 @@
 import type { z } from 'zod';
-import { COORDINATOR_SOURCE, RoundLaunchRequested } from '#core/events';
-import { DispatchTopicsEnv, LaunchRoundEnv, LinksEnv, ReceiveMailEnv, SendMailEnv } from '#handlers/env';
+import { COORDINATOR_SOURCE, MEMBERS_SOURCE, MemberChanged, RoundLaunchRequested } from '#core/events';
+import {
+  DispatchTopicsEnv,
+  LaunchRoundEnv,
+  LifecycleEnv,
+  LinksEnv,
+  MailEventsEnv,
+  ReceiveMailEnv,
+  SendMailEnv,
+} from '#handlers/env';
 
 /**
  * The one description of how Tandem is wired: which functions exist, what invokes them and what they
@@ -47,9 +55,24 @@ export const functionDefs = {
   },
   links: {
     entry: 'functions/handlers/links.ts',
-    description: 'Signed links in mails: unsubscribe (RFC 8058 one-click), pause, resume',
+    description: 'Signed links in mails: unsubscribe (RFC 8058 one-click), pause, resume, quiet partner, check-ins',
     env: LinksEnv,
     timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  lifecycle: {
+    entry: 'functions/handlers/lifecycle.ts',
+    description:
+      'Follows up member changes at once; daily: resumes pauses, nudges the silent, escalates, re-pairs, digests, closes rounds',
+    env: LifecycleEnv,
+    timeoutSeconds: 600,
+    memoryMb: 1024,
+  },
+  mailEvents: {
+    entry: 'functions/handlers/mail-events.ts',
+    description: 'SES bounce, complaint and delivery events: suppresses hard bounces and complaints',
+    env: MailEventsEnv,
+    timeoutSeconds: 30,
     memoryMb: 256,
   },
 } as const satisfies Record<string, FunctionDef>;
@@ -62,18 +85,46 @@ export const httpFunctions = { links: { target: 'links' } } as const satisfies R
 
 export type FunctionName = keyof typeof functionDefs;
 
-/** EventBridge rules on the Tandem bus. */
+/** SES publishes a configuration set's events to the account's default bus with this source. */
+export const SES_EVENT_SOURCE = 'aws.ses';
+/** The SES event types Tandem acts on or counts (EventBridge detail types). */
+export const sesEventTypes = [
+  'Email Bounced',
+  'Email Complaint Received',
+  'Email Delivered',
+  'Email Rejected',
+  'Email Rendering Failed',
+  'Email Delivery Delayed',
+] as const;
+
+/** EventBridge rules: on the Tandem bus, or on the default bus where AWS services publish. */
 export const busRules = [
   {
     id: 'LaunchRound',
     description: 'A coordinator asked to launch a round',
+    bus: 'tandem',
     pattern: { source: [COORDINATOR_SOURCE], 'detail-type': [RoundLaunchRequested.detailType] },
     target: 'launchRound',
+  },
+  {
+    id: 'FollowUpMemberChange',
+    description: 'A member unsubscribed, paused, resumed, was suppressed or flagged a quiet partner',
+    bus: 'tandem',
+    pattern: { source: [MEMBERS_SOURCE], 'detail-type': [MemberChanged.detailType] },
+    target: 'lifecycle',
+  },
+  {
+    id: 'SesSendingEvents',
+    description: 'Bounces, complaints and deliveries reported by the SES configuration set',
+    bus: 'default',
+    pattern: { source: [SES_EVENT_SOURCE], 'detail-type': [...sesEventTypes] },
+    target: 'mailEvents',
   },
 ] as const satisfies readonly {
   id: string;
   description: string;
-  pattern: Record<string, string[]>;
+  bus: 'tandem' | 'default';
+  pattern: Record<string, readonly string[]>;
   target: FunctionName;
 }[];
 
@@ -84,6 +135,12 @@ export const schedules = [
     description: 'Topic mails go out at 09:00 local time, so look for due ones at the top of every hour',
     expression: 'cron(0 * * * ? *)',
     target: 'dispatchTopics',
+  },
+  {
+    id: 'DailyLifecycle',
+    description: 'Once a day: resume pauses, nudge and escalate silence, re-pair, send digests, close ended rounds',
+    expression: 'cron(0 7 * * ? *)',
+    target: 'lifecycle',
   },
 ] as const satisfies readonly { id: string; description: string; expression: string; target: FunctionName }[];
 

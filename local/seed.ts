@@ -3,7 +3,12 @@ import type { DynamoStore } from '#adapters/dynamo-store';
 import { newId, type RandomBytes } from '#core/ids';
 import type { Participant, Partnership, Profile, Round } from '#core/model';
 import { pairAcrossCountries } from '#core/pairing';
-import { defaultTopicDays } from '#core/schedule';
+import {
+  DEFAULT_ESCALATION_DAYS,
+  DEFAULT_INACTIVITY_DAYS,
+  defaultCheckinDays,
+  defaultTopicDays,
+} from '#core/schedule';
 import { topics } from '#templates/compiled/index';
 
 export interface SeedOptions {
@@ -40,14 +45,18 @@ const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item
  */
 export const seedMatchedRound = async (store: DynamoStore, options: SeedOptions): Promise<SeedResult> => {
   const bytes = options.randomBytes ?? randomBytes;
+  const topicDays = defaultTopicDays(options.weeks, topics.length);
   const round: Round = {
     id: options.roundId,
     name: options.name,
     startDate: options.startDate,
     weeks: options.weeks,
-    topicDays: defaultTopicDays(options.weeks, topics.length),
+    topicDays,
     status: 'draft',
     timeZones: [],
+    checkinDays: defaultCheckinDays(options.weeks, topicDays),
+    inactivityDays: DEFAULT_INACTIVITY_DAYS,
+    escalationDays: DEFAULT_ESCALATION_DAYS,
   };
   await store.createRound(round);
 
@@ -68,7 +77,12 @@ export const seedMatchedRound = async (store: DynamoStore, options: SeedOptions)
     id: newId('t', bytes),
     members: group.map((p) => p.id),
     status: 'active',
+    origin: 'matched',
     lastActivity: {},
+    nudged: {},
+    flaggedBy: {},
+    quietIds: [],
+    notices: {},
   }));
   await store.savePartnerships(partnerships);
   await store.transitionRound(round.id, 'draft', 'matched');

@@ -1,13 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { TransitionRejected } from '#ports/store';
+import { type MemberStatusChange, type MembershipStore, TransitionRejected } from '#ports/store';
 import { documentClient } from './aws-clients.ts';
 import { keys } from './table-design.ts';
 
 /** A member's status in one round, changed by one conditional UpdateItem on the member item. */
-// Satisfies MembershipStore (declared by the link-actions use case) structurally, so this adapter does not
-// import a use case; the interface belongs in #ports/store once that file can take it.
-export class DynamoMembership {
+export class DynamoMembership implements MembershipStore {
   constructor(private readonly tableName: string) {}
 
   /**
@@ -18,9 +16,10 @@ export class DynamoMembership {
   async setMemberStatus(
     roundId: string,
     participantId: string,
-    to: 'unsubscribed' | 'paused' | 'active',
+    to: MemberStatusChange,
     allowedFrom: readonly string[],
     at: string,
+    pausedUntil?: string,
   ): Promise<'changed' | 'unchanged'> {
     if (allowedFrom.length === 0) throw new Error('setMemberStatus: allowedFrom is empty');
     const from = Object.fromEntries(allowedFrom.map((status, i) => [`:from${i}`, status]));
@@ -29,10 +28,19 @@ export class DynamoMembership {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.member(roundId, participantId),
-          UpdateExpression: 'SET #status = :to, statusChangedAt = :at',
+          // A pause carries its end; any other status drops the end of an earlier pause.
+          UpdateExpression:
+            to === 'paused' && pausedUntil
+              ? 'SET #status = :to, statusChangedAt = :at, pausedUntil = :until'
+              : 'SET #status = :to, statusChangedAt = :at REMOVE pausedUntil',
           ConditionExpression: `attribute_exists(pk) AND #status IN (${Object.keys(from).join(', ')})`,
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ...from, ':to': to, ':at': at },
+          ExpressionAttributeValues: {
+            ...from,
+            ':to': to,
+            ':at': at,
+            ...(to === 'paused' && pausedUntil ? { ':until': pausedUntil } : {}),
+          },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );

@@ -8,26 +8,22 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { z } from 'zod';
-import { Member, Participant, type Partnership, type Profile, Round, type RoundStatus } from '#core/model';
+import {
+  Member,
+  memberOf,
+  Participant,
+  type Partnership,
+  type Profile,
+  Round,
+  type RoundStatus,
+} from '#core/model';
 import { type ParticipantStore, type RoundStore, type SendContext, TransitionRejected } from '#ports/store';
 import { documentClient } from './aws-clients.ts';
+import { parseItem } from './parse-item.ts';
 import { keys, tableDesign } from './table-design.ts';
 
 /** Version of the item shapes below; items are parsed back through the zod schemas. */
 const ITEM_VERSION = 1;
-
-const parseItem = <S extends z.ZodType>(
-  schema: S,
-  item: Record<string, unknown>,
-  what: string,
-): z.output<S> => {
-  const result = schema.safeParse(item);
-  if (!result.success) {
-    throw new Error(`stored ${what} ${item.pk}/${item.sk} is invalid: ${result.error.issues[0]?.message}`);
-  }
-  return result.data;
-};
 
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
@@ -189,7 +185,7 @@ export class DynamoStore implements RoundStore, ParticipantStore {
   }
 
   async addMember(roundId: string, participant: Participant): Promise<void> {
-    const member: Member = { ...participant, roundId, partnerIds: [] };
+    const member = memberOf(participant, roundId);
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,

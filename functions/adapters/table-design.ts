@@ -24,6 +24,15 @@ export const keys = {
     pk: `ROUND#${roundId}`,
     sk: `PARTNERSHIP#${partnershipId}`,
   }),
+  partnershipPrefix: 'PARTNERSHIP#',
+  /** A coordinator alert, once per (kind, ref), kept with its round. */
+  alert: (roundId: string, kind: string, ref: string) => ({
+    pk: `ROUND#${roundId}`,
+    sk: `ALERT#${kind}#${ref}`,
+  }),
+  alertPrefix: 'ALERT#',
+  /** A mail-system event (SES) already counted, so a redelivery counts nothing. */
+  mailEvent: (eventId: string) => ({ pk: `MAILEVENT#${eventId}`, sk: 'EVENT' }),
   participant: (participantId: string) => ({ pk: `PARTICIPANT#${participantId}`, sk: 'PROFILE' }),
   /** Guarantees one participant per email address. */
   email: (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),

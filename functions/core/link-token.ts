@@ -3,8 +3,22 @@ import * as z from 'zod';
 import { ParticipantId, RoundId } from './model.ts';
 import type { SigningKeys } from './relay-address.ts';
 
-/** What a link in a mail can do for the participant it was sent to. */
-export const LinkAction = z.enum(['unsubscribe', 'pause', 'resume', 'quiet']);
+/**
+ * What a link in a mail can do for the participant it was sent to. `checkin<N>-<answer>` answers
+ * check-in N ("Have you been in touch with your partner in the last two weeks?").
+ */
+export const LinkAction = z.enum([
+  'unsubscribe',
+  'pause',
+  'resume',
+  'quiet',
+  'checkin1-yes',
+  'checkin1-not-yet',
+  'checkin1-not-managed',
+  'checkin2-yes',
+  'checkin2-not-yet',
+  'checkin2-not-managed',
+]);
 export type LinkAction = z.infer<typeof LinkAction>;
 
 /** What a link token asserts: this participant of this round may do this until `expiresAt`. */
@@ -44,8 +58,9 @@ const SignableClaims = z.object({
   expiresAt: z.number().int().positive().max(99_999_999_999),
 });
 
-const PAYLOAD =
-  /^([0-9a-z])\|(unsubscribe|pause|resume|quiet)\|([a-z0-9][a-z0-9-]{0,23})\|(p[a-z2-7]{12})\|([1-9][0-9]{0,10})$/;
+const PAYLOAD = new RegExp(
+  `^([0-9a-z])\\|(${LinkAction.options.join('|')})\\|([a-z0-9][a-z0-9-]{0,23})\\|(p[a-z2-7]{12})\\|([1-9][0-9]{0,10})$`,
+);
 const TOKEN = /^([A-Za-z0-9_-]{1,200})\.([A-Za-z0-9_-]{22})$/;
 
 // The `link|` prefix separates the purposes: no relay-address MAC (input `relay|…`) is ever a valid link MAC.

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_ESCALATION_DAYS, DEFAULT_INACTIVITY_DAYS } from './schedule.ts';
 
 /** Round ids appear inside relay addresses, so they are short lowercase slugs. */
 export const RoundId = z
@@ -85,31 +86,116 @@ export const Round = z.object({
   launchQueuedUntil: IsoInstant.optional(),
   /** Time zones of the partnered members: enough to know when topics fall due without reading members. */
   timeZones: z.array(TimeZone).default([]),
+  /** Day offsets of the mid-round check-ins (the final one travels with the closing mail). */
+  checkinDays: z.array(z.number().int().min(0)).default([]),
+  /** A member silent this many days is nudged… */
+  inactivityDays: z.number().int().min(1).max(365).default(DEFAULT_INACTIVITY_DAYS),
+  /** …and still silent this many days after the nudge, their partnership is at risk. */
+  escalationDays: z.number().int().min(1).max(365).default(DEFAULT_ESCALATION_DAYS),
+  closedAt: IsoInstant.optional(),
 });
 export type Round = z.infer<typeof Round>;
+
+/** The answers to "Have you been in touch with your partner in the last two weeks?" (reply 1, 2 or 3). */
+export const CheckinAnswer = z.enum(['yes', 'not-yet', 'not-managed']);
+export type CheckinAnswer = z.infer<typeof CheckinAnswer>;
+
+/** Check-in 1 is mid-round; the last one (FINAL_CHECKIN) is asked in the closing mail. */
+export const FINAL_CHECKIN = 2;
+export const CheckinNumber = z.number().int().min(1).max(FINAL_CHECKIN);
 
 /** A participant's place in one round: a snapshot of their profile plus their partners. */
 export const Member = Participant.extend({
   roundId: RoundId,
   partnershipId: PartnershipId.optional(),
   partnerIds: z.array(ParticipantId).default([]),
+  /** Everyone they have been partnered with in this round: never paired with again. */
+  previousPartnerIds: z.array(ParticipantId).default([]),
+  statusChangedAt: IsoInstant.optional(),
+  /** A paused member is resumed by the lifecycle run after this instant. */
+  pausedUntil: IsoInstant.optional(),
+  /** Set when their partnership was given up for their silence; cleared by their next activity. */
+  quietSince: IsoInstant.optional(),
+  /** Check-in answers by check-in number. */
+  checkins: z.record(z.string(), CheckinAnswer).default({}),
+  softBounces: z.number().int().min(0).default(0),
+  /** Why the mail system stopped mailing them (status suppressed). */
+  suppressedReason: z.enum(['bounce', 'complaint']).optional(),
 });
 export type Member = z.infer<typeof Member>;
 
-export const PartnershipStatus = z.enum(['active', 'ended']);
+/** A participant's fresh place in a round: no partners yet, nothing answered. */
+export const memberOf = (participant: Participant, roundId: string): Member => ({
+  ...participant,
+  roundId,
+  partnerIds: [],
+  previousPartnerIds: [],
+  checkins: {},
+  softBounces: 0,
+});
+
+/** at-risk: a member went quiet or was flagged; the partnership ends when the others are re-paired. */
+export const PartnershipStatus = z.enum(['active', 'at-risk', 'ended']);
+export type PartnershipStatus = z.infer<typeof PartnershipStatus>;
+export const EndedReason = z.enum(['partner-left', 'quiet', 'round-closed']);
+export type EndedReason = z.infer<typeof EndedReason>;
 
 export const Partnership = z.object({
   roundId: RoundId,
   id: PartnershipId,
   members: z.array(ParticipantId).min(2).max(3),
   status: PartnershipStatus,
+  /** Matched before launch, or formed mid-round from members left alone. */
+  origin: z.enum(['matched', 'repaired']).default('matched'),
+  /** When it began (re-paired partnerships); the round's launch otherwise. Silence counts from here. */
+  startedAt: IsoInstant.optional(),
   /** Last activity per member (ISO instant), absent until their first reply. */
   lastActivity: z.record(z.string(), IsoInstant).default({}),
+  /** When each member was nudged for silence (once per partnership). */
+  nudged: z.record(z.string(), IsoInstant).default({}),
+  /** Members who flagged their partner as quiet, and when. */
+  flaggedBy: z.record(z.string(), IsoInstant).default({}),
+  atRiskAt: IsoInstant.optional(),
+  atRiskReason: z.enum(['silent', 'flagged']).optional(),
+  /** The members whose silence put it at risk. */
+  quietIds: z.array(ParticipantId).default([]),
+  /** Follow-ups already done (partner told, coordinator alerted, introductions queued), by key. */
+  notices: z.record(z.string(), IsoInstant).default({}),
+  /** Ledger reference of the introduction its members are owed (re-pairing, a third member joining). */
+  introRef: z.string().optional(),
+  endedAt: IsoInstant.optional(),
+  endedReason: EndedReason.optional(),
 });
 export type Partnership = z.infer<typeof Partnership>;
 
-/** Kinds of mail the system sends; each has its own ledger rows. */
-export const MailKind = z.enum(['intro', 'topic']);
+/** What a coordinator is told about, at most once per (kind, ref), in the daily digest. */
+export const AlertKind = z.enum(['at-risk', 'unsubscribe', 'bounce', 'complaint', 'leftover']);
+export type AlertKind = z.infer<typeof AlertKind>;
+
+export const Alert = z.object({
+  roundId: RoundId,
+  kind: AlertKind,
+  /** Identifies the subject (a partnership or participant id, plus context). */
+  ref: z.string().min(1).max(100),
+  raisedAt: IsoInstant,
+  participantIds: z.array(ParticipantId).default([]),
+  partnershipId: PartnershipId.optional(),
+  /** The day (YYYY-MM-DD) of the digest that carried it. */
+  digestDay: IsoDate.optional(),
+});
+export type Alert = z.infer<typeof Alert>;
+
+/** Kinds of mail to participants; each has its own ledger rows. */
+export const MailKind = z.enum([
+  'intro',
+  'topic',
+  'checkin',
+  'nudge',
+  'partner-left',
+  'partner-paused',
+  'partner-quiet',
+  'close',
+]);
 export type MailKind = z.infer<typeof MailKind>;
 
 /** The ledger reference of topic N (`intro` mails use 0): two digits, so rows sort by topic. */
@@ -125,5 +211,28 @@ export const SendJob = z.object({
   topic: z.number().int().min(0),
   /** The partners when the job was queued, so the sender reads them in the same request as the member. */
   partnerIds: z.array(ParticipantId).max(2).optional(),
+  /** Which mail of its kind, for the ledger, when the topic number does not say (see `ledgerRef`). */
+  ref: z
+    .string()
+    .regex(/^[A-Za-z0-9+.:_-]{1,80}$/)
+    .optional(),
+  /** Whom the mail is about, when not the partners (the partner who left or paused). */
+  subjectId: ParticipantId.optional(),
 });
 export type SendJob = z.infer<typeof SendJob>;
+
+/** The coordinator's daily digest of a round's alerts. */
+export const DigestJob = z.object({
+  v: z.literal(1),
+  kind: z.literal('digest'),
+  roundId: RoundId,
+  day: IsoDate,
+});
+export type DigestJob = z.infer<typeof DigestJob>;
+
+/** Everything the send queue carries. */
+export const QueuedMail = z.union([SendJob, DigestJob]);
+export type QueuedMail = z.infer<typeof QueuedMail>;
+
+/** The ledger reference of a participant's mail: its own ref, or the topic/check-in number. */
+export const ledgerRef = (job: Pick<SendJob, 'ref' | 'topic'>): string => job.ref ?? topicRef(job.topic);

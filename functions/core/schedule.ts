@@ -3,6 +3,9 @@ import type { Member, Round, SendJob } from './model.ts';
 
 /** Topics go out every fortnight, starting on the round's first day. */
 export const TOPIC_INTERVAL_DAYS = 14;
+/** A member silent this long is nudged; still silent this much longer, their partnership is at risk. */
+export const DEFAULT_INACTIVITY_DAYS = 21;
+export const DEFAULT_ESCALATION_DAYS = 7;
 /** Local hour at which a topic mail is delivered. */
 export const SEND_HOUR = 9;
 /**
@@ -23,6 +26,15 @@ export const defaultTopicDays = (weeks: number, topicsAvailable: number): number
 // The hourly dispatcher asks for the same few hundred instants again and again; time-zone arithmetic
 // is the costly part, so each answer is kept (bounded, as a warm Lambda lives on).
 const sendTimes = new Map<string, number>();
+
+/**
+ * The mid-round check-in: the round's middle day, moved a week on when a topic goes out that day, so
+ * no one gets two mails at once. (The final check-in is part of the closing mail.)
+ */
+export const defaultCheckinDays = (weeks: number, topicDays: readonly number[]): number[] => {
+  const middle = Math.floor((weeks * 7) / 2);
+  return [topicDays.includes(middle) ? middle + 7 : middle];
+};
 
 /** The instant of 09:00 in `timeZone` on the day `dayOffset` days after `startDate` (YYYY-MM-DD). */
 export const localSendTime = (startDate: string, dayOffset: number, timeZone: string): Date => {

@@ -12,6 +12,8 @@ export const DispatchTopicsEnv = TableEnv.extend(QueueEnv.shape);
 
 /** What every function that sends mail needs. */
 const MailingEnv = TableEnv.extend({
+  /** Where the daily digest goes when a round names no coordinator. */
+  COORDINATOR_EMAIL: z.email(),
   /** The address round mail comes from, on the verified domain. */
   MAIL_FROM: z.email(),
   /** Domain of the per-participant relay addresses used as Reply-To. */
@@ -40,6 +42,8 @@ const oneSigningKeySource = {
 
 /** The signed-links endpoint (unsubscribe, pause, resume): the table and the keys that sign the links. */
 export const LinksEnv = TableEnv.extend({
+  /** Member changes go on this bus for the lifecycle function. */
+  EVENT_BUS_NAME: z.string().min(1),
   SIGNING_KEYS_SECRET_ARN: z.string().min(1).optional(),
   SIGNING_KEYS: z.string().min(1).optional(),
 }).refine(oneSigningKeySource.check, oneSigningKeySource.message);
@@ -61,6 +65,20 @@ export const ReceiveMailEnv = MailingEnv.extend({
     message: 'set exactly one of RAW_MAIL_BUCKET and RAW_MAIL_DIR',
     path: ['RAW_MAIL_BUCKET'],
   });
+
+/**
+ * The round lifecycle: reads and writes the table, queues mails (nudges, introductions, the digest)
+ * and, on AWS, tells the coordinator's SNS topic about new alerts.
+ */
+export const LifecycleEnv = TableEnv.extend(QueueEnv.shape).extend({
+  /** Where alerts go when a round names no coordinator. */
+  COORDINATOR_EMAIL: z.email(),
+  /** SNS topic for coordinator alerts (on AWS; absent locally, where the digest mail is the channel). */
+  ALERTS_TOPIC_ARN: z.string().min(1).optional(),
+});
+
+/** SES sending events (bounce, complaint, delivery): the table, and the bus for the lifecycle. */
+export const MailEventsEnv = TableEnv.extend({ EVENT_BUS_NAME: z.string().min(1) });
 
 /** Parses the environment, naming every missing or malformed variable. */
 export const parseEnv = <S extends z.ZodType>(

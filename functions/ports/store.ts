@@ -1,4 +1,14 @@
-import type { Member, Participant, Partnership, Profile, Round, RoundStatus } from '#core/model';
+import type {
+  Alert,
+  CheckinAnswer,
+  EndedReason,
+  Member,
+  Participant,
+  Partnership,
+  Profile,
+  Round,
+  RoundStatus,
+} from '#core/model';
 
 /** Everything the sender needs to compose one participant's mail, read in one request. */
 export interface SendContext {
@@ -60,8 +70,8 @@ export interface SendLedger {
   release(key: LedgerKey): Promise<void>;
 }
 
-/** The statuses a participant can move themselves to through a link. */
-export type MemberStatusChange = 'unsubscribed' | 'paused' | 'active';
+/** The statuses a member can be moved to: by themselves (links, commands), the mail system, or a resume. */
+export type MemberStatusChange = 'unsubscribed' | 'paused' | 'active' | 'suppressed';
 
 /** The one write the link actions need: a member's status in a round, changed conditionally. */
 export interface MembershipStore {
@@ -76,5 +86,83 @@ export interface MembershipStore {
     to: MemberStatusChange,
     allowedFrom: readonly string[],
     at: string,
+    /** With 'paused': when the pause ends by itself. */
+    pausedUntil?: string,
   ): Promise<'changed' | 'unchanged'>;
+}
+
+/** Everything stored under one round, read with one paginated query. */
+export interface RoundState {
+  round: Round;
+  members: Member[];
+  partnerships: Partnership[];
+  alerts: Alert[];
+}
+
+/** A new partnership formed mid-round, and the members whose places it changes. */
+export interface Repairing {
+  partnership: Partnership;
+  /** Each new member and the partnership they leave (absent if they had none). */
+  joiners: { id: string; leaves?: string; previousPartnerIds: string[] }[];
+  /** Partnerships the joiners leave that end now, and the members left behind in them. */
+  ending: { id: string; reason: EndedReason; leftBehind: string[] }[];
+}
+
+/** A member joining an existing partnership as its third. */
+export interface Joining {
+  partnershipId: string;
+  /** The two members already there. */
+  members: [string, string];
+  joiner: { id: string; leaves?: string; previousPartnerIds: string[] };
+  introRef: string;
+  ending?: { id: string; reason: EndedReason; leftBehind: string[] };
+}
+
+/**
+ * The writes of the round lifecycle (inactivity, flags, departures, re-pairing, check-ins, close).
+ * Every one is conditional, so a retried or concurrent run changes nothing twice.
+ */
+export interface LifecycleStore {
+  loadRoundState(roundId: string): Promise<RoundState | undefined>;
+  /** Records a follow-up on a partnership; false if it was already recorded. */
+  markNotice(roundId: string, partnershipId: string, key: string, at: string): Promise<boolean>;
+  /** Records that a member was nudged; false if they already were in this partnership. */
+  markNudged(roundId: string, partnershipId: string, memberId: string, at: string): Promise<boolean>;
+  /**
+   * Moves an active partnership to at-risk. `flaggedBy` records a flag even when the partnership is
+   * already at risk. 'unchanged' when it was not active (a second flag, or both partners flagging).
+   */
+  markAtRisk(
+    roundId: string,
+    partnershipId: string,
+    change: { reason: 'silent' | 'flagged'; quietIds: string[]; at: string; flaggedBy?: string },
+  ): Promise<'changed' | 'unchanged'>;
+  /** Ends a partnership (if not ended) and leaves its remaining members without partners. */
+  endPartnership(
+    roundId: string,
+    partnershipId: string,
+    reason: EndedReason,
+    at: string,
+    leftBehind: readonly string[],
+  ): Promise<boolean>;
+  /** Forms a re-paired partnership in one transaction; false if anyone moved meanwhile. */
+  repair(roundId: string, repairing: Repairing, at: string): Promise<boolean>;
+  /** Adds a third member in one transaction; false if anyone moved meanwhile. */
+  join(roundId: string, joining: Joining, at: string): Promise<boolean>;
+  /** Marks the introduction of `introRef` as queued. */
+  markIntroduced(roundId: string, partnershipId: string, introRef: string, at: string): Promise<void>;
+  /** Records an alert once per (kind, ref); false if it was already raised. */
+  raiseAlert(alert: Alert): Promise<boolean>;
+  /** Puts undigested alerts in the digest of `day`. */
+  assignToDigest(roundId: string, alerts: readonly Pick<Alert, 'kind' | 'ref'>[], day: string): Promise<void>;
+  /** Records a check-in answer (latest wins) and clears the member's quiet mark. */
+  recordCheckin(
+    roundId: string,
+    participantId: string,
+    checkin: number,
+    answer: CheckinAnswer,
+    at: string,
+  ): Promise<void>;
+  /** Counts a soft bounce once per SES event id. */
+  countSoftBounce(roundId: string, participantId: string, eventId: string): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Round } from '#core/model';
 import { clockNow, DAY, mailsTo, seedRound, settle, store, tandem } from './support.ts';
 
 const startTomorrow = async () => new Date((await clockNow()).getTime() + DAY).toISOString().slice(0, 10);
@@ -23,15 +24,16 @@ describe('tandem round launch', () => {
     ['draft', 'it-cli-draft'],
     ['closed', 'it-cli-closed'],
   ] as const)('refuses a %s round with exit code 1 and changes nothing', async (status, roundId) => {
-    await store.createRound({
-      id: roundId,
-      name: roundId,
-      startDate: await startTomorrow(),
-      weeks: 16,
-      topicDays: [0],
-      status,
-      timeZones: [],
-    });
+    await store.createRound(
+      Round.parse({
+        id: roundId,
+        name: roundId,
+        startDate: await startTomorrow(),
+        weeks: 16,
+        topicDays: [0],
+        status,
+      }),
+    );
 
     const result = await tandem('round', 'launch', roundId);
 

@@ -34,7 +34,11 @@ export const aMember = (overrides: Partial<Member> & { seed: string }): Member =
     ...aParticipant({ seed, ...rest }),
     roundId: roundId ?? 'spring-2025',
     partnerIds: partnerIds ?? [],
+    previousPartnerIds: [],
+    checkins: {},
+    softBounces: 0,
     ...(tid ? { partnershipId: tid } : {}),
+    ...rest,
   };
 };
 
@@ -54,6 +58,9 @@ export const aRound = (overrides: Partial<Round> = {}): Round => ({
   topicDays: [0, 14, 28, 42, 56, 70, 84, 98],
   status: 'running',
   timeZones: [],
+  checkinDays: [63],
+  inactivityDays: 21,
+  escalationDays: 7,
   ...overrides,
 });
 

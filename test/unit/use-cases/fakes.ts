@@ -1,4 +1,13 @@
-import type { Member, Participant, Partnership, Profile, Round, RoundStatus, SendJob } from '#core/model';
+import {
+  type Member,
+  memberOf,
+  type Participant,
+  type Partnership,
+  type Profile,
+  type Round,
+  type RoundStatus,
+  type SendJob,
+} from '#core/model';
 import type { OutboundMail } from '#core/outbound-mail';
 import type { EventBus } from '#ports/bus';
 import type { Clock } from '#ports/clock';
@@ -94,10 +103,7 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
   }
 
   async addMember(roundId: string, participant: Participant): Promise<void> {
-    this.members.set(roundId, [
-      ...(this.members.get(roundId) ?? []),
-      { ...participant, roundId, partnerIds: [] },
-    ]);
+    this.members.set(roundId, [...(this.members.get(roundId) ?? []), memberOf(participant, roundId)]);
   }
 
   async *listMembers(roundId: string): AsyncIterable<Member[]> {
