@@ -33,6 +33,10 @@ function personalisedValues(i: number): TemplateValues {
     topicCount: topics.length,
     topicTitle: topic.title,
     topicBody: topic.html,
+    // Signed links are about this long (see core/link-token.ts).
+    unsubscribeUrl: `https://links.example.org/l/MXx1bnN1YnNjcmliZXxyb3VuZHxwYWJjZGVmZ2hpamtsfDE3OTk${i}.mac`,
+    pauseUrl: `https://links.example.org/l/MXxwYXVzZXxyb3VuZHxwYWJjZGVmZ2hpamtsfDE3OTk${i}.mac`,
+    quietUrl: `https://links.example.org/l/MXxxdWlldHxyb3VuZHxwYWJjZGVmZ2hpamtsfDE3OTk${i}.mac`,
   };
 }
 

@@ -10,7 +10,7 @@ const { values } = parseArgs({ options: { participants: { type: 'string', defaul
 const participants = Number(values.participants);
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
-const summary = await simulate({ participants, weeks: 16, seed: 1 });
+const summary = await simulate({ participants, weeks: 16, seed: 1, behaviours: false });
 const mails = Object.values(summary.mails).reduce((a, b) => a + b, 0);
 const writesPerMail = summary.dynamoWrites / mails;
 

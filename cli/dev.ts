@@ -38,6 +38,10 @@ const describe = (invocation: Invocation): string | undefined => {
     }
     return `${time} sendMail: ${[...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ')}`;
   }
+  // Every mail sent is followed by SES's delivery event, which changes nothing: not worth a line each.
+  if (invocation.name === 'mailEvents' && (result as { outcome?: string })?.outcome === 'no-change') {
+    return undefined;
+  }
   if (invocation.name === 'links')
     return `${time} links: HTTP ${(result as { statusCode?: number })?.statusCode}`;
   return `${time} ${invocation.name}: ${JSON.stringify(result)}`;

@@ -18,6 +18,7 @@ interface SimulateOptions {
   participants: number;
   weeks: number;
   seed: number;
+  behaviours: boolean;
   json?: boolean;
 }
 
@@ -27,6 +28,7 @@ export const simulateCommand = async (options: SimulateOptions) => {
     participants: options.participants,
     weeks: options.weeks,
     seed: options.seed,
+    behaviours: options.behaviours,
     onProgress: options.json ? undefined : progress,
   });
   if (options.json) {
@@ -38,6 +40,9 @@ export const simulateCommand = async (options: SimulateOptions) => {
     .map(([kind, n]) => `${n} ${kind}`)
     .join(', ')} (${summary.delivered} reached SES)
   SES calls:         ${summary.sesCalls}
+  lifecycle:         ${summary.lifecycle.nudges} nudges, ${summary.lifecycle.escalations} escalations, ${summary.lifecycle.repairings} re-pairings (+${summary.lifecycle.joins} joined as third), ${summary.lifecycle.unsubscribes} unsubscribes, ${summary.lifecycle.suppressions} suppressions, ${summary.lifecycle.checkinAnswers} check-in answers, ${summary.lifecycle.digests} digests${summary.lifecycle.closed ? ', round closed' : ''}
+  after leaving:     ${summary.lifecycle.mailsAfterLeaving} mails to unsubscribed or suppressed participants
+  participants:      ${summary.behaviours.replies} replies sent, ${summary.behaviours.unsubscribeClicks} one-click unsubscribes
   DynamoDB requests: ${summary.dynamoRequests} (${summary.dynamoWrites} writes, ${summary.dynamoWritesPerMail} per mail)
   dead letters:      ${summary.deadLetters}, failed invocations: ${summary.failedInvocations}
   took:              ${summary.durationMs} ms`);
@@ -50,6 +55,7 @@ export const registerSimulateCommand = (program: Command) => {
     .option('--participants <n>', 'cohort size', wholeNumber('--participants', 2, 10_000), 40)
     .option('--weeks <n>', 'round length in weeks', wholeNumber('--weeks', 1, 104), 16)
     .option('--seed <n>', 'seed for the synthetic cohort', wholeNumber('--seed', 0, 2 ** 31), 1)
+    .option('--no-behaviours', 'nobody replies, goes quiet, unsubscribes or bounces (the sending path alone)')
     .option('--json', 'print one JSON summary')
     .action(simulateCommand);
 };

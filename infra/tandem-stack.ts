@@ -37,7 +37,14 @@ export class TandemStack extends Stack {
     const alerts = new Alerts(this, 'Alerts', { email: coordinatorEmail });
     const data = new DataTable(this, 'Data', { retain: removalPolicy === RemovalPolicy.RETAIN });
     const bus = new events.EventBus(this, 'Bus', { eventBusName: `tandem-${stage}` });
+    // AWS services (SES among them) publish to the account's default bus, which every account has.
+    const defaultBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    const buses = { tandem: bus, default: defaultBus } satisfies Record<
+      (typeof busRules)[number]['bus'],
+      events.IEventBus
+    >;
     const mail = new MailSending(this, 'Mail', { domain });
+    mail.publishEventsTo(defaultBus);
     const signingKeys = new RelaySigningKeys(this, 'SigningKeys', { removalPolicy });
     const workQueues = {
       send: new WorkQueue(this, 'SendQueue', { settings: queues.send, alerts }),
@@ -54,6 +61,7 @@ export class TandemStack extends Stack {
       def: functionDefs.links,
       environment: {
         TABLE_NAME: data.table.tableName,
+        EVENT_BUS_NAME: bus.eventBusName,
         SIGNING_KEYS_SECRET_ARN: signingKeys.secret.secretArn,
       },
       removalPolicy,
@@ -65,6 +73,7 @@ export class TandemStack extends Stack {
     const producerEnv = { TABLE_NAME: data.table.tableName, SEND_QUEUE_URL: workQueues.send.queue.queueUrl };
     const mailingEnv = {
       TABLE_NAME: data.table.tableName,
+      COORDINATOR_EMAIL: coordinatorEmail,
       MAIL_FROM: `rounds@${domain}`,
       REPLY_DOMAIN: `reply.${domain}`,
       LINKS_BASE_URL: linksUrl.url,
@@ -101,11 +110,26 @@ export class TandemStack extends Stack {
         ...common,
       }),
       links,
+      lifecycle: new ServiceFunction(this, 'Lifecycle', {
+        def: functionDefs.lifecycle,
+        environment: {
+          ...producerEnv,
+          COORDINATOR_EMAIL: coordinatorEmail,
+          ALERTS_TOPIC_ARN: alerts.topic.topicArn,
+        },
+        ...common,
+      }),
+      mailEvents: new ServiceFunction(this, 'MailEvents', {
+        def: functionDefs.mailEvents,
+        environment: { TABLE_NAME: data.table.tableName, EVENT_BUS_NAME: bus.eventBusName },
+        ...common,
+      }),
     } satisfies Record<FunctionName, ServiceFunction>;
     data.grantReadWriteItems(links.fn);
     signingKeys.secret.grantRead(links.fn);
 
-    for (const producer of [functions.launchRound, functions.dispatchTopics]) {
+    // The lifecycle queues mails (nudges, introductions, digests) like the producers do.
+    for (const producer of [functions.launchRound, functions.dispatchTopics, functions.lifecycle]) {
       data.grantReadWriteItems(producer.fn);
       workQueues.send.queue.grantSendMessages(producer.fn);
     }
@@ -115,14 +139,23 @@ export class TandemStack extends Stack {
       mail.grantSend(sender.role);
       signingKeys.secret.grantRead(sender.fn);
     }
-    bus.grantPutEventsTo(functions.receiveMail.fn);
+    alerts.topic.grantPublish(functions.lifecycle.fn);
+    data.grantReadWriteItems(functions.mailEvents.fn);
+    // Member changes (by link, by mail, by the mail system) prompt the lifecycle over the Tandem bus.
+    for (const producer of [functions.receiveMail, functions.links, functions.mailEvents]) {
+      bus.grantPutEventsTo(producer.fn);
+    }
     inbound.receiveWith(functions[inboundMail.target]);
 
     for (const [name, settings] of Object.entries(queues) as [keyof typeof queues, QueueSettings][]) {
       workQueues[name].consumeWith(functions[settings.consumer].fn);
     }
-    for (const { id, description, pattern, target } of busRules) {
-      functions[target].addRule(id, { eventBus: bus, description, eventPattern: toEventPattern(pattern) });
+    for (const { id, description, bus: on, pattern, target } of busRules) {
+      functions[target].addRule(id, {
+        eventBus: buses[on],
+        description,
+        eventPattern: toEventPattern(pattern),
+      });
     }
     for (const { id, description, expression, target } of schedules) {
       // Scheduled rules can only live on the default bus.

@@ -55,7 +55,8 @@ export const functionDefs = {
   },
   links: {
     entry: 'functions/handlers/links.ts',
-    description: 'Signed links in mails: unsubscribe (RFC 8058 one-click), pause, resume, quiet partner, check-ins',
+    description:
+      'Signed links in mails: unsubscribe (RFC 8058 one-click), pause, resume, quiet partner, check-ins',
     env: LinksEnv,
     timeoutSeconds: 10,
     memoryMb: 256,
@@ -138,7 +139,8 @@ export const schedules = [
   },
   {
     id: 'DailyLifecycle',
-    description: 'Once a day: resume pauses, nudge and escalate silence, re-pair, send digests, close ended rounds',
+    description:
+      'Once a day: resume pauses, nudge and escalate silence, re-pair, send digests, close ended rounds',
     expression: 'cron(0 7 * * ? *)',
     target: 'lifecycle',
   },

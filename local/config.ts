@@ -45,6 +45,8 @@ export const localNames = {
   busName: 'tandem-local',
   sendQueue: 'tandem-send',
   mailFrom: 'rounds@tandem.localhost',
+  /** Where the lifecycle's alerts and digests go when a round names no coordinator. */
+  coordinatorEmail: 'coordinator@tandem.localhost',
   replyDomain: 'reply.tandem.localhost',
   configurationSet: 'tandem-local',
 } as const;

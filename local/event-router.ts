@@ -13,9 +13,14 @@ export interface EventPattern {
 /** A bus rule as `infra/wiring.ts` declares it. */
 export interface Rule<Target extends string = string> {
   id: string;
+  /** The bus the rule lives on (wiring says `tandem` or `default`); absent means the default bus, as on AWS. */
+  bus?: string;
   pattern: EventPattern;
   target: Target;
 }
+
+/** The bus of a rule that names none. */
+export const DEFAULT_BUS = 'default';
 
 export class UnsupportedPatternError extends Error {
   override readonly name = 'UnsupportedPatternError';
@@ -36,27 +41,37 @@ export function matches(pattern: EventPattern, event: object): boolean {
 
 /** Routes events to the targets of the matching rules; patterns are checked once, at construction. */
 export class EventRouter<Target extends string = string> {
-  readonly #rules: { target: Target; test: (event: object) => boolean }[];
+  readonly #rules: { bus: string; target: Target; test: (event: object) => boolean }[];
 
   constructor(rules: readonly Rule<Target>[]) {
     this.#rules = rules.map((rule) => {
       try {
-        return { target: rule.target, test: compilePattern(rule.pattern) };
+        return { bus: rule.bus ?? DEFAULT_BUS, target: rule.target, test: compilePattern(rule.pattern) };
       } catch (error) {
         throw new UnsupportedPatternError(`Rule ${rule.id}: ${(error as Error).message}`, { cause: error });
       }
     });
   }
 
-  /** One target per matching rule, in rule order (two rules with one target invoke it twice, as on AWS). */
-  route(event: object): Target[] {
-    return this.#rules.filter((rule) => rule.test(event)).map((rule) => rule.target);
+  /**
+   * One target per matching rule, in rule order (two rules with one target invoke it twice, as on AWS).
+   * With `bus`, only the rules on that bus see the event, as on AWS; without, every rule does (for
+   * checking patterns alone).
+   */
+  route(event: object, bus?: string): Target[] {
+    return this.#rules
+      .filter((rule) => (bus === undefined || rule.bus === bus) && rule.test(event))
+      .map((rule) => rule.target);
   }
 }
 
-/** The targets of the rules that match an event. */
-export function routeEvent<Target extends string>(rules: readonly Rule<Target>[], event: object): Target[] {
-  return new EventRouter(rules).route(event);
+/** The targets of the rules (on `bus`, if given) that match an event. */
+export function routeEvent<Target extends string>(
+  rules: readonly Rule<Target>[],
+  event: object,
+  bus?: string,
+): Target[] {
+  return new EventRouter(rules).route(event, bus);
 }
 
 function compileObject(pattern: EventPattern, path: string): (value: object) => boolean {

@@ -26,6 +26,8 @@ export interface SeedOptions {
 export interface SeedResult {
   round: Round;
   participants: number;
+  /** The registered participants, in cohort order. */
+  registered: Participant[];
   partnerships: Partnership[];
   unmatched: Participant[];
 }
@@ -89,6 +91,7 @@ export const seedMatchedRound = async (store: DynamoStore, options: SeedOptions)
   return {
     round: { ...round, status: 'matched' },
     participants: participants.length,
+    registered: participants,
     partnerships,
     unmatched: pairing.unmatched,
   };

@@ -1,10 +1,13 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, dynamoClient, sesClient } from '#adapters/aws-clients';
+import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
+import { loadSigningKeys } from '#adapters/signing-keys';
 import { keys } from '#adapters/table-design';
 import { COORDINATOR_SOURCE, RoundLaunchRequested } from '#core/events';
 import { roundEndDate } from '#core/schedule';
+import { assignBehaviours, type Behaviour, Participants, replyAddressOf } from './behaviours.ts';
 import { VirtualClock } from './clock.ts';
 import { seededRandom, syntheticCohort } from './cohort.ts';
 import { localNames } from './config.ts';
@@ -17,6 +20,8 @@ export interface SimulationOptions {
   participants: number;
   weeks: number;
   seed: number;
+  /** Participants reply, go quiet, unsubscribe and bounce (see local/behaviours.ts); off, nobody writes. */
+  behaviours?: boolean;
   /** Progress for people watching; simulations print nothing else until the summary. */
   onProgress?: (phase: string, done: number, total: number) => void;
 }
@@ -37,55 +42,130 @@ export interface SimulationSummary {
   dynamoWritesPerMail: number;
   /** Per participant: fewest and most mails of each kind. */
   perParticipant: Record<string, { min: number; max: number }>;
+  /** What the round's lifecycle did, read back from the table at the end. */
+  lifecycle: LifecycleCounts;
+  /** What the synthetic participants did. */
+  behaviours: Record<Behaviour, number> & { replies: number; unsubscribeClicks: number };
   deadLetters: number;
   failedInvocations: number;
   durationMs: number;
 }
 
+export interface LifecycleCounts {
+  nudges: number;
+  escalations: number;
+  /** Partnerships formed mid-round, and members who joined a partnership as its third. */
+  repairings: number;
+  joins: number;
+  unsubscribes: number;
+  suppressions: number;
+  checkinAnswers: number;
+  digests: number;
+  closed: boolean;
+  /** Mails the sender decided to send after the participant unsubscribed or was suppressed: must be 0. */
+  mailsAfterLeaving: number;
+}
+
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const START_DATE = '2027-03-01';
 
 const bytesFrom = (random: () => number) => (size: number) =>
   Uint8Array.from({ length: size }, () => Math.floor(random() * 256));
 
-/** Counts the round's SENT ledger rows by kind and by participant. */
-const ledgerCounts = async (roundId: string, participantIds: readonly string[]) => {
-  const byKind: Record<string, number> = {};
-  const perParticipant = new Map<string, Record<string, number>>(participantIds.map((id) => [id, {}]));
+interface SentRow {
+  kind: string;
+  ref: string;
+  participantId: string;
+  /** When the sender claimed it (decided to send), and when SES accepted it. */
+  claimedAt: string;
+  sentAt: string;
+}
+
+/** The round's SENT ledger rows (sent after `after`, when given). */
+const sentRows = async (roundId: string, after = ''): Promise<SentRow[]> => {
+  const rows: SentRow[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await documentClient().send(
       new QueryCommand({
         TableName: localNames.tableName,
         KeyConditionExpression: 'pk = :pk',
-        FilterExpression: '#status = :sent',
+        FilterExpression: '#status = :sent AND sentAt > :after',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':pk': keys.ledgerPartition(roundId), ':sent': 'SENT' },
+        ExpressionAttributeValues: { ':pk': keys.ledgerPartition(roundId), ':sent': 'SENT', ':after': after },
         ExclusiveStartKey,
       }),
     );
     for (const item of page.Items ?? []) {
-      const [kind = '?', , participantId = '?'] = String(item.sk).split('#');
-      byKind[kind] = (byKind[kind] ?? 0) + 1;
-      const counts = perParticipant.get(participantId) ?? {};
-      counts[kind] = (counts[kind] ?? 0) + 1;
-      perParticipant.set(participantId, counts);
+      const [kind = '?', ref = '?', participantId = '?'] = String(item.sk).split('#');
+      rows.push({ kind, ref, participantId, claimedAt: String(item.claimedAt), sentAt: String(item.sentAt) });
     }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
+  return rows;
+};
+
+/** Counts SENT ledger rows by kind and by participant. */
+const ledgerCounts = (rows: readonly SentRow[], participantIds: readonly string[]) => {
+  const byKind: Record<string, number> = {};
+  const perParticipant = new Map<string, Record<string, number>>(participantIds.map((id) => [id, {}]));
+  for (const { kind, participantId } of rows) {
+    byKind[kind] = (byKind[kind] ?? 0) + 1;
+    // Only participants are spread over (the coordinator's digest is not theirs).
+    const counts = perParticipant.get(participantId);
+    if (counts) counts[kind] = (counts[kind] ?? 0) + 1;
+  }
   const spread: Record<string, { min: number; max: number }> = {};
-  for (const kind of Object.keys(byKind)) {
+  for (const kind of new Set([...perParticipant.values()].flatMap((counts) => Object.keys(counts)))) {
     const values = [...perParticipant.values()].map((counts) => counts[kind] ?? 0);
     spread[kind] = { min: Math.min(...values), max: Math.max(...values) };
   }
   return { byKind, spread };
 };
 
+interface OutboxMail {
+  destination: { to: string[] };
+  headers?: { name: string; value: string }[];
+}
+
 /** Reads and empties the local SES outbox, so a long simulation does not hold every mail in memory. */
-const collectOutbox = async (sesUrl: string): Promise<number> => {
-  const store = (await (await fetch(`${sesUrl}/store`)).json()) as { emails: unknown[] };
+const collectOutbox = async (sesUrl: string): Promise<OutboxMail[]> => {
+  const store = (await (await fetch(`${sesUrl}/store`)).json()) as { emails: OutboxMail[] };
   await fetch(`${sesUrl}/clear-store`, { method: 'POST' });
-  return store.emails.length;
+  return store.emails;
+};
+
+/** The HTTPS one-click URL of a mail's List-Unsubscribe header, as a mail client reads it. */
+const oneClickUrl = (mail: OutboxMail): string | undefined => {
+  const header = mail.headers?.find((h) => h.name.toLowerCase() === 'list-unsubscribe')?.value;
+  return header ? /<(https?:[^>]+)>/.exec(header)?.[1] : undefined;
+};
+
+/** What the round's lifecycle did, from the stored round and the ledger. */
+const lifecycleCounts = async (roundId: string, rows: readonly SentRow[]): Promise<LifecycleCounts> => {
+  const state = await new DynamoLifecycle(localNames.tableName).loadRoundState(roundId);
+  if (!state) throw new Error(`simulated round ${roundId} is gone`);
+  const leftAt = new Map(
+    state.members
+      .filter((m) => m.status === 'unsubscribed' || m.status === 'suppressed')
+      .map((m) => [m.id, m.statusChangedAt ?? '']),
+  );
+  return {
+    nudges: rows.filter((r) => r.kind === 'nudge').length,
+    escalations: state.partnerships.filter((p) => p.atRiskAt).length,
+    repairings: state.partnerships.filter((p) => p.origin === 'repaired').length,
+    joins: state.partnerships.filter((p) => p.introRef?.includes('+')).length,
+    unsubscribes: state.members.filter((m) => m.status === 'unsubscribed').length,
+    suppressions: state.members.filter((m) => m.status === 'suppressed').length,
+    checkinAnswers: state.members.reduce((n, m) => n + Object.keys(m.checkins).length, 0),
+    digests: rows.filter((r) => r.kind === 'digest').length,
+    closed: state.round.status === 'closed',
+    mailsAfterLeaving: rows.filter((r) => {
+      const left = leftAt.get(r.participantId);
+      return left !== undefined && r.claimedAt > left;
+    }).length,
+  };
 };
 
 /**
@@ -105,44 +185,105 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationSu
     const sesRequests = new RequestCounter();
     sesRequests.attach(sesClient(), 'countSesRequests');
     const roundId = `sim-${options.seed}`;
+    const withBehaviours = options.behaviours ?? true;
+    const assigned = withBehaviours
+      ? assignBehaviours(syntheticCohort(options.participants, options.seed))
+      : { cohort: syntheticCohort(options.participants, options.seed), behaviours: [] };
     const seeded = await seedMatchedRound(new DynamoStore(localNames.tableName), {
       roundId,
       name: `Simulated round (seed ${options.seed})`,
       startDate: START_DATE,
       weeks: options.weeks,
-      cohort: syntheticCohort(options.participants, options.seed),
+      cohort: assigned.cohort,
       randomBytes: bytesFrom(seededRandom(options.seed)),
       onProgress: (done, total) => options.onProgress?.('register', done, total),
     });
     const dynamoBefore = dynamoRequests.snapshot();
     const sesBefore = sesRequests.snapshot();
 
+    // Behaviours by participant id and email (seeding keeps the cohort's order).
+    const behaviourOf = new Map<string, Behaviour>();
+    const people = new Map<string, { email: string; name: string }>();
+    seeded.registered.forEach((member, i) => {
+      behaviourOf.set(member.id, assigned.behaviours[i] ?? 'quiet');
+      people.set(member.id, { email: member.email, name: member.name });
+    });
+    const participants = new Participants(stack.ports.smtp);
+    const keys = await loadSigningKeys({ SIGNING_KEYS: process.env.SIGNING_KEYS });
+
+    /** The participants' answers to what reached them since the last look. */
+    let lastLook = '';
+    const respond = async (outbox: readonly OutboxMail[]) => {
+      const rows = await sentRows(roundId, lastLook);
+      for (const row of rows) {
+        lastLook = row.sentAt > lastLook ? row.sentAt : lastLook;
+        const person = people.get(row.participantId);
+        const behaviour = behaviourOf.get(row.participantId);
+        if (!person || !behaviour) continue;
+        const at = Date.parse(row.sentAt);
+        const from = person.email;
+        const to = replyAddressOf(roundId, row.participantId, keys, localNames.replyDomain);
+        const wantsOut = behaviour === 'unsubscribes' && row.kind === 'topic' && row.ref === '02';
+        if (wantsOut) {
+          const mail = outbox.find((m) => m.destination.to.includes(from) && oneClickUrl(m));
+          const url = mail && oneClickUrl(mail);
+          if (url) participants.plan({ at: at + DAY / 2, kind: 'one-click', url });
+        }
+        if (behaviour !== 'replies' && !(behaviour === 'unsubscribes' && row.ref < '02')) continue;
+        if (row.kind === 'topic' || row.kind === 'intro') {
+          const text = `Hello from ${person.name}: some thoughts on ${row.kind} ${row.ref}.`;
+          // Replies come a day or two later, at different hours.
+          const delay = DAY + (row.participantId.charCodeAt(1) % 24) * HOUR;
+          participants.plan({ at: at + delay, kind: 'reply', from, to, subject: `Re: ${row.kind}`, text });
+        } else if (row.kind === 'checkin' || row.kind === 'close') {
+          participants.plan({
+            at: at + DAY / 2,
+            kind: 'reply',
+            from,
+            to,
+            subject: 'Re: check-in',
+            text: '1',
+          });
+        }
+      }
+    };
+
     await new EventBridgeBus(localNames.busName, COORDINATOR_SOURCE).put(RoundLaunchRequested.detailType, {
       roundId,
     });
     await stack.settle();
-    let delivered = await collectOutbox(stack.urls.ses);
+    let outbox = await collectOutbox(stack.urls.ses);
+    let delivered = outbox.length;
+    if (withBehaviours) await respond(outbox);
 
-    const end = new Date(`${roundEndDate(START_DATE, options.weeks)}T23:59:59Z`).getTime();
+    // Two days past the end, so that answers to the closing mail's check-in arrive too.
+    const end = new Date(`${roundEndDate(START_DATE, options.weeks)}T23:59:59Z`).getTime() + 2 * DAY;
     const totalHours = Math.ceil((end - launchAt.getTime()) / HOUR);
-    for (let hour = 1; clock.now().getTime() < end; hour++) {
-      const now = clock.now().getTime();
-      clock.advance(Math.ceil((now + 1) / HOUR) * HOUR - now);
-      await stack.settle();
-      if (hour % 24 === 0) {
-        delivered += await collectOutbox(stack.urls.ses);
-        options.onProgress?.('weeks', Math.min(hour, totalHours), totalHours);
+    try {
+      for (let hour = 1; clock.now().getTime() < end; hour++) {
+        const now = clock.now().getTime();
+        clock.advance(Math.ceil((now + 1) / HOUR) * HOUR - now);
+        if (withBehaviours) await participants.actUntil(clock.now().getTime());
+        await stack.settle();
+        if (hour % 24 === 0) {
+          outbox = await collectOutbox(stack.urls.ses);
+          delivered += outbox.length;
+          if (withBehaviours) await respond(outbox);
+          options.onProgress?.('weeks', Math.min(hour, totalHours), totalHours);
+        }
       }
+    } finally {
+      participants.close();
     }
-    delivered += await collectOutbox(stack.urls.ses);
+    delivered += (await collectOutbox(stack.urls.ses)).length;
 
-    const memberIds: string[] = [];
-    for await (const page of new DynamoStore(localNames.tableName).listMembers(roundId)) {
-      memberIds.push(...page.filter((m) => m.partnershipId).map((m) => m.id));
-    }
-    const ledger = await ledgerCounts(roundId, memberIds);
+    const memberIds = seeded.partnerships.flatMap((p) => p.members);
+    const rows = await sentRows(roundId);
+    const ledger = ledgerCounts(rows, memberIds);
     const mailsSent = Object.values(ledger.byKind).reduce((a, b) => a + b, 0);
     const dynamoWrites = dynamoRequests.since(dynamoBefore, DYNAMODB_WRITES);
+    const behaviourCounts = { replies: 0, quiet: 0, unsubscribes: 0, bounces: 0 };
+    for (const behaviour of behaviourOf.values()) behaviourCounts[behaviour]++;
     return {
       roundId,
       participants: seeded.participants,
@@ -155,6 +296,8 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationSu
       dynamoWrites,
       dynamoWritesPerMail: mailsSent ? Math.round((dynamoWrites / mailsSent) * 1000) / 1000 : 0,
       perParticipant: ledger.spread,
+      lifecycle: await lifecycleCounts(roundId, rows),
+      behaviours: { ...behaviourCounts, ...participants.done },
       deadLetters: stack.sendQueue.deadLetters().length,
       failedInvocations: stack.runtime.failures.length,
       durationMs: Math.round(performance.now() - began),

@@ -5,17 +5,18 @@ import { join } from 'node:path';
 import { DynamoInboundLedger } from '#adapters/dynamo-inbound-ledger';
 import { FileRawMailStore } from '#adapters/file-raw-mail';
 import { sesEventFor } from '#handlers/ses-receipt-event';
-import { busRules, type FunctionName, httpFunctions, inboundMail, queues, schedules } from '#infra/wiring';
+import { busRules, httpFunctions, inboundMail, queues, schedules } from '#infra/wiring';
 import type { Clock } from '#ports/clock';
-import { type AwsGateway, startAwsGateway } from './aws-gateway.ts';
+import { type AcceptedEvent, type AwsGateway, startAwsGateway } from './aws-gateway.ts';
 import { type LocalPorts, localAwsEnvironment, localNames, localSigningKeys, localUrls } from './config.ts';
 import { createTable, startDynamoDbLocal } from './dynamodb.ts';
-import { EventRouter } from './event-router.ts';
+import { DEFAULT_BUS, EventRouter } from './event-router.ts';
 import { startHttpFunction } from './http-function.ts';
 import { type Invocation, LambdaRuntime } from './lambda-runtime.ts';
 import { LocalQueue } from './queue.ts';
 import { Scheduler } from './scheduler.ts';
 import { startSesLocal } from './ses.ts';
+import { sesEventPublisher } from './ses-events.ts';
 import { SesFaultProxy } from './ses-faults.ts';
 import { startInboundSmtp, type Verdicts } from './smtp.ts';
 
@@ -31,7 +32,10 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** SES's account send rate (messages per second) as GetAccount reports it. */
   sesMaxSendRate?: number;
-  /** Put the SES fault proxy between the handlers and SES (tests of throttling). */
+  /**
+   * Let tests plan SES throttling (`POST /_local/faults` on `urls.sesApi`, or `stack.sesFaults`). The
+   * proxy itself always sits in front of SES: it publishes SES's sending events.
+   */
   sesFaults?: boolean;
   /** Test hook: the receipt verdicts for the next inbound mail (PASS otherwise). */
   inboundVerdicts?: () => Partial<Verdicts>;
@@ -44,6 +48,7 @@ export interface LocalStack {
   clock: StackClock;
   runtime: LambdaRuntime;
   sendQueue: LocalQueue;
+  /** The proxy in front of SES, when `sesFaults` asked for throttling plans. */
   sesFaults: SesFaultProxy | undefined;
   /** Fires due schedules and runs every invocation and queued job that is due, until nothing is left. */
   settle(): Promise<void>;
@@ -64,6 +69,16 @@ const scheduledEvent = (id: string, time: Date) => ({
   detail: {},
 });
 
+type WiringBus = (typeof busRules)[number]['bus'];
+
+/** Which wiring bus a PutEvents `EventBusName` (a name or an ARN) is; undefined for any other bus. */
+const wiringBusOf = (eventBusName: string): WiringBus | undefined => {
+  const name = eventBusName.replace(/^arn:[^:]+:events:[^:]*:[^:]*:event-bus\//, '');
+  if (name === DEFAULT_BUS) return DEFAULT_BUS;
+  if (name === localNames.busName) return 'tandem';
+  return undefined;
+};
+
 /**
  * Starts DynamoDB Local, SES (aws-ses-v2-local), the local EventBridge/SQS gateway, and the functions
  * of infra/wiring.ts wired by the same rules, schedules and queue settings as the CDK stack.
@@ -80,22 +95,34 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     stops.push(dynamo.stop);
     const ses = await startSesLocal({ port: ports.ses, maxSendRate: options.sesMaxSendRate });
     stops.push(ses.stop);
-    const sesFaults = options.sesFaults ? await SesFaultProxy.start(ses.endpoint) : undefined;
-    if (sesFaults) stops.push(() => sesFaults.stop());
 
     let runtime: LambdaRuntime | undefined;
     let sendQueue: LocalQueue | undefined;
     const router = new EventRouter(busRules);
+    // Everything put on a bus, by PutEvents or by SES, goes this way: each rule sees the events of its
+    // own bus, and its target is invoked asynchronously (so settle() waits for it).
+    const deliver = async (accepted: AcceptedEvent[]) => {
+      for (const { eventBusName, event } of accepted) {
+        const bus = wiringBusOf(eventBusName);
+        if (bus === undefined) {
+          console.warn(`local bus: no event bus named ${eventBusName}; the event goes nowhere`);
+          continue;
+        }
+        for (const target of router.route(event, bus)) runtime?.invokeAsync(target, event, clock);
+      }
+    };
+    const sesProxy = await SesFaultProxy.start(ses.endpoint, {
+      faults: Boolean(options.sesFaults),
+      onSent: sesEventPublisher(deliver),
+      now: () => clock.now(),
+    });
+    stops.push(() => sesProxy.stop());
+
     const gateway: AwsGateway = await startAwsGateway({
       port: ports.gateway,
       queues: [localNames.sendQueue],
       clock,
-      onEvents: async (accepted) => {
-        for (const { event } of accepted) {
-          for (const target of router.route(event))
-            runtime?.invokeAsync(target as FunctionName, event, clock);
-        }
-      },
+      onEvents: deliver,
       onMessages: async (_queue, messages) => {
         sendQueue?.send(messages.map(({ id, body, delaySeconds }) => ({ id, body, delaySeconds })));
       },
@@ -140,10 +167,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
     Object.assign(process.env, localAwsEnvironment(actualPorts), {
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SESV2: sesFaults?.endpoint ?? ses.endpoint,
+      AWS_ENDPOINT_URL_SESV2: sesProxy.endpoint,
       TABLE_NAME: localNames.tableName,
       SEND_QUEUE_URL: gateway.queueUrl(localNames.sendQueue),
       MAIL_FROM: localNames.mailFrom,
+      COORDINATOR_EMAIL: localNames.coordinatorEmail,
       REPLY_DOMAIN: localNames.replyDomain,
       SES_CONFIGURATION_SET: localNames.configurationSet,
       SEND_CONCURRENCY: String(queues.send.maxConcurrency),
@@ -187,13 +215,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       urls: {
         ...localUrls(actualPorts),
         dynamodb: dynamo.endpoint,
-        sesApi: sesFaults?.endpoint ?? ses.endpoint,
+        sesApi: sesProxy.endpoint,
       },
       ports: actualPorts,
       clock,
       runtime,
       sendQueue,
-      sesFaults,
+      sesFaults: options.sesFaults ? sesProxy : undefined,
       settle: () => {
         settling ??= settleOnce().finally(() => {
           settling = undefined;

@@ -3,6 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -34,3 +35,5 @@ export const eventBridgeClient = once(() => new EventBridgeClient({}));
 export const secretsClient = once(() => new SecretsManagerClient({}));
 
 export const s3Client = once(() => new S3Client({}));
+
+export const snsClient = once(() => new SNSClient({}));

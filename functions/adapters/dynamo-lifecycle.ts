@@ -10,8 +10,14 @@ const ITEM_VERSION = 1;
 /** Soft-bounce event ids are remembered long enough to outlast any redelivery. */
 const MAIL_EVENT_RETENTION_SECONDS = 30 * 24 * 3600;
 
+/**
+ * A condition that did not hold. A transaction cancelled for another reason (a conflicting write,
+ * throttling) is not one: it is thrown, so the caller's retry runs it again.
+ */
 const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException || error instanceof TransactionCanceledException;
+  error instanceof ConditionalCheckFailedException ||
+  (error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed'));
 
 /** Runs a conditional write; false when its condition did not hold. */
 const conditionally = async (write: () => Promise<unknown>): Promise<boolean> => {
@@ -86,8 +92,26 @@ export class DynamoLifecycle implements LifecycleStore {
     return this.setOnce(roundId, partnershipId, 'notices', key, at);
   }
 
-  markNudged(roundId: string, partnershipId: string, memberId: string, at: string): Promise<boolean> {
-    return this.setOnce(roundId, partnershipId, 'nudged', memberId, at);
+  markNudged(
+    roundId: string,
+    partnershipId: string,
+    memberId: string,
+    at: string,
+    silentSince: string,
+  ): Promise<boolean> {
+    return conditionally(() =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.partnership(roundId, partnershipId),
+          UpdateExpression: 'SET nudged.#member = :at',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(nudged.#member) OR nudged.#member < :since)',
+          ExpressionAttributeNames: { '#member': memberId },
+          ExpressionAttributeValues: { ':at': at, ':since': silentSince },
+        }),
+      ),
+    );
   }
 
   async markAtRisk(
@@ -155,8 +179,7 @@ export class DynamoLifecycle implements LifecycleStore {
       Update: {
         TableName: this.tableName,
         Key: keys.member(roundId, joiner.id),
-        UpdateExpression:
-          'SET partnershipId = :new, partnerIds = :partners, previousPartnerIds = :previous REMOVE quietSince',
+        UpdateExpression: 'SET partnershipId = :new, partnerIds = :partners, previousPartnerIds = :previous',
         ConditionExpression: joiner.leaves
           ? 'attribute_exists(pk) AND partnershipId = :old'
           : 'attribute_exists(pk) AND attribute_not_exists(partnershipId)',
@@ -308,17 +331,16 @@ export class DynamoLifecycle implements LifecycleStore {
     participantId: string,
     checkin: number,
     answer: CheckinAnswer,
-    at: string,
   ): Promise<void> {
     await conditionally(() =>
       this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.member(roundId, participantId),
-          UpdateExpression: 'SET checkins.#n = :answer, lastCheckinAt = :at REMOVE quietSince',
+          UpdateExpression: 'SET checkins.#n = :answer',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#n': String(checkin) },
-          ExpressionAttributeValues: { ':answer': answer, ':at': at },
+          ExpressionAttributeValues: { ':answer': answer },
         }),
       ),
     );

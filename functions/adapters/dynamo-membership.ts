@@ -1,11 +1,15 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type MemberStatusChange, type MembershipStore, TransitionRejected } from '#ports/store';
+import type { SuppressionReason, SuppressionStore } from '#ports/suppression';
 import { documentClient } from './aws-clients.ts';
 import { keys } from './table-design.ts';
 
-/** A member's status in one round, changed by one conditional UpdateItem on the member item. */
-export class DynamoMembership implements MembershipStore {
+/**
+ * A member's status in one round, changed by one conditional UpdateItem on the member item (or, for a
+ * suppression, one transaction with the participant's profile).
+ */
+export class DynamoMembership implements MembershipStore, SuppressionStore {
   constructor(private readonly tableName: string) {}
 
   /**
@@ -56,6 +60,69 @@ export class DynamoMembership implements MembershipStore {
             cause: error,
           },
         );
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Suppresses an active or paused member and the participant's profile in one TransactWriteItems, so
+   * neither this round nor a later one mails the address again. The member's condition decides: when it
+   * fails (already suppressed, unsubscribed, not a member) nothing is written and the answer is 'unchanged'.
+   * @throws when the member exists but the participant's profile does not (broken data: the event goes to
+   * the dead-letter queue for a human), and on throttling or a transaction conflict (retried).
+   */
+  async suppress(
+    roundId: string,
+    participantId: string,
+    reason: SuppressionReason,
+    at: string,
+  ): Promise<'changed' | 'unchanged'> {
+    try {
+      await documentClient().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.member(roundId, participantId),
+                UpdateExpression:
+                  'SET #status = :suppressed, statusChangedAt = :at, suppressedReason = :reason REMOVE pausedUntil',
+                ConditionExpression: 'attribute_exists(pk) AND #status IN (:active, :paused)',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':suppressed': 'suppressed',
+                  ':at': at,
+                  ':reason': reason,
+                  ':active': 'active',
+                  ':paused': 'paused',
+                },
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.participant(participantId),
+                UpdateExpression: 'SET #status = :suppressed',
+                // Without it an update would create a stub profile with no address.
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':suppressed': 'suppressed' },
+              },
+            },
+          ],
+        }),
+      );
+      return 'changed';
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const [member, profile] = error.CancellationReasons ?? [];
+        if (member?.Code === 'ConditionalCheckFailed') return 'unchanged';
+        if (profile?.Code === 'ConditionalCheckFailed') {
+          throw new Error(`member ${participantId} of ${roundId} has no participant profile to suppress`, {
+            cause: error,
+          });
+        }
       }
       throw error;
     }

@@ -273,27 +273,29 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     roundId: string,
     participantId: string,
     expectedPartnerIds: readonly string[] = [],
+    subjectId?: string,
   ): Promise<SendContext | undefined> {
-    const items = await this.batchGet([
-      keys.round(roundId),
-      keys.member(roundId, participantId),
-      ...expectedPartnerIds.map((id) => keys.member(roundId, id)),
-    ]);
+    const memberKey = (id: string) => keys.member(roundId, id);
+    // BatchGet refuses a request that names a key twice (the subject is often among the partners).
+    const first = [...new Set([participantId, ...expectedPartnerIds, ...(subjectId ? [subjectId] : [])])];
+    const items = await this.batchGet([keys.round(roundId), ...first.map(memberKey)]);
     const roundItem = items.find((i) => i.sk === 'ROUND');
-    const memberItem = items.find((i) => i.sk === keys.member(roundId, participantId).sk);
+    const memberItem = items.find((i) => i.sk === memberKey(participantId).sk);
     if (!roundItem || !memberItem) return undefined;
     const member = parseItem(Member, memberItem, 'member');
     const read = new Map(items.map((item) => [String(item.sk), item]));
-    const missing = member.partnerIds.filter((id) => !read.has(keys.member(roundId, id).sk));
-    for (const item of await this.batchGet(missing.map((id) => keys.member(roundId, id))))
-      read.set(String(item.sk), item);
+    const missing = member.partnerIds.filter((id) => !read.has(memberKey(id).sk) && !first.includes(id));
+    for (const item of await this.batchGet(missing.map(memberKey))) read.set(String(item.sk), item);
+    const memberRead = (id: string) => {
+      const item = read.get(memberKey(id).sk);
+      return item ? parseItem(Member, item, 'member') : undefined;
+    };
+    const subject = subjectId ? memberRead(subjectId) : undefined;
     return {
       round: parseItem(Round, roundItem, 'round'),
       member,
-      partners: member.partnerIds.flatMap((id) => {
-        const item = read.get(keys.member(roundId, id).sk);
-        return item ? [parseItem(Member, item, 'member')] : [];
-      }),
+      partners: member.partnerIds.flatMap((id) => memberRead(id) ?? []),
+      ...(subject ? { subject } : {}),
     };
   }
 

@@ -28,6 +28,8 @@ export const claimLease = async (claim: LeaseClaim): Promise<'claimed' | 'done' 
           ...claim.key,
           v: 1,
           status: claim.working,
+          // When the work was taken on: for a mail, when the sender decided to send it.
+          claimedAt: claim.now.toISOString(),
           leaseUntil: new Date(claim.now.getTime() + claim.leaseMs).toISOString(),
           expiresAt: claim.expiresAt,
         },

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import type { SendJob } from '#core/model';
+import type { QueuedMail } from '#core/model';
 import type { JobQueue } from '#ports/queue';
 import { sqsClient } from './aws-clients.ts';
 
@@ -9,7 +9,7 @@ const ATTEMPTS = 3;
 export class SqsJobQueue implements JobQueue {
   constructor(private readonly queueUrl: string) {}
 
-  async enqueue(jobs: SendJob[], delaySeconds = 0): Promise<void> {
+  async enqueue(jobs: readonly QueuedMail[], delaySeconds = 0): Promise<void> {
     for (let start = 0; start < jobs.length; start += BATCH) {
       let entries = jobs.slice(start, start + BATCH).map((job, i) => ({
         Id: String(i),

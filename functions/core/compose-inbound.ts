@@ -1,10 +1,10 @@
-import { mailTemplates } from '#templates/compiled/index';
+import { commandAckMail, relayMail, undeliverableMail } from '#templates/compiled/index';
 import { type ComposeSettings, memberRelayAddress } from './compose-mail.ts';
 import type { CommandWord } from './inbound/classify-mail.ts';
 import type { InboundAttachment } from './inbound/parse-mail.ts';
-import type { LinkOutcome } from './link-pages.ts';
+import { checkinAnswerWords, type LinkOutcome } from './link-pages.ts';
 import { displayAddress, threadHeaders } from './mail-address.ts';
-import type { Member, Round } from './model.ts';
+import { type CheckinAnswer, FINAL_CHECKIN, type Member, type Round } from './model.ts';
 import type { OutboundAttachment, OutboundMail } from './outbound-mail.ts';
 import { escapeHtml, renderHtml, renderSubject, renderText } from './render.ts';
 
@@ -71,49 +71,86 @@ export const composeRelay = (input: RelayInput, settings: ComposeSettings): Outb
     from: displayAddress(`${input.sender.name} via Tandem`, settings.from),
     to: [input.recipient.email],
     replyTo: [memberRelayAddress(input.round, input.recipient, settings)],
-    subject: renderSubject(mailTemplates.relay.subject, values),
-    html: renderHtml(mailTemplates.relay.html, { ...values, messageBody: textToHtml(message) }),
-    text: renderText(mailTemplates.relay.text, { ...values, messageBody: message }),
+    subject: renderSubject(relayMail.subject, values),
+    html: renderHtml(relayMail.html, { ...values, messageBody: textToHtml(message) }),
+    text: renderText(relayMail.text, { ...values, messageBody: message }),
     headers: threadHeaders(input.round.id, input.recipient.partnershipId, settings.from),
     tags: { kind: 'relay', round: input.round.id },
     ...(kept.length ? { attachments: kept } : {}),
   };
 };
 
-const commandMeanings: Record<CommandWord, string> = {
+/** What an acknowledgement confirms: a command by mail, or a check-in answer by mail. */
+export type Acknowledged =
+  | {
+      command: CommandWord;
+      /** PAUSE: when the pause ends (the new one, or the one already running when nothing changed). */
+      pausedUntil?: string;
+    }
+  | { checkin: number; answer: CheckinAnswer };
+
+const commandMeanings: Record<Exclude<CommandWord, 'PAUSE'>, string> = {
   STOP: 'you are unsubscribed and will get no more mail from this round.',
-  PAUSE: 'topic mails are paused for you until you reply RESUME.',
   RESUME: 'topic mails will reach you again.',
   QUIET: 'we have noted that your partner has gone quiet, and the Tandem team will follow up.',
 };
 
-/** What the acknowledgement says the command did. */
-const meaning = (command: CommandWord, effect: LinkOutcome, member: Member): string =>
-  effect === 'refused'
-    ? `nothing changed, as you are ${member.status} in this round.`
-    : commandMeanings[command];
+/** A day as the member reads it, in their own time zone: "Monday 24 March 2025". */
+const localDay = (instant: string, timeZone: string): string =>
+  new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeZone }).format(new Date(instant));
 
-/** The one acknowledgement of a command sent by mail. */
+const pauseMeaning = (effect: LinkOutcome, member: Member, pausedUntil: string | undefined): string => {
+  const until = pausedUntil ? ` until ${localDay(pausedUntil, member.timezone)}` : '';
+  return effect === 'unchanged'
+    ? `your mail from this round was already paused${until}; reply RESUME to start it again.`
+    : `your mail from this round is paused${until}; reply RESUME to start it again sooner.`;
+};
+
+/** What the acknowledgement says the command or answer did. */
+const meaning = (what: Acknowledged, effect: LinkOutcome, member: Member): string => {
+  if ('checkin' in what) {
+    if (effect === 'refused') return 'this check-in is closed, so nothing was noted.';
+    const which = what.checkin === FINAL_CHECKIN ? 'the final check-in' : 'the check-in';
+    return (
+      `thanks — we noted your answer to ${which}: ${checkinAnswerWords[what.answer]}. ` +
+      'Changed your mind? Reply with 1, 2 or 3 again: the latest answer counts.'
+    );
+  }
+  if (effect === 'refused') {
+    return what.command === 'QUIET' && (member.status === 'active' || member.status === 'paused')
+      ? 'nothing changed, as you have no partner in this round right now.'
+      : `nothing changed, as you are ${member.status} in this round.`;
+  }
+  return what.command === 'PAUSE'
+    ? pauseMeaning(effect, member, what.pausedUntil)
+    : commandMeanings[what.command];
+};
+
+/**
+ * The one acknowledgement of a command or a check-in answer sent by mail, saying what it actually
+ * did. (`what` may be just the command word.)
+ */
 export const composeCommandAck = (
   round: Round,
   member: Member,
-  command: CommandWord,
+  what: CommandWord | Acknowledged,
   effect: LinkOutcome,
   settings: ComposeSettings,
 ): OutboundMail => {
+  const acknowledged: Acknowledged = typeof what === 'string' ? { command: what } : what;
   const values = {
     recipientName: member.name,
     roundName: round.name,
-    commandWord: command,
-    commandMeaning: meaning(command, effect, member),
+    received: 'checkin' in acknowledged ? 'check-in answer' : `${acknowledged.command} request`,
+    meaning: meaning(acknowledged, effect, member),
   };
   return {
     from: displayAddress('Tandem', settings.from),
     to: [member.email],
     replyTo: [memberRelayAddress(round, member, settings)],
-    subject: renderSubject(mailTemplates.commandAck.subject, values),
-    html: renderHtml(mailTemplates.commandAck.html, values),
-    text: renderText(mailTemplates.commandAck.text, values),
+    subject: renderSubject(commandAckMail.subject, values),
+    html: renderHtml(commandAckMail.html, values),
+    text: renderText(commandAckMail.text, values),
     headers: [AUTO_GENERATED],
     tags: { kind: 'command-ack', round: round.id },
   };
@@ -140,9 +177,9 @@ export const composeUndeliverable = (
     from: displayAddress('Tandem', settings.from),
     to: [to],
     replyTo: [],
-    subject: renderSubject(mailTemplates.undeliverable.subject, values),
-    html: renderHtml(mailTemplates.undeliverable.html, values),
-    text: renderText(mailTemplates.undeliverable.text, values),
+    subject: renderSubject(undeliverableMail.subject, values),
+    html: renderHtml(undeliverableMail.html, values),
+    text: renderText(undeliverableMail.text, values),
     // Like every automatic mail we send: auto-responders must not answer it (RFC 3834).
     headers: [AUTO_GENERATED],
     tags: { kind: 'undeliverable' },

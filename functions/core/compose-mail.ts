@@ -1,7 +1,7 @@
 import { mailTemplates, topics } from '#templates/compiled/index';
-import { signLinkToken } from './link-token.ts';
+import { type LinkAction, signLinkToken } from './link-token.ts';
 import { threadHeaders } from './mail-address.ts';
-import type { Member, Round, SendJob } from './model.ts';
+import { FINAL_CHECKIN, type MailKind, type Member, type Round, type SendJob } from './model.ts';
 import type { OutboundMail } from './outbound-mail.ts';
 import { relayAddress, type SigningKeys } from './relay-address.ts';
 import { renderHtml, renderSubject, renderText, type TemplateValues } from './render.ts';
@@ -23,25 +23,38 @@ export const memberRelayAddress = (
   settings: ComposeSettings,
 ) => relayAddress({ roundId: round.id, participantId: member.id }, settings.keys, settings.replyDomain);
 
-/** Unsubscribe links keep working for a year after the round ends. */
+/** Links keep working for a year after the round ends. */
 const LINK_LIFETIME_DAYS = 365;
+
+/**
+ * A signed one-click link for one member of one round, served by the links function. Like every link
+ * in round mail, it works until a year after the round ends.
+ */
+export const signedLink = (
+  round: Pick<Round, 'id' | 'startDate' | 'weeks'>,
+  member: Pick<Member, 'id'>,
+  action: LinkAction,
+  settings: ComposeSettings,
+): string => {
+  const end = new Date(`${roundEndDate(round.startDate, round.weeks)}T00:00:00Z`);
+  const token = signLinkToken(
+    {
+      roundId: round.id,
+      participantId: member.id,
+      action,
+      expiresAt: Math.floor(end.getTime() / 1000) + LINK_LIFETIME_DAYS * 86_400,
+    },
+    settings.keys,
+  );
+  return `${settings.linksBaseUrl.replace(/\/+$/, '')}/l/${token}`;
+};
 
 /**
  * RFC 8058 one-click unsubscribe: an HTTPS link a mail client may POST to, and a mailto fallback that
  * reaches our command handling (STOP). Returns the headers and the link for the visible footer.
  */
 export const unsubscribeLinks = (round: Round, member: Member, settings: ComposeSettings) => {
-  const end = new Date(`${roundEndDate(round.startDate, round.weeks)}T00:00:00Z`);
-  const token = signLinkToken(
-    {
-      roundId: round.id,
-      participantId: member.id,
-      action: 'unsubscribe',
-      expiresAt: Math.floor(end.getTime() / 1000) + LINK_LIFETIME_DAYS * 86_400,
-    },
-    settings.keys,
-  );
-  const url = `${settings.linksBaseUrl.replace(/\/+$/, '')}/l/${token}`;
+  const url = signedLink(round, member, 'unsubscribe', settings);
   const relay = memberRelayAddress(round, member, settings);
   return {
     url,
@@ -56,6 +69,8 @@ export interface Recipient {
   round: Round;
   member: Member;
   partners: Member[];
+  /** Whom the mail is about (the partner who left, paused or went quiet): partner-* mails only. */
+  subject?: Member;
 }
 
 /** The job asks for a mail we have no content for; retrying cannot fix it. */
@@ -63,10 +78,46 @@ export class MailNotComposable extends Error {
   override name = 'MailNotComposable';
 }
 
+/**
+ * The partners a mail may name and introduce: those still taking part (active or paused). Someone who
+ * unsubscribed or whose address stopped working is no longer anyone's partner, whatever is stored.
+ */
+export const currentPartners = (partners: readonly Member[]): Member[] =>
+  partners.filter((p) => p.status === 'active' || p.status === 'paused');
+
+/** Kinds whose mail is about the recipient's partners, so it cannot be written without one. */
+export const kindsNeedingPartner: ReadonlySet<MailKind> = new Set(['intro', 'topic', 'checkin', 'nudge']);
+
+/** Kinds whose mail is about one participant, the job's `subjectId`. */
+export const kindsNeedingSubject: ReadonlySet<MailKind> = new Set([
+  'partner-left',
+  'partner-paused',
+  'partner-quiet',
+]);
+
 const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
 const countryName = (code: string): string => countryNames.of(code) ?? code;
 
 const listNames = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' });
+
+// One formatter per time zone: constructing one costs far more than formatting with it.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A date people read the same way everywhere ("Monday, 14 April 2025"), as it falls in `timeZone`. */
+export const readableDate = (instant: string | Date, timeZone: string): string => {
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone,
+    });
+    if (dateFormats.size < 1000) dateFormats.set(timeZone, format);
+  }
+  return format.format(new Date(instant));
+};
 
 const partnerCardValues = (partner: Member): TemplateValues => ({
   name: partner.name,
@@ -75,63 +126,162 @@ const partnerCardValues = (partner: Member): TemplateValues => ({
   interests: partner.interests.length > 0 ? partner.interests.join(', ') : 'not given',
 });
 
+/** The one-click answers to check-in 1 (mid-round mail) and check-in 2 (closing mail). */
+const checkinActions = {
+  1: { yesUrl: 'checkin1-yes', notYetUrl: 'checkin1-not-yet', notManagedUrl: 'checkin1-not-managed' },
+  2: { yesUrl: 'checkin2-yes', notYetUrl: 'checkin2-not-yet', notManagedUrl: 'checkin2-not-managed' },
+} as const satisfies Record<number, Record<string, LinkAction>>;
+
 interface MailParts {
   template: { subject: string; html: string; text: string };
   values: TemplateValues;
+  /** Links in the mail besides unsubscribe, by placeholder name. */
+  links?: Record<string, LinkAction>;
   /** Our own rendered fragments, inserted raw: one version for the HTML part, one for the text part. */
-  rawHtml: TemplateValues;
-  rawText: TemplateValues;
+  rawHtml?: TemplateValues;
+  rawText?: TemplateValues;
 }
 
-const mailParts = (recipient: Recipient, job: SendJob): MailParts => {
+const subjectOf = (recipient: Recipient, job: SendJob): Member => {
+  if (!recipient.subject) {
+    throw new MailNotComposable(`a ${job.kind} mail needs the participant it is about (subjectId)`);
+  }
+  return recipient.subject;
+};
+
+// Sentences that depend on the recipient's situation are chosen here; everything else is template text.
+const mailParts = (recipient: Recipient, job: SendJob, partners: Member[]): MailParts => {
+  const { round, member } = recipient;
   const values = {
-    recipientName: recipient.member.name,
-    roundName: recipient.round.name,
-    partnerNames: listNames.format(recipient.partners.map((p) => p.name)),
-    topicCount: recipient.round.topicDays.length,
+    recipientName: member.name,
+    roundName: round.name,
+    partnerNames: listNames.format(partners.map((p) => p.name)),
   };
-  if (job.kind === 'intro') {
-    const cards = recipient.partners.map(partnerCardValues);
-    return {
-      template: mailTemplates.intro,
-      values,
-      rawHtml: { partnerCards: cards.map((c) => renderHtml(mailTemplates.partnerCard.html, c)).join('') },
-      rawText: { partnerCards: cards.map((c) => renderText(mailTemplates.partnerCard.text, c)).join('\n') },
-    };
+  switch (job.kind) {
+    case 'intro': {
+      const cards = partners.map(partnerCardValues);
+      return {
+        template: mailTemplates.intro,
+        values: {
+          ...values,
+          topicCount: round.topicDays.length,
+          // A job with its own ref introduces a partnership formed mid-round (re-pairing, a third joining).
+          introLead:
+            job.ref === undefined
+              ? `Welcome to ${round.name}!`
+              : `You have a new partner for the rest of ${round.name}!`,
+        },
+        links: { pauseUrl: 'pause', quietUrl: 'quiet' },
+        rawHtml: { partnerCards: cards.map((c) => renderHtml(mailTemplates.partnerCard.html, c)).join('') },
+        rawText: { partnerCards: cards.map((c) => renderText(mailTemplates.partnerCard.text, c)).join('\n') },
+      };
+    }
+    case 'topic': {
+      const topic = topics[job.topic - 1];
+      if (!topic || job.topic > round.topicDays.length) {
+        throw new MailNotComposable(`round ${round.id} has no topic ${job.topic}`);
+      }
+      return {
+        template: mailTemplates.topic,
+        values: {
+          ...values,
+          topicCount: round.topicDays.length,
+          topicNumber: topic.number,
+          topicTitle: topic.title,
+        },
+        links: { pauseUrl: 'pause', quietUrl: 'quiet' },
+        rawHtml: { topicBody: topic.html },
+        rawText: { topicBody: topic.text },
+      };
+    }
+    case 'checkin': {
+      // The dispatcher numbers mid-round check-ins in `topic`; the final one is part of the closing mail.
+      const checkin = job.topic === 0 ? 1 : job.topic;
+      if (checkin >= FINAL_CHECKIN) {
+        throw new MailNotComposable(`check-in ${checkin} is not a mid-round check-in`);
+      }
+      return { template: mailTemplates.checkin, values, links: checkinActions[1] };
+    }
+    case 'nudge':
+      return { template: mailTemplates.nudge, values, links: { pauseUrl: 'pause' } };
+    case 'partner-left': {
+      const subject = subjectOf(recipient, job);
+      const others = partners.filter((p) => p.id !== subject.id);
+      const nextStep =
+        others.length === 0
+          ? 'We will introduce you to a new partner shortly, and the fortnightly topics continue meanwhile. ' +
+            'If you would rather not have a new partner, reply to this email with PAUSE, or use the link below to pause your mail.'
+          : `You and ${listNames.format(others.map((p) => p.name))} carry on together, and the fortnightly topics continue as before. ` +
+            'If you would like a break, reply to this email with PAUSE, or use the link below to pause your mail.';
+      return {
+        template: mailTemplates.partnerLeft,
+        values: { ...values, subjectName: subject.name, nextStep },
+        links: { pauseUrl: 'pause' },
+      };
+    }
+    case 'partner-paused': {
+      const subject = subjectOf(recipient, job);
+      const pauseSpan = subject.pausedUntil
+        ? `until ${readableDate(subject.pausedUntil, member.timezone)}`
+        : 'for a little while';
+      return {
+        template: mailTemplates.partnerPaused,
+        values: { ...values, subjectName: subject.name, pauseSpan },
+        links: { pauseUrl: 'pause' },
+      };
+    }
+    case 'partner-quiet':
+      return {
+        template: mailTemplates.partnerQuiet,
+        values: { ...values, subjectName: subjectOf(recipient, job).name },
+      };
+    case 'close':
+      return {
+        template: mailTemplates.close,
+        values: {
+          ...values,
+          joinNext: round.coordinatorEmail
+            ? `Write to the coordinator at ${round.coordinatorEmail}, and watch your inbox for the registration email for the next round.`
+            : 'Watch your inbox for the registration email for the next round.',
+        },
+        links: checkinActions[FINAL_CHECKIN],
+      };
   }
-  const topic = topics[job.topic - 1];
-  if (!topic || job.topic > recipient.round.topicDays.length) {
-    throw new MailNotComposable(`round ${recipient.round.id} has no topic ${job.topic}`);
-  }
-  return {
-    template: mailTemplates.topic,
-    values: { ...values, topicNumber: topic.number, topicTitle: topic.title },
-    rawHtml: { topicBody: topic.html },
-    rawText: { topicBody: topic.text },
-  };
 };
 
 /**
- * Composes one participant's round mail. Every participant-supplied value is escaped by the renderer;
- * only our own rendered fragments (partner cards, topic bodies) are inserted raw.
+ * Composes one participant's round mail of any kind. Every participant-supplied value is escaped by the
+ * renderer; only our own rendered fragments (partner cards, topic bodies) are inserted raw. Partners are
+ * named only while active or paused. Every mail carries the visible unsubscribe link and the RFC 8058
+ * headers, and tags `kind`, `round`, `topic` and `participant` (the recipient) for SES events.
+ * @throws {MailNotComposable} when the job asks for a topic without content, or a mail about partners
+ * or a subject the recipient does not have.
  */
 export const composeMail = (recipient: Recipient, job: SendJob, settings: ComposeSettings): OutboundMail => {
-  const { template, values, rawHtml, rawText } = mailParts(recipient, job);
-  const unsubscribe = unsubscribeLinks(recipient.round, recipient.member, settings);
-  const withLink = { ...values, unsubscribeUrl: unsubscribe.url };
+  const { round, member } = recipient;
+  const partners = currentPartners(recipient.partners);
+  if (kindsNeedingPartner.has(job.kind) && partners.length === 0) {
+    throw new MailNotComposable(`a ${job.kind} mail needs a partner, and ${member.id} has none`);
+  }
+  const { template, values, links = {}, rawHtml = {}, rawText = {} } = mailParts(recipient, job, partners);
+  const unsubscribe = unsubscribeLinks(round, member, settings);
+  const urls: Record<string, string> = { unsubscribeUrl: unsubscribe.url };
+  for (const [name, action] of Object.entries(links))
+    urls[name] = signedLink(round, member, action, settings);
+  const withLinks = { ...values, ...urls };
   return {
     from: `Tandem <${settings.from}>`,
-    to: [recipient.member.email],
-    replyTo: [memberRelayAddress(recipient.round, recipient.member, settings)],
+    to: [member.email],
+    replyTo: [memberRelayAddress(round, member, settings)],
     subject: renderSubject(template.subject, values),
-    html: renderHtml(template.html, { ...withLink, ...rawHtml }),
-    text: renderText(template.text, { ...withLink, ...rawText }),
+    html: renderHtml(template.html, { ...withLinks, ...rawHtml }),
+    text: renderText(template.text, { ...withLinks, ...rawText }),
     headers: [
       // Round mail is sent by a program, not a person: RFC 3834 tells auto-responders not to answer it.
       { name: 'Auto-Submitted', value: 'auto-generated' },
-      ...threadHeaders(recipient.round.id, recipient.member.partnershipId, settings.from),
+      ...threadHeaders(round.id, member.partnershipId, settings.from),
       ...unsubscribe.headers,
     ],
-    tags: { kind: job.kind, round: recipient.round.id, topic: String(job.topic) },
+    tags: { kind: job.kind, round: round.id, topic: String(job.topic), participant: member.id },
   };
 };

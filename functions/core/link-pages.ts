@@ -1,11 +1,50 @@
-import type { LinkAction } from './link-token.ts';
+import { LinkAction } from './link-token.ts';
+import { type CheckinAnswer, CheckinNumber } from './model.ts';
 import { escapeHtml } from './render.ts';
+import { PAUSE_DEFAULT_DAYS } from './schedule.ts';
 
-/** What applying a link did; the done page says so in words. */
-export type LinkOutcome = 'changed' | 'unchanged' | 'refused' | 'not-yet-supported';
+/**
+ * What a participant's action (a link, or a command by mail) did: 'unchanged' when it had already
+ * been done (a repeated click), 'refused' when their place in the round does not allow it.
+ */
+export type LinkOutcome = 'changed' | 'unchanged' | 'refused';
 
-/** The actions a participant can take through a link today (quiet is announced, not yet built). */
-export type SupportedLinkAction = Exclude<LinkAction, 'quiet'>;
+/** A check-in answer carried by a link action `checkin<N>-<answer>`. */
+export interface CheckinLink {
+  checkin: number;
+  answer: CheckinAnswer;
+}
+
+const CHECKIN_ACTION = /^checkin(\d+)-(yes|not-yet|not-managed)$/;
+
+/** The check-in and answer of a `checkin<N>-<answer>` action; undefined for any other action. */
+export const checkinOf = (action: LinkAction): CheckinLink | undefined => {
+  const match = CHECKIN_ACTION.exec(action);
+  return match ? { checkin: Number(match[1]), answer: match[2] as CheckinAnswer } : undefined;
+};
+
+/**
+ * The link action that answers check-in `checkin` with `answer` (for the composers that put the
+ * answer links in a check-in or closing mail).
+ * @throws {RangeError} for a check-in number links cannot carry.
+ */
+export const checkinAction = (checkin: number, answer: CheckinAnswer): LinkAction => {
+  const action = LinkAction.safeParse(`checkin${checkin}-${answer}`);
+  if (!CheckinNumber.safeParse(checkin).success || !action.success) {
+    throw new RangeError(`no link action answers check-in ${checkin} with ${answer}`);
+  }
+  return action.data;
+};
+
+/** How an answer reads back to the participant, in the pages and in the acknowledgement by mail. */
+export const checkinAnswerWords: Record<CheckinAnswer, string> = {
+  yes: 'yes, you have been in touch with your partner',
+  'not-yet': 'not yet, you have not been in touch with your partner yet',
+  'not-managed': 'you have not managed to get in touch with your partner',
+};
+
+/** The question every check-in asks. */
+export const CHECKIN_QUESTION = 'Have you been in touch with your partner in the last two weeks?';
 
 const STYLE = [
   'body{margin:0;font:1.0625rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#f6f6f4}',
@@ -42,38 +81,87 @@ const page = (title: string, body: string): string =>
 
 const paragraph = (text: string): string => `<p>${escapeHtml(text)}</p>`;
 
-const wording: Record<SupportedLinkAction, { ask: string; explain: string; button: string; done: string }> = {
+/** Everything a page says about one action; `{round}` stands for the round. */
+interface Wording {
+  ask: string;
+  explain: string[];
+  button: string;
+  doneTitle: string;
+  done: string[];
+  /** Why nothing changed, when the member's place in the round did not allow the action. */
+  refused: string[];
+}
+
+const REFUSED_DEFAULT = [
+  'This link cannot change your place in the round “{round}” as it stands now.',
+  'You may have unsubscribed already. Reply to any round mail if you need help.',
+];
+
+const statusWording: Record<'unsubscribe' | 'pause' | 'resume' | 'quiet', Wording> = {
   unsubscribe: {
     ask: 'Unsubscribe from this round?',
-    explain: 'You will get no more mail from the round “{round}”.',
+    explain: ['You will get no more mail from the round “{round}”.'],
     button: 'Unsubscribe',
-    done: 'You are unsubscribed from the round “{round}”. You will get no more mail from it.',
+    doneTitle: 'Done',
+    done: ['You are unsubscribed from the round “{round}”. You will get no more mail from it.'],
+    refused: REFUSED_DEFAULT,
   },
   pause: {
     ask: 'Pause your mail?',
-    explain: 'Mail from the round “{round}” stops until you resume it.',
+    explain: [`Mail from the round “{round}” stops for ${PAUSE_DEFAULT_DAYS} days, or until you resume it.`],
     button: 'Pause my mail',
-    done: 'Your mail from the round “{round}” is paused. Use the resume link in any round mail to start it again.',
+    doneTitle: 'Done',
+    done: [
+      `Your mail from the round “{round}” is paused for ${PAUSE_DEFAULT_DAYS} days. Use the resume link in any round mail to start it again sooner.`,
+    ],
+    refused: REFUSED_DEFAULT,
   },
   resume: {
     ask: 'Resume your mail?',
-    explain: 'Mail from the round “{round}” starts again.',
+    explain: ['Mail from the round “{round}” starts again.'],
     button: 'Resume my mail',
-    done: 'Your mail from the round “{round}” is on again.',
+    doneTitle: 'Done',
+    done: ['Your mail from the round “{round}” is on again.'],
+    refused: REFUSED_DEFAULT,
+  },
+  quiet: {
+    ask: 'Has your partner gone quiet?',
+    explain: [
+      'Tell us if your partner in the round “{round}” has stopped answering.',
+      'We will follow up, and find you a new partner if they do not come back.',
+    ],
+    button: 'My partner has gone quiet',
+    doneTitle: 'Thanks for telling us',
+    done: [
+      'We have noted that your partner in the round “{round}” has gone quiet, and we will follow up.',
+      'You will hear from us by email.',
+    ],
+    refused: [
+      'You have no partner in the round “{round}” to tell us about right now, so nothing changed.',
+      'Reply to any round mail if you need help.',
+    ],
   },
 };
 
-const withRound = (text: string, round: string): string => text.replace('{round}', () => round);
+const checkinWording = ({ answer }: CheckinLink): Wording => ({
+  ask: 'Your check-in answer',
+  explain: [`${CHECKIN_QUESTION} (round “{round}”)`, `Your answer: ${checkinAnswerWords[answer]}.`],
+  button: 'Send my answer',
+  doneTitle: 'Thanks',
+  done: [
+    `Thanks — we noted: ${checkinAnswerWords[answer]}.`,
+    'Changed your mind? Use another answer in the same mail: the latest one counts.',
+  ],
+  refused: ['This check-in for the round “{round}” is closed, so nothing was noted.'],
+});
 
-const isSupported = (action: LinkAction): action is SupportedLinkAction => action !== 'quiet';
+const wordingOf = (action: LinkAction): Wording => {
+  const checkin = checkinOf(action);
+  return checkin ? checkinWording(checkin) : statusWording[action as keyof typeof statusWording];
+};
 
-/** Shown for actions that links announce but Tandem cannot do yet. */
-const notYetPage = (): string =>
-  page(
-    'Not available yet',
-    paragraph('This option is not available yet. Nothing was changed.') +
-      paragraph('You can reply to any round mail to ask the coordinator instead.'),
-  );
+const paragraphs = (texts: readonly string[], round: string): string =>
+  texts.map((text) => paragraph(text.replace('{round}', () => round))).join('\n');
 
 /**
  * The page a GET of a link shows: it explains the action and asks for a click that POSTs it. A GET
@@ -84,11 +172,10 @@ export const confirmationPage = (input: {
   round: string;
   formAction: string;
 }): string => {
-  if (!isSupported(input.action)) return notYetPage();
-  const text = wording[input.action];
+  const text = wordingOf(input.action);
   return page(
     text.ask,
-    paragraph(withRound(text.explain, input.round)) +
+    paragraphs(text.explain, input.round) +
       `\n<form method="post" action="${escapeHtml(input.formAction)}">` +
       `<button type="submit">${escapeHtml(text.button)}</button></form>`,
   );
@@ -96,15 +183,9 @@ export const confirmationPage = (input: {
 
 /** The page after a POST; a repeated click reads the same as the first. */
 export const donePage = (input: { action: LinkAction; round: string; outcome: LinkOutcome }): string => {
-  if (!isSupported(input.action) || input.outcome === 'not-yet-supported') return notYetPage();
-  if (input.outcome === 'refused') {
-    return page(
-      'Nothing changed',
-      paragraph(`This link cannot change your place in the round “${input.round}” as it stands now.`) +
-        paragraph('You may have unsubscribed already. Reply to any round mail if you need help.'),
-    );
-  }
-  return page('Done', paragraph(withRound(wording[input.action].done, input.round)));
+  const text = wordingOf(input.action);
+  if (input.outcome === 'refused') return page('Nothing changed', paragraphs(text.refused, input.round));
+  return page(text.doneTitle, paragraphs(text.done, input.round));
 };
 
 /**

@@ -114,8 +114,6 @@ export const Member = Participant.extend({
   statusChangedAt: IsoInstant.optional(),
   /** A paused member is resumed by the lifecycle run after this instant. */
   pausedUntil: IsoInstant.optional(),
-  /** Set when their partnership was given up for their silence; cleared by their next activity. */
-  quietSince: IsoInstant.optional(),
   /** Check-in answers by check-in number. */
   checkins: z.record(z.string(), CheckinAnswer).default({}),
   softBounces: z.number().int().min(0).default(0),

@@ -6,8 +6,18 @@ export const TOPIC_INTERVAL_DAYS = 14;
 /** A member silent this long is nudged; still silent this much longer, their partnership is at risk. */
 export const DEFAULT_INACTIVITY_DAYS = 21;
 export const DEFAULT_ESCALATION_DAYS = 7;
-/** Local hour at which a topic mail is delivered. */
+/** Local hour at which a topic or check-in mail is delivered. */
 export const SEND_HOUR = 9;
+/** A pause lasts this long unless the member says otherwise (`PAUSE 10d` by mail)… */
+export const PAUSE_DEFAULT_DAYS = 14;
+/** …and never longer than this, so nobody is forgotten in a paused state. */
+export const PAUSE_MAX_DAYS = 90;
+/**
+ * Check-in answers are taken this long after a round closes: the final check-in travels with the
+ * closing mail, and people answer it late.
+ */
+export const CHECKIN_ANSWER_DAYS_AFTER_CLOSE = 30;
+const DAY_MS = 24 * 3600_000;
 /**
  * The dispatcher runs this often and each run covers the interval that ends at its scheduled time.
  * infra/wiring.ts schedules it at this interval (a test checks the two agree).
@@ -49,6 +59,28 @@ export const localSendTime = (startDate: string, dayOffset: number, timeZone: st
   return new Date(at);
 };
 
+/**
+ * When a pause that starts at `from` ends by itself: after `days` (PAUSE_DEFAULT_DAYS when absent),
+ * at least one day and at most PAUSE_MAX_DAYS.
+ */
+export const pauseEnd = (from: Date, days: number = PAUSE_DEFAULT_DAYS): Date => {
+  const bounded = Math.min(
+    Math.max(Number.isFinite(days) ? Math.floor(days) : PAUSE_DEFAULT_DAYS, 1),
+    PAUSE_MAX_DAYS,
+  );
+  return new Date(from.getTime() + bounded * DAY_MS);
+};
+
+/**
+ * Whether a check-in answer given at `at` still counts: while the round runs, and for
+ * CHECKIN_ANSWER_DAYS_AFTER_CLOSE days after it closed. (A closed round without `closedAt` takes none.)
+ */
+export const takesCheckinAnswers = (round: Pick<Round, 'status' | 'closedAt'>, at: Date): boolean => {
+  if (round.status === 'running') return true;
+  if (round.status !== 'closed' || !round.closedAt) return false;
+  return at.getTime() <= new Date(round.closedAt).getTime() + CHECKIN_ANSWER_DAYS_AFTER_CLOSE * DAY_MS;
+};
+
 /** The last day of the round (start + weeks), as YYYY-MM-DD. */
 export const roundEndDate = (startDate: string, weeks: number): string => {
   const end = new Date(`${startDate}T00:00:00Z`);
@@ -64,37 +96,53 @@ export interface Window {
 
 const inWindow = (at: Date, window: Window) => at <= window.until && (!window.after || at > window.after);
 
-/** Whether any topic of the round falls due in the window in any of these time zones (no member reads needed). */
-export const topicDueIn = (
-  round: Pick<Round, 'startDate' | 'topicDays'>,
+/** The scheduled mails of a round: topics and mid-round check-ins, by day offset. */
+type ScheduledRound = Pick<Round, 'startDate' | 'topicDays' | 'checkinDays'>;
+
+/**
+ * Whether any topic or check-in of the round falls due in the window in any of these time zones (no
+ * member reads needed).
+ */
+export const scheduledMailDueIn = (
+  round: ScheduledRound,
   timeZones: readonly string[],
   window: Window,
 ): boolean =>
   timeZones.some((tz) =>
-    round.topicDays.some((day) => inWindow(localSendTime(round.startDate, day, tz), window)),
+    [...round.topicDays, ...round.checkinDays].some((day) =>
+      inWindow(localSendTime(round.startDate, day, tz), window),
+    ),
   );
 
-/** The topic mails that fall due in the window, one per partnered member and topic. */
-export const dueTopicJobs = (
-  round: Pick<Round, 'id' | 'startDate' | 'topicDays'>,
+/**
+ * The scheduled mails that fall due in the window, for each partnered member: topic N (kind `topic`,
+ * `topic` N) on `topicDays[N-1]`, and check-in N (kind `checkin`, `topic` N) on `checkinDays[N-1]`,
+ * each at 09:00 in the member's time zone. `checkinDays` lists the mid-round check-ins only; the final
+ * one (FINAL_CHECKIN) travels with the closing mail.
+ */
+export const dueScheduledJobs = (
+  round: Pick<Round, 'id'> & ScheduledRound,
   members: Iterable<Pick<Member, 'id' | 'timezone' | 'partnershipId' | 'partnerIds'>>,
   window: Window,
 ): SendJob[] => {
   const jobs: SendJob[] = [];
   for (const member of members) {
     if (!member.partnershipId) continue;
-    round.topicDays.forEach((day, index) => {
-      if (inWindow(localSendTime(round.startDate, day, member.timezone), window)) {
-        jobs.push({
-          v: 1,
-          roundId: round.id,
-          participantId: member.id,
-          kind: 'topic',
-          topic: index + 1,
-          partnerIds: member.partnerIds,
-        });
-      }
-    });
+    const due = (kind: 'topic' | 'checkin', days: readonly number[]) =>
+      days.forEach((day, index) => {
+        if (inWindow(localSendTime(round.startDate, day, member.timezone), window)) {
+          jobs.push({
+            v: 1,
+            roundId: round.id,
+            participantId: member.id,
+            kind,
+            topic: index + 1,
+            partnerIds: member.partnerIds,
+          });
+        }
+      });
+    due('topic', round.topicDays);
+    due('checkin', round.checkinDays);
   }
   return jobs;
 };

@@ -34,7 +34,7 @@ export const createHandler =
       deps,
       scheduled.success ? new Date(scheduled.data.time) : deps.clock.now(),
     );
-    if (results.length > 0) logger.info('topic mails dispatched', { results });
+    if (results.length > 0) logger.info('scheduled mails dispatched', { results });
     return results;
   };
 

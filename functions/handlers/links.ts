@@ -1,28 +1,33 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoMembership } from '#adapters/dynamo-membership';
+import { DynamoStore } from '#adapters/dynamo-store';
+import { EventBridgeBus } from '#adapters/eventbridge-bus';
 import { logger } from '#adapters/logger';
 import { loadSigningKeys } from '#adapters/signing-keys';
 import { systemClock } from '#adapters/system-clock';
+import { MEMBERS_SOURCE } from '#core/events';
 import { confirmationPage, donePage, invalidLinkPage } from '#core/link-pages';
 import { verifyLinkToken } from '#core/link-token';
 import type { SigningKeys } from '#core/relay-address';
 import type { Clock } from '#ports/clock';
-import type { MembershipStore } from '#ports/store';
-import { applyLinkAction } from '../use-cases/link-actions.ts';
+import { applyLinkAction, type LinkActionDeps } from '../use-cases/link-actions.ts';
 import { LinksEnv, parseEnv } from './env.ts';
 import { lazyHandler } from './runtime.ts';
 
 /** The links function's environment; the CDK construct types the function's `environment` from it. */
 const env = parseEnv(LinksEnv);
 
-export interface LinksDeps {
-  membership: MembershipStore;
+export interface LinksDeps extends LinkActionDeps {
   keys: SigningKeys;
   clock: Clock;
 }
 
 export const createDeps = async (clock: Clock = systemClock): Promise<LinksDeps> => ({
   membership: new DynamoMembership(env.TABLE_NAME),
+  lifecycle: new DynamoLifecycle(env.TABLE_NAME),
+  participants: new DynamoStore(env.TABLE_NAME),
+  bus: new EventBridgeBus(env.EVENT_BUS_NAME, MEMBERS_SOURCE),
   keys: await loadSigningKeys(env),
   clock,
 });
@@ -65,7 +70,8 @@ const isOneClick = (body: string): boolean =>
 
 /**
  * A Lambda Function URL: `GET /l/<token>` shows what the link would do and asks for a click (a GET
- * never acts — mail scanners fetch every link); `POST /l/<token>` acts, including RFC 8058 one-click
+ * never acts — mail scanners fetch every link); `POST /l/<token>` acts (unsubscribe, pause, resume,
+ * flag a quiet partner, answer a check-in — see applyLinkAction), including RFC 8058 one-click
  * unsubscribes, and answers 200 without a redirect or cookie. A token that is malformed, forged,
  * signed with a retired key or expired gets the same page and a 400, whatever the reason.
  */

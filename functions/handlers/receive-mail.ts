@@ -1,5 +1,6 @@
 import { DynamoInboundLedger } from '#adapters/dynamo-inbound-ledger';
 import { DynamoSendLedger } from '#adapters/dynamo-ledger';
+import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoMembership } from '#adapters/dynamo-membership';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
@@ -9,6 +10,7 @@ import { S3RawMailStore } from '#adapters/s3-raw-mail';
 import { SesMailer } from '#adapters/ses-mailer';
 import { loadSigningKeys } from '#adapters/signing-keys';
 import { systemClock } from '#adapters/system-clock';
+import { MEMBERS_SOURCE } from '#core/events';
 import type { Clock } from '#ports/clock';
 import type { Arrival } from '#ports/inbound-ledger';
 import { Pacer } from '../use-cases/pacing.ts';
@@ -18,9 +20,6 @@ import { lazyHandler } from './runtime.ts';
 import { SesReceiptEvent } from './ses-receipt-event.ts';
 
 const env = parseEnv(ReceiveMailEnv);
-
-/** Source of the events this function puts on the bus. */
-export const INBOUND_SOURCE = 'tandem.inbound';
 
 export const createDeps = async (clock: Clock = systemClock): Promise<ReceiveDeps> => {
   const mailer = new SesMailer(env.SES_CONFIGURATION_SET, env.SES_MAX_SEND_RATE);
@@ -32,11 +31,13 @@ export const createDeps = async (clock: Clock = systemClock): Promise<ReceiveDep
     inbound: new DynamoInboundLedger(env.TABLE_NAME),
     participants: new DynamoStore(env.TABLE_NAME),
     membership: new DynamoMembership(env.TABLE_NAME),
+    lifecycle: new DynamoLifecycle(env.TABLE_NAME),
     ledger: new DynamoSendLedger(env.TABLE_NAME),
     mailer,
     // Replies share the account's send rate with the sender functions; a small share keeps them quick.
     pacer: new Pacer(clock, rate / (env.SEND_CONCURRENCY + 1)),
-    bus: new EventBridgeBus(env.EVENT_BUS_NAME, INBOUND_SOURCE),
+    // Commands by mail change members exactly as the links do, so they announce it the same way.
+    bus: new EventBridgeBus(env.EVENT_BUS_NAME, MEMBERS_SOURCE),
     clock,
     settings: { from: env.MAIL_FROM, replyDomain: env.REPLY_DOMAIN, keys, linksBaseUrl: env.LINKS_BASE_URL },
   };

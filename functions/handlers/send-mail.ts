@@ -1,15 +1,17 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DynamoSendLedger } from '#adapters/dynamo-ledger';
+import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { logger } from '#adapters/logger';
 import { SesMailer } from '#adapters/ses-mailer';
 import { loadSigningKeys } from '#adapters/signing-keys';
 import { systemClock } from '#adapters/system-clock';
+import { composeDigest } from '#core/compose-digest';
 import { composeMail, MailNotComposable } from '#core/compose-mail';
-import { SendJob } from '#core/model';
+import { DigestJob, SendJob } from '#core/model';
 import type { Clock } from '#ports/clock';
 import { Pacer } from '../use-cases/pacing.ts';
-import { type SendDeps, type SendOutcome, sendJob } from '../use-cases/send-mail.ts';
+import { type SendDeps, type SendOutcome, sendQueued } from '../use-cases/send-mail.ts';
 import { parseEnv, SendMailEnv } from './env.ts';
 import { lazyHandler } from './runtime.ts';
 
@@ -32,6 +34,11 @@ export const createDeps = async (clock: Clock = systemClock): Promise<SendDeps> 
     clock,
     pacer: new Pacer(clock, rate / env.SEND_CONCURRENCY),
     compose: (recipient, job) => composeMail(recipient, job, settings),
+    digest: {
+      rounds: new DynamoLifecycle(env.TABLE_NAME),
+      coordinatorEmail: env.COORDINATOR_EMAIL,
+      compose: (input) => composeDigest({ ...input, settings }),
+    },
   };
 };
 
@@ -44,6 +51,12 @@ export type RecordOutcome =
 export interface SendBatchResult extends SQSBatchResponse {
   outcomes: RecordOutcome[];
 }
+
+/** A participant's mail or a coordinator's digest; the kind decides which schema names the problems. */
+const parseQueued = (body: unknown) =>
+  typeof body === 'object' && body !== null && (body as { kind?: unknown }).kind === 'digest'
+    ? DigestJob.safeParse(body)
+    : SendJob.safeParse(body);
 
 /**
  * Reports partial batch failures: only the records that can succeed later are returned to the queue.
@@ -60,7 +73,7 @@ export const createHandler =
       } catch {
         body = undefined;
       }
-      const job = SendJob.safeParse(body);
+      const job = parseQueued(body);
       if (!job.success) {
         const reason = `malformed send job: ${job.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
         logger.error(reason, { messageId: record.messageId });
@@ -68,7 +81,7 @@ export const createHandler =
         continue;
       }
       try {
-        const outcome = await sendJob(deps, job.data);
+        const outcome = await sendQueued(deps, job.data);
         logger.debug('send job done', { messageId: record.messageId, ...job.data, ...outcome });
         result.outcomes.push(outcome);
       } catch (error) {

@@ -1,6 +1,6 @@
-import type { SendJob } from '#core/model';
+import type { QueuedMail } from '#core/model';
 
 export interface JobQueue {
   /** Enqueues jobs; `delaySeconds` holds them back (e.g. topic 1 behind the introduction). */
-  enqueue(jobs: SendJob[], delaySeconds?: number): Promise<void>;
+  enqueue(jobs: readonly QueuedMail[], delaySeconds?: number): Promise<void>;
 }

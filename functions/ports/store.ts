@@ -15,6 +15,8 @@ export interface SendContext {
   round: Round;
   member: Member;
   partners: Member[];
+  /** The member the mail is about (who left, paused or went quiet), when one was asked for. */
+  subject?: Member;
 }
 
 /** A state transition lost a race or started from the wrong state. */
@@ -41,13 +43,15 @@ export interface ParticipantStore {
   /** Notes that a member was active at `at` (later times win, so a replay never moves it back). */
   recordActivity(roundId: string, partnershipId: string, participantId: string, at: string): Promise<void>;
   /**
-   * The round, the member and their partners. `expectedPartnerIds` (from the job) lets all three be
+   * The round, the member and their partners, and the member `subjectId` names if given (absent from
+   * the result when there is no such member). `expectedPartnerIds` (from the job) lets all of them be
    * read in one request; if the partners have changed since, they are read again.
    */
   getSendContext(
     roundId: string,
     participantId: string,
     expectedPartnerIds?: readonly string[],
+    subjectId?: string,
   ): Promise<SendContext | undefined>;
 }
 
@@ -126,8 +130,14 @@ export interface LifecycleStore {
   loadRoundState(roundId: string): Promise<RoundState | undefined>;
   /** Records a follow-up on a partnership; false if it was already recorded. */
   markNotice(roundId: string, partnershipId: string, key: string, at: string): Promise<boolean>;
-  /** Records that a member was nudged; false if they already were in this partnership. */
-  markNudged(roundId: string, partnershipId: string, memberId: string, at: string): Promise<boolean>;
+  /** Records that a member was nudged for the silence that began at `silentSince`; false if they already were. */
+  markNudged(
+    roundId: string,
+    partnershipId: string,
+    memberId: string,
+    at: string,
+    silentSince: string,
+  ): Promise<boolean>;
   /**
    * Moves an active partnership to at-risk. `flaggedBy` records a flag even when the partnership is
    * already at risk. 'unchanged' when it was not active (a second flag, or both partners flagging).
@@ -155,13 +165,12 @@ export interface LifecycleStore {
   raiseAlert(alert: Alert): Promise<boolean>;
   /** Puts undigested alerts in the digest of `day`. */
   assignToDigest(roundId: string, alerts: readonly Pick<Alert, 'kind' | 'ref'>[], day: string): Promise<void>;
-  /** Records a check-in answer (latest wins) and clears the member's quiet mark. */
+  /** Records a check-in answer (latest wins). */
   recordCheckin(
     roundId: string,
     participantId: string,
     checkin: number,
     answer: CheckinAnswer,
-    at: string,
   ): Promise<void>;
   /** Counts a soft bounce once per SES event id. */
   countSoftBounce(roundId: string, participantId: string, eventId: string): Promise<void>;

@@ -1,5 +1,5 @@
 import type { Member, Round } from '#core/model';
-import { DISPATCH_INTERVAL_MS, dueTopicJobs, topicDueIn, type Window } from '#core/schedule';
+import { DISPATCH_INTERVAL_MS, dueScheduledJobs, scheduledMailDueIn, type Window } from '#core/schedule';
 import type { JobQueue } from '#ports/queue';
 import type { ParticipantStore, RoundStore } from '#ports/store';
 
@@ -20,7 +20,7 @@ export const loadMembers = async (participants: ParticipantStore, roundId: strin
   return members;
 };
 
-/** Enqueues the round's topic mails that fall due in the window. */
+/** Enqueues the round's topic and check-in mails that fall due in the window. */
 export const dispatchRound = async (
   deps: DispatchDeps,
   round: Round,
@@ -28,13 +28,13 @@ export const dispatchRound = async (
   window: Window,
   delaySeconds = 0,
 ): Promise<DispatchResult> => {
-  const jobs = dueTopicJobs(round, members, window);
+  const jobs = dueScheduledJobs(round, members, window);
   await deps.queue.enqueue(jobs, delaySeconds);
   return { roundId: round.id, enqueued: jobs.length };
 };
 
 /**
- * One scheduled run: the mails of every running round that fall due in the interval ending at the
+ * One scheduled run: the topic and check-in mails of every running round that fall due in the interval ending at the
  * run's scheduled time. Windows of consecutive runs meet without overlapping, and a run replayed
  * from the dead-letter queue covers exactly its own window, so the dispatcher keeps no cursor
  * (and writes nothing). The launch covers everything up to `launchQueuedUntil`, so windows start there.
@@ -48,7 +48,7 @@ export const dispatchDueTopics = async (deps: DispatchDeps, scheduledAt: Date): 
       new Date(round.launchQueuedUntil).getTime(),
     );
     const window = { after: new Date(windowStart), until: scheduledAt };
-    if (!topicDueIn(round, round.timeZones, window)) continue;
+    if (!scheduledMailDueIn(round, round.timeZones, window)) continue;
     results.push(await dispatchRound(deps, round, await loadMembers(deps.participants, round.id), window));
   }
   return results;

@@ -7,9 +7,12 @@ import {
 } from '#core/compose-inbound';
 import type { ComposeSettings } from '#core/compose-mail';
 import { type Classification, classifyMail, type InboundCommand } from '#core/inbound/classify-mail';
+import { durationDays } from '#core/inbound/commands';
 import { DEFAULT_MAIL_LIMITS, MailUnreadable, type ParsedMail, parseMail } from '#core/inbound/parse-mail';
-import type { LinkOutcome } from '#core/link-pages';
+import { checkinAction, type LinkOutcome } from '#core/link-pages';
+import { type CheckinAnswer, FINAL_CHECKIN, type Round } from '#core/model';
 import { verifyRelayAddress } from '#core/relay-address';
+import { pauseEnd, takesCheckinAnswers } from '#core/schedule';
 import type { EventBus } from '#ports/bus';
 import type { Arrival, InboundLedger } from '#ports/inbound-ledger';
 import { type RawMailStore, RawMailTooLarge } from '#ports/raw-mail';
@@ -24,12 +27,10 @@ export interface ReceiveDeps extends DeliveryDeps, LinkActionDeps {
   rawMail: RawMailStore;
   inbound: InboundLedger;
   participants: ParticipantStore;
+  /** Commands put MemberChanged here (source MEMBERS_SOURCE), as the links do. */
   bus: EventBus;
   settings: ComposeSettings;
 }
-
-/** Detail type of the event a command by mail puts on the bus, for the lifecycle handlers. */
-export const PARTICIPANT_COMMAND_RECEIVED = 'ParticipantCommandReceived';
 
 export type DropReason = 'spam' | 'virus' | 'dmarc' | 'too-large' | 'unreadable' | 'loop' | 'duplicate';
 export type RejectReason = UndeliverableReason;
@@ -41,6 +42,14 @@ export type ReceiveOutcome =
       roundId: string;
       participantId: string;
       command: InboundCommand;
+      effect: LinkOutcome;
+    }
+  | {
+      outcome: 'checkin';
+      roundId: string;
+      participantId: string;
+      checkin: number;
+      answer: CheckinAnswer;
       effect: LinkOutcome;
     }
   | { outcome: 'recorded'; kind: 'auto-reply' | 'bounce'; reason: string }
@@ -150,43 +159,90 @@ const handle = async (
   const context = await deps.participants.getSendContext(identity.roundId, identity.participantId);
   if (!context) return reject('unknown-address');
   if (mail.from?.address !== context.member.email.toLowerCase()) return reject('sender-mismatch');
-  if (context.round.status !== 'running') return reject('round-closed');
+  // The final check-in comes with the closing mail, so its answers are taken for a while after the close.
+  const receivedAt = new Date(arrival.receivedAt);
+  const open =
+    context.round.status === 'running' ||
+    (classification.kind === 'checkin-answer' && takesCheckinAnswers(context.round, receivedAt));
+  if (!open) return reject('round-closed');
   // Loops were dropped above; what remains rejected is a reply with nothing of its own in it.
   if (classification.kind === 'rejected') return reject('empty');
 
   if (classification.kind === 'command')
-    return command(deps, context, classification.command, arrival, messageKey);
+    return command(deps, context, classification.command, receivedAt, messageKey);
+  if (classification.kind === 'checkin-answer')
+    return checkinAnswer(deps, context, classification.answer, receivedAt, messageKey);
   return relay(deps, context, mail, classification.text, arrival, messageKey);
 };
 
+/** Which check-in a bare 1, 2 or 3 answers: the final one once the round has closed, else the mid-round one. */
+export const checkinAnsweredBy = (round: Pick<Round, 'status'>): number =>
+  round.status === 'closed' ? FINAL_CHECKIN : 1;
+
+/**
+ * Carries out a command exactly as the matching link would (the same use case, so the same
+ * MemberChanged event), as of the moment the mail arrived, and acknowledges it once.
+ */
 const command = async (
   deps: ReceiveDeps,
-  { round, member }: SendContext,
+  context: SendContext,
   command: InboundCommand,
-  arrival: Arrival,
+  receivedAt: Date,
   messageKey: string,
 ): Promise<ReceiveOutcome> => {
-  // STOP, PAUSE and RESUME take effect at once; the event lets the lifecycle handlers do the rest
-  // (telling the partner, re-pairing, following up a QUIET).
+  const { round, member } = context;
+  const pauseDays = command.argument ? durationDays(command.argument) : undefined;
   const effect = await applyLinkAction(
     deps,
     { roundId: round.id, participantId: member.id, action: actionFor[command.word] },
-    deps.clock.now(),
+    receivedAt,
+    { context, ...(pauseDays === undefined ? {} : { pauseDays }) },
   );
-  await deps.bus.put(PARTICIPANT_COMMAND_RECEIVED, {
-    roundId: round.id,
-    participantId: member.id,
-    command: command.word,
-    ...(command.argument ? { argument: command.argument } : {}),
-    mailId: arrival.mailId,
-    receivedAt: arrival.receivedAt,
-  });
+  const pausedUntil =
+    command.word !== 'PAUSE'
+      ? undefined
+      : effect === 'changed'
+        ? pauseEnd(receivedAt, pauseDays).toISOString()
+        : member.pausedUntil;
   await deliverOnce(
     deps,
     { roundId: round.id, kind: 'command-ack', ref: messageKey, participantId: member.id },
-    composeCommandAck(round, member, command.word, effect, deps.settings),
+    composeCommandAck(
+      round,
+      member,
+      { command: command.word, ...(pausedUntil ? { pausedUntil } : {}) },
+      effect,
+      deps.settings,
+    ),
   );
   return { outcome: 'command', roundId: round.id, participantId: member.id, command, effect };
+};
+
+/**
+ * Records a check-in answered by mail (a bare 1, 2 or 3) as the answer link would, acknowledges it
+ * once and relays nothing: only the Tandem team sees the answer.
+ */
+const checkinAnswer = async (
+  deps: ReceiveDeps,
+  context: SendContext,
+  answer: CheckinAnswer,
+  receivedAt: Date,
+  messageKey: string,
+): Promise<ReceiveOutcome> => {
+  const { round, member } = context;
+  const checkin = checkinAnsweredBy(round);
+  const effect = await applyLinkAction(
+    deps,
+    { roundId: round.id, participantId: member.id, action: checkinAction(checkin, answer) },
+    receivedAt,
+    { context },
+  );
+  await deliverOnce(
+    deps,
+    { roundId: round.id, kind: 'command-ack', ref: messageKey, participantId: member.id },
+    composeCommandAck(round, member, { checkin, answer }, effect, deps.settings),
+  );
+  return { outcome: 'checkin', roundId: round.id, participantId: member.id, checkin, answer, effect };
 };
 
 const relay = async (

@@ -1,41 +1,101 @@
-import { type SendJob, topicRef } from '#core/model';
+import type { DigestInput } from '#core/compose-digest';
+import { currentPartners, kindsNeedingPartner, kindsNeedingSubject } from '#core/compose-mail';
+import { type DigestJob, ledgerRef, type QueuedMail, type SendJob } from '#core/model';
 import type { OutboundMail } from '#core/outbound-mail';
-import type { ParticipantStore, SendContext } from '#ports/store';
+import type { LifecycleStore, ParticipantStore, SendContext } from '#ports/store';
 import { type Delivery, type DeliveryDeps, deliverOnce } from './deliver-once.ts';
 
 // Re-exported for the handler and the tests, which know sending by this module's name.
 export { LEASE_MS, SendDeferred } from './deliver-once.ts';
 
+/** What sending the coordinator's daily digest needs. */
+export interface DigestDeps {
+  /** Reads the round with its members and alerts. */
+  rounds: Pick<LifecycleStore, 'loadRoundState'>;
+  /** The coordinator of a round that names none (the function's COORDINATOR_EMAIL). */
+  coordinatorEmail: string;
+  compose: (input: Omit<DigestInput, 'settings'>) => OutboundMail;
+}
+
 export interface SendDeps extends DeliveryDeps {
   participants: ParticipantStore;
   compose: (recipient: SendContext, job: SendJob) => OutboundMail;
+  digest: DigestDeps;
 }
 
 export type SendOutcome = Delivery | { outcome: 'skipped'; reason: string };
 
-/** Why this mail must not go out now, if anything: checked at send time, not when the job was queued. */
-const skipReason = (context: SendContext | undefined): string | undefined => {
+/** The ledger row of a round's digest of one day: one per round and day, whoever receives it. */
+export const DIGEST_RECIPIENT = 'coordinator';
+
+/**
+ * Why this mail must not go out now, if anything: checked at send time, not when the job was queued.
+ * The closing mail still goes out once the round has closed; partner news needs the partner it is about.
+ */
+const skipReason = (context: SendContext | undefined, job: SendJob): string | undefined => {
   if (!context) return 'not-a-member';
-  if (context.round.status !== 'running') return `round-${context.round.status}`;
+  const roundOpen =
+    context.round.status === 'running' || (job.kind === 'close' && context.round.status === 'closed');
+  if (!roundOpen) return `round-${context.round.status}`;
   if (context.member.status !== 'active') return `participant-${context.member.status}`;
-  if (context.partners.length === 0) return 'no-partner';
+  if (kindsNeedingPartner.has(job.kind) && currentPartners(context.partners).length === 0)
+    return 'no-partner';
+  if (kindsNeedingSubject.has(job.kind)) {
+    if (!context.subject) return 'no-subject';
+    // Saying someone is paused after they came back would be wrong news.
+    if (job.kind === 'partner-paused' && context.subject.status !== 'paused') return 'subject-not-paused';
+  }
   return undefined;
 };
 
 /**
- * Sends one queued mail at most once (see deliverOnce), if its recipient is still one to send to:
- * that is checked at send time, not when the job was queued.
+ * Sends one participant's queued mail at most once (see deliverOnce), if its recipient is still one
+ * to send to: that is checked at send time, not when the job was queued. The ledger row is the job's
+ * `ledgerRef` (its own ref, or the topic number).
  */
 export const sendJob = async (deps: SendDeps, job: SendJob): Promise<SendOutcome> => {
-  const context = await deps.participants.getSendContext(job.roundId, job.participantId, job.partnerIds);
-  const reason = skipReason(context);
+  const context = await deps.participants.getSendContext(
+    job.roundId,
+    job.participantId,
+    job.partnerIds,
+    job.subjectId,
+  );
+  const reason = skipReason(context, job);
   if (reason || !context) return { outcome: 'skipped', reason: reason ?? 'not-a-member' };
 
   // Composed before claiming: a job we cannot compose must not leave a claim behind.
   const mail = deps.compose(context, job);
   return deliverOnce(
     deps,
-    { roundId: job.roundId, kind: job.kind, ref: topicRef(job.topic), participantId: job.participantId },
+    { roundId: job.roundId, kind: job.kind, ref: ledgerRef(job), participantId: job.participantId },
     mail,
   );
 };
+
+/**
+ * Sends a round's digest of `day` to its coordinator (or the function's default coordinator) at most
+ * once: the alerts the lifecycle assigned to that day. A day without alerts sends nothing.
+ */
+export const sendDigest = async (deps: SendDeps, job: DigestJob): Promise<SendOutcome> => {
+  const state = await deps.digest.rounds.loadRoundState(job.roundId);
+  if (!state) return { outcome: 'skipped', reason: 'no-round' };
+  const alerts = state.alerts.filter((alert) => alert.digestDay === job.day);
+  if (alerts.length === 0) return { outcome: 'skipped', reason: 'nothing-to-report' };
+
+  const mail = deps.digest.compose({
+    round: state.round,
+    alerts,
+    members: state.members,
+    day: job.day,
+    to: state.round.coordinatorEmail ?? deps.digest.coordinatorEmail,
+  });
+  return deliverOnce(
+    deps,
+    { roundId: job.roundId, kind: 'digest', ref: job.day, participantId: DIGEST_RECIPIENT },
+    mail,
+  );
+};
+
+/** Sends whatever the send queue carries: a participant's mail or a coordinator's digest. */
+export const sendQueued = (deps: SendDeps, job: QueuedMail): Promise<SendOutcome> =>
+  job.kind === 'digest' ? sendDigest(deps, job) : sendJob(deps, job);

@@ -1,7 +1,22 @@
 import { Stack, Validations } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { sesEventTypes } from '#infra/wiring';
+
+/**
+ * The configuration set's event type behind each EventBridge detail type the wiring routes: a detail
+ * type added to `sesEventTypes` without its event type here is a type error, not a rule that never fires.
+ */
+const sendingEventOf = {
+  'Email Bounced': ses.EmailSendingEvent.BOUNCE,
+  'Email Complaint Received': ses.EmailSendingEvent.COMPLAINT,
+  'Email Delivered': ses.EmailSendingEvent.DELIVERY,
+  'Email Rejected': ses.EmailSendingEvent.REJECT,
+  'Email Rendering Failed': ses.EmailSendingEvent.RENDERING_FAILURE,
+  'Email Delivery Delayed': ses.EmailSendingEvent.DELIVERY_DELAY,
+} as const satisfies Record<(typeof sesEventTypes)[number], ses.EmailSendingEvent>;
 
 export interface MailSendingProps {
   /** The domain round mail is sent from; its DKIM records must be published in its DNS. */
@@ -30,6 +45,17 @@ export class MailSending extends Construct {
       service: 'ses',
       resource: 'configuration-set',
       resourceName: this.configurationSet.configurationSetName,
+    });
+  }
+
+  /**
+   * Publishes the sending events Tandem acts on (bounces, complaints, deliveries, …) to `defaultBus`,
+   * where they arrive with source `aws.ses`. SES delivers to the account's default bus only.
+   */
+  publishEventsTo(defaultBus: events.IEventBusRef): ses.ConfigurationSetEventDestination {
+    return this.configurationSet.addEventDestination('ToEventBridge', {
+      destination: ses.EventDestination.eventBus(defaultBus),
+      events: sesEventTypes.map((detailType) => sendingEventOf[detailType]),
     });
   }
 

@@ -11,6 +11,7 @@ import {
   inboundMail,
   queues,
   schedules,
+  sesEventTypes,
 } from '#infra/wiring';
 import { coordinatorEmail, domain, tandemApp } from './tandem-app.ts';
 
@@ -34,6 +35,9 @@ beforeAll(() => {
   dev = Template.fromStack(tandemApp('dev').stack);
   prod = Template.fromStack(tandemApp('prod').stack);
 });
+
+const tandemBusId = () =>
+  only(dev.findResources('AWS::Events::EventBus', { Properties: { Name: 'tandem-dev' } }))[0];
 
 /** The logical id of the function a wiring definition describes. */
 const functionNames = Object.keys(functionDefs) as FunctionName[];
@@ -175,20 +179,106 @@ describe('functions', () => {
     expect(actions).toContain('secretsmanager:GetSecretValue');
     expect(actions.filter((a) => a.startsWith('ses:'))).toEqual([]);
   });
+
+  it('tells the links function and both mail functions about the Tandem bus and the coordinator', () => {
+    const busRef = { Ref: tandemBusId() };
+    dev.hasResourceProperties('AWS::Lambda::Function', {
+      Description: functionDefs.links.description,
+      Environment: { Variables: Match.objectLike({ EVENT_BUS_NAME: busRef }) },
+    });
+    for (const name of ['sendMail', 'receiveMail'] as const) {
+      dev.hasResourceProperties('AWS::Lambda::Function', {
+        Description: functionDefs[name].description,
+        Environment: { Variables: Match.objectLike({ COORDINATOR_EMAIL: coordinatorEmail }) },
+      });
+    }
+  });
+
+  it('gives lifecycle the table, the send queue, the coordinator address and the alerts topic', () => {
+    dev.hasResourceProperties('AWS::Lambda::Function', {
+      Description: functionDefs.lifecycle.description,
+      Environment: {
+        Variables: {
+          TABLE_NAME: { Ref: only(dev.findResources('AWS::DynamoDB::Table'))[0] },
+          SEND_QUEUE_URL: { Ref: Match.anyValue() },
+          COORDINATOR_EMAIL: coordinatorEmail,
+          ALERTS_TOPIC_ARN: { Ref: only(dev.findResources('AWS::SNS::Topic'))[0] },
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
+    });
+  });
+
+  it('gives mailEvents the table and the Tandem bus, and nothing else', () => {
+    dev.hasResourceProperties('AWS::Lambda::Function', {
+      Description: functionDefs.mailEvents.description,
+      Environment: {
+        Variables: {
+          TABLE_NAME: { Ref: only(dev.findResources('AWS::DynamoDB::Table'))[0] },
+          EVENT_BUS_NAME: { Ref: tandemBusId() },
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
+    });
+  });
 });
 
 describe('events', () => {
   const targeting = (name: FunctionName) => [Match.objectLike({ Arn: arnOf(functionId(name)) })];
+  const ruleFor = (id: string) => {
+    const rule = busRules.find((r) => r.id === id);
+    if (!rule) throw new Error(`no bus rule ${id} in wiring`);
+    return rule;
+  };
 
-  it('matches each bus rule pattern from wiring on the tandem bus, for its target', () => {
-    const [busId] = only(dev.findResources('AWS::Events::EventBus', { Properties: { Name: 'tandem-dev' } }));
+  it('matches each bus rule pattern from wiring on its bus, for its target', () => {
     for (const rule of busRules) {
       dev.hasResourceProperties('AWS::Events::Rule', {
-        EventBusName: { Ref: busId },
+        EventBusName: rule.bus === 'tandem' ? { Ref: tandemBusId() } : 'default',
         EventPattern: rule.pattern,
         Targets: targeting(rule.target),
       });
     }
+  });
+
+  it('follows up member changes from the Tandem bus in the lifecycle function', () => {
+    dev.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: tandemBusId() },
+      EventPattern: { source: ['tandem.members'], 'detail-type': ['MemberChanged'] },
+      Targets: targeting('lifecycle'),
+    });
+    expect(ruleFor('FollowUpMemberChange').bus).toBe('tandem');
+  });
+
+  it('hands the SES events on the default bus to mailEvents', () => {
+    dev.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: 'default',
+      EventPattern: { source: ['aws.ses'], 'detail-type': [...sesEventTypes] },
+      Targets: targeting('mailEvents'),
+    });
+    expect(ruleFor('SesSendingEvents').bus).toBe('default');
+  });
+
+  it('publishes bounces, complaints, deliveries, rejects, rendering failures and delays to the default bus', () => {
+    const [, destination] = only(dev.findResources('AWS::SES::ConfigurationSetEventDestination'));
+    const [configurationSetId] = only(dev.findResources('AWS::SES::ConfigurationSet'));
+    expect(destination.Properties.ConfigurationSetName).toEqual({ Ref: configurationSetId });
+    const { EventDestination } = destination.Properties as {
+      EventDestination: { Enabled: boolean; MatchingEventTypes: string[]; EventBridgeDestination: unknown };
+    };
+    expect(EventDestination.Enabled).toBe(true);
+    expect([...EventDestination.MatchingEventTypes].sort()).toEqual(
+      ['bounce', 'complaint', 'delivery', 'deliveryDelay', 'reject', 'renderingFailure'].sort(),
+    );
+    // SES publishes to the account's default bus only.
+    expect(JSON.stringify(EventDestination.EventBridgeDestination)).toMatch(/:event-bus\/default"/);
+  });
+
+  it('runs the lifecycle once a day at 07:00 UTC', () => {
+    dev.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 7 * * ? *)',
+      Targets: targeting('lifecycle'),
+    });
   });
 
   it('schedules each wiring schedule with its expression, for its target', () => {
@@ -300,6 +390,41 @@ describe('permissions', () => {
   it('uses no AWS-managed policies', () => {
     for (const role of Object.values(dev.findResources('AWS::IAM::Role'))) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('lets lifecycle queue mail, use the table and publish to the alerts topic only', () => {
+    const statements = statementsOf('lifecycle');
+    const publish = statements.filter((s) => asArray(s.Action).includes('sns:Publish'));
+    const [topicId] = only(dev.findResources('AWS::SNS::Topic'));
+
+    expect(publish).toHaveLength(1);
+    expect(asArray(publish[0]?.Resource)).toEqual([{ Ref: topicId }]);
+    expect(actionsOf('lifecycle')).toEqual(
+      expect.arrayContaining([
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'dynamodb:PutItem',
+        'sqs:SendMessage',
+      ]),
+    );
+    expect(actionsOf('lifecycle').filter((a) => /^(ses|secretsmanager|events):/.test(a))).toEqual([]);
+  });
+
+  it('lets mailEvents change items and put events on the Tandem bus, and send no mail', () => {
+    const actions = actionsOf('mailEvents');
+
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'events:PutEvents']));
+    expect(actions.filter((a) => /^(ses|secretsmanager|sns):/.test(a))).toEqual([]);
+  });
+
+  it('lets only the Tandem bus receive PutEvents, from links, receiveMail and mailEvents', () => {
+    const busArn = arnOf(tandemBusId());
+    const putters = functionNames.filter((name) => actionsOf(name).includes('events:PutEvents'));
+    expect(putters.sort()).toEqual(['links', 'mailEvents', 'receiveMail']);
+    for (const name of putters) {
+      const statements = statementsOf(name).filter((s) => asArray(s.Action).includes('events:PutEvents'));
+      expect(statements.flatMap((s) => asArray(s.Resource))).toEqual([busArn]);
     }
   });
 

@@ -39,7 +39,7 @@ const newMailsTo = async (emails: string[], before: SentMail[]) => {
 
 describe('replies by email on the local stack', () => {
   let round: Awaited<ReturnType<typeof seedRound>>;
-  let aroha: { email: string; relay: string; id: string };
+  let aroha: { email: string; relay: string; id: string; name: string };
   let partner: { email: string; relay: string };
 
   beforeAll(async () => {
@@ -55,6 +55,7 @@ describe('replies by email on the local stack', () => {
       email: first.destination.to[0] as string,
       relay: first.replyTo[0] as string,
       id: context?.member.id as string,
+      name: context?.member.name as string,
     };
     partner = { email: partnerIntro.destination.to[0] as string, relay: partnerIntro.replyTo[0] as string };
   });
@@ -170,12 +171,14 @@ describe('replies by email on the local stack', () => {
     expect(await newMailsTo([partner.email, aroha.email], before)).toEqual([]);
   });
 
-  it('treats STOP as a command: unsubscribed at once, acknowledged once, not relayed', async () => {
+  it('treats STOP as a command: unsubscribed at once, acknowledged once, not relayed; the partner is told instead', async () => {
     const before = await outbox();
 
     await reply({ from: aroha.email, to: aroha.relay, subject: 'Re: Topic', text: 'STOP\n\n> quoted topic' });
 
-    expect(await newMailsTo([partner.email], before)).toEqual([]);
+    const toPartner = await newMailsTo([partner.email], before);
+    expect(toPartner.map((m) => m.subject)).toEqual([`Tandem: ${aroha.name} is no longer taking part`]);
+    expect(toPartner[0]?.body.text).not.toContain('STOP');
     const acks = await newMailsTo([aroha.email], before);
     expect(acks).toHaveLength(1);
     expect(acks[0]?.subject).toContain('STOP');

@@ -1,10 +1,18 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import nodemailer from 'nodemailer';
 import { inject } from 'vitest';
+import { documentClient } from '#adapters/aws-clients';
+import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
+import { loadSigningKeys } from '#adapters/signing-keys';
+import { keys } from '#adapters/table-design';
 import { COORDINATOR_SOURCE, RoundLaunchRequested } from '#core/events';
+import { type LinkAction, signLinkToken } from '#core/link-token';
 import type { Profile } from '#core/model';
+import { relayAddress } from '#core/relay-address';
 import { syntheticCohort } from '#local/cohort';
 import { localNames } from '#local/config';
 import { seedMatchedRound } from '#local/seed';
@@ -91,4 +99,81 @@ export const tandem = async (...args: string[]) => {
     },
   }).catch((error: { code: number; stdout: string; stderr: string }) => error);
   return { code: 'code' in result ? result.code : 0, stdout: result.stdout, stderr: result.stderr };
+};
+
+/** A mail the ledger records as sent: its kind, ref and recipient, from the round's ledger partition. */
+export interface LedgerRow {
+  kind: string;
+  ref: string;
+  participantId: string;
+  sentAt: string;
+}
+
+export const sentMails = async (roundId: string): Promise<LedgerRow[]> => {
+  const rows: LedgerRow[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: localNames.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: '#status = :sent',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pk': keys.ledgerPartition(roundId), ':sent': 'SENT' },
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const [kind = '', ref = '', participantId = ''] = String(item.sk).split('#');
+      rows.push({ kind, ref, participantId, sentAt: String(item.sentAt) });
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return rows;
+};
+
+/** Everything stored under a round: the round, its members, partnerships and alerts. */
+export const roundState = async (roundId: string) => {
+  const state = await new DynamoLifecycle(localNames.tableName).loadRoundState(roundId);
+  if (!state) throw new Error(`round ${roundId} is not stored`);
+  return state;
+};
+
+const signingKeys = () => loadSigningKeys({ SIGNING_KEYS: env.SIGNING_KEYS });
+
+/** A signed link as the mails carry it (the stack's own keys), for actions whose link a test needs. */
+export const signedLink = async (roundId: string, participantId: string, action: LinkAction) => {
+  const token = signLinkToken(
+    {
+      roundId,
+      participantId,
+      action,
+      expiresAt: Math.floor((await clockNow()).getTime() / 1000) + 30 * 86_400,
+    },
+    await signingKeys(),
+  );
+  return `${env.LINKS_BASE_URL}/l/${token}`;
+};
+
+/** Clicks a link's button (the POST the confirmation page makes), then waits for what it caused. */
+export const click = async (url: string) => {
+  const response = await fetch(url, { method: 'POST', body: '' });
+  await settle();
+  return response;
+};
+
+const smtp = nodemailer.createTransport({
+  host: '127.0.0.1',
+  port: inject('smtpPort'),
+  secure: false,
+  ignoreTLS: true,
+});
+
+/** A participant writes to their relay address (their mails' Reply-To) over real SMTP. */
+export const write = async (roundId: string, participantId: string, from: string, text: string) => {
+  const to = relayAddress({ roundId, participantId }, await signingKeys(), localNames.replyDomain);
+  await smtp.sendMail({ from, to, subject: 'Re: Tandem', text });
+  // The SMTP answer comes after the raw mail is stored; the receive function runs asynchronously.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await settle();
 };

@@ -1,5 +1,6 @@
+import type { CheckinAnswer } from '../model.ts';
 import { autoReplyReason, isSystemSender } from './auto-reply.ts';
-import { commandIn } from './commands.ts';
+import { checkinAnswerIn, commandIn } from './commands.ts';
 import type { ParsedMail } from './parse-mail.ts';
 import { visibleReply } from './strip-reply.ts';
 
@@ -13,6 +14,7 @@ export type RejectReason = 'loop' | 'empty';
 export type Classification =
   | { kind: 'reply'; text: string }
   | { kind: 'command'; command: InboundCommand }
+  | { kind: 'checkin-answer'; answer: CheckinAnswer }
   | { kind: 'auto-reply'; reason: string }
   | { kind: 'bounce'; recipients: string[]; permanent: boolean; reason: string }
   | { kind: 'rejected'; reason: RejectReason };
@@ -76,7 +78,9 @@ const bounceOf = (mail: ParsedMail): Classification => {
  *    out-of-office subject; any other multipart/report (read receipts, abuse reports).
  * 4. **command** — the first non-empty line of the visible reply is STOP/UNSUBSCRIBE, PAUSE [duration],
  *    RESUME or QUIET.
- * 5. **reply** — everything else, as its visible text; with no visible text and no attachment
+ * 5. **checkin-answer** — the first non-empty line is nothing but 1 (yes), 2 (not yet) or 3 (not
+ *    managed), as the check-in mails ask; optionally with "." "!" or ")" after it.
+ * 6. **reply** — everything else, as its visible text; with no visible text and no attachment
  *    (inline images do not count) it is rejected as empty.
  *
  * Bounces precede auto-replies because every DSN also has a null return path.
@@ -91,6 +95,8 @@ export const classifyMail = (mail: ParsedMail, envelope: Envelope, ours: OurAddr
   const text = visibleReply(mail.text);
   const command = commandIn(text);
   if (command) return { kind: 'command', command };
+  const answer = checkinAnswerIn(text);
+  if (answer) return { kind: 'checkin-answer', answer };
   if (text === '' && !mail.attachments.some((attachment) => !attachment.inline)) {
     return { kind: 'rejected', reason: 'empty' };
   }

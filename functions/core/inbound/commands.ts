@@ -1,3 +1,4 @@
+import type { CheckinAnswer } from '../model.ts';
 import type { CommandWord, InboundCommand } from './classify-mail.ts';
 
 const WORDS: Record<string, CommandWord> = {
@@ -9,6 +10,19 @@ const WORDS: Record<string, CommandWord> = {
 };
 const COMMAND_LINE = /^\*?(stop|unsubscribe|pause|resume|quiet)\*?(?:\s+(.{1,30}?))?[\s.!]*$/i;
 const DURATION = /^(\d{1,3})\s*(d|w|m|days?|weeks?|months?)$/i;
+const NORMALISED_DURATION = /^(\d{1,3})([dwm])$/;
+const DAYS_PER_UNIT: Record<string, number> = { d: 1, w: 7, m: 30 };
+
+/** The answers to a check-in, by the number the check-in mail asks people to reply with. */
+const CHECKIN_ANSWERS: Record<string, CheckinAnswer> = { '1': 'yes', '2': 'not-yet', '3': 'not-managed' };
+/** Nothing but the digit, and perhaps the punctuation people put after it ("2.", "1!", "3)"). */
+const CHECKIN_LINE = /^([123])[.!)]*$/;
+
+const firstLine = (visibleText: string): string | undefined =>
+  visibleText
+    .split('\n')
+    .find((line) => line.trim() !== '')
+    ?.trim();
 
 /**
  * The command on the first non-empty line of a visible reply, if that line is nothing but a
@@ -17,8 +31,8 @@ const DURATION = /^(\d{1,3})\s*(d|w|m|days?|weeks?|months?)$/i;
  * anything else ("Stop by my office") is prose, not a command.
  */
 export const commandIn = (visibleText: string): InboundCommand | undefined => {
-  const first = visibleText.split('\n').find((line) => line.trim() !== '');
-  const match = first ? COMMAND_LINE.exec(first.trim()) : null;
+  const first = firstLine(visibleText);
+  const match = first ? COMMAND_LINE.exec(first) : null;
   if (!match) return undefined;
   const word = WORDS[(match[1] as string).toLowerCase()] as CommandWord;
   const argument = match[2]?.trim();
@@ -27,4 +41,25 @@ export const commandIn = (visibleText: string): InboundCommand | undefined => {
   const duration = DURATION.exec(argument);
   if (!duration) return undefined;
   return { word, argument: `${Number(duration[1])}${(duration[2] as string)[0]?.toLowerCase()}` };
+};
+
+/**
+ * The days a normalised PAUSE duration stands for ("10d" → 10, "2w" → 14, "1m" → 30: a month is
+ * thirty days); undefined for anything else. The pause itself is bounded where it is applied.
+ */
+export const durationDays = (argument: string): number | undefined => {
+  const match = NORMALISED_DURATION.exec(argument);
+  return match ? Number(match[1]) * (DAYS_PER_UNIT[match[2] as string] as number) : undefined;
+};
+
+/**
+ * The check-in answer in a visible reply: its first non-empty line is nothing but 1 (yes), 2 (not
+ * yet) or 3 (not managed), optionally followed by ".", "!" or ")" and whitespace. Deliberately strict:
+ * "1 - yes", "2 weeks ago" or "3 things I learnt" are prose, relayed to the partner as usual.
+ * Full-width digits (typed with East Asian input methods) count as the digits they stand for.
+ */
+export const checkinAnswerIn = (visibleText: string): CheckinAnswer | undefined => {
+  const first = firstLine(visibleText)?.normalize('NFKC');
+  const match = first ? CHECKIN_LINE.exec(first) : null;
+  return match ? CHECKIN_ANSWERS[match[1] as string] : undefined;
 };

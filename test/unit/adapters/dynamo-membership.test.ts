@@ -40,7 +40,7 @@ describe('DynamoMembership', () => {
     expect(calls[0]?.args[0].input).toEqual({
       TableName: TABLE,
       Key: { pk: 'ROUND#spring-2025', sk: `MEMBER#${aroha}` },
-      UpdateExpression: 'SET #status = :to, statusChangedAt = :at',
+      UpdateExpression: 'SET #status = :to, statusChangedAt = :at REMOVE pausedUntil',
       ConditionExpression: 'attribute_exists(pk) AND #status IN (:from0, :from1)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':from0': 'active', ':from1': 'paused', ':to': 'unsubscribed', ':at': AT },

@@ -239,6 +239,91 @@ describe('composeCommandAck', () => {
   });
 });
 
+describe('composeCommandAck wording', () => {
+  it("says until when, in the member's own time zone, a PAUSE holds", () => {
+    // Prepare: 12:00 UTC on 31 March is already 1 April in Auckland.
+    const paused = { ...ben, status: 'paused' as const };
+
+    // Act
+    const mail = composeCommandAck(
+      round,
+      paused,
+      { command: 'PAUSE', pausedUntil: '2025-03-31T12:00:00.000Z' },
+      'changed',
+      settings,
+    );
+
+    // Assess
+    expect(mail.subject).toBe('Tandem: we received your PAUSE request');
+    expect(mail.text).toMatch(
+      /your mail from this round is paused until Tuesday,? 1 April 2025; reply RESUME/,
+    );
+    expect(mail.html).toContain('1 April 2025');
+  });
+
+  it('says a PAUSE found the mail paused already', () => {
+    // Act
+    const mail = composeCommandAck(
+      round,
+      { ...ben, status: 'paused' },
+      { command: 'PAUSE', pausedUntil: '2025-03-31T12:00:00.000Z' },
+      'unchanged',
+      settings,
+    );
+
+    // Assess
+    expect(mail.text).toContain('your mail from this round was already paused until');
+  });
+
+  it('says why nothing changed when the member state refused the command', () => {
+    // Act
+    const resume = composeCommandAck(
+      round,
+      { ...ben, status: 'unsubscribed' },
+      'RESUME',
+      'refused',
+      settings,
+    );
+    const quiet = composeCommandAck(round, ben, 'QUIET', 'refused', settings);
+
+    // Assess
+    expect(resume.text).toContain('nothing changed, as you are unsubscribed in this round.');
+    expect(quiet.text).toContain('nothing changed, as you have no partner in this round right now.');
+  });
+
+  it('acknowledges a check-in answer with the answer noted, and how to change it', () => {
+    // Act
+    const mid = composeCommandAck(round, ben, { checkin: 1, answer: 'not-yet' }, 'changed', settings);
+    const final = composeCommandAck(round, ben, { checkin: 2, answer: 'yes' }, 'changed', settings);
+
+    // Assess
+    expect(mid.subject).toBe('Tandem: we received your check-in answer');
+    expect(mid.text).toContain(
+      'We received your check-in answer: thanks — we noted your answer to the check-in: not yet, you have not been in touch with your partner yet.',
+    );
+    expect(mid.text).toContain('Reply with 1, 2 or 3 again: the latest answer counts.');
+    expect(final.text).toContain('your answer to the final check-in: yes, you have been in touch');
+    expect(mid.tags).toEqual({ kind: 'command-ack', round: round.id });
+  });
+
+  it('says a late check-in answer was not noted', () => {
+    // Act
+    const mail = composeCommandAck(round, ben, { checkin: 2, answer: 'yes' }, 'refused', settings);
+
+    // Assess
+    expect(mail.text).toContain('this check-in is closed, so nothing was noted.');
+  });
+
+  it('escapes the member name in the HTML', () => {
+    // Act
+    const mail = composeCommandAck(round, { ...ben, name: '<b>Ben</b>' }, 'STOP', 'changed', settings);
+
+    // Assess
+    expect(mail.html).not.toContain('<b>Ben');
+    expect(mail.html).toContain('&lt;b&gt;Ben');
+  });
+});
+
 describe('composeUndeliverable', () => {
   it('answers the sender automatically, with the reason and no address to reply to', () => {
     // Act

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type ComposeSettings, composeMail, MailNotComposable, type Recipient } from '#core/compose-mail';
-import { verifyLinkToken } from '#core/link-token';
-import type { SendJob } from '#core/model';
+import {
+  type ComposeSettings,
+  composeMail,
+  currentPartners,
+  MailNotComposable,
+  type Recipient,
+  readableDate,
+} from '#core/compose-mail';
+import { type LinkAction, verifyLinkToken } from '#core/link-token';
+import type { MailKind, Member, SendJob } from '#core/model';
 import { verifyRelayAddress } from '#core/relay-address';
 import { topics } from '#templates/compiled/index';
 import { aMember, aRound, partnered, testKeys } from './fixtures.ts';
@@ -161,7 +168,12 @@ describe('composeMail', () => {
     expect(mail.subject).toBe(`Tandem topic ${n} of 8: ${topic?.title}`);
     expect(mail.html).toContain(topic?.html);
     expect(mail.text).toContain(topic?.text);
-    expect(mail.tags).toEqual({ kind: 'topic', round: recipient.round.id, topic: String(n) });
+    expect(mail.tags).toEqual({
+      kind: 'topic',
+      round: recipient.round.id,
+      topic: String(n),
+      participant: recipient.member.id,
+    });
   });
 
   it("refuses a topic beyond the round's topics", () => {
@@ -182,5 +194,418 @@ describe('composeMail', () => {
     expect(() => composeMail(recipient, job('topic', 9, recipient.member.id), settings)).toThrow(
       MailNotComposable,
     );
+  });
+});
+
+const NOW = new Date('2025-06-01T00:00:00Z');
+const hostile = '<script>alert("x")</script>\nBcc: victim@example.org';
+const gmailClipBytes = 102 * 1024;
+
+/** The signed link that follows `label: ` in the text part, verified. */
+const linkAfter = (text: string, label: string) => {
+  const url = new RegExp(`${label}: (https://\\S+)`).exec(text)?.[1] ?? '';
+  return { url, check: verifyLinkToken(url.split('/l/')[1] ?? '', testKeys, NOW) };
+};
+
+const pair = (overrides: { member?: Partial<Member>; partner?: Partial<Member> } = {}) => {
+  const [aroha, bashir] = partnered('pair', [
+    aMember({ seed: 'aroha', name: 'Aroha Ngata', ...overrides.member }),
+    aMember({ seed: 'bashir', name: 'Bashir Rahimi', country: 'AF', ...overrides.partner }),
+  ]) as [Member, Member];
+  return { aroha, bashir };
+};
+
+const mailJob = (kind: MailKind, participantId: string, extra: Partial<SendJob> = {}): SendJob => ({
+  v: 1,
+  roundId: 'spring-2025',
+  participantId,
+  kind,
+  topic: kind === 'topic' ? 1 : 0,
+  ...extra,
+});
+
+const participantKinds: MailKind[] = [
+  'intro',
+  'topic',
+  'checkin',
+  'nudge',
+  'partner-left',
+  'partner-paused',
+  'partner-quiet',
+  'close',
+];
+
+describe('composeMail for every kind of round mail', () => {
+  describe.each(participantKinds)('%s', (kind) => {
+    const compose = (names: { member?: string; partner?: string } = {}) => {
+      const { aroha, bashir } = pair({
+        member: { name: names.member ?? 'Aroha Ngata' },
+        partner: {
+          name: names.partner ?? 'Bashir Rahimi',
+          status: kind === 'partner-paused' ? 'paused' : kind === 'partner-left' ? 'unsubscribed' : 'active',
+          pausedUntil: '2025-04-14T06:00:00.000Z',
+        },
+      });
+      const recipient: Recipient = { round: aRound(), member: aroha, partners: [bashir], subject: bashir };
+      return {
+        mail: composeMail(recipient, mailJob(kind, aroha.id, { subjectId: bashir.id }), settings),
+        aroha,
+      };
+    };
+
+    it('escapes a hostile recipient name in the HTML and keeps line breaks out of the subject', () => {
+      const { mail } = compose({ member: hostile, partner: hostile });
+
+      expect(mail.html).not.toContain('<script>');
+      expect(mail.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+      expect(mail.subject).not.toMatch(/[\r\n]/);
+      // The text part is plain text: the name appears as written, with nothing to interpret it.
+      expect(mail.text).toContain('<script>alert("x")</script>');
+    });
+
+    it('renders a text part and an English HTML part well under the Gmail clipping size', () => {
+      const { mail } = compose();
+
+      expect(mail.text.length).toBeGreaterThan(200);
+      expect(mail.text).not.toContain('{{');
+      expect(mail.html).toMatch(/^<!doctype html><html lang="en"/);
+      expect(Buffer.byteLength(mail.html)).toBeLessThan(gmailClipBytes);
+    });
+
+    it('keeps the unsubscribe footer, the one-click headers and Auto-Submitted', () => {
+      const { mail, aroha } = compose();
+      const unsubscribe = linkAfter(mail.text, 'Unsubscribe');
+
+      expect(unsubscribe.check).toMatchObject({
+        ok: true,
+        claims: { action: 'unsubscribe', participantId: aroha.id },
+      });
+      expect(mail.html).toContain(`href="${unsubscribe.url}"`);
+      expect(mail.headers).toContainEqual({ name: 'Auto-Submitted', value: 'auto-generated' });
+      expect(mail.headers).toContainEqual({
+        name: 'List-Unsubscribe',
+        value: expect.stringContaining(`<${unsubscribe.url}>`),
+      });
+      expect(mail.headers).toContainEqual({
+        name: 'List-Unsubscribe-Post',
+        value: 'List-Unsubscribe=One-Click',
+      });
+    });
+
+    it('tags the mail with its kind, round and recipient for the SES event handler', () => {
+      const { mail, aroha } = compose();
+
+      expect(mail.tags).toMatchObject({ kind, round: 'spring-2025', participant: aroha.id });
+      for (const value of Object.values(mail.tags)) expect(value).toMatch(/^[A-Za-z0-9_-]+$/);
+    });
+  });
+
+  it.each([
+    ['intro', 'pause'],
+    ['intro', 'quiet'],
+    ['topic', 'pause'],
+    ['topic', 'quiet'],
+  ] as const)('puts a signed %s link for "%s" in the footer', (kind, action) => {
+    const { aroha, bashir } = pair();
+    const label = action === 'pause' ? 'Pause my mail' : 'My partner has gone quiet';
+
+    const mail = composeMail(
+      { round: aRound(), member: aroha, partners: [bashir] },
+      mailJob(kind, aroha.id),
+      settings,
+    );
+    const link = linkAfter(mail.text, label);
+
+    expect(link.check).toMatchObject({ ok: true, claims: { action, participantId: aroha.id } });
+    expect(mail.html).toContain(`<a href="${link.url}" style="color:#5b656b">${label}</a>`);
+  });
+
+  it.each([
+    ['checkin', 'checkin1'],
+    ['close', 'checkin2'],
+  ] as const)('offers the three %s answers as signed %s-* links', (kind, checkin) => {
+    const { aroha, bashir } = pair();
+
+    const mail = composeMail(
+      { round: aRound(), member: aroha, partners: [bashir] },
+      mailJob(kind, aroha.id),
+      settings,
+    );
+
+    const answers: [string, LinkAction][] = [
+      ['1. Yes', `${checkin}-yes`],
+      ['2. Not yet', `${checkin}-not-yet`],
+      ['3. We have not managed', `${checkin}-not-managed`],
+    ];
+    for (const [label, action] of answers) {
+      const link = linkAfter(mail.text, label);
+      expect(link.check).toMatchObject({ ok: true, claims: { action, participantId: aroha.id } });
+      expect(mail.html).toContain(`href="${link.url}"`);
+    }
+    expect(mail.text).toContain('Or reply to this email with just 1, 2 or 3');
+  });
+
+  it('answers check-in 1 from the mid-round mail the dispatcher numbers as check-in 1', () => {
+    const { aroha, bashir } = pair();
+    const recipient = { round: aRound(), member: aroha, partners: [bashir] };
+
+    const mail = composeMail(recipient, mailJob('checkin', aroha.id, { topic: 1 }), settings);
+
+    expect(linkAfter(mail.text, '1. Yes').check).toMatchObject({ claims: { action: 'checkin1-yes' } });
+    expect(() => composeMail(recipient, mailJob('checkin', aroha.id, { topic: 2 }), settings)).toThrow(
+      MailNotComposable,
+    );
+  });
+
+  it('signs every link to expire a year after the round ends, like the unsubscribe link', () => {
+    const { aroha, bashir } = pair();
+    const roundEnd = Date.parse('2025-06-23T00:00:00Z') / 1000;
+
+    const mail = composeMail(
+      { round: aRound(), member: aroha, partners: [bashir] },
+      mailJob('topic', aroha.id),
+      settings,
+    );
+
+    for (const label of ['Pause my mail', 'My partner has gone quiet', 'Unsubscribe']) {
+      expect(linkAfter(mail.text, label).check).toMatchObject({
+        ok: true,
+        claims: { expiresAt: roundEnd + 365 * 86_400 },
+      });
+    }
+  });
+
+  it('names only partners who are active or paused', () => {
+    const [aroha, bashir, chen] = partnered('trio', [
+      aMember({ seed: 'aroha' }),
+      aMember({ seed: 'bashir', name: 'Bashir Rahimi', status: 'unsubscribed' }),
+      aMember({ seed: 'chen', name: 'Chen Wei', status: 'paused' }),
+    ]) as [Member, Member, Member];
+    const recipient = { round: aRound(), member: aroha, partners: [bashir, chen] };
+
+    for (const kind of ['intro', 'topic', 'checkin', 'nudge'] as const) {
+      const mail = composeMail(recipient, mailJob(kind, aroha.id), settings);
+      for (const part of [mail.subject, mail.html, mail.text]) expect(part, kind).not.toContain('Bashir');
+      expect(mail.text, kind).toContain('Chen Wei');
+    }
+    expect(currentPartners([bashir, chen])).toEqual([chen]);
+  });
+
+  it.each(['intro', 'topic', 'checkin', 'nudge'] as const)(
+    'refuses a %s mail when no partner is active or paused',
+    (kind) => {
+      const { aroha, bashir } = pair({ partner: { status: 'suppressed' } });
+
+      expect(() =>
+        composeMail(
+          { round: aRound(), member: aroha, partners: [bashir] },
+          mailJob(kind, aroha.id),
+          settings,
+        ),
+      ).toThrow(MailNotComposable);
+    },
+  );
+
+  it.each(['partner-left', 'partner-paused', 'partner-quiet'] as const)(
+    'refuses a %s mail without the participant it is about',
+    (kind) => {
+      const { aroha, bashir } = pair();
+
+      expect(() =>
+        composeMail(
+          { round: aRound(), member: aroha, partners: [bashir] },
+          mailJob(kind, aroha.id),
+          settings,
+        ),
+      ).toThrow(MailNotComposable);
+    },
+  );
+});
+
+describe('composeMail: intro', () => {
+  it('welcomes the recipient to the round at launch', () => {
+    const { aroha, bashir } = pair();
+
+    const mail = composeMail(
+      { round: aRound(), member: aroha, partners: [bashir] },
+      mailJob('intro', aroha.id),
+      settings,
+    );
+
+    expect(mail.text).toContain('Welcome to Spring 2025! We are delighted');
+    expect(mail.text).not.toContain('new partner');
+  });
+
+  it('tells the recipient of a mid-round introduction that they have a new partner', () => {
+    const { aroha, bashir } = pair();
+
+    const mail = composeMail(
+      { round: aRound(), member: aroha, partners: [bashir] },
+      mailJob('intro', aroha.id, { ref: 'repair-tpairaaaaaaaa' }),
+      settings,
+    );
+
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('You have a new partner for the rest of Spring 2025!');
+      expect(part).not.toContain('Welcome to');
+    }
+    expect(mail.subject).toBe('Your Tandem introduction: meet Bashir Rahimi');
+  });
+});
+
+describe('composeMail: nudge', () => {
+  it('says the partner would love to hear from them, and offers pause and leave links', () => {
+    const { aroha, bashir } = pair();
+
+    const mail = composeMail(
+      { round: aRound(), member: aroha, partners: [bashir] },
+      mailJob('nudge', aroha.id),
+      settings,
+    );
+
+    expect(mail.subject).toBe('Tandem: Bashir Rahimi would love to hear from you');
+    expect(mail.text).toContain('simply reply to this email');
+    expect(linkAfter(mail.text, 'Pause my mail').check).toMatchObject({ claims: { action: 'pause' } });
+    expect(linkAfter(mail.text, 'Leave the round').check).toMatchObject({
+      claims: { action: 'unsubscribe' },
+    });
+    expect(mail.html).toContain('>pause your mail</a>');
+    expect(mail.html).toContain('>leave the round</a>');
+  });
+});
+
+describe('composeMail: partner news', () => {
+  it('tells the partner left behind that a new partner is coming, without saying why the other left', () => {
+    const { aroha, bashir } = pair({ partner: { status: 'suppressed', suppressedReason: 'bounce' } });
+
+    const mail = composeMail(
+      { round: aRound(), member: { ...aroha, partnerIds: [] }, partners: [], subject: bashir },
+      mailJob('partner-left', aroha.id, { subjectId: bashir.id, ref: 'left-pbashir' }),
+      settings,
+    );
+
+    expect(mail.subject).toBe('Tandem: Bashir Rahimi is no longer taking part');
+    expect(mail.text).toContain('Bashir Rahimi is no longer taking part in Spring 2025');
+    expect(mail.text).toContain('We will introduce you to a new partner shortly');
+    expect(mail.text).toContain('topics continue meanwhile');
+    expect(mail.text).toContain('reply to this email with PAUSE');
+    expect(linkAfter(mail.text, 'Pause my mail').check).toMatchObject({ claims: { action: 'pause' } });
+    for (const part of [mail.subject, mail.html, mail.text]) {
+      expect(part).not.toMatch(/unsubscribed|bounc|suppress|stopped working|spam/i);
+    }
+  });
+
+  it('tells a triad member who still has a partner that the two of them carry on', () => {
+    const [aroha, bashir, chen] = partnered('trio', [
+      aMember({ seed: 'aroha' }),
+      aMember({ seed: 'bashir', name: 'Bashir Rahimi', status: 'unsubscribed' }),
+      aMember({ seed: 'chen', name: 'Chen Wei' }),
+    ]) as [Member, Member, Member];
+
+    const mail = composeMail(
+      { round: aRound(), member: aroha, partners: [bashir, chen], subject: bashir },
+      mailJob('partner-left', aroha.id, { subjectId: bashir.id }),
+      settings,
+    );
+
+    expect(mail.text).toContain('You and Chen Wei carry on together');
+    expect(mail.text).not.toContain('new partner');
+  });
+
+  it.each([
+    ['Pacific/Auckland', 'Monday, 14 April 2025'],
+    ['America/Los_Angeles', 'Sunday, 13 April 2025'],
+  ])("shows when a paused partner is back as a date in the recipient's time zone (%s)", (timezone, date) => {
+    const { aroha, bashir } = pair({
+      member: { timezone },
+      partner: { status: 'paused', pausedUntil: '2025-04-14T06:00:00.000Z' },
+    });
+
+    const mail = composeMail(
+      { round: aRound(), member: aroha, partners: [bashir], subject: bashir },
+      mailJob('partner-paused', aroha.id, { subjectId: bashir.id }),
+      settings,
+    );
+
+    expect(mail.subject).toBe('Tandem: Bashir Rahimi is taking a break');
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain(`Bashir Rahimi has paused their Tandem mail until ${date}.`);
+    }
+    expect(mail.text).toContain('keep the conversation going');
+    expect(linkAfter(mail.text, 'Pause my mail').check).toMatchObject({ claims: { action: 'pause' } });
+  });
+
+  it('says "for a little while" when a partner paused without an end date', () => {
+    const { aroha, bashir } = pair({ partner: { status: 'paused' } });
+
+    const mail = composeMail(
+      { round: aRound(), member: aroha, partners: [bashir], subject: bashir },
+      mailJob('partner-paused', aroha.id, { subjectId: bashir.id }),
+      settings,
+    );
+
+    expect(mail.text).toContain('paused their Tandem mail for a little while.');
+  });
+
+  it('tells the active partner of a quiet one that a new partner is coming and the coordinator knows', () => {
+    const { aroha, bashir } = pair();
+
+    const mail = composeMail(
+      { round: aRound(), member: aroha, partners: [bashir], subject: bashir },
+      mailJob('partner-quiet', aroha.id, { subjectId: bashir.id, ref: 'quiet-tpair' }),
+      settings,
+    );
+
+    expect(mail.subject).toBe('Tandem: sorry it has gone quiet');
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('gone quiet with Bashir Rahimi');
+      expect(part).toContain('We will introduce you to a new partner shortly');
+      expect(part).toContain('The coordinator of Spring 2025 knows');
+    }
+  });
+});
+
+describe('composeMail: close', () => {
+  it('thanks the recipient, ends the partnership and names the coordinator to write to', () => {
+    const { aroha } = pair();
+
+    const mail = composeMail(
+      {
+        round: aRound({ status: 'closed', coordinatorEmail: 'coordinator@library.example' }),
+        member: aroha,
+        partners: [],
+      },
+      mailJob('close', aroha.id),
+      settings,
+    );
+
+    expect(mail.subject).toBe('Spring 2025 has ended: thank you, and what now');
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('Spring 2025 has now ended. Thank you');
+      expect(part).toContain('Your partnership ends with the round');
+      expect(part).toContain('Write to the coordinator at coordinator@library.example');
+    }
+  });
+
+  it('points to the registration mail when the round names no coordinator', () => {
+    const { aroha } = pair();
+
+    const mail = composeMail(
+      { round: aRound({ status: 'closed' }), member: aroha, partners: [] },
+      mailJob('close', aroha.id),
+      settings,
+    );
+
+    expect(mail.text).toContain(
+      'Would you like to take part again? Watch your inbox for the registration email',
+    );
+    expect(mail.text).not.toContain('coordinator at');
+  });
+});
+
+describe('readableDate', () => {
+  it('writes the day unambiguously, as it falls in the given time zone', () => {
+    expect(readableDate('2025-04-14T06:00:00.000Z', 'Pacific/Auckland')).toBe('Monday, 14 April 2025');
+    expect(readableDate('2025-04-14T06:00:00.000Z', 'America/Los_Angeles')).toBe('Sunday, 13 April 2025');
   });
 });

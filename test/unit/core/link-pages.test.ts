@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { confirmationPage, donePage, invalidLinkPage } from '#core/link-pages';
+import { checkinAction, checkinOf, confirmationPage, donePage, invalidLinkPage } from '#core/link-pages';
+import { LinkAction } from '#core/link-token';
 
 const hostile = `<script>alert("x")</script>&'`;
 
@@ -29,12 +30,63 @@ describe('link pages', () => {
     );
   });
 
-  it('offers no button for an action that is not built yet', () => {
-    const html = confirmationPage({ action: 'quiet', round: 'r', formAction: '/l/x' });
+  it.each(LinkAction.options)('asks for confirmation with a POST form for %s', (action) => {
+    const html = confirmationPage({ action, round: 'spring-2025', formAction: '/l/x' });
 
     expectPlainPage(html);
-    expect(html).not.toContain('<form');
-    expect(html).toContain('not available yet');
+    expect(html).toContain('<form method="post" action="/l/x"><button type="submit">');
+    expect(html).toContain('spring-2025');
+  });
+
+  it('asks whether the partner has gone quiet, and thanks for telling us', () => {
+    const asked = confirmationPage({ action: 'quiet', round: 'r', formAction: '/l/x' });
+    const done = donePage({ action: 'quiet', round: 'r', outcome: 'changed' });
+    const again = donePage({ action: 'quiet', round: 'r', outcome: 'unchanged' });
+
+    expect(asked).toContain('My partner has gone quiet</button>');
+    expect(done).toContain('Thanks for telling us');
+    expect(done).toContain('we will follow up');
+    expect(again).toBe(done);
+  });
+
+  it('says there is no partner to flag when quiet was refused', () => {
+    const html = donePage({ action: 'quiet', round: 'r', outcome: 'refused' });
+
+    expect(html).toContain('Nothing changed');
+    expect(html).toContain('You have no partner in the round “r”');
+  });
+
+  it('shows the check-in question and the answer the link gives before it is sent', () => {
+    const html = confirmationPage({ action: 'checkin1-not-managed', round: 'r', formAction: '/l/x' });
+
+    expect(html).toContain('Have you been in touch with your partner in the last two weeks?');
+    expect(html).toContain('Your answer: you have not managed to get in touch with your partner.');
+    expect(html).toContain('Send my answer</button>');
+  });
+
+  it.each([
+    ['checkin1-yes', 'Thanks — we noted: yes, you have been in touch with your partner.'],
+    ['checkin1-not-yet', 'Thanks — we noted: not yet, you have not been in touch with your partner yet.'],
+    ['checkin2-not-managed', 'Thanks — we noted: you have not managed to get in touch with your partner.'],
+  ] as const)('thanks for the answer %s', (action, words) => {
+    const html = donePage({ action, round: 'r', outcome: 'changed' });
+
+    expectPlainPage(html);
+    expect(html).toContain(words);
+  });
+
+  it('says the check-in is closed when an answer came too late', () => {
+    const html = donePage({ action: 'checkin2-yes', round: 'r', outcome: 'refused' });
+
+    expect(html).toContain('Nothing changed');
+    expect(html).toContain('is closed');
+  });
+
+  it('says for how long a pause lasts', () => {
+    expect(confirmationPage({ action: 'pause', round: 'r', formAction: '/l/x' })).toContain(
+      'stops for 14 days',
+    );
+    expect(donePage({ action: 'pause', round: 'r', outcome: 'changed' })).toContain('paused for 14 days');
   });
 
   it('escapes hostile values in every page', () => {
@@ -42,6 +94,8 @@ describe('link pages', () => {
       confirmationPage({ action: 'unsubscribe', round: hostile, formAction: `/l/"><script>` }),
       donePage({ action: 'pause', round: hostile, outcome: 'changed' }),
       donePage({ action: 'resume', round: hostile, outcome: 'refused' }),
+      confirmationPage({ action: 'checkin1-yes', round: hostile, formAction: '/l/x' }),
+      donePage({ action: 'quiet', round: hostile, outcome: 'refused' }),
     ];
 
     for (const html of pages) {
@@ -74,5 +128,26 @@ describe('link pages', () => {
     expect(html).toBe(invalidLinkPage());
     expect(html).not.toMatch(/expired|forged|signature|key/i);
     expect(html).not.toContain('<form');
+  });
+});
+
+describe('check-in link actions', () => {
+  it('reads the check-in and the answer out of an action, and nothing out of other actions', () => {
+    expect(checkinOf('checkin2-not-yet')).toEqual({ checkin: 2, answer: 'not-yet' });
+    expect(checkinOf('checkin1-yes')).toEqual({ checkin: 1, answer: 'yes' });
+    expect(checkinOf('quiet')).toBeUndefined();
+  });
+
+  it('names the action for every check-in and answer, and back again', () => {
+    for (const checkin of [1, 2]) {
+      for (const answer of ['yes', 'not-yet', 'not-managed'] as const) {
+        expect(checkinOf(checkinAction(checkin, answer))).toEqual({ checkin, answer });
+      }
+    }
+  });
+
+  it('refuses a check-in number no link carries', () => {
+    expect(() => checkinAction(3, 'yes')).toThrow(RangeError);
+    expect(() => checkinAction(0, 'yes')).toThrow(RangeError);
   });
 });

@@ -3,15 +3,18 @@ import type { Member, SendJob } from '#core/model';
 import {
   DISPATCH_INTERVAL_MS,
   defaultTopicDays,
-  dueTopicJobs,
+  dueScheduledJobs,
   localSendTime,
+  PAUSE_MAX_DAYS,
+  pauseEnd,
   roundEndDate,
-  topicDueIn,
+  scheduledMailDueIn,
+  takesCheckinAnswers,
 } from '#core/schedule';
 import { topics } from '#templates/compiled/index';
 import { aMember, aRound, partnered, zonesOf } from './fixtures.ts';
 
-const jobKey = (job: SendJob) => `${job.participantId}/${job.topic}`;
+const jobKey = (job: SendJob) => `${job.kind}/${job.participantId}/${job.topic}`;
 
 describe('defaultTopicDays', () => {
   it('schedules the eight topics of a 16-week round a fortnight apart from day 0 to day 98', () => {
@@ -76,8 +79,8 @@ describe('roundEndDate', () => {
 const HOUR = 3600_000;
 const at = (iso: string) => new Date(iso);
 
-describe('dueTopicJobs', () => {
-  const round = aRound({ topicDays: [0, 14, 28] });
+describe('dueScheduledJobs', () => {
+  const round = aRound({ topicDays: [0, 14, 28], checkinDays: [63] });
   const [auckland, chicago] = partnered('pair', [
     aMember({ seed: 'aroha', timezone: 'Pacific/Auckland' }),
     aMember({ seed: 'carla', timezone: 'America/Chicago', country: 'US' }),
@@ -101,7 +104,7 @@ describe('dueTopicJobs', () => {
     const window = { until: at('2025-03-20T00:00:00Z') };
 
     // Act
-    const jobs = dueTopicJobs(round, [auckland, chicago], window);
+    const jobs = dueScheduledJobs(round, [auckland, chicago], window);
 
     // Assess
     expect(jobs).toEqual([
@@ -114,7 +117,7 @@ describe('dueTopicJobs', () => {
 
   it("carries the member's partners at the time the job is made", () => {
     // Act
-    const [job] = dueTopicJobs(round, [auckland], { until: at('2025-03-03T00:00:00Z') });
+    const [job] = dueScheduledJobs(round, [auckland], { until: at('2025-03-03T00:00:00Z') });
 
     // Assess
     expect(job?.partnerIds).toEqual([chicago.id]);
@@ -125,7 +128,7 @@ describe('dueTopicJobs', () => {
     const window = { until: at('2025-03-03T12:00:00Z') };
 
     // Act
-    const jobs = dueTopicJobs(round, [auckland, chicago], window);
+    const jobs = dueScheduledJobs(round, [auckland, chicago], window);
 
     // Assess
     expect(jobs).toEqual([topicJob(auckland, 1)]);
@@ -136,7 +139,7 @@ describe('dueTopicJobs', () => {
     const window = { after: at('2025-03-03T13:00:00Z'), until: at('2025-03-03T16:00:00Z') };
 
     // Act
-    const jobs = dueTopicJobs(round, [auckland, chicago], window);
+    const jobs = dueScheduledJobs(round, [auckland, chicago], window);
 
     // Assess
     expect(jobs).toEqual([topicJob(chicago, 1)]);
@@ -147,8 +150,11 @@ describe('dueTopicJobs', () => {
     const due = at('2025-03-03T15:00:00Z');
 
     // Act
-    const endingThere = dueTopicJobs(round, [chicago], { after: new Date(due.getTime() - HOUR), until: due });
-    const startingThere = dueTopicJobs(round, [chicago], {
+    const endingThere = dueScheduledJobs(round, [chicago], {
+      after: new Date(due.getTime() - HOUR),
+      until: due,
+    });
+    const startingThere = dueScheduledJobs(round, [chicago], {
       after: due,
       until: new Date(due.getTime() + HOUR),
     });
@@ -163,33 +169,36 @@ describe('dueTopicJobs', () => {
     const window = { after: at('2025-03-02T20:30:00Z'), until: at('2025-03-02T20:00:00Z') };
 
     // Act
-    const jobs = dueTopicJobs(round, [auckland], window);
+    const jobs = dueScheduledJobs(round, [auckland], window);
 
     // Assess
     expect(jobs).toEqual([]);
   });
 
-  it('returns every mail of a 16-week round exactly once across a launch window and the hourly windows after it', () => {
+  it('returns every topic and check-in of a 16-week round exactly once across a launch window and the hourly windows after it', () => {
     // Prepare: launch at 12:00 UTC on day 0 covers everything up to then; hourly windows follow
     // until after the last topic. Kolkata's 09:00 is 03:30 UTC, half way through an hourly window.
     const fullRound = aRound();
     const members = [auckland, chicago, kolkata];
     const launchedAt = at('2025-03-03T12:00:00Z');
     const end = at('2025-06-20T00:00:00Z');
-    const seen = dueTopicJobs(fullRound, members, { until: launchedAt }).map(jobKey);
+    const seen = dueScheduledJobs(fullRound, members, { until: launchedAt }).map(jobKey);
 
     // Act
     let after = launchedAt;
     for (let until = at('2025-03-03T13:00:00Z'); until <= end; until = new Date(until.getTime() + HOUR)) {
-      seen.push(...dueTopicJobs(fullRound, members, { after, until }).map(jobKey));
+      seen.push(...dueScheduledJobs(fullRound, members, { after, until }).map(jobKey));
       after = until;
     }
 
     // Assess
     expect(fullRound.topicDays).toHaveLength(8);
+    expect(fullRound.checkinDays).toEqual([63]);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.sort()).toEqual(
-      members.flatMap((m) => fullRound.topicDays.map((_, i) => `${m.id}/${i + 1}`)).sort(),
+      members
+        .flatMap((m) => [...fullRound.topicDays.map((_, i) => `topic/${m.id}/${i + 1}`), `checkin/${m.id}/1`])
+        .sort(),
     );
   });
 
@@ -198,14 +207,63 @@ describe('dueTopicJobs', () => {
     const alone = aMember({ seed: 'solo', timezone: 'Asia/Kolkata', country: 'IN' });
 
     // Act
-    const jobs = dueTopicJobs(round, [alone, chicago], { until: at('2025-04-01T00:00:00Z') });
+    const jobs = dueScheduledJobs(round, [alone, chicago], { until: at('2025-04-01T00:00:00Z') });
 
     // Assess
     expect(jobs).toEqual([topicJob(chicago, 1), topicJob(chicago, 2), topicJob(chicago, 3)]);
   });
+
+  const checkinJob = (member: Member, checkin: number): SendJob => ({
+    ...topicJob(member, checkin),
+    kind: 'checkin',
+  });
+
+  it("yields check-in 1 at 09:00 local time on its day, in each member's own time zone", () => {
+    // Prepare: day 63 is 5 May 2025. 09:00 in Auckland (NZST, UTC+12) is 21:00 UTC the day before;
+    // in Chicago (CDT, UTC-5) it is 14:00 UTC.
+    const aucklandNine = at('2025-05-04T21:00:00Z');
+    const chicagoNine = at('2025-05-05T14:00:00Z');
+    const hourEndingAt = (until: Date) => ({ after: new Date(until.getTime() - HOUR), until });
+
+    // Act
+    const inAuckland = dueScheduledJobs(round, [auckland, chicago], hourEndingAt(aucklandNine));
+    const inChicago = dueScheduledJobs(round, [auckland, chicago], hourEndingAt(chicagoNine));
+    const justBefore = dueScheduledJobs(round, [auckland, chicago], {
+      after: new Date(chicagoNine.getTime() - HOUR),
+      until: new Date(chicagoNine.getTime() - 1),
+    });
+
+    // Assess
+    expect(inAuckland).toEqual([checkinJob(auckland, 1)]);
+    expect(inChicago).toEqual([checkinJob(chicago, 1)]);
+    expect(justBefore).toEqual([]);
+  });
+
+  it('numbers the check-ins by their place in checkinDays and lists them after the topics', () => {
+    // Prepare: a check-in on day 14, the same day as topic 2.
+    const sameDay = aRound({ topicDays: [0, 14], checkinDays: [14] });
+    const window = { after: at('2025-03-16T19:00:00Z'), until: at('2025-03-16T20:00:00Z') };
+
+    // Act
+    const jobs = dueScheduledJobs(sameDay, [auckland], window);
+
+    // Assess
+    expect(jobs).toEqual([topicJob(auckland, 2), checkinJob(auckland, 1)]);
+  });
+
+  it('gives members without a partnership no check-in', () => {
+    // Prepare
+    const alone = aMember({ seed: 'solo', timezone: 'America/Chicago', country: 'US' });
+
+    // Act
+    const jobs = dueScheduledJobs(round, [alone], { until: at('2025-07-01T00:00:00Z') });
+
+    // Assess
+    expect(jobs).toEqual([]);
+  });
 });
 
-describe('topicDueIn', () => {
+describe('scheduledMailDueIn', () => {
   const round = aRound();
   const zones = ['Asia/Kolkata', 'Pacific/Auckland'];
 
@@ -214,7 +272,7 @@ describe('topicDueIn', () => {
     const window = { after: at('2025-03-03T03:00:00Z'), until: at('2025-03-03T04:00:00Z') };
 
     // Act
-    const due = topicDueIn(round, zones, window);
+    const due = scheduledMailDueIn(round, zones, window);
 
     // Assess
     expect(due).toBe(true);
@@ -225,7 +283,7 @@ describe('topicDueIn', () => {
     const window = { after: at('2025-03-03T04:00:00Z'), until: at('2025-03-03T05:00:00Z') };
 
     // Act
-    const due = topicDueIn(round, zones, window);
+    const due = scheduledMailDueIn(round, zones, window);
 
     // Assess
     expect(due).toBe(false);
@@ -236,11 +294,11 @@ describe('topicDueIn', () => {
     const kolkataNine = at('2025-03-03T03:30:00Z');
 
     // Act
-    const ending = topicDueIn(round, zones, {
+    const ending = scheduledMailDueIn(round, zones, {
       after: new Date(kolkataNine.getTime() - HOUR),
       until: kolkataNine,
     });
-    const starting = topicDueIn(round, zones, {
+    const starting = scheduledMailDueIn(round, zones, {
       after: kolkataNine,
       until: new Date(kolkataNine.getTime() + HOUR),
     });
@@ -250,14 +308,27 @@ describe('topicDueIn', () => {
     expect(starting).toBe(false);
   });
 
-  it('is false for a round with no recorded time zones, however wide the window', () => {
-    expect(topicDueIn(round, [], { until: at('2030-01-01T00:00:00Z') })).toBe(false);
+  it("is true when only a check-in's 09:00 falls in the window", () => {
+    // Prepare: day 63 (5 May 2025), 09:00 in Kolkata is 03:30 UTC; no topic is due that day.
+    const window = { after: at('2025-05-05T03:00:00Z'), until: at('2025-05-05T04:00:00Z') };
+
+    // Act
+    const withCheckin = scheduledMailDueIn(round, zones, window);
+    const withoutCheckin = scheduledMailDueIn({ ...round, checkinDays: [] }, zones, window);
+
+    // Assess
+    expect(withCheckin).toBe(true);
+    expect(withoutCheckin).toBe(false);
   });
 
-  it('agrees with dueTopicJobs in every hourly window across the March and April clock changes', () => {
+  it('is false for a round with no recorded time zones, however wide the window', () => {
+    expect(scheduledMailDueIn(round, [], { until: at('2030-01-01T00:00:00Z') })).toBe(false);
+  });
+
+  it('agrees with dueScheduledJobs in every hourly window across the March and April clock changes', () => {
     // Prepare: members in four zones, one of them unpartnered (its zone is not recorded). Chicago
     // moves its clocks on 9 March, Auckland on 6 April, between these topics.
-    const spanning = aRound({ topicDays: [0, 14, 42] });
+    const spanning = aRound({ topicDays: [0, 14, 42], checkinDays: [21] });
     const members = [
       ...partnered('pair', [
         aMember({ seed: 'aroha', timezone: 'Pacific/Auckland' }),
@@ -276,17 +347,53 @@ describe('topicDueIn', () => {
     // Act
     for (let t = at('2025-03-01T00:00:00Z').getTime(); t < at('2025-04-17T00:00:00Z').getTime(); t += HOUR) {
       const window = { after: new Date(t), until: new Date(t + HOUR) };
-      const due = topicDueIn(spanning, recorded, window);
-      if (due !== dueTopicJobs(spanning, members, window).length > 0) {
+      const due = scheduledMailDueIn(spanning, recorded, window);
+      if (due !== dueScheduledJobs(spanning, members, window).length > 0) {
         disagreements.push(window.until.toISOString());
       }
       if (due) dueHours++;
     }
 
-    // Assess: three recorded zones, three topics, each in its own hour.
+    // Assess: three recorded zones, three topics and a check-in, each in its own hour.
     expect(recorded).toEqual(['America/Chicago', 'Asia/Kolkata', 'Pacific/Auckland']);
     expect(disagreements).toEqual([]);
-    expect(dueHours).toBe(3 * 3);
+    expect(dueHours).toBe(3 * 4);
+  });
+});
+
+describe('pauseEnd', () => {
+  const from = at('2025-03-17T12:00:00Z');
+
+  it('ends a pause 14 days on unless told otherwise', () => {
+    expect(pauseEnd(from).toISOString()).toBe('2025-03-31T12:00:00.000Z');
+  });
+
+  it('ends a pause after the days asked for, at least one and at most 90', () => {
+    expect(pauseEnd(from, 10).toISOString()).toBe('2025-03-27T12:00:00.000Z');
+    expect(pauseEnd(from, 0).toISOString()).toBe('2025-03-18T12:00:00.000Z');
+    expect(pauseEnd(from, 1000).getTime() - from.getTime()).toBe(PAUSE_MAX_DAYS * 24 * HOUR);
+    expect(PAUSE_MAX_DAYS).toBe(90);
+  });
+});
+
+describe('takesCheckinAnswers', () => {
+  const closedAt = '2025-06-23T07:00:00.000Z';
+  const DAY = 24 * HOUR;
+
+  it('takes answers while the round runs', () => {
+    expect(takesCheckinAnswers(aRound(), at('2025-04-01T00:00:00Z'))).toBe(true);
+  });
+
+  it('takes answers for 30 days after the round closed, and none after', () => {
+    const closed = aRound({ status: 'closed', closedAt });
+
+    expect(takesCheckinAnswers(closed, new Date(Date.parse(closedAt) + 30 * DAY))).toBe(true);
+    expect(takesCheckinAnswers(closed, new Date(Date.parse(closedAt) + 30 * DAY + 1))).toBe(false);
+  });
+
+  it('takes none for a closed round that does not say when it closed, nor before the launch', () => {
+    expect(takesCheckinAnswers(aRound({ status: 'closed' }), at('2025-06-24T00:00:00Z'))).toBe(false);
+    expect(takesCheckinAnswers(aRound({ status: 'matched' }), at('2025-03-01T00:00:00Z'))).toBe(false);
   });
 });
 

@@ -1,22 +1,26 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MEMBERS_SOURCE } from '#core/events';
 import { invalidLinkPage } from '#core/link-pages';
-import { type LinkAction, signLinkToken } from '#core/link-token';
+import { LinkAction, signLinkToken } from '#core/link-token';
+import type { Member } from '#core/model';
 import type { SigningKeys } from '#core/relay-address';
-import type { MemberStatusChange, MembershipStore } from '#ports/store';
-import { TransitionRejected } from '#ports/store';
-import { participantId, testKeys } from '../core/fixtures.ts';
-import { VirtualClock } from '../use-cases/fakes.ts';
+import { aMember, aRound, participantId, partnered, testKeys } from '../core/fixtures.ts';
+import { InMemoryActionWrites, partnershipOf } from '../use-cases/fake-actions.ts';
+import { InMemoryStore, RecordingBus, VirtualClock } from '../use-cases/fakes.ts';
 
 type Module = typeof import('#handlers/links');
 let links: Module;
 
 const db = mockClient(DynamoDBDocumentClient);
+const events = mockClient(EventBridgeClient);
 
 beforeAll(async () => {
   vi.stubEnv('TABLE_NAME', 'tandem-test');
+  vi.stubEnv('EVENT_BUS_NAME', 'tandem');
   vi.stubEnv('SIGNING_KEYS', JSON.stringify({ current: testKeys.current, ...testKeys.keys }));
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   links = await import('#handlers/links');
@@ -26,31 +30,9 @@ afterAll(() => {
   vi.unstubAllEnvs();
 });
 
-/** Member statuses in a map, with the DynamoDB adapter's conditional semantics. */
-class InMemoryMembership implements MembershipStore {
-  readonly statuses = new Map<string, string>();
-  readonly calls: string[] = [];
-
-  async setMemberStatus(
-    roundId: string,
-    participantId: string,
-    to: MemberStatusChange,
-    allowedFrom: readonly string[],
-  ): Promise<'changed' | 'unchanged'> {
-    this.calls.push(`${participantId} → ${to}`);
-    const key = `${roundId}/${participantId}`;
-    const current = this.statuses.get(key);
-    if (current === undefined || current === to) return 'unchanged';
-    if (!allowedFrom.includes(current)) throw new TransitionRejected(`member is ${current}`);
-    this.statuses.set(key, to);
-    return 'changed';
-  }
-}
-
 const NOW = '2025-03-17T12:00:00Z';
 const nowSeconds = Date.parse(NOW) / 1000;
 const aroha = participantId('aroha');
-const memberKey = `spring-2025/${aroha}`;
 
 const tokenFor = (action: LinkAction, options: { expiresAt?: number; keys?: SigningKeys } = {}) =>
   signLinkToken(
@@ -81,16 +63,39 @@ const request = (
 
 const oneClick = { text: 'List-Unsubscribe=One-Click', base64: true };
 
-const setup = (status = 'active') => {
-  const membership = new InMemoryMembership();
-  membership.statuses.set(memberKey, status);
-  const handle = links.createHandler({ membership, keys: testKeys, clock: new VirtualClock(NOW) });
-  return { membership, handle };
+/** Aroha and Bashir, partners in a running round, behind the handler with in-memory stores. */
+const setup = (status: Member['status'] = 'active') => {
+  const round = aRound();
+  const [member, partner] = partnered('pair', [
+    aMember({ seed: 'aroha', status }),
+    aMember({ seed: 'bashir' }),
+  ]) as [Member, Member];
+  const store = new InMemoryStore([round], [member, partner]);
+  const lifecycle = new InMemoryActionWrites([partnershipOf([member, partner])], [member, partner]);
+  const bus = new RecordingBus();
+  const handle = links.createHandler({
+    membership: store,
+    lifecycle,
+    participants: store,
+    bus,
+    keys: testKeys,
+    clock: new VirtualClock(NOW),
+  });
+  /** Everything a request could have changed, to compare before and after. */
+  const state = () =>
+    structuredClone({
+      member,
+      partnerships: [...lifecycle.partnerships.values()],
+      checkins: lifecycle.checkins,
+      activity: [...store.activity.entries()],
+      events: bus.events,
+    });
+  return { member, store, lifecycle, bus, handle, state };
 };
 
 describe('links handler', () => {
   it('shows a confirmation form on GET and changes nothing', async () => {
-    const { membership, handle } = setup();
+    const { member, bus, handle } = setup();
     const path = `/l/${tokenFor('unsubscribe')}`;
 
     const response = await handle(request('GET', path));
@@ -101,19 +106,46 @@ describe('links handler', () => {
       'Cache-Control': 'no-store',
     });
     expect(response.body).toContain(`<form method="post" action="${path}">`);
-    expect(membership.calls).toEqual([]);
-    expect(membership.statuses.get(memberKey)).toBe('active');
+    expect(member.status).toBe('active');
+    expect(bus.events).toEqual([]);
   });
 
+  it.each(LinkAction.options)(
+    'never acts on a GET of a %s link, however often it is fetched',
+    async (action) => {
+      const { handle, state } = setup();
+      const before = state();
+      const path = `/l/${tokenFor(action)}`;
+
+      const responses = [await handle(request('GET', path)), await handle(request('GET', path))];
+
+      for (const response of responses) {
+        expect(response.statusCode).toBe(200);
+        expect(response.body).toContain(`<form method="post" action="${path}">`);
+      }
+      expect(state()).toEqual(before);
+    },
+  );
+
   it('unsubscribes on an RFC 8058 one-click POST, once, and answers 200 without redirect or cookie', async () => {
-    const { membership, handle } = setup();
+    const { member, bus, handle } = setup();
     const path = `/l/${tokenFor('unsubscribe')}`;
 
     const first = await handle(request('POST', path, oneClick));
     const again = await handle(request('POST', path, oneClick));
 
-    expect(membership.statuses.get(memberKey)).toBe('unsubscribed');
-    expect(membership.calls).toEqual([`${aroha} → unsubscribed`, `${aroha} → unsubscribed`]);
+    expect(member.status).toBe('unsubscribed');
+    expect(bus.events).toEqual([
+      {
+        detailType: 'MemberChanged',
+        detail: {
+          roundId: 'spring-2025',
+          participantId: aroha,
+          change: 'unsubscribed',
+          at: '2025-03-17T12:00:00.000Z',
+        },
+      },
+    ]);
     for (const response of [first, again]) {
       expect(response.statusCode).toBe(200);
       expect(response.cookies).toBeUndefined();
@@ -133,7 +165,7 @@ describe('links handler', () => {
       '--b--',
       '',
     ].join('\r\n');
-    const { membership, handle } = setup();
+    const { member, handle } = setup();
 
     const plain = await setup().handle(
       request('POST', `/l/${tokenFor('unsubscribe')}`, { text: 'List-Unsubscribe=One-Click' }),
@@ -147,33 +179,68 @@ describe('links handler', () => {
 
     expect(plain.statusCode).toBe(200);
     expect(asMultipart.statusCode).toBe(200);
-    expect(membership.statuses.get(memberKey)).toBe('unsubscribed');
+    expect(member.status).toBe('unsubscribed');
   });
 
-  it('pauses and resumes on the confirmation form POST', async () => {
-    const { membership, handle } = setup();
+  it('pauses for 14 days and resumes on the confirmation form POST', async () => {
+    const { member, bus, handle } = setup();
 
     const paused = await handle(request('POST', `/l/${tokenFor('pause')}`, { text: '' }));
-    expect(membership.statuses.get(memberKey)).toBe('paused');
+    expect(member.status).toBe('paused');
+    expect(member.pausedUntil).toBe('2025-03-31T12:00:00.000Z');
     const resumed = await handle(request('POST', `/l/${tokenFor('resume')}`));
 
     expect(paused.statusCode).toBe(200);
     expect(resumed.statusCode).toBe(200);
-    expect(membership.statuses.get(memberKey)).toBe('active');
+    expect(member.status).toBe('active');
+    expect(bus.events.map((e) => (e.detail as { change: string }).change)).toEqual(['paused', 'resumed']);
   });
 
-  it('refuses a one-click POST on a link that is not an unsubscribe, changing nothing', async () => {
-    const { membership, handle } = setup();
+  it('flags a quiet partner on POST, once however often it is clicked', async () => {
+    const { member, lifecycle, bus, handle } = setup();
+    const path = `/l/${tokenFor('quiet')}`;
 
-    const response = await handle(request('POST', `/l/${tokenFor('pause')}`, oneClick));
+    const first = await handle(request('POST', path));
+    const again = await handle(request('POST', path));
 
-    expect(response.statusCode).toBe(400);
-    expect(response.body).toBe(invalidLinkPage());
-    expect(membership.calls).toEqual([]);
+    expect(lifecycle.partnerships.get(member.partnershipId as string)?.status).toBe('at-risk');
+    expect(bus.events.map((e) => (e.detail as { change: string }).change)).toEqual(['flagged-quiet']);
+    expect(first.statusCode).toBe(200);
+    expect(first.body).toContain('Thanks for telling us');
+    expect(again.body).toBe(first.body);
   });
+
+  it('records a check-in answer on POST as activity, and thanks for it', async () => {
+    const { member, store, lifecycle, bus, handle } = setup();
+
+    const response = await handle(request('POST', `/l/${tokenFor('checkin1-not-yet')}`));
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('Thanks — we noted: not yet');
+    expect(lifecycle.checkins).toMatchObject([{ participantId: aroha, checkin: 1, answer: 'not-yet' }]);
+    expect(store.activity.get(`spring-2025/${member.partnershipId}/${aroha}`)).toBe(
+      '2025-03-17T12:00:00.000Z',
+    );
+    expect(bus.events).toEqual([]);
+  });
+
+  it.each(['pause', 'resume', 'quiet', 'checkin1-yes'] as const)(
+    'refuses a one-click POST on a %s link, changing nothing',
+    async (action) => {
+      const { handle, state } = setup(action === 'resume' ? 'paused' : 'active');
+      const before = state();
+
+      const response = await handle(request('POST', `/l/${tokenFor(action)}`, oneClick));
+
+      expect(response.statusCode).toBe(400);
+      expect(response.body).toBe(invalidLinkPage());
+      expect(state()).toEqual(before);
+    },
+  );
 
   it('answers every unusable token with the same page and a 400, changing nothing', async () => {
-    const { membership, handle } = setup();
+    const { handle, state } = setup();
+    const before = state();
     const good = tokenFor('unsubscribe');
     const forged = `${good.slice(0, -2)}${good.endsWith('AA') ? 'BB' : 'AA'}`;
     const expired = tokenFor('unsubscribe', { expiresAt: nowSeconds - 1 });
@@ -200,24 +267,12 @@ describe('links handler', () => {
       expect(response.headers).toMatchObject({ 'Content-Type': 'text/html; charset=utf-8' });
       expect(response.body).toBe(invalidLinkPage());
     }
-    expect(membership.calls).toEqual([]);
-  });
-
-  it('shows the not-yet page for quiet and changes nothing', async () => {
-    const { membership, handle } = setup();
-    const path = `/l/${tokenFor('quiet')}`;
-
-    const shown = await handle(request('GET', path));
-    const posted = await handle(request('POST', path));
-
-    expect(shown.body).not.toContain('<form');
-    expect(posted.statusCode).toBe(200);
-    expect(posted.body).toContain('not available yet');
-    expect(membership.calls).toEqual([]);
+    expect(state()).toEqual(before);
   });
 
   it('answers other paths 404 and other methods 405', async () => {
-    const { membership, handle } = setup();
+    const { handle, state } = setup();
+    const before = state();
     const token = tokenFor('unsubscribe');
 
     expect((await handle(request('GET', '/'))).statusCode).toBe(404);
@@ -226,21 +281,24 @@ describe('links handler', () => {
     const put = await handle(request('PUT', `/l/${token}`));
     expect(put.statusCode).toBe(405);
     expect(put.headers).toMatchObject({ Allow: 'GET, POST' });
-    expect(membership.calls).toEqual([]);
+    expect(state()).toEqual(before);
   });
 });
 
 describe('links handler, wired to DynamoDB', () => {
   beforeEach(() => {
     db.reset();
+    events.reset();
   });
 
-  it('reads no table on GET and writes the member item on a one-click POST', async () => {
+  it('reads no table on GET, and on a one-click POST writes the member item, then puts MemberChanged', async () => {
     db.on(UpdateCommand).resolves({});
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'evt-1' }] });
     const path = `/l/${tokenFor('unsubscribe', { expiresAt: Math.floor(Date.now() / 1000) + 3600 })}`;
 
     const shown = await links.handler(request('GET', path));
     expect(db.calls()).toHaveLength(0);
+    expect(events.calls()).toHaveLength(0);
     const done = await links.handler(request('POST', path, oneClick));
 
     expect(shown.statusCode).toBe(200);
@@ -250,6 +308,15 @@ describe('links handler, wired to DynamoDB', () => {
       TableName: 'tandem-test',
       Key: { pk: 'ROUND#spring-2025', sk: `MEMBER#${aroha}` },
       ExpressionAttributeValues: { ':to': 'unsubscribed' },
+    });
+    const [put] = events.commandCalls(PutEventsCommand);
+    expect(put?.args[0].input.Entries).toMatchObject([
+      { EventBusName: 'tandem', Source: MEMBERS_SOURCE, DetailType: 'MemberChanged' },
+    ]);
+    expect(JSON.parse(put?.args[0].input.Entries?.[0]?.Detail ?? '{}')).toMatchObject({
+      roundId: 'spring-2025',
+      participantId: aroha,
+      change: 'unsubscribed',
     });
   });
 });

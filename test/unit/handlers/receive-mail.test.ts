@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { MEMBERS_SOURCE } from '#core/events';
 import type { Member } from '#core/model';
 import { relayAddress } from '#core/relay-address';
 import { SesReceiptEvent, sesEventFor } from '#handlers/ses-receipt-event';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
 import type { ReceiveDeps } from '../../../functions/use-cases/receive-mail.ts';
 import { aMember, aRound, partnered, testKeys } from '../core/fixtures.ts';
+import { InMemoryActionWrites, partnershipOf } from '../use-cases/fake-actions.ts';
 import {
   InMemoryInboundLedger,
   InMemoryLedger,
@@ -22,6 +26,7 @@ let receiveMail: Module;
 beforeAll(async () => {
   vi.stubEnv('TABLE_NAME', 'tandem-test');
   vi.stubEnv('MAIL_FROM', 'rounds@tandem.example');
+  vi.stubEnv('COORDINATOR_EMAIL', 'coordinator@tandem.example');
   vi.stubEnv('REPLY_DOMAIN', 'reply.tandem.example');
   vi.stubEnv('LINKS_BASE_URL', 'https://links.tandem.example/');
   vi.stubEnv('SES_CONFIGURATION_SET', 'tandem-rounds');
@@ -96,20 +101,23 @@ const fakeDeps = () => {
   const mailer = new ScriptedMailer();
   const rawMail = new InMemoryRawMail();
   const inbound = new InMemoryInboundLedger();
-  const store = new InMemoryStore([round], [ben, anna]);
+  const members = [structuredClone(ben), structuredClone(anna)];
+  const store = new InMemoryStore([round], members);
+  const bus = new RecordingBus();
   const deps: ReceiveDeps = {
     rawMail,
     inbound,
     participants: store,
     membership: store,
+    lifecycle: new InMemoryActionWrites([partnershipOf(members)], members),
     ledger: new InMemoryLedger(),
     mailer,
     clock,
     pacer: new Pacer(clock, 10),
-    bus: new RecordingBus(),
+    bus,
     settings,
   };
-  return { deps, mailer, rawMail, inbound };
+  return { deps, mailer, rawMail, inbound, bus, store };
 };
 
 const gmailReply = () =>
@@ -193,6 +201,53 @@ describe('receive-mail handler', () => {
     expect(inbound.arrivals.get('o3vrnil0e2ic28trm7dfhrc2v0clambfr8ktodg1')?.envelope.mailFrom).toBe(
       'ben@example.net',
     );
+  });
+
+  it('carries out a command by mail and announces it as MemberChanged', async () => {
+    // Prepare
+    const { deps, mailer, rawMail, bus, store } = fakeDeps();
+    await rawMail.put(
+      'o3vrnil0e2ic28trm7dfhrc2v0clambfr8ktodg1',
+      new TextEncoder().encode(
+        'From: Ben <ben@example.net>\r\nSubject: Re: hello\r\nMessage-ID: <stop@example.net>\r\n' +
+          'Content-Type: text/plain\r\n\r\nSTOP\r\n',
+      ),
+    );
+
+    // Act
+    const result = await receiveMail.createHandler(deps)(sesEvent());
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'command', command: { word: 'STOP' }, effect: 'changed' });
+    expect((await store.getSendContext(round.id, ben.id))?.member.status).toBe('unsubscribed');
+    expect(bus.events).toEqual([
+      {
+        detailType: 'MemberChanged',
+        detail: {
+          roundId: round.id,
+          participantId: ben.id,
+          change: 'unsubscribed',
+          at: '2025-03-10T09:15:02.936Z',
+        },
+      },
+    ]);
+    expect(mailer.accepted.map((m) => m.to)).toEqual([[ben.email]]);
+  });
+
+  it('puts its events on the bus as the members source, where the lifecycle rule listens', async () => {
+    // Prepare
+    const events = mockClient(EventBridgeClient);
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'evt-1' }] });
+    const deps = await receiveMail.createDeps();
+
+    // Act
+    await deps.bus.put('MemberChanged', { roundId: round.id });
+
+    // Assess
+    expect(events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries).toMatchObject([
+      { EventBusName: 'tandem', Source: MEMBERS_SOURCE, DetailType: 'MemberChanged' },
+    ]);
+    events.restore();
   });
 
   it('drops mail SES marked as a virus without reading it', async () => {

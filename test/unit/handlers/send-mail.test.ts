@@ -1,10 +1,17 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { composeDigest } from '#core/compose-digest';
 import { composeMail } from '#core/compose-mail';
-import type { SendJob } from '#core/model';
+import type { Alert, DigestJob, SendJob } from '#core/model';
 import { verifyRelayAddress } from '#core/relay-address';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
 import { aMember, aRound, partnered, testKeys } from '../core/fixtures.ts';
@@ -18,6 +25,7 @@ const ses = mockClient(SESv2Client);
 
 beforeAll(async () => {
   vi.stubEnv('TABLE_NAME', 'tandem-test');
+  vi.stubEnv('COORDINATOR_EMAIL', 'coordinator@tandem.example');
   vi.stubEnv('MAIL_FROM', 'rounds@tandem.example');
   vi.stubEnv('REPLY_DOMAIN', 'reply.tandem.example');
   vi.stubEnv('LINKS_BASE_URL', 'https://links.tandem.example/');
@@ -51,7 +59,18 @@ const topicJob = (topic: number): SendJob => ({
   topic,
 });
 
-const fakeDeps = () => {
+const digestDay = '2025-03-17';
+const digestJob: DigestJob = { v: 1, kind: 'digest', roundId: round.id, day: digestDay };
+const anAlert: Alert = {
+  roundId: round.id,
+  kind: 'unsubscribe',
+  ref: bashir.id,
+  raisedAt: '2025-03-17T06:00:00.000Z',
+  participantIds: [bashir.id],
+  digestDay,
+};
+
+const fakeDeps = (alerts: Alert[] = []) => {
   const store = new InMemoryStore([round], [aroha, bashir]);
   const ledger = new InMemoryLedger();
   const mailer = new ScriptedMailer();
@@ -73,6 +92,14 @@ const fakeDeps = () => {
       pacer: new Pacer(clock, 10),
       compose: (context: Parameters<typeof composeMail>[0], job: SendJob) =>
         composeMail(context, job, settings),
+      digest: {
+        rounds: {
+          loadRoundState: async () => ({ round, members: [aroha, bashir], partnerships: [], alerts }),
+        },
+        coordinatorEmail: 'coordinator@tandem.example',
+        compose: (input: Omit<Parameters<typeof composeDigest>[0], 'settings'>) =>
+          composeDigest({ ...input, settings }),
+      },
     },
   };
 };
@@ -178,5 +205,123 @@ describe('send-mail handler', () => {
     expect(db.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':messageId']).toBe(
       'ses-77',
     );
+  });
+
+  it('sends a digest job to the coordinator and a participant job in the same batch', async () => {
+    // Prepare
+    const { deps, mailer } = fakeDeps([anAlert]);
+    const handle = sendMail.createHandler(deps);
+
+    // Act
+    const result = await handle(sqsEvent(record('m1', digestJob), record('m2', topicJob(2))));
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.outcomes.map((o) => o.outcome)).toEqual(['sent', 'sent']);
+    expect(mailer.accepted.map((m) => m.to)).toEqual([['coordinator@tandem.example'], [aroha.email]]);
+  });
+
+  it("reports a digest day without alerts as skipped 'nothing-to-report'", async () => {
+    const { deps, mailer } = fakeDeps([]);
+    const handle = sendMail.createHandler(deps);
+
+    const result = await handle(sqsEvent(record('m1', digestJob)));
+
+    expect(result).toEqual({
+      batchItemFailures: [],
+      outcomes: [{ outcome: 'skipped', reason: 'nothing-to-report' }],
+    });
+    expect(mailer.attempts).toEqual([]);
+  });
+
+  it('rejects a malformed digest job naming the bad field', async () => {
+    const { deps } = fakeDeps([anAlert]);
+    const handle = sendMail.createHandler(deps);
+
+    const result = await handle(sqsEvent(record('m1', { ...digestJob, day: 'tomorrow' })));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.outcomes).toEqual([{ outcome: 'rejected', reason: expect.stringContaining('day: date') }]);
+  });
+
+  it('sends a partner-paused job with the production adapters, reading the subject in the same BatchGet', async () => {
+    // Prepare
+    const paused = { ...bashir, status: 'paused' as const, pausedUntil: '2025-04-14T06:00:00.000Z' };
+    const items = [
+      { pk: `ROUND#${round.id}`, sk: 'ROUND', v: 1, ...round },
+      { pk: `ROUND#${round.id}`, sk: `MEMBER#${aroha.id}`, v: 1, ...aroha },
+      { pk: `ROUND#${round.id}`, sk: `MEMBER#${bashir.id}`, v: 1, ...paused },
+    ];
+    db.on(BatchGetCommand).callsFake(
+      (input: { RequestItems: Record<string, { Keys: { sk: string }[] }> }) => ({
+        Responses: {
+          'tandem-test': items.filter((i) =>
+            input.RequestItems['tandem-test']?.Keys.some((k) => k.sk === i.sk),
+          ),
+        },
+      }),
+    );
+    db.on(PutCommand).resolves({});
+    db.on(UpdateCommand).resolves({});
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-78' });
+    const handle = sendMail.createHandler(
+      await sendMail.createDeps(new VirtualClock('2025-03-17T12:00:00Z')),
+    );
+    const job: SendJob = {
+      v: 1,
+      roundId: round.id,
+      participantId: aroha.id,
+      kind: 'partner-paused',
+      topic: 0,
+      ref: 'paused-2025-03-17',
+      subjectId: bashir.id,
+    };
+
+    // Act
+    const result = await handle(sqsEvent(record('m1', job)));
+
+    // Assess
+    expect(result.outcomes).toEqual([{ outcome: 'sent', messageId: 'ses-78' }]);
+    expect(db.commandCalls(BatchGetCommand)).toHaveLength(1);
+    const sent = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
+    expect(sent?.Content?.Simple?.Subject?.Data).toBe(`Tandem: ${bashir.name} is taking a break`);
+    expect(sent?.EmailTags).toEqual(
+      expect.arrayContaining([
+        { Name: 'round', Value: round.id },
+        { Name: 'participant', Value: aroha.id },
+        { Name: 'kind', Value: 'partner-paused' },
+      ]),
+    );
+    expect(db.commandCalls(PutCommand)[0]?.args[0].input.Item?.sk).toBe(
+      `partner-paused#paused-2025-03-17#${aroha.id}`,
+    );
+  });
+
+  it('sends a digest with the production adapters: one query for the round, then SES', async () => {
+    // Prepare
+    db.on(QueryCommand).resolves({
+      Items: [
+        { pk: `ROUND#${round.id}`, sk: 'ROUND', v: 1, ...round },
+        { pk: `ROUND#${round.id}`, sk: `MEMBER#${bashir.id}`, v: 1, ...bashir, status: 'unsubscribed' },
+        { pk: `ROUND#${round.id}`, sk: `ALERT#unsubscribe#${bashir.id}`, v: 1, ...anAlert },
+      ],
+    });
+    db.on(PutCommand).resolves({});
+    db.on(UpdateCommand).resolves({});
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-79' });
+    const handle = sendMail.createHandler(
+      await sendMail.createDeps(new VirtualClock('2025-03-17T12:00:00Z')),
+    );
+
+    // Act
+    const result = await handle(sqsEvent(record('m1', digestJob)));
+
+    // Assess
+    expect(result.outcomes).toEqual([{ outcome: 'sent', messageId: 'ses-79' }]);
+    const sent = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
+    expect(sent?.Destination?.ToAddresses).toEqual(['coordinator@tandem.example']);
+    expect(sent?.Content?.Simple?.Body?.Text?.Data).toContain(`${bashir.name} (${bashir.email})`);
+    expect(sent?.Content?.Simple?.Headers).toEqual([{ Name: 'Auto-Submitted', Value: 'auto-generated' }]);
+    expect(db.commandCalls(PutCommand)[0]?.args[0].input.Item?.sk).toBe(`digest#${digestDay}#coordinator`);
   });
 });

@@ -33,6 +33,31 @@ describe('routeEvent with the rules of infra/wiring.ts', () => {
   });
 });
 
+describe('routing by bus', () => {
+  const sesBounce = event({
+    source: 'aws.ses',
+    'detail-type': 'Email Bounced',
+    detail: { eventType: 'Bounce', mail: { messageId: 'm-1' } },
+  });
+
+  it('routes a launch request only when it is on the Tandem bus', () => {
+    expect(routeEvent(busRules, event(), 'tandem')).toEqual(['launchRound']);
+    expect(routeEvent(busRules, event(), 'default')).toEqual([]);
+  });
+
+  it('routes an SES event only when it is on the default bus', () => {
+    expect(routeEvent(busRules, sesBounce, 'default')).toEqual(['mailEvents']);
+    expect(routeEvent(busRules, sesBounce, 'tandem')).toEqual([]);
+  });
+
+  it('puts a rule that names no bus on the default bus, as AWS does', () => {
+    const router = new EventRouter([{ id: 'R', pattern: { source: [COORDINATOR_SOURCE] }, target: 'x' }]);
+
+    expect(router.route(event(), 'default')).toEqual(['x']);
+    expect(router.route(event(), 'tandem')).toEqual([]);
+  });
+});
+
 describe('matches', () => {
   it.each<[string, EventPattern, boolean]>([
     ['a literal in the list', { source: ['x', COORDINATOR_SOURCE] }, true],

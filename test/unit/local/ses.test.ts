@@ -1,6 +1,8 @@
 import { GetAccountCommand, SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type SesLocal, startSesLocal } from '#local/ses';
+import type { AcceptedSend } from '#local/ses-events';
+import { SesFaultProxy, type SesProxyOptions } from '#local/ses-faults';
 
 const started: SesLocal[] = [];
 const start = async (options: Parameters<typeof startSesLocal>[0]) => {
@@ -8,14 +10,22 @@ const start = async (options: Parameters<typeof startSesLocal>[0]) => {
   started.push(ses);
   return ses;
 };
-const client = (ses: SesLocal) =>
+const proxies: SesFaultProxy[] = [];
+const startProxy = async (ses: SesLocal, options?: SesProxyOptions) => {
+  const proxy = await SesFaultProxy.start(ses.endpoint, options);
+  proxies.push(proxy);
+  return proxy;
+};
+const client = (ses: { endpoint: string }) =>
   new SESv2Client({
     endpoint: ses.endpoint,
+    maxAttempts: 1,
     region: 'eu-west-1',
     credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
   });
 
 afterEach(async () => {
+  await Promise.all(proxies.splice(0).map((proxy) => proxy.stop()));
   await Promise.all(started.splice(0).map((ses) => ses.stop()));
 });
 
@@ -59,5 +69,122 @@ describe('startSesLocal', () => {
     const port = Number(new URL(ses.endpoint).port);
 
     await expect(startSesLocal({ port })).rejects.toThrow(`port ${port} is already in use`);
+  });
+});
+
+const topicMail = (to: string[]) =>
+  new SendEmailCommand({
+    FromEmailAddress: 'rounds@tandem.example',
+    Destination: { ToAddresses: to },
+    ConfigurationSetName: 'tandem-local',
+    EmailTags: [
+      { Name: 'round', Value: 'spring-2027' },
+      { Name: 'participant', Value: 'parohaaaaaaaa' },
+    ],
+    Content: { Simple: { Subject: { Data: 'Topic 1' }, Body: { Text: { Data: 'Kia ora' } } } },
+  });
+
+describe('SesFaultProxy in front of the local SES', () => {
+  it('reports each accepted send, with its message id, recipients and tags, before the sender hears back', async () => {
+    // Prepare
+    const ses = await start({ port: 0 });
+    const order: string[] = [];
+    const sent: AcceptedSend[] = [];
+    const proxy = await startProxy(ses, {
+      now: () => new Date('2027-03-01T09:00:00Z'),
+      onSent: async (send) => {
+        await new Promise((later) => setTimeout(later, 20));
+        sent.push(send);
+        order.push('reported');
+      },
+    });
+    const sesClient = client(proxy);
+
+    // Act
+    const result = await sesClient.send(topicMail(['aroha@example.org', 'bounce@simulator.amazonses.com']));
+    order.push('answered');
+
+    // Assess
+    expect(order).toEqual(['reported', 'answered']);
+    expect(sent).toEqual([
+      {
+        messageId: result.MessageId,
+        from: 'rounds@tandem.example',
+        destinations: ['aroha@example.org', 'bounce@simulator.amazonses.com'],
+        tags: { round: 'spring-2027', participant: 'parohaaaaaaaa' },
+        configurationSet: 'tandem-local',
+        at: new Date('2027-03-01T09:00:00Z'),
+      },
+    ]);
+    const store = (await (await fetch(ses.storeUrl)).json()) as { emails: { messageId: string }[] };
+    expect(store.emails.map((e) => e.messageId)).toContain(result.MessageId);
+    sesClient.destroy();
+  });
+
+  it('reports no throttled send, answering it as SES does', async () => {
+    const ses = await start({ port: 0 });
+    const onSent = vi.fn();
+    const proxy = await startProxy(ses, { onSent });
+    proxy.plan({ after: 0, throttle: 1 });
+    const sesClient = client(proxy);
+
+    const attempt = sesClient.send(topicMail(['aroha@example.org']));
+
+    await expect(attempt).rejects.toMatchObject({ name: 'TooManyRequestsException' });
+    expect(onSent).not.toHaveBeenCalled();
+    expect(proxy.throttled).toBe(1);
+    sesClient.destroy();
+  });
+
+  it('still answers the sender when reporting a send fails', async () => {
+    const ses = await start({ port: 0 });
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const proxy = await startProxy(ses, {
+      onSent: () => {
+        throw new Error('bus down');
+      },
+    });
+    const sesClient = client(proxy);
+
+    const result = await sesClient.send(topicMail(['aroha@example.org']));
+
+    expect(result.MessageId).toEqual(expect.any(String));
+    expect(quiet).toHaveBeenCalledWith(expect.stringContaining('bus down'));
+    quiet.mockRestore();
+    sesClient.destroy();
+  });
+
+  it('forwards SES’s refusals untouched and reports nothing for them', async () => {
+    const ses = await start({ port: 0 });
+    const onSent = vi.fn();
+    const proxy = await startProxy(ses, { onSent });
+    const sesClient = client(proxy);
+
+    const attempt = sesClient.send(
+      new SendEmailCommand({
+        Destination: { ToAddresses: ['aroha@example.org'] },
+        ConfigurationSetName: 'tandem-local',
+        Content: { Simple: { Subject: { Data: 'No sender' }, Body: { Text: { Data: 'x' } } } },
+      }),
+    );
+
+    await expect(attempt).rejects.toThrow();
+    expect(onSent).not.toHaveBeenCalled();
+    sesClient.destroy();
+  });
+
+  it('takes fault plans over HTTP only when asked to', async () => {
+    const ses = await start({ port: 0 });
+    const withFaults = await startProxy(ses, { faults: true });
+    const without = await startProxy(ses, { faults: false });
+    const plan = (proxy: SesFaultProxy) =>
+      fetch(`${proxy.endpoint}/_local/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ after: 1, throttle: 2 }),
+      });
+
+    expect((await plan(withFaults)).status).toBe(200);
+    expect((await plan(without)).status).not.toBe(200);
   });
 });

@@ -7,9 +7,21 @@ import { mailTemplates, topics } from '#templates/compiled/index';
 
 // The placeholders each template may use, and must use in both its HTML and text form.
 const expectedPlaceholders = {
-  intro: ['partnerCards', 'partnerNames', 'recipientName', 'roundName', 'topicCount', 'unsubscribeUrl'],
+  intro: [
+    'introLead',
+    'partnerCards',
+    'partnerNames',
+    'pauseUrl',
+    'quietUrl',
+    'recipientName',
+    'roundName',
+    'topicCount',
+    'unsubscribeUrl',
+  ],
   topic: [
     'partnerNames',
+    'pauseUrl',
+    'quietUrl',
     'recipientName',
     'roundName',
     'topicBody',
@@ -18,8 +30,37 @@ const expectedPlaceholders = {
     'topicTitle',
     'unsubscribeUrl',
   ],
+  checkin: [
+    'notManagedUrl',
+    'notYetUrl',
+    'partnerNames',
+    'recipientName',
+    'roundName',
+    'unsubscribeUrl',
+    'yesUrl',
+  ],
+  nudge: ['partnerNames', 'pauseUrl', 'recipientName', 'roundName', 'unsubscribeUrl'],
+  partnerLeft: ['nextStep', 'pauseUrl', 'recipientName', 'roundName', 'subjectName', 'unsubscribeUrl'],
+  partnerPaused: ['pauseSpan', 'pauseUrl', 'recipientName', 'roundName', 'subjectName', 'unsubscribeUrl'],
+  partnerQuiet: ['recipientName', 'roundName', 'subjectName', 'unsubscribeUrl'],
+  close: ['joinNext', 'notManagedUrl', 'notYetUrl', 'recipientName', 'roundName', 'unsubscribeUrl', 'yesUrl'],
+  digest: ['alertGroups', 'day', 'roundName', 'summary', 'total'],
   partnerCard: ['country', 'interests', 'name', 'organisation'],
+  digestGroup: ['count', 'explanation', 'items', 'title'],
+  digestItem: ['detail', 'people'],
 } as const;
+
+/** Mails to participants: each must offer the visible unsubscribe link in both parts. */
+const participantMails = [
+  'intro',
+  'topic',
+  'checkin',
+  'nudge',
+  'partnerLeft',
+  'partnerPaused',
+  'partnerQuiet',
+  'close',
+] as const;
 
 const valuesFor = (names: readonly string[]): Record<string, string> =>
   Object.fromEntries(names.map((name) => [name, `value of ${name}`]));
@@ -62,10 +103,15 @@ describe('compiled templates', () => {
     });
   });
 
-  describe.each([
-    { key: 'intro', html: mailTemplates.intro.html },
-    { key: 'topic', html: mailTemplates.topic.html },
-  ])('$key HTML', ({ html }) => {
+  it('cover every mail and fragment the build produced', () => {
+    expect(Object.keys(mailTemplates).sort()).toEqual(
+      [...Object.keys(expectedPlaceholders), 'commandAck', 'relay', 'undeliverable'].sort(),
+    );
+  });
+
+  describe.each(
+    [...participantMails, 'digest' as const].map((key) => ({ key, html: mailTemplates[key].html })),
+  )('$key HTML', ({ html }) => {
     it('declares English on the root element', () => {
       expect(html).toMatch(/^<!doctype html><html lang="en"/);
     });
@@ -77,6 +123,53 @@ describe('compiled templates', () => {
     it('loads nothing from the internet', () => {
       expect(html).not.toMatch(/<link|<img|url\(|@import/i);
     });
+  });
+
+  it.each(participantMails)('%s links to unsubscribe in its HTML footer and its text', (key) => {
+    const template = mailTemplates[key];
+
+    expect(template.html).toContain('<a href="{{unsubscribeUrl}}"');
+    expect(template.text).toMatch(/Unsubscribe: \{\{unsubscribeUrl\}\}\n$/);
+  });
+
+  it.each(['intro', 'topic'] as const)(
+    '%s offers "Pause my mail" and "My partner has gone quiet" links',
+    (key) => {
+      const template = mailTemplates[key];
+
+      expect(template.html).toContain('<a href="{{pauseUrl}}" style="color:#5b656b">Pause my mail</a>');
+      expect(template.html).toContain(
+        '<a href="{{quietUrl}}" style="color:#5b656b">My partner has gone quiet</a>',
+      );
+      expect(template.text).toContain('Pause my mail: {{pauseUrl}}\nMy partner has gone quiet: {{quietUrl}}');
+    },
+  );
+
+  it.each(['checkin', 'close'] as const)(
+    '%s asks the check-in question with three one-click answers and the reply alternative',
+    (key) => {
+      const template = mailTemplates[key];
+
+      for (const part of [template.html, template.text]) {
+        expect(part).toContain('Have you been in touch with your partner in the last two weeks?');
+        expect(part).toContain('reply to this email with just 1, 2 or 3');
+      }
+      for (const url of ['yesUrl', 'notYetUrl', 'notManagedUrl']) {
+        expect(template.html).toContain(`href="{{${url}}}"`);
+      }
+      expect(template.text).toContain(
+        '1. Yes: {{yesUrl}}\n2. Not yet: {{notYetUrl}}\n3. We have not managed: {{notManagedUrl}}',
+      );
+    },
+  );
+
+  it('never tells the partner left behind why their partner left', () => {
+    const { subject, html, text } = mailTemplates.partnerLeft;
+
+    for (const part of [subject, html, text]) {
+      expect(part).toContain('no longer taking part');
+      expect(part).not.toMatch(/unsubscribed|bounc|stopped working|spam/i);
+    }
   });
 
   it('keep a three-person intro with the longest profiles under the Gmail clipping size', () => {

@@ -216,7 +216,7 @@ describe('dispatchDueTopics', () => {
     expect(results).toEqual([]);
   });
 
-  it('with the launch, sends every topic of a 16-week round exactly once to members in four zones', async () => {
+  it('with the launch, sends every topic and the check-in of a 16-week round exactly once to members in four zones', async () => {
     // Prepare: Kolkata (+05:30) falls due half way through an hour; Chicago and London change their
     // clocks during the round. The launch comes at 02:17 UTC on day 0, the hourly runs after it.
     const members = [
@@ -249,6 +249,49 @@ describe('dispatchDueTopics', () => {
     expect(sent.sort()).toEqual(
       members.flatMap((m) => round.topicDays.map((_, i) => `${m.id}/${i + 1}`)).sort(),
     );
+    const checkins = queue.jobs
+      .filter((j) => j.kind === 'checkin')
+      .map((j) => `${j.participantId}/${j.topic}`);
+    expect(checkins.sort()).toEqual(members.map((m) => `${m.id}/1`).sort());
+  });
+
+  it("enqueues check-in 1 at 09:00 in each member's time zone on the round's check-in day", async () => {
+    // Prepare: day 21 is 24 March 2025; 09:00 in Auckland (NZDT) is 20:00 UTC on the 23rd, in
+    // Kolkata 03:30 UTC on the 24th. No topic falls due that day.
+    const { round, auckland, kolkata, members } = roundWith('checkin', { checkinDays: [21] });
+    const store = new InMemoryStore([round], members);
+    const queue = new RecordingQueue();
+    const deps = depsFor(store, queue);
+
+    // Act
+    const atAuckland = await dispatchDueTopics(deps, new Date('2025-03-23T20:00:00Z'));
+    const between = await dispatchDueTopics(deps, new Date('2025-03-24T02:00:00Z'));
+    const atKolkata = await dispatchDueTopics(deps, new Date('2025-03-24T04:00:00Z'));
+
+    // Assess
+    expect([atAuckland, between, atKolkata]).toEqual([
+      [{ roundId: 'checkin', enqueued: 1 }],
+      [],
+      [{ roundId: 'checkin', enqueued: 1 }],
+    ]);
+    expect(queue.jobs).toEqual([
+      {
+        v: 1,
+        roundId: 'checkin',
+        participantId: auckland.id,
+        kind: 'checkin',
+        topic: 1,
+        partnerIds: [kolkata.id],
+      },
+      {
+        v: 1,
+        roundId: 'checkin',
+        participantId: kolkata.id,
+        kind: 'checkin',
+        topic: 1,
+        partnerIds: [auckland.id],
+      },
+    ]);
   });
 });
 

@@ -56,11 +56,12 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
   readonly members = new Map<string, Member[]>();
   /** Round ids whose members were listed, one entry per listing. */
   readonly memberReads: string[] = [];
-  /** Every getSendContext call, with the partners the caller expected. */
+  /** Every getSendContext call, with the partners the caller expected (and the subject, if asked for). */
   readonly sendContextReads: {
     roundId: string;
     participantId: string;
     expectedPartnerIds: readonly string[] | undefined;
+    subjectId?: string;
   }[] = [];
 
   constructor(
@@ -116,17 +117,22 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
     throw new Error('not used by these tests');
   }
 
-  /** Member status changes, with the DynamoDB adapter's conditional semantics. */
+  /** Member status changes, with the DynamoDB adapter's conditional semantics (a pause carries its end). */
   async setMemberStatus(
     roundId: string,
     participantId: string,
     to: MemberStatusChange,
     allowedFrom: readonly string[],
+    at?: string,
+    pausedUntil?: string,
   ): Promise<'changed' | 'unchanged'> {
     const member = this.members.get(roundId)?.find((m) => m.id === participantId);
     if (!member || member.status === to) return 'unchanged';
     if (!allowedFrom.includes(member.status)) throw new TransitionRejected(`member is ${member.status}`);
     member.status = to;
+    if (at) member.statusChangedAt = at;
+    if (to === 'paused' && pausedUntil) member.pausedUntil = pausedUntil;
+    else delete member.pausedUntil;
     return 'changed';
   }
 
@@ -148,15 +154,22 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
     roundId: string,
     participantId: string,
     expectedPartnerIds?: readonly string[],
+    subjectId?: string,
   ): Promise<SendContext | undefined> {
-    this.sendContextReads.push({ roundId, participantId, expectedPartnerIds });
+    this.sendContextReads.push({
+      roundId,
+      participantId,
+      expectedPartnerIds,
+      ...(subjectId ? { subjectId } : {}),
+    });
     const round = this.rounds.get(roundId);
     const members = this.members.get(roundId) ?? [];
     const member = members.find((m) => m.id === participantId);
     if (!round || !member) return undefined;
     // The current partners, whatever the caller expected: like the DynamoDB store.
     const partners = member.partnerIds.flatMap((id) => members.filter((m) => m.id === id));
-    return { round, member, partners };
+    const subject = subjectId ? members.find((m) => m.id === subjectId) : undefined;
+    return { round, member, partners, ...(subject ? { subject } : {}) };
   }
 }
 

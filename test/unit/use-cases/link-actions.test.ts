@@ -1,112 +1,427 @@
 import { describe, expect, it } from 'vitest';
-import { type MemberStatusChange, type MembershipStore, TransitionRejected } from '#ports/store';
-import { applyLinkAction } from '../../../functions/use-cases/link-actions.ts';
-import { participantId } from '../core/fixtures.ts';
-
-/** Member statuses in a map, with the DynamoDB adapter's conditional semantics. */
-class InMemoryMembership implements MembershipStore {
-  readonly statuses = new Map<string, string>();
-  readonly calls: { to: MemberStatusChange; allowedFrom: readonly string[]; at: string }[] = [];
-
-  async setMemberStatus(
-    roundId: string,
-    participantId: string,
-    to: MemberStatusChange,
-    allowedFrom: readonly string[],
-    at: string,
-  ): Promise<'changed' | 'unchanged'> {
-    this.calls.push({ to, allowedFrom, at });
-    const key = `${roundId}/${participantId}`;
-    const current = this.statuses.get(key);
-    if (current === undefined || current === to) return 'unchanged';
-    if (!allowedFrom.includes(current)) throw new TransitionRejected(`member is ${current}`);
-    this.statuses.set(key, to);
-    return 'changed';
-  }
-}
+import { MemberChanged } from '#core/events';
+import type { LinkAction } from '#core/link-token';
+import type { Member, Partnership, Round } from '#core/model';
+import type { MembershipStore } from '#ports/store';
+import { applyLinkAction, type LinkActionOptions } from '../../../functions/use-cases/link-actions.ts';
+import { aMember, aRound, partnered } from '../core/fixtures.ts';
+import { InMemoryActionWrites, partnershipOf } from './fake-actions.ts';
+import { InMemoryStore, RecordingBus } from './fakes.ts';
 
 const NOW = new Date('2025-03-17T12:00:00Z');
-const aroha = participantId('aroha');
-const key = `spring-2025/${aroha}`;
-const link = (action: 'unsubscribe' | 'pause' | 'resume' | 'quiet') => ({
-  roundId: 'spring-2025',
-  participantId: aroha,
-  action,
-});
+const DAY = 24 * 3600_000;
+const daysAfter = (at: Date, days: number) => new Date(at.getTime() + days * DAY).toISOString();
 
-const withMember = (status: string) => {
-  const membership = new InMemoryMembership();
-  membership.statuses.set(key, status);
-  return membership;
+const setUp = (
+  options: {
+    status?: Member['status'];
+    round?: Partial<Round>;
+    partnership?: Partial<Partnership>;
+    /** Aroha has no partnership at all. */
+    alone?: boolean;
+  } = {},
+) => {
+  const round = aRound(options.round);
+  const status = options.status ?? 'active';
+  const [aroha, bashir] = (
+    options.alone
+      ? [aMember({ seed: 'aroha', status }), aMember({ seed: 'bashir' })]
+      : partnered('pair', [aMember({ seed: 'aroha', status }), aMember({ seed: 'bashir' })])
+  ) as [Member, Member];
+  const store = new InMemoryStore([round], [aroha, bashir]);
+  const lifecycle = new InMemoryActionWrites(
+    options.alone ? [] : [partnershipOf([aroha, bashir], options.partnership)],
+    [aroha, bashir],
+  );
+  const bus = new RecordingBus();
+  const deps = { membership: store, lifecycle, participants: store, bus };
+  const act = (who: Member, action: LinkAction, extra: LinkActionOptions = {}, now = NOW) =>
+    applyLinkAction(deps, { roundId: round.id, participantId: who.id, action }, now, extra);
+  return { round, aroha, bashir, store, lifecycle, bus, deps, act };
 };
 
+const changed = (round: Round, member: Member, change: string, at = NOW) => ({
+  detailType: 'MemberChanged',
+  detail: { roundId: round.id, participantId: member.id, change, at: at.toISOString() },
+});
+
 describe('applyLinkAction', () => {
-  it('unsubscribes an active member, and a repeat is harmless', async () => {
-    const membership = withMember('active');
+  describe('unsubscribe, pause and resume', () => {
+    it('unsubscribes an active member and announces it once; a repeat changes nothing', async () => {
+      // Prepare
+      const { act, aroha, round, bus } = setUp();
 
-    const first = await applyLinkAction({ membership }, link('unsubscribe'), NOW);
-    const again = await applyLinkAction({ membership }, link('unsubscribe'), NOW);
+      // Act
+      const first = await act(aroha, 'unsubscribe');
+      const again = await act(aroha, 'unsubscribe');
 
-    expect([first, again]).toEqual(['changed', 'unchanged']);
-    expect(membership.statuses.get(key)).toBe('unsubscribed');
-    expect(membership.calls[0]).toEqual({
-      to: 'unsubscribed',
-      allowedFrom: ['active', 'paused'],
-      at: '2025-03-17T12:00:00.000Z',
+      // Assess
+      expect([first, again]).toEqual(['changed', 'unchanged']);
+      expect(aroha.status).toBe('unsubscribed');
+      expect(aroha.statusChangedAt).toBe(NOW.toISOString());
+      expect(bus.events).toEqual([changed(round, aroha, 'unsubscribed')]);
+    });
+
+    it('puts exactly the MemberChanged detail the lifecycle rule expects', async () => {
+      // Prepare
+      const { act, aroha, bus } = setUp();
+
+      // Act
+      await act(aroha, 'pause');
+
+      // Assess
+      expect(bus.events).toHaveLength(1);
+      expect(bus.events[0]?.detailType).toBe(MemberChanged.detailType);
+      expect(MemberChanged.detail.safeParse(bus.events[0]?.detail).success).toBe(true);
+    });
+
+    it('unsubscribes a paused member', async () => {
+      // Prepare
+      const { act, aroha } = setUp({ status: 'paused' });
+
+      // Act
+      const outcome = await act(aroha, 'unsubscribe');
+
+      // Assess
+      expect(outcome).toBe('changed');
+      expect(aroha.status).toBe('unsubscribed');
+    });
+
+    it('pauses for 14 days by default, and resuming clears the end of the pause', async () => {
+      // Prepare
+      const { act, aroha, round, bus } = setUp();
+      const later = new Date(NOW.getTime() + 3 * DAY);
+
+      // Act
+      const paused = await act(aroha, 'pause');
+      const until = aroha.pausedUntil;
+      const resumed = await act(aroha, 'resume', {}, later);
+
+      // Assess
+      expect([paused, resumed]).toEqual(['changed', 'changed']);
+      expect(until).toBe('2025-03-31T12:00:00.000Z');
+      expect(aroha.status).toBe('active');
+      expect(aroha.pausedUntil).toBeUndefined();
+      expect(bus.events).toEqual([changed(round, aroha, 'paused'), changed(round, aroha, 'resumed', later)]);
+    });
+
+    it.each([
+      [10, 10],
+      [14, 14],
+      [30, 30],
+      [90, 90],
+      [365, 90],
+      [0, 1],
+    ])('pauses for %i days asked as %i days (at least one day, at most 90)', async (asked, days) => {
+      // Prepare
+      const { act, aroha } = setUp();
+
+      // Act
+      await act(aroha, 'pause', { pauseDays: asked });
+
+      // Assess
+      expect(aroha.pausedUntil).toBe(daysAfter(NOW, days));
+    });
+
+    it('leaves an earlier pause alone when a member who is paused pauses again', async () => {
+      // Prepare
+      const { act, aroha, bus } = setUp();
+      await act(aroha, 'pause', { pauseDays: 7 });
+
+      // Act
+      const again = await act(aroha, 'pause', { pauseDays: 60 });
+
+      // Assess
+      expect(again).toBe('unchanged');
+      expect(aroha.pausedUntil).toBe(daysAfter(NOW, 7));
+      expect(bus.events).toHaveLength(1);
+    });
+
+    it('refuses to resume or pause a member who unsubscribed, and announces nothing', async () => {
+      // Prepare
+      const { act, aroha, bus } = setUp({ status: 'unsubscribed' });
+
+      // Act
+      const outcomes = [await act(aroha, 'resume'), await act(aroha, 'pause')];
+
+      // Assess
+      expect(outcomes).toEqual(['refused', 'refused']);
+      expect(aroha.status).toBe('unsubscribed');
+      expect(bus.events).toEqual([]);
+    });
+
+    it('leaves a suppressed member suppressed', async () => {
+      // Prepare
+      const { act, aroha } = setUp({ status: 'suppressed' });
+
+      // Act
+      const outcome = await act(aroha, 'unsubscribe');
+
+      // Assess
+      expect(outcome).toBe('refused');
+      expect(aroha.status).toBe('suppressed');
+    });
+
+    it('answers unchanged for someone who is not a member, and announces nothing', async () => {
+      // Prepare
+      const { deps, round, bus } = setUp();
+
+      // Act
+      const outcome = await applyLinkAction(
+        deps,
+        { roundId: round.id, participantId: 'pzzzzzzzzzzzz', action: 'unsubscribe' },
+        NOW,
+      );
+
+      // Assess
+      expect(outcome).toBe('unchanged');
+      expect(bus.events).toEqual([]);
     });
   });
 
-  it('unsubscribes a paused member', async () => {
-    const membership = withMember('paused');
+  describe('quiet', () => {
+    it('puts the partnership at risk, flagged by the member, with the partners as the quiet ones', async () => {
+      // Prepare
+      const { act, aroha, bashir, round, lifecycle, bus } = setUp();
 
-    expect(await applyLinkAction({ membership }, link('unsubscribe'), NOW)).toBe('changed');
-    expect(membership.statuses.get(key)).toBe('unsubscribed');
+      // Act
+      const outcome = await act(aroha, 'quiet');
+
+      // Assess
+      expect(outcome).toBe('changed');
+      expect(lifecycle.partnerships.get(aroha.partnershipId as string)).toMatchObject({
+        status: 'at-risk',
+        atRiskReason: 'flagged',
+        atRiskAt: NOW.toISOString(),
+        quietIds: [bashir.id],
+        flaggedBy: { [aroha.id]: NOW.toISOString() },
+      });
+      expect(bus.events).toEqual([changed(round, aroha, 'flagged-quiet')]);
+    });
+
+    it('changes and announces once when the member flags twice', async () => {
+      // Prepare
+      const { act, aroha, bus } = setUp();
+
+      // Act
+      const outcomes = [await act(aroha, 'quiet'), await act(aroha, 'quiet')];
+
+      // Assess
+      expect(outcomes).toEqual(['changed', 'unchanged']);
+      expect(bus.events).toHaveLength(1);
+    });
+
+    it('changes and announces once when both partners flag each other, even at the same moment', async () => {
+      // Prepare
+      const { act, aroha, bashir, round, lifecycle, bus } = setUp();
+
+      // Act
+      const outcomes = await Promise.all([act(aroha, 'quiet'), act(bashir, 'quiet')]);
+
+      // Assess
+      expect([...outcomes].sort()).toEqual(['changed', 'unchanged']);
+      expect(bus.events).toHaveLength(1);
+      expect(bus.events[0]?.detail).toMatchObject({ roundId: round.id, change: 'flagged-quiet' });
+      expect(Object.keys(lifecycle.partnerships.get(aroha.partnershipId as string)?.flaggedBy ?? {})).toEqual(
+        [aroha.id, bashir.id],
+      );
+    });
+
+    it('answers unchanged for a partnership already at risk for silence, noting the flag', async () => {
+      // Prepare
+      const { act, aroha, lifecycle, bus } = setUp({
+        partnership: { status: 'at-risk', atRiskReason: 'silent' },
+      });
+
+      // Act
+      const outcome = await act(aroha, 'quiet');
+
+      // Assess
+      expect(outcome).toBe('unchanged');
+      expect(lifecycle.partnerships.get(aroha.partnershipId as string)?.flaggedBy).toHaveProperty(aroha.id);
+      expect(bus.events).toEqual([]);
+    });
+
+    it('refuses a member without a partnership, writing nothing', async () => {
+      // Prepare
+      const { act, aroha, lifecycle, bus } = setUp({ alone: true });
+
+      // Act
+      const outcome = await act(aroha, 'quiet');
+
+      // Assess
+      expect(outcome).toBe('refused');
+      expect(lifecycle.partnerships.size).toBe(0);
+      expect(bus.events).toEqual([]);
+    });
+
+    it.each([
+      ['a member who unsubscribed', { status: 'unsubscribed' as const }],
+      ['a round that has closed', { round: { status: 'closed' as const } }],
+    ])('refuses %s', async (_, options) => {
+      // Prepare
+      const { act, aroha, lifecycle, bus } = setUp(options);
+
+      // Act
+      const outcome = await act(aroha, 'quiet');
+
+      // Assess
+      expect(outcome).toBe('refused');
+      expect(lifecycle.partnerships.get(aroha.partnershipId as string)?.status).toBe('active');
+      expect(bus.events).toEqual([]);
+    });
+
+    it('refuses someone who is not a member of the round', async () => {
+      // Prepare
+      const { deps, round } = setUp();
+
+      // Act
+      const outcome = await applyLinkAction(
+        deps,
+        { roundId: round.id, participantId: 'pzzzzzzzzzzzz', action: 'quiet' },
+        NOW,
+      );
+
+      // Assess
+      expect(outcome).toBe('refused');
+    });
   });
 
-  it('pauses an active member and resumes them', async () => {
-    const membership = withMember('active');
+  describe('check-in answers', () => {
+    it('records the answer and counts it as activity in the partnership, announcing nothing', async () => {
+      // Prepare
+      const { act, aroha, round, store, lifecycle, bus } = setUp();
 
-    expect(await applyLinkAction({ membership }, link('pause'), NOW)).toBe('changed');
-    expect(membership.statuses.get(key)).toBe('paused');
-    expect(await applyLinkAction({ membership }, link('resume'), NOW)).toBe('changed');
-    expect(membership.statuses.get(key)).toBe('active');
+      // Act
+      const outcome = await act(aroha, 'checkin1-not-yet');
+
+      // Assess
+      expect(outcome).toBe('changed');
+      expect(lifecycle.checkins).toEqual([
+        { roundId: round.id, participantId: aroha.id, checkin: 1, answer: 'not-yet' },
+      ]);
+      expect(aroha.checkins).toEqual({ '1': 'not-yet' });
+      expect([...store.activity.entries()]).toEqual([
+        [`${round.id}/${aroha.partnershipId}/${aroha.id}`, NOW.toISOString()],
+      ]);
+      expect(bus.events).toEqual([]);
+    });
+
+    it('keeps the latest answer, and each answer is a change', async () => {
+      // Prepare
+      const { act, aroha } = setUp();
+
+      // Act
+      const outcomes = [await act(aroha, 'checkin1-yes'), await act(aroha, 'checkin1-not-managed')];
+
+      // Assess
+      expect(outcomes).toEqual(['changed', 'changed']);
+      expect(aroha.checkins).toEqual({ '1': 'not-managed' });
+    });
+
+    it('takes the final check-in for 30 days after the round closed, and refuses it after', async () => {
+      // Prepare
+      const closedAt = new Date('2025-06-23T07:00:00Z');
+      const { act, aroha, lifecycle } = setUp({
+        round: { status: 'closed', closedAt: closedAt.toISOString() },
+      });
+
+      // Act
+      const inTime = await act(aroha, 'checkin2-yes', {}, new Date(closedAt.getTime() + 30 * DAY));
+      const late = await act(aroha, 'checkin2-not-yet', {}, new Date(closedAt.getTime() + 30 * DAY + 1));
+
+      // Assess
+      expect([inTime, late]).toEqual(['changed', 'refused']);
+      expect(lifecycle.checkins.map((c) => c.answer)).toEqual(['yes']);
+    });
+
+    it('records the answer of a member whose partnership has ended, without activity', async () => {
+      // Prepare
+      const { act, aroha, store, lifecycle } = setUp({ alone: true });
+
+      // Act
+      const outcome = await act(aroha, 'checkin1-yes');
+
+      // Assess
+      expect(outcome).toBe('changed');
+      expect(lifecycle.checkins).toHaveLength(1);
+      expect(store.activity.size).toBe(0);
+    });
+
+    it('refuses an answer from someone who is not a member', async () => {
+      // Prepare
+      const { deps, round, lifecycle } = setUp();
+
+      // Act
+      const outcome = await applyLinkAction(
+        deps,
+        { roundId: round.id, participantId: 'pzzzzzzzzzzzz', action: 'checkin1-yes' },
+        NOW,
+      );
+
+      // Assess
+      expect(outcome).toBe('refused');
+      expect(lifecycle.checkins).toEqual([]);
+    });
+
+    it('uses the context the caller has just read instead of reading it again', async () => {
+      // Prepare
+      const { act, aroha, store, round } = setUp();
+      const context = await store.getSendContext(round.id, aroha.id);
+      store.sendContextReads.length = 0;
+
+      // Act
+      await act(aroha, 'checkin1-yes', context ? { context } : {});
+      await act(aroha, 'quiet', context ? { context } : {});
+
+      // Assess
+      expect(store.sendContextReads).toEqual([]);
+    });
   });
 
-  it('refuses to resume or pause a member who unsubscribed', async () => {
-    const membership = withMember('unsubscribed');
+  describe('order and errors', () => {
+    it('writes the change before announcing it, so a lost event loses no change', async () => {
+      // Prepare
+      const { deps, aroha, round } = setUp();
+      const failing = {
+        ...deps,
+        bus: {
+          put: async () => {
+            throw new Error('EventBridge unavailable');
+          },
+        },
+      };
 
-    expect(await applyLinkAction({ membership }, link('resume'), NOW)).toBe('refused');
-    expect(await applyLinkAction({ membership }, link('pause'), NOW)).toBe('refused');
-    expect(membership.statuses.get(key)).toBe('unsubscribed');
-  });
+      // Act
+      const result = applyLinkAction(
+        failing,
+        { roundId: round.id, participantId: aroha.id, action: 'pause' },
+        NOW,
+      );
 
-  it('leaves a suppressed member suppressed', async () => {
-    const membership = withMember('suppressed');
+      // Assess
+      await expect(result).rejects.toThrow('EventBridge unavailable');
+      expect(aroha.status).toBe('paused');
+    });
 
-    expect(await applyLinkAction({ membership }, link('unsubscribe'), NOW)).toBe('refused');
-    expect(membership.statuses.get(key)).toBe('suppressed');
-  });
+    it('lets errors a retry can fix through', async () => {
+      // Prepare
+      const { deps, aroha, round } = setUp();
+      const membership: MembershipStore = {
+        setMemberStatus: async () => {
+          throw new Error('ProvisionedThroughputExceededException');
+        },
+      };
 
-  it('answers unchanged for someone who is not a member', async () => {
-    const membership = new InMemoryMembership();
+      // Act
+      const result = applyLinkAction(
+        { ...deps, membership },
+        { roundId: round.id, participantId: aroha.id, action: 'pause' },
+        NOW,
+      );
 
-    expect(await applyLinkAction({ membership }, link('unsubscribe'), NOW)).toBe('unchanged');
-  });
-
-  it('does not touch the store for quiet, which is not built yet', async () => {
-    const membership = withMember('active');
-
-    expect(await applyLinkAction({ membership }, link('quiet'), NOW)).toBe('not-yet-supported');
-    expect(membership.calls).toEqual([]);
-  });
-
-  it('lets errors a retry can fix through', async () => {
-    const membership: MembershipStore = {
-      setMemberStatus: async () => {
-        throw new Error('ProvisionedThroughputExceededException');
-      },
-    };
-
-    await expect(applyLinkAction({ membership }, link('pause'), NOW)).rejects.toThrow('Provisioned');
+      // Assess
+      await expect(result).rejects.toThrow('Provisioned');
+    });
   });
 });

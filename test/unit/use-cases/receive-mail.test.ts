@@ -7,13 +7,14 @@ import type { Arrival } from '#ports/inbound-ledger';
 import { LEASE_MS, SendDeferred } from '../../../functions/use-cases/deliver-once.ts';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
 import {
-  PARTICIPANT_COMMAND_RECEIVED,
+  checkinAnsweredBy,
   RawMailMissing,
   type ReceiveDeps,
   receiveMail,
 } from '../../../functions/use-cases/receive-mail.ts';
 import { largeMail } from '../../fixtures/inbound/large-mail.ts';
 import { aMember, aRound, partnered, testKeys } from '../core/fixtures.ts';
+import { InMemoryActionWrites, partnershipOf } from './fake-actions.ts';
 import {
   InMemoryInboundLedger,
   InMemoryLedger,
@@ -75,6 +76,7 @@ const setUp = (
   const members = partnered(options.triad ? 'trio' : 'pair', people);
   const [ben, anna, chloe] = members as [Member, Member, Member | undefined];
   const store = new InMemoryStore([round], members);
+  const lifecycle = new InMemoryActionWrites([partnershipOf(members)], members);
   const rawMail = new InMemoryRawMail();
   const inbound = new InMemoryInboundLedger();
   const ledger = new InMemoryLedger();
@@ -86,6 +88,7 @@ const setUp = (
     inbound,
     participants: store,
     membership: store,
+    lifecycle,
     ledger,
     mailer,
     clock,
@@ -130,6 +133,7 @@ const setUp = (
     anna,
     chloe,
     store,
+    lifecycle,
     rawMail,
     inbound,
     ledger,
@@ -590,13 +594,17 @@ describe('receiveMail', () => {
   });
 
   describe('commands by mail', () => {
-    it('unsubscribes at once on STOP, puts it on the bus for the lifecycle handlers and acknowledges it once', async () => {
+    const memberChanged = (roundId: string, participantId: string, change: string) => ({
+      detailType: 'MemberChanged',
+      detail: { roundId, participantId, change, at: ARRIVED },
+    });
+
+    it('unsubscribes at once on STOP, announces MemberChanged as the link would and acknowledges it once', async () => {
       // Prepare
-      const { deliver, bus, mailer, round, ben, store } = setUp({ writerEmail: 'tom@example.org' });
-      const { arrival, run } = await deliver(fixture('stop-command.eml'), { mailFrom: 'tom@example.org' });
+      const { receive, bus, mailer, round, ben, store } = setUp({ writerEmail: 'tom@example.org' });
 
       // Act
-      const outcome = await run();
+      const outcome = await receive(fixture('stop-command.eml'), { mailFrom: 'tom@example.org' });
 
       // Assess
       expect(outcome).toEqual({
@@ -606,19 +614,10 @@ describe('receiveMail', () => {
         command: { word: 'STOP' },
         effect: 'changed',
       });
-      expect((await store.getSendContext(round.id, ben.id))?.member.status).toBe('unsubscribed');
-      expect(bus.events).toEqual([
-        {
-          detailType: PARTICIPANT_COMMAND_RECEIVED,
-          detail: {
-            roundId: round.id,
-            participantId: ben.id,
-            command: 'STOP',
-            mailId: arrival.mailId,
-            receivedAt: ARRIVED,
-          },
-        },
-      ]);
+      const member = (await store.getSendContext(round.id, ben.id))?.member;
+      expect(member?.status).toBe('unsubscribed');
+      expect(member?.statusChangedAt).toBe(ARRIVED);
+      expect(bus.events).toEqual([memberChanged(round.id, ben.id, 'unsubscribed')]);
       expect(mailer.accepted.map((m) => m.to)).toEqual([['tom@example.org']]);
       expect(mailer.accepted[0]?.subject).toContain('STOP');
     });
@@ -637,9 +636,9 @@ describe('receiveMail', () => {
       expect(mailer.attempts).toHaveLength(1);
     });
 
-    it('does not acknowledge a STOP twice when it is processed again after a crash before it was marked done', async () => {
+    it('does not acknowledge or announce a STOP twice when it is processed again after a crash before it was marked done', async () => {
       // Prepare
-      const { deliver, inbound, mailer, clock } = setUp({ writerEmail: 'tom@example.org' });
+      const { deliver, inbound, mailer, bus, clock } = setUp({ writerEmail: 'tom@example.org' });
       inbound.finishFailures.push(new Error('Lambda timed out'));
       const { run } = await deliver(fixture('stop-command.eml'), { mailFrom: 'tom@example.org' });
       await expect(run()).rejects.toThrow('Lambda timed out');
@@ -649,21 +648,91 @@ describe('receiveMail', () => {
       const outcome = await run();
 
       // Assess
-      expect(outcome.outcome).toBe('command');
+      expect(outcome).toMatchObject({ outcome: 'command', effect: 'unchanged' });
       expect(mailer.attempts).toHaveLength(1);
+      expect(bus.events).toHaveLength(1);
     });
 
-    it('carries the duration of PAUSE 2w on the event', async () => {
+    it('pauses for 14 days on PAUSE 2w, from when the mail arrived, and says until when', async () => {
       // Prepare
-      const { receive, bus, mailer } = setUp({ writerEmail: 'uma@example.net' });
+      const { receive, bus, mailer, round, ben, store } = setUp({ writerEmail: 'uma@example.net' });
 
       // Act
       const outcome = await receive(fixture('pause-command.eml'), { mailFrom: 'uma@example.net' });
 
       // Assess
-      expect(outcome).toMatchObject({ outcome: 'command', command: { word: 'PAUSE', argument: '2w' } });
-      expect(bus.events[0]?.detail).toMatchObject({ command: 'PAUSE', argument: '2w' });
+      expect(outcome).toMatchObject({
+        outcome: 'command',
+        command: { word: 'PAUSE', argument: '2w' },
+        effect: 'changed',
+      });
+      const member = (await store.getSendContext(round.id, ben.id))?.member;
+      expect(member?.status).toBe('paused');
+      expect(member?.pausedUntil).toBe('2025-03-24T09:15:02.000Z');
+      expect(bus.events).toEqual([memberChanged(round.id, ben.id, 'paused')]);
       expect(mailer.accepted).toHaveLength(1);
+      expect(mailer.accepted[0]?.text).toMatch(/paused until Monday,? 24 March 2025/);
+    });
+
+    it.each([
+      ['PAUSE', 14],
+      ['PAUSE 10d', 10],
+      ['Pause 1 month', 30],
+      ['PAUSE 6 months', 90],
+    ])('pauses "%s" for %i days', async (body, days) => {
+      // Prepare
+      const { receive, round, ben, store } = setUp();
+
+      // Act
+      await receive(textMail({ from: 'Ben <ben@example.net>', messageId: 'pause@example.net', body }));
+
+      // Assess
+      const member = (await store.getSendContext(round.id, ben.id))?.member;
+      expect(member?.pausedUntil).toBe(new Date(Date.parse(ARRIVED) + days * 86_400_000).toISOString());
+    });
+
+    it('resumes a paused member on RESUME and announces it', async () => {
+      // Prepare
+      const { receive, bus, round, ben, store } = setUp();
+      await receive(
+        textMail({ from: 'Ben <ben@example.net>', messageId: 'pause@example.net', body: 'PAUSE' }),
+      );
+
+      // Act
+      const outcome = await receive(
+        textMail({ from: 'Ben <ben@example.net>', messageId: 'resume@example.net', body: 'Resume.' }),
+      );
+
+      // Assess
+      expect(outcome).toMatchObject({ outcome: 'command', effect: 'changed' });
+      expect((await store.getSendContext(round.id, ben.id))?.member.status).toBe('active');
+      expect(bus.events.map((e) => (e.detail as { change: string }).change)).toEqual(['paused', 'resumed']);
+    });
+
+    it('flags the partner as quiet on QUIET, announcing it once when both partners send it', async () => {
+      // Prepare
+      const { receive, bus, mailer, round, ben, anna, lifecycle, relayOf } = setUp({
+        writerEmail: 'victor@example.org',
+      });
+
+      // Act
+      const first = await receive(fixture('quiet-lowercase.eml'), { mailFrom: 'victor@example.org' });
+      const back = await receive(
+        textMail({ from: `Anna <${anna.email}>`, messageId: 'quiet-back@example.org', body: 'QUIET' }),
+        { mailFrom: anna.email, recipients: [relayOf(anna)] },
+      );
+
+      // Assess
+      expect(first).toMatchObject({ outcome: 'command', command: { word: 'QUIET' }, effect: 'changed' });
+      expect(back).toMatchObject({ outcome: 'command', command: { word: 'QUIET' }, effect: 'unchanged' });
+      expect(lifecycle.partnerships.get(ben.partnershipId as string)).toMatchObject({
+        status: 'at-risk',
+        atRiskReason: 'flagged',
+        quietIds: [anna.id],
+      });
+      expect(bus.events).toEqual([memberChanged(round.id, ben.id, 'flagged-quiet')]);
+      expect(mailer.accepted.map((m) => m.to)).toEqual([['victor@example.org'], [anna.email]]);
+      expect(mailer.accepted.every((m) => m.tags.kind === 'command-ack')).toBe(true);
     });
 
     it('does not obey a command from someone other than the participant', async () => {
@@ -677,6 +746,165 @@ describe('receiveMail', () => {
       expect(outcome).toMatchObject({ outcome: 'rejected', reason: 'sender-mismatch' });
       expect(bus.events).toEqual([]);
       expect(mailer.accepted.map((m) => m.to)).toEqual([['tom@example.org']]);
+    });
+
+    it('rejects a command to a round that has closed', async () => {
+      // Prepare
+      const { receive, bus, round, ben, store } = setUp({
+        round: { status: 'closed', closedAt: '2025-03-09T07:00:00.000Z' },
+      });
+
+      // Act
+      const outcome = await receive(
+        textMail({ from: 'Ben <ben@example.net>', messageId: 'late-stop@example.net', body: 'STOP' }),
+      );
+
+      // Assess
+      expect(outcome).toMatchObject({ outcome: 'rejected', reason: 'round-closed' });
+      expect((await store.getSendContext(round.id, ben.id))?.member.status).toBe('active');
+      expect(bus.events).toEqual([]);
+    });
+  });
+
+  describe('check-in answers by mail', () => {
+    const answer = (body: string, messageId = 'checkin-answer@example.net') =>
+      textMail({ from: 'Ben Beispiel <ben@example.net>', messageId, body, subject: 'Re: A quick question' });
+
+    it('records a reply of "2" as not-yet for check-in 1, counts it as activity, acknowledges it and relays nothing', async () => {
+      // Prepare
+      const { receive, mailer, bus, round, ben, store, lifecycle, ledger } = setUp();
+
+      // Act
+      const outcome = await receive(
+        answer('2\n\nOn Mon, Tandem wrote:\n> Have you been in touch with Anna?'),
+      );
+
+      // Assess
+      expect(outcome).toEqual({
+        outcome: 'checkin',
+        roundId: round.id,
+        participantId: ben.id,
+        checkin: 1,
+        answer: 'not-yet',
+        effect: 'changed',
+      });
+      expect(lifecycle.checkins).toEqual([
+        { roundId: round.id, participantId: ben.id, checkin: 1, answer: 'not-yet' },
+      ]);
+      expect(ben.checkins).toEqual({ '1': 'not-yet' });
+      expect([...store.activity.entries()]).toEqual([
+        [`${round.id}/${ben.partnershipId}/${ben.id}`, ARRIVED],
+      ]);
+      expect(mailer.accepted.map((m) => m.to)).toEqual([[ben.email]]);
+      expect(mailer.accepted[0]?.subject).toBe('Tandem: we received your check-in answer');
+      expect(mailer.accepted[0]?.text).toContain('we noted your answer to the check-in: not yet');
+      expect(ledger.claims.map((k) => k.kind)).toEqual(['command-ack']);
+      expect(bus.events).toEqual([]);
+    });
+
+    it('acknowledges an answer delivered twice once', async () => {
+      // Prepare
+      const { receive, mailer, lifecycle } = setUp();
+      await receive(answer('1.'));
+
+      // Act
+      const second = await receive(answer('1.'));
+
+      // Assess
+      expect(second).toEqual({ outcome: 'dropped', reason: 'duplicate' });
+      expect(lifecycle.checkins).toHaveLength(1);
+      expect(mailer.attempts).toHaveLength(1);
+    });
+
+    it('keeps the latest of two different answers, acknowledging each', async () => {
+      // Prepare
+      const { receive, mailer, ben } = setUp();
+      await receive(answer('1', 'first@example.net'));
+
+      // Act
+      await receive(answer('3!', 'second@example.net'));
+
+      // Assess
+      expect(ben.checkins).toEqual({ '1': 'not-managed' });
+      expect(mailer.accepted).toHaveLength(2);
+    });
+
+    it('records "2" after the round closed as the answer to the final check-in, within 30 days', async () => {
+      // Prepare: the round closed 29 days before the mail arrived.
+      const closedAt = new Date(Date.parse(ARRIVED) - 29 * 86_400_000).toISOString();
+      const { receive, mailer, ben, anna, lifecycle } = setUp({ round: { status: 'closed', closedAt } });
+
+      // Act
+      const outcome = await receive(answer('2'));
+
+      // Assess
+      expect(outcome).toMatchObject({ outcome: 'checkin', checkin: 2, answer: 'not-yet', effect: 'changed' });
+      expect(lifecycle.checkins.map((c) => [c.checkin, c.answer])).toEqual([[2, 'not-yet']]);
+      expect(mailer.accepted.map((m) => m.to)).toEqual([[ben.email]]);
+      expect(mailer.accepted.map((m) => m.to)).not.toContainEqual([anna.email]);
+      expect(mailer.accepted[0]?.text).toContain('the final check-in');
+    });
+
+    it('rejects an answer more than 30 days after the close as round-closed, recording nothing', async () => {
+      // Prepare
+      const closedAt = new Date(Date.parse(ARRIVED) - 31 * 86_400_000).toISOString();
+      const { receive, lifecycle, store } = setUp({ round: { status: 'closed', closedAt } });
+
+      // Act
+      const outcome = await receive(answer('2'));
+
+      // Assess
+      expect(outcome).toEqual({ outcome: 'rejected', reason: 'round-closed', answered: true });
+      expect(lifecycle.checkins).toEqual([]);
+      expect(store.activity.size).toBe(0);
+    });
+
+    it('still rejects any other mail to a round that closed days ago', async () => {
+      // Prepare
+      const closedAt = new Date(Date.parse(ARRIVED) - 2 * 86_400_000).toISOString();
+      const { receive, mailer } = setUp({ round: { status: 'closed', closedAt } });
+
+      // Act
+      const outcome = await receive(fixture('gmail-reply.eml'));
+
+      // Assess
+      expect(outcome).toEqual({ outcome: 'rejected', reason: 'round-closed', answered: true });
+      expect(mailer.accepted.map((m) => m.to)).toEqual([['ben@example.net']]);
+    });
+
+    it('relays a reply that merely starts with a number', async () => {
+      // Prepare
+      const { receive, mailer, anna, lifecycle } = setUp();
+
+      // Act
+      const outcome = await receive(answer('2 weeks ago I started the new catalogue.'));
+
+      // Assess
+      expect(outcome.outcome).toBe('relayed');
+      expect(mailer.accepted.map((m) => m.to)).toEqual([[anna.email]]);
+      expect(lifecycle.checkins).toEqual([]);
+    });
+
+    it('does not take an answer from someone other than the participant', async () => {
+      // Prepare
+      const { receive, lifecycle } = setUp();
+
+      // Act
+      const outcome = await receive(
+        textMail({ from: 'Mallory <mallory@example.com>', messageId: 'forged@example.com', body: '1' }),
+        { mailFrom: 'mallory@example.com' },
+      );
+
+      // Assess
+      expect(outcome).toMatchObject({ outcome: 'rejected', reason: 'sender-mismatch' });
+      expect(lifecycle.checkins).toEqual([]);
+    });
+  });
+
+  describe('checkinAnsweredBy', () => {
+    it('is check-in 1 while the round runs and the final check-in once it has closed', () => {
+      expect(checkinAnsweredBy({ status: 'running' })).toBe(1);
+      expect(checkinAnsweredBy({ status: 'closed' })).toBe(2);
     });
   });
 });

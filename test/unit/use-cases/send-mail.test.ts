@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { Member, Round, SendJob } from '#core/model';
+import type { DigestInput } from '#core/compose-digest';
+import type { Alert, DigestJob, MailKind, Member, Round, SendJob } from '#core/model';
+import type { OutboundMail } from '#core/outbound-mail';
 import { MailThrottled } from '#ports/mailer';
+import type { RoundState } from '#ports/store';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
-import { LEASE_MS, SendDeferred, sendJob } from '../../../functions/use-cases/send-mail.ts';
+import {
+  LEASE_MS,
+  SendDeferred,
+  sendDigest,
+  sendJob,
+  sendQueued,
+} from '../../../functions/use-cases/send-mail.ts';
 import { aMember, aRound, partnered } from '../core/fixtures.ts';
 import { fakeCompose, InMemoryLedger, InMemoryStore, ScriptedMailer, VirtualClock } from './fakes.ts';
 
@@ -12,14 +21,16 @@ const setUp = (
   options: {
     round?: Partial<Round>;
     member?: Partial<Member>;
+    partner?: Partial<Member>;
     mailer?: ScriptedMailer;
     partnered?: boolean;
+    alerts?: Alert[];
   } = {},
 ) => {
   const round = aRound(options.round);
   const pair = partnered('pair', [
     aMember({ seed: 'aroha', ...options.member }),
-    aMember({ seed: 'bashir', country: 'AF' }),
+    aMember({ seed: 'bashir', country: 'AF', ...options.partner }),
   ]);
   const [aroha, bashir] = (
     options.partnered === false ? [aMember({ seed: 'aroha', ...options.member }), pair[1]] : pair
@@ -28,6 +39,10 @@ const setUp = (
   const ledger = new InMemoryLedger();
   const mailer = options.mailer ?? new ScriptedMailer();
   const clock = new VirtualClock(NOW);
+  const digests: Omit<DigestInput, 'settings'>[] = [];
+  const roundStates: Record<string, RoundState> = {
+    [round.id]: { round, members: [aroha, bashir], partnerships: [], alerts: options.alerts ?? [] },
+  };
   const deps = {
     participants: store,
     ledger,
@@ -35,10 +50,22 @@ const setUp = (
     clock,
     pacer: new Pacer(clock, 14),
     compose: fakeCompose,
+    digest: {
+      rounds: { loadRoundState: async (roundId: string) => roundStates[roundId] },
+      coordinatorEmail: 'default-coordinator@tandem.example',
+      compose: (input: Omit<DigestInput, 'settings'>): OutboundMail => {
+        digests.push(input);
+        return {
+          ...fakeCompose({ round, member: aroha, partners: [] }, job),
+          to: [input.to],
+          subject: 'digest',
+        };
+      },
+    },
   };
   const job: SendJob = { v: 1, roundId: round.id, participantId: aroha.id, kind: 'topic', topic: 2 };
   const key = { roundId: round.id, kind: 'topic', ref: '02', participantId: aroha.id };
-  return { deps, job, key, ledger, mailer, clock, aroha, bashir, store };
+  return { deps, job, key, ledger, mailer, clock, aroha, bashir, store, round, digests };
 };
 
 const throttled = () => new MailThrottled('Maximum sending rate exceeded.');
@@ -187,5 +214,246 @@ describe('sendJob', () => {
     expect(mailer.attempts).toHaveLength(1);
     expect(ledger.releases).toEqual([]);
     expect(ledger.rows.get(InMemoryLedger.id(key))?.status).toBe('SENDING');
+  });
+});
+
+describe('sendJob: the kinds of round mail', () => {
+  const jobOf = (kind: MailKind, participantId: string, extra: Partial<SendJob> = {}): SendJob => ({
+    v: 1,
+    roundId: 'spring-2025',
+    participantId,
+    kind,
+    topic: 0,
+    ...extra,
+  });
+
+  it('records the mail under its own ref when the job has one', async () => {
+    // Prepare
+    const { deps, ledger, aroha, bashir } = setUp();
+    const job = jobOf('intro', aroha.id, { ref: 'repair-tpairaaaaaaaa', partnerIds: [bashir.id] });
+
+    // Act
+    const result = await sendJob(deps, job);
+
+    // Assess
+    expect(result.outcome).toBe('sent');
+    expect(ledger.claims).toEqual([
+      { roundId: 'spring-2025', kind: 'intro', ref: 'repair-tpairaaaaaaaa', participantId: aroha.id },
+    ]);
+  });
+
+  it('reads the participant the mail is about with the recipient', async () => {
+    // Prepare
+    const { deps, store, aroha, bashir } = setUp({ partner: { status: 'paused' } });
+
+    // Act
+    const result = await sendJob(
+      deps,
+      jobOf('partner-paused', aroha.id, { subjectId: bashir.id, ref: 'p1' }),
+    );
+
+    // Assess
+    expect(result.outcome).toBe('sent');
+    expect(store.sendContextReads).toEqual([
+      {
+        roundId: 'spring-2025',
+        participantId: aroha.id,
+        expectedPartnerIds: undefined,
+        subjectId: bashir.id,
+      },
+    ]);
+  });
+
+  it.each([
+    'intro',
+    'topic',
+    'checkin',
+    'nudge',
+    'partner-left',
+    'partner-paused',
+    'partner-quiet',
+    'close',
+  ] as const)('skips a %s mail to a paused participant', async (kind) => {
+    const { deps, ledger, aroha, bashir } = setUp({ member: { status: 'paused' } });
+
+    const result = await sendJob(
+      deps,
+      jobOf(kind, aroha.id, { topic: kind === 'topic' ? 1 : 0, subjectId: bashir.id }),
+    );
+
+    expect(result).toEqual({ outcome: 'skipped', reason: 'participant-paused' });
+    expect(ledger.claims).toEqual([]);
+  });
+
+  it.each(['intro', 'topic', 'checkin', 'nudge'] as const)(
+    'skips a %s mail when no partner is active or paused any more',
+    async (kind) => {
+      const { deps, ledger, aroha } = setUp({ partner: { status: 'unsubscribed' } });
+
+      const result = await sendJob(deps, jobOf(kind, aroha.id, { topic: kind === 'topic' ? 1 : 0 }));
+
+      expect(result).toEqual({ outcome: 'skipped', reason: 'no-partner' });
+      expect(ledger.claims).toEqual([]);
+    },
+  );
+
+  it('sends a check-in to a member whose only partner is paused', async () => {
+    const { deps, aroha } = setUp({ partner: { status: 'paused' } });
+
+    const result = await sendJob(deps, jobOf('checkin', aroha.id, { ref: 'c1' }));
+
+    expect(result.outcome).toBe('sent');
+  });
+
+  it('tells a member left without partners that their partner left', async () => {
+    // Prepare: the partnership has ended; Aroha has no partners, Bashir unsubscribed.
+    const { deps, mailer, aroha, bashir } = setUp({
+      member: { partnerIds: [] },
+      partner: { status: 'unsubscribed' },
+      partnered: false,
+    });
+
+    // Act
+    const result = await sendJob(
+      deps,
+      jobOf('partner-left', aroha.id, { subjectId: bashir.id, ref: 'left' }),
+    );
+
+    // Assess
+    expect(result.outcome).toBe('sent');
+    expect(mailer.accepted).toHaveLength(1);
+  });
+
+  it.each(['partner-left', 'partner-paused', 'partner-quiet'] as const)(
+    'skips a %s mail whose subject is not a member of the round',
+    async (kind) => {
+      const { deps, ledger, aroha } = setUp();
+
+      const withUnknown = await sendJob(deps, jobOf(kind, aroha.id, { subjectId: 'pnobodyaaaaaa' }));
+      const withNone = await sendJob(deps, jobOf(kind, aroha.id));
+
+      expect(withUnknown).toEqual({ outcome: 'skipped', reason: 'no-subject' });
+      expect(withNone).toEqual({ outcome: 'skipped', reason: 'no-subject' });
+      expect(ledger.claims).toEqual([]);
+    },
+  );
+
+  it('skips news of a pause when the partner has already come back', async () => {
+    const { deps, ledger, aroha, bashir } = setUp();
+
+    const result = await sendJob(deps, jobOf('partner-paused', aroha.id, { subjectId: bashir.id }));
+
+    expect(result).toEqual({ outcome: 'skipped', reason: 'subject-not-paused' });
+    expect(ledger.claims).toEqual([]);
+  });
+
+  it.each(['running', 'closed'] as const)('sends the closing mail in a %s round', async (status) => {
+    const { deps, aroha } = setUp({ round: { status } });
+
+    const result = await sendJob(deps, jobOf('close', aroha.id, { ref: 'close' }));
+
+    expect(result.outcome).toBe('sent');
+  });
+
+  it.each([
+    ['checkin', 'closed'],
+    ['nudge', 'closed'],
+    ['partner-left', 'closed'],
+    ['close', 'matched'],
+    ['close', 'draft'],
+  ] as const)('skips a %s mail in a %s round', async (kind, status) => {
+    const { deps, aroha, bashir } = setUp({ round: { status } });
+
+    const result = await sendJob(deps, jobOf(kind, aroha.id, { subjectId: bashir.id }));
+
+    expect(result).toEqual({ outcome: 'skipped', reason: `round-${status}` });
+  });
+});
+
+describe('sendDigest', () => {
+  const digestJob = (day = '2025-03-04'): DigestJob => ({
+    v: 1,
+    kind: 'digest',
+    roundId: 'spring-2025',
+    day,
+  });
+  const alertOf = (ref: string, digestDay?: string): Alert => ({
+    roundId: 'spring-2025',
+    kind: 'unsubscribe',
+    ref,
+    raisedAt: '2025-03-03T10:00:00.000Z',
+    participantIds: [],
+    ...(digestDay ? { digestDay } : {}),
+  });
+
+  it("sends the day's alerts to the round's coordinator once, under the coordinator's ledger row", async () => {
+    // Prepare
+    const alerts = [
+      alertOf('a', '2025-03-04'),
+      alertOf('b', '2025-03-03'),
+      alertOf('c'),
+      alertOf('d', '2025-03-04'),
+    ];
+    const { deps, ledger, mailer, digests, aroha, bashir } = setUp({
+      round: { coordinatorEmail: 'coordinator@library.example' },
+      alerts,
+    });
+
+    // Act
+    const first = await sendDigest(deps, digestJob());
+    const again = await sendDigest(deps, digestJob());
+
+    // Assess
+    expect(first).toEqual({ outcome: 'sent', messageId: 'ses-1' });
+    expect(again).toEqual({ outcome: 'duplicate' });
+    expect(digests[0]?.alerts.map((a) => a.ref)).toEqual(['a', 'd']);
+    expect(digests[0]).toMatchObject({
+      day: '2025-03-04',
+      to: 'coordinator@library.example',
+      members: [aroha, bashir],
+    });
+    expect(mailer.accepted.map((m) => m.to)).toEqual([['coordinator@library.example']]);
+    expect(ledger.claims[0]).toEqual({
+      roundId: 'spring-2025',
+      kind: 'digest',
+      ref: '2025-03-04',
+      participantId: 'coordinator',
+    });
+  });
+
+  it('sends to the default coordinator when the round names none', async () => {
+    const { deps, digests } = setUp({ alerts: [alertOf('a', '2025-03-04')] });
+
+    await sendDigest(deps, digestJob());
+
+    expect(digests[0]?.to).toBe('default-coordinator@tandem.example');
+  });
+
+  it('sends nothing for a day without alerts', async () => {
+    const { deps, ledger, mailer } = setUp({ alerts: [alertOf('a', '2025-03-03'), alertOf('b')] });
+
+    const result = await sendDigest(deps, digestJob());
+
+    expect(result).toEqual({ outcome: 'skipped', reason: 'nothing-to-report' });
+    expect(ledger.claims).toEqual([]);
+    expect(mailer.attempts).toEqual([]);
+  });
+
+  it('skips the digest of a round that does not exist', async () => {
+    const { deps, ledger } = setUp();
+
+    const result = await sendDigest(deps, { ...digestJob(), roundId: 'gone' });
+
+    expect(result).toEqual({ outcome: 'skipped', reason: 'no-round' });
+    expect(ledger.claims).toEqual([]);
+  });
+
+  it('is what sendQueued does with a digest job, while participant jobs go to sendJob', async () => {
+    const { deps, mailer, job } = setUp({ alerts: [alertOf('a', '2025-03-04')] });
+
+    await sendQueued(deps, digestJob());
+    await sendQueued(deps, job);
+
+    expect(mailer.accepted.map((m) => m.subject)).toEqual(['digest', 'topic 2 for Aroha']);
   });
 });

@@ -144,6 +144,37 @@ describe('classifyMail', () => {
     },
   );
 
+  it.each([
+    ['2', 'not-yet'],
+    ['1.', 'yes'],
+    ['3\n\nThanks for asking!', 'not-managed'],
+  ] as const)('reads a reply of just "%s" as a check-in answer', (text, answer) => {
+    expect(classifyMail(reply({ text }), envelope(), ours)).toEqual({ kind: 'checkin-answer', answer });
+  });
+
+  it('finds a check-in answer above the quoted check-in mail', () => {
+    const text =
+      '2\n\nOn Mon, 5 May 2025 at 09:00, Tandem <rounds@tandem.localhost> wrote:\n> Have you been in touch?';
+
+    expect(classifyMail(reply({ text }), envelope(), ours)).toEqual({
+      kind: 'checkin-answer',
+      answer: 'not-yet',
+    });
+  });
+
+  it.each(['2 weeks ago we spoke about cataloguing.', '1 - yes'])(
+    'relays "%s" as prose, not a check-in answer',
+    (text) => {
+      expect(classifyMail(reply({ text }), envelope(), ours)).toEqual({ kind: 'reply', text });
+    },
+  );
+
+  it('ranks an auto-reply above a check-in answer', () => {
+    const mail = reply({ text: '1' }, { 'auto-submitted': 'auto-replied' });
+
+    expect(classifyMail(mail, envelope(), ours).kind).toBe('auto-reply');
+  });
+
   it('finds a command above the quoted history', () => {
     const text = 'resume\n\nOn Tue, 9 Mar 2027 at 10:02, Anna <a@example.org> wrote:\n> Welcome back';
 

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import * as z from 'zod';
+import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
+import { DynamoMembership } from '#adapters/dynamo-membership';
+import { DynamoStore } from '#adapters/dynamo-store';
+import { logger } from '#adapters/logger';
+import { SnsAlertNotifier } from '#adapters/sns-alert-notifier';
+import { SqsJobQueue } from '#adapters/sqs-job-queue';
+import { systemClock } from '#adapters/system-clock';
+import { BusEvent, MemberChanged } from '#core/events';
+import { newId } from '#core/ids';
+import type { Clock } from '#ports/clock';
+import { type DailyLifecycleDeps, type RoundDay, runDailyLifecycle } from '../use-cases/daily-lifecycle.ts';
+import { type FollowUpResult, followUpRound } from '../use-cases/follow-up.ts';
+import { LifecycleEnv, parseEnv } from './env.ts';
+import { lazyHandler } from './runtime.ts';
+
+const env = parseEnv(LifecycleEnv);
+
+export const createDeps = async (clock: Clock = systemClock): Promise<DailyLifecycleDeps> => {
+  const store = new DynamoStore(env.TABLE_NAME);
+  return {
+    rounds: store,
+    lifecycle: new DynamoLifecycle(env.TABLE_NAME),
+    membership: new DynamoMembership(env.TABLE_NAME),
+    queue: new SqsJobQueue(env.SEND_QUEUE_URL),
+    clock,
+    newPartnershipId: () => newId('t', randomBytes),
+    ...(env.ALERTS_TOPIC_ARN ? { notifier: new SnsAlertNotifier(env.ALERTS_TOPIC_ARN) } : {}),
+  };
+};
+
+const ScheduledEvent = z.object({ 'detail-type': z.literal('Scheduled Event'), time: z.iso.datetime() });
+
+export type LifecycleOutcome =
+  | { trigger: 'schedule'; rounds: RoundDay[] }
+  | { trigger: 'member-change'; roundId: string; followUp: FollowUpResult }
+  | { trigger: 'ignored'; reason: string };
+
+/**
+ * Two triggers, one function: the daily schedule runs every running round's day (covering the day of
+ * the event's scheduled time, so a replay from the dead-letter queue does the same run), and a
+ * MemberChanged event follows up that round at once. Malformed events are logged, not retried.
+ */
+export const createHandler =
+  (deps: DailyLifecycleDeps) =>
+  async (event: unknown): Promise<LifecycleOutcome> => {
+    const scheduled = ScheduledEvent.safeParse(event);
+    if (scheduled.success) {
+      const rounds = await runDailyLifecycle(deps, new Date(scheduled.data.time));
+      logger.info('daily lifecycle run', { rounds });
+      return { trigger: 'schedule', rounds };
+    }
+    const envelope = BusEvent.safeParse(event);
+    const change = MemberChanged.detail.safeParse(envelope.success ? envelope.data.detail : undefined);
+    if (!envelope.success || envelope.data['detail-type'] !== MemberChanged.detailType || !change.success) {
+      const reason = 'neither a scheduled event nor a well-formed MemberChanged event';
+      logger.error(reason, { detailType: envelope.success ? envelope.data['detail-type'] : undefined });
+      return { trigger: 'ignored', reason };
+    }
+    const state = await deps.lifecycle.loadRoundState(change.data.roundId);
+    if (state?.round.status !== 'running') {
+      return { trigger: 'ignored', reason: `round ${change.data.roundId} is not running` };
+    }
+    const followUp = await followUpRound(deps, state);
+    logger.info('member change followed up', { ...change.data, ...followUp });
+    return { trigger: 'member-change', roundId: change.data.roundId, followUp };
+  };
+
+export const handler = lazyHandler(createDeps, createHandler);

@@ -1,0 +1,157 @@
+import { silenceIn } from '#core/inactivity';
+import type { DigestJob, Round, SendJob } from '#core/model';
+import { roundEndDate } from '#core/schedule';
+import type { AlertNotifier } from '#ports/alert-notifier';
+import type { MembershipStore, RoundState, RoundStore } from '#ports/store';
+import { type FollowUpDeps, type FollowUpResult, followUpRound } from './follow-up.ts';
+import { type RepairDeps, type RepairResult, repairRound } from './repair-round.ts';
+
+export interface DailyLifecycleDeps extends FollowUpDeps, RepairDeps {
+  rounds: RoundStore;
+  membership: MembershipStore;
+  notifier?: AlertNotifier;
+}
+
+const DAY_MS = 86_400_000;
+/** A new partnership needs this long to get going; nearer the end, people left alone wait. */
+export const MIN_DAYS_FOR_NEW_PARTNERS = 14;
+
+export interface RoundDay {
+  roundId: string;
+  closed: boolean;
+  resumed: number;
+  nudged: number;
+  escalated: number;
+  followUp: FollowUpResult;
+  repair: RepairResult;
+  alertsDigested: number;
+}
+
+const endOf = (round: Round) => new Date(`${roundEndDate(round.startDate, round.weeks)}T00:00:00Z`);
+
+const reload = async (deps: DailyLifecycleDeps, roundId: string): Promise<RoundState> => {
+  const state = await deps.lifecycle.loadRoundState(roundId);
+  if (!state) throw new Error(`round ${roundId} vanished during its daily run`);
+  return state;
+};
+
+/** Paused members whose pause has run out are active again. */
+const resumePauses = async (deps: DailyLifecycleDeps, state: RoundState, now: Date): Promise<number> => {
+  let resumed = 0;
+  for (const member of state.members) {
+    if (member.status !== 'paused' || !member.pausedUntil || Date.parse(member.pausedUntil) > now.getTime())
+      continue;
+    const outcome = await deps.membership.setMemberStatus(
+      state.round.id,
+      member.id,
+      'active',
+      ['paused'],
+      now.toISOString(),
+    );
+    if (outcome === 'changed') resumed++;
+  }
+  return resumed;
+};
+
+/** Nudges the silent once; a partnership whose nudged members stayed silent is at risk. */
+const watchSilence = async (deps: DailyLifecycleDeps, state: RoundState, now: Date) => {
+  const members = new Map(state.members.map((m) => [m.id, m]));
+  let nudged = 0;
+  let escalated = 0;
+  const at = now.toISOString();
+  for (const partnership of state.partnerships.filter((p) => p.status === 'active')) {
+    const group = partnership.members.flatMap((id) => members.get(id) ?? []);
+    const silence = silenceIn(state.round, partnership, group, now);
+    // One nudge per stretch of silence: its ledger reference names the partnership and when the silence began.
+    const nudges: SendJob[] = silence.nudge.map(({ memberId, silentSince }) => ({
+      v: 1,
+      roundId: state.round.id,
+      participantId: memberId,
+      kind: 'nudge',
+      topic: 0,
+      ref: `${partnership.id}:${silentSince}`,
+      partnerIds: members.get(memberId)?.partnerIds.slice(0, 2) ?? [],
+    }));
+    if (nudges.length > 0) {
+      await deps.queue.enqueue(nudges);
+      for (const { memberId, silentSince } of silence.nudge) {
+        if (await deps.lifecycle.markNudged(state.round.id, partnership.id, memberId, at, silentSince))
+          nudged++;
+      }
+    }
+    if (silence.quiet.length > 0) {
+      const outcome = await deps.lifecycle.markAtRisk(state.round.id, partnership.id, {
+        reason: 'silent',
+        quietIds: silence.quiet,
+        at,
+      });
+      if (outcome === 'changed') escalated++;
+    }
+  }
+  return { nudged, escalated };
+};
+
+/** Collects the alerts not yet reported into today's digest (one mail per round and day, by the ledger). */
+const sendDigest = async (deps: DailyLifecycleDeps, state: RoundState, day: string): Promise<number> => {
+  const fresh = state.alerts.filter((a) => !a.digestDay);
+  if (fresh.length > 0) {
+    await deps.lifecycle.assignToDigest(state.round.id, fresh, day);
+    await deps.notifier?.notify(state.round, fresh);
+  }
+  if (fresh.length > 0 || state.alerts.some((a) => a.digestDay === day)) {
+    const job: DigestJob = { v: 1, kind: 'digest', roundId: state.round.id, day };
+    await deps.queue.enqueue([job]);
+  }
+  return fresh.length;
+};
+
+/**
+ * The closing day: every member still taking part gets the "what now" mail (with the final check-in),
+ * every partnership ends, then the round is closed, so nothing more is sent for it. The mails are
+ * queued first: a run that fails half-way still finds the round running the next time.
+ */
+const closeRound = async (deps: DailyLifecycleDeps, state: RoundState, now: Date): Promise<void> => {
+  const at = now.toISOString();
+  const closing: SendJob[] = state.members
+    .filter((m) => m.status === 'active' && m.partnershipId)
+    .map((m) => ({ v: 1, roundId: state.round.id, participantId: m.id, kind: 'close', topic: 0 }));
+  await deps.queue.enqueue(closing);
+  for (const partnership of state.partnerships.filter((p) => p.status !== 'ended'))
+    await deps.lifecycle.endPartnership(state.round.id, partnership.id, 'round-closed', at, []);
+  await deps.rounds.transitionRound(state.round.id, 'running', 'closed', { closedAt: at });
+};
+
+/** One round's daily run; also what `tandem` tests and the simulation call for a single round. */
+export const runRoundDay = async (deps: DailyLifecycleDeps, round: Round, now: Date): Promise<RoundDay> => {
+  const day = now.toISOString().slice(0, 10);
+  let state = await reload(deps, round.id);
+  const closing = now >= endOf(round);
+  const resumed = closing ? 0 : await resumePauses(deps, state, now);
+  const silence = closing ? { nudged: 0, escalated: 0 } : await watchSilence(deps, state, now);
+
+  state = await reload(deps, round.id);
+  const followUp = await followUpRound(deps, state);
+  const daysLeft = (endOf(round).getTime() - now.getTime()) / DAY_MS;
+  const repair = closing
+    ? { repaired: 0, joined: 0, waiting: 0 }
+    : await repairRound(deps, await reload(deps, round.id), {
+        newPartnersAllowed: daysLeft >= MIN_DAYS_FOR_NEW_PARTNERS,
+      });
+  if (repair.repaired + repair.joined > 0) {
+    const introduced = await followUpRound(deps, await reload(deps, round.id));
+    followUp.introductions += introduced.introductions;
+  }
+  const alertsDigested = await sendDigest(deps, await reload(deps, round.id), day);
+  if (closing) await closeRound(deps, state, now);
+  return { roundId: round.id, closed: closing, resumed, ...silence, followUp, repair, alertsDigested };
+};
+
+/** The daily scheduled run over every running round. */
+export const runDailyLifecycle = async (deps: DailyLifecycleDeps, scheduledAt: Date): Promise<RoundDay[]> => {
+  const days: RoundDay[] = [];
+  for (const round of await deps.rounds.listRunningRounds()) {
+    if (!round.launchedAt) continue;
+    days.push(await runRoundDay(deps, round, scheduledAt));
+  }
+  return days;
+};

@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { MEMBERS_SOURCE, MemberChanged } from '#core/events';
+import type { Member, Partnership, RoundStatus } from '#core/model';
+import type { DailyLifecycleDeps } from '../../../functions/use-cases/daily-lifecycle.ts';
+import { aMember, aRound, partnered, partnershipId } from '../core/fixtures.ts';
+import { InMemoryLifecycle, RecordingJobQueue } from '../use-cases/fake-lifecycle.ts';
+import { VirtualClock } from '../use-cases/fakes.ts';
+
+type Module = typeof import('#handlers/lifecycle');
+let lifecycle: Module;
+
+beforeAll(async () => {
+  vi.stubEnv('TABLE_NAME', 'tandem-test');
+  vi.stubEnv('SEND_QUEUE_URL', 'https://sqs.eu-west-1.amazonaws.com/123456789012/tandem-send');
+  vi.stubEnv('COORDINATOR_EMAIL', 'coordinator@tandem.example');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  lifecycle = await import('#handlers/lifecycle');
+});
+
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
+
+const DAY_MS = 86_400_000;
+const LAUNCHED_AT = '2025-03-03T12:00:00.000Z';
+const day = (n: number) => new Date(Date.parse(LAUNCHED_AT) + n * DAY_MS);
+/** Runs 2025-03-03 to 2025-06-23. */
+const round = aRound({ launchedAt: LAUNCHED_AT, launchEventId: 'evt-1' });
+
+const setUp = ({
+  roundStatus = 'running',
+  leaver = false,
+  clockAt = day(10),
+}: {
+  roundStatus?: RoundStatus;
+  leaver?: boolean;
+  clockAt?: Date;
+} = {}) => {
+  const [aroha, priya] = partnered('pair', [
+    aMember({ seed: 'aroha' }),
+    aMember({
+      seed: 'priya',
+      country: 'IN',
+      ...(leaver ? { status: 'unsubscribed' as const, statusChangedAt: day(9).toISOString() } : {}),
+    }),
+  ]) as [Member, Member];
+  const pair: Partnership = {
+    roundId: round.id,
+    id: partnershipId('pair'),
+    members: [aroha.id, priya.id],
+    status: 'active',
+    origin: 'matched',
+    lastActivity: {},
+    nudged: {},
+    flaggedBy: {},
+    quietIds: [],
+    notices: {},
+  };
+  const store = new InMemoryLifecycle({
+    rounds: [{ ...round, status: roundStatus }],
+    members: [aroha, priya],
+    partnerships: [pair],
+  });
+  const queue = new RecordingJobQueue();
+  const deps: DailyLifecycleDeps = {
+    lifecycle: store,
+    rounds: store,
+    membership: store,
+    queue,
+    clock: new VirtualClock(clockAt),
+    newPartnershipId: () => partnershipId('newa'),
+  };
+  return { aroha, priya, pair, store, queue, deps };
+};
+
+/** An EventBridge scheduled event, as the daily rule delivers it. */
+const scheduledEvent = (time: string) => ({
+  version: '0',
+  id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time,
+  region: 'eu-west-1',
+  resources: ['arn:aws:events:eu-west-1:123456789012:rule/Lifecycle'],
+  detail: {},
+});
+
+const memberChanged = (detail: Record<string, unknown>) => ({
+  version: '0',
+  id: 'f3a1c0de-0000-4000-8000-000000000001',
+  'detail-type': MemberChanged.detailType,
+  source: MEMBERS_SOURCE,
+  account: '123456789012',
+  time: day(9).toISOString(),
+  region: 'eu-west-1',
+  resources: [],
+  detail,
+});
+
+describe('lifecycle handler', () => {
+  it("runs the daily lifecycle for the event's scheduled time, not the clock's", async () => {
+    // Prepare: the clock is past the round's end, so a run at the clock's now would close the round;
+    // the event is for day 21, when priya (who never wrote) is due a nudge.
+    const { priya, store, queue, deps } = setUp({ clockAt: new Date('2025-07-01T06:00:00Z') });
+    const handle = lifecycle.createHandler(deps);
+
+    // Act
+    const outcome = await handle(scheduledEvent(day(21).toISOString()));
+
+    // Assess
+    expect(outcome).toMatchObject({ trigger: 'schedule', rounds: [{ roundId: round.id, closed: false }] });
+    expect(store.round(round.id)?.status).toBe('running');
+    expect(queue.sendJobs.filter((j) => j.kind === 'nudge').map((j) => j.participantId)).toContain(priya.id);
+  });
+
+  it('follows up the round of a MemberChanged event at once', async () => {
+    // Prepare
+    const { aroha, priya, queue, deps } = setUp({ leaver: true });
+    const handle = lifecycle.createHandler(deps);
+
+    // Act
+    const outcome = await handle(
+      memberChanged({
+        roundId: round.id,
+        participantId: priya.id,
+        change: 'unsubscribed',
+        at: day(9).toISOString(),
+      }),
+    );
+
+    // Assess
+    expect(outcome).toEqual({
+      trigger: 'member-change',
+      roundId: round.id,
+      followUp: { partnersTold: 1, alertsRaised: 1, partnershipsEnded: 1, introductions: 0 },
+    });
+    expect(queue.sendJobs.map((j) => [j.kind, j.participantId, j.subjectId])).toEqual([
+      ['partner-left', aroha.id, priya.id],
+    ]);
+  });
+
+  it.each([
+    ['no event at all', undefined],
+    ['an object that is no event', { hello: 'world' }],
+    ['a scheduled event whose time is not an instant', scheduledEvent('yesterday')],
+    [
+      'a MemberChanged event with a malformed detail',
+      memberChanged({ roundId: round.id, participantId: 'someone', change: 'left', at: 'now' }),
+    ],
+    [
+      'another kind of bus event',
+      { ...memberChanged({ roundId: round.id }), 'detail-type': 'RoundLaunchRequested' },
+    ],
+  ])('ignores %s without throwing or doing anything', async (_what, event) => {
+    // Prepare
+    const { store, queue, deps } = setUp({ leaver: true });
+    const before = await store.loadRoundState(round.id);
+
+    // Act
+    const outcome = await lifecycle.createHandler(deps)(event);
+
+    // Assess
+    expect(outcome).toEqual({
+      trigger: 'ignored',
+      reason: 'neither a scheduled event nor a well-formed MemberChanged event',
+    });
+    expect(queue.jobs).toEqual([]);
+    expect(await store.loadRoundState(round.id)).toEqual(before);
+  });
+
+  it.each<[string, string, RoundStatus]>([
+    ['a round that is closed', 'spring-2025', 'closed'],
+    ['a round that does not exist', 'nowhere', 'running'],
+  ])('ignores a member change in %s', async (_what, roundId, roundStatus) => {
+    // Prepare
+    const { priya, queue, deps } = setUp({ leaver: true, roundStatus });
+    const handle = lifecycle.createHandler(deps);
+
+    // Act
+    const outcome = await handle(
+      memberChanged({ roundId, participantId: priya.id, change: 'unsubscribed', at: day(9).toISOString() }),
+    );
+
+    // Assess
+    expect(outcome).toEqual({ trigger: 'ignored', reason: `round ${roundId} is not running` });
+    expect(queue.jobs).toEqual([]);
+  });
+});
