@@ -1,5 +1,19 @@
-import { describe, expect, it } from 'vitest';
-import { advance, DAY, launch, mailsTo, type SentMail, seedRound, settle, store } from './support.ts';
+import { describe, expect, inject, it } from 'vitest';
+import { loadSigningKeys } from '#adapters/signing-keys';
+import { signLinkToken } from '#core/link-token';
+import type { Member } from '#core/model';
+import {
+  advance,
+  clockNow,
+  DAY,
+  launch,
+  mailsTo,
+  roundState,
+  type SentMail,
+  seedRound,
+  settle,
+  store,
+} from './support.ts';
 
 const listUnsubscribe = (mail: SentMail) =>
   /<(http[^>]+)>/.exec(mail.headers?.find((h) => h.name === 'List-Unsubscribe')?.value ?? '')?.[1] as string;
@@ -48,5 +62,47 @@ describe('one-click unsubscribe from a delivered mail (RFC 8058)', () => {
     const others = round.emails.filter((email) => email !== leaver);
     for (const email of others)
       expect(mails.filter((m) => m.destination.to[0] === email).length).toBeGreaterThan(1);
+  });
+});
+
+describe('links that must not work', () => {
+  it('answers an expired token and a token altered to name another participant with the generic page, changing nothing', async () => {
+    // Prepare
+    await seedRound('it-badlinks', 4, 1);
+    await launch('it-badlinks');
+    await settle();
+    const [aroha, priya] = (await roundState('it-badlinks')).members as [Member, Member];
+    const keys = await loadSigningKeys({ SIGNING_KEYS: inject('stackEnv').SIGNING_KEYS });
+    const now = Math.floor((await clockNow()).getTime() / 1000);
+    const expired = signLinkToken(
+      { roundId: 'it-badlinks', participantId: aroha.id, action: 'unsubscribe', expiresAt: now - 1 },
+      keys,
+    );
+    const valid = signLinkToken(
+      { roundId: 'it-badlinks', participantId: aroha.id, action: 'unsubscribe', expiresAt: now + 86_400 },
+      keys,
+    );
+    // The same signature over a payload that names someone else.
+    const [payload, mac] = valid.split('.') as [string, string];
+    const swapped = Buffer.from(
+      Buffer.from(payload, 'base64url').toString('utf8').replace(aroha.id, priya.id),
+    ).toString('base64url');
+    const linksUrl = inject('stackEnv').LINKS_BASE_URL;
+
+    // Act
+    const answers = await Promise.all(
+      [expired, `${swapped}.${mac}`].map((token) =>
+        fetch(`${linksUrl}/l/${token}`, { method: 'POST', body: 'List-Unsubscribe=One-Click' }),
+      ),
+    );
+    const pages = await Promise.all(answers.map((a) => a.text()));
+    await settle();
+
+    // Assess
+    expect(answers.map((a) => a.status)).toEqual([400, 400]);
+    expect(pages[0]).toBe(pages[1]);
+    expect(pages[0]).toContain('This link does not work');
+    const after = await roundState('it-badlinks');
+    expect(after.members.map((m) => m.status)).toEqual(['active', 'active', 'active', 'active']);
   });
 });
