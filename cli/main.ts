@@ -3,6 +3,7 @@ import { registerClockCommands } from './clock.ts';
 import { registerDevCommand } from './dev.ts';
 import { CliError, ExitCode } from './errors.ts';
 import { registerInboundCommands } from './inbound.ts';
+import { registerParticipantsCommands } from './participants.ts';
 import { registerRoundCommands } from './round.ts';
 import { registerSimulateCommand } from './simulate.ts';
 
@@ -14,6 +15,7 @@ const program = new Command()
 
 registerDevCommand(program);
 registerRoundCommands(program);
+registerParticipantsCommands(program);
 registerClockCommands(program);
 registerInboundCommands(program);
 registerSimulateCommand(program);

@@ -3,6 +3,8 @@ import { RoundLaunchRequested } from '#core/events';
 import { RoundId } from '#core/model';
 import { CliError, ExitCode } from './errors.ts';
 import { print } from './output.ts';
+import { registerRoundCreate } from './round-create.ts';
+import { registerRoundStatus } from './round-status.ts';
 import { localTarget, unreachable } from './target.ts';
 
 const parseRoundId = (value: string): string => {
@@ -46,4 +48,6 @@ export const registerRoundCommands = (program: Command) => {
     .argument('<roundId>', 'the round to launch')
     .option('--json', 'print the result as JSON')
     .action(launchCommand);
+  registerRoundCreate(round);
+  registerRoundStatus(round);
 };

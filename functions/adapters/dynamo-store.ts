@@ -128,25 +128,32 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     );
     if (existing) {
       const id = String(existing.participantId);
+      // The latest registration is the whole truth: optional fields it leaves out are removed, not kept.
+      // Every attribute goes through a name placeholder: `name` and `timezone` are DynamoDB reserved words.
+      const fields = Object.entries({
+        name: profile.name,
+        country: profile.country,
+        languages: profile.languages,
+        timezone: profile.timezone,
+        organisation: profile.organisation,
+        sector: profile.sector,
+        careerStage: profile.careerStage,
+        interests: profile.interests,
+        notWith: profile.notWith,
+        notes: profile.notes,
+      });
+      const set = fields.filter(([, value]) => value !== undefined);
+      const removed = fields.filter(([, value]) => value === undefined).map(([field]) => field);
       const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.participant(id),
           UpdateExpression:
-            'SET #name = :name, country = :country, languages = :languages, timezone = :timezone, ' +
-            'organisation = :organisation, sector = :sector, careerStage = :careerStage, interests = :interests',
+            `SET ${set.map(([field]) => `#${field} = :${field}`).join(', ')}` +
+            (removed.length > 0 ? ` REMOVE ${removed.map((field) => `#${field}`).join(', ')}` : ''),
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#name': 'name' },
-          ExpressionAttributeValues: {
-            ':name': profile.name,
-            ':country': profile.country,
-            ':languages': profile.languages,
-            ':timezone': profile.timezone,
-            ':organisation': profile.organisation,
-            ':sector': profile.sector,
-            ':careerStage': profile.careerStage,
-            ':interests': profile.interests,
-          },
+          ExpressionAttributeNames: Object.fromEntries(fields.map(([field]) => [`#${field}`, field])),
+          ExpressionAttributeValues: Object.fromEntries(set.map(([field, value]) => [`:${field}`, value])),
           ReturnValues: 'ALL_NEW',
         }),
       );

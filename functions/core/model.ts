@@ -47,17 +47,42 @@ export const ParticipantStatus = z.enum(['active', 'paused', 'unsubscribed', 'su
 
 const FreeText = (max: number) => z.string().trim().max(max);
 
+/** Bounds on what a participant tells us: a profile is copied into every member item of every round. */
+export const PROFILE_LIMITS = {
+  name: 120,
+  organisation: 200,
+  interest: 60,
+  interests: 20,
+  notWith: 50,
+  noteKeys: 20,
+  noteKey: 40,
+  note: 500,
+} as const;
+
+/** Extra registration columns (column → value), kept for the coordinator and never shown to partners. */
+export const ProfileNotes = z
+  .record(z.string().min(1).max(PROFILE_LIMITS.noteKey), z.string().max(PROFILE_LIMITS.note))
+  .refine((notes) => Object.keys(notes).length <= PROFILE_LIMITS.noteKeys, {
+    message: `notes: at most ${PROFILE_LIMITS.noteKeys}`,
+  });
+
 /** What a participant tells us about themselves; the same for every round they join. */
 export const Profile = z.object({
   email: z.email().transform((e) => e.toLowerCase()),
-  name: FreeText(120).min(1),
+  name: FreeText(PROFILE_LIMITS.name).min(1),
   country: CountryCode,
   languages: z.array(LanguageCode).min(1),
   timezone: TimeZone,
-  organisation: FreeText(200).default(''),
+  organisation: FreeText(PROFILE_LIMITS.organisation).default(''),
   sector: Sector,
   careerStage: CareerStage,
-  interests: z.array(FreeText(60).min(1)).max(20).default([]),
+  interests: z.array(FreeText(PROFILE_LIMITS.interest).min(1)).max(PROFILE_LIMITS.interests).default([]),
+  /** People they must not be partnered with, by email address (lower case); absent when none. */
+  notWith: z
+    .array(z.email().transform((e) => e.toLowerCase()))
+    .max(PROFILE_LIMITS.notWith)
+    .optional(),
+  notes: ProfileNotes.optional(),
 });
 export type Profile = z.infer<typeof Profile>;
 
