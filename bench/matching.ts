@@ -19,7 +19,7 @@ import {
   type MatchResult,
   matchParticipants,
 } from '#core/matching/index';
-import { seededRandom } from '#local/cohort';
+import { interestPool, seededRandom } from '#local/cohort';
 
 interface CountrySpec {
   code: string;
@@ -124,19 +124,9 @@ const countries: CountrySpec[] = [
   { code: 'TR', share: 1, zones: ['Europe/Istanbul'], languages: [['tr', 1]], english: 0.7 },
 ];
 
+// The demo cohort's interests, and more: a cohort of thousands spreads wider.
 const interests = [
-  'outreach',
-  'metadata',
-  'digital literacy',
-  'children and youth',
-  'open access',
-  'local history',
-  'research data',
-  'makerspaces',
-  'information literacy',
-  'community engagement',
-  'preservation',
-  'accessibility',
+  ...interestPool,
   'cataloguing',
   'reference services',
   'library design',

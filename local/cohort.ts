@@ -100,7 +100,8 @@ const pools: CountryPool[] = [
   },
 ];
 
-const interestPool = [
+/** The interests the demo cohort draws from (the matching bench adds more). */
+export const interestPool = [
   'outreach',
   'metadata',
   'digital literacy',
