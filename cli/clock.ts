@@ -2,15 +2,9 @@ import type { Command } from 'commander';
 import { parseDuration } from '#local/clock';
 import { CliError, ExitCode } from './errors.ts';
 import { print } from './output.ts';
-import { localTarget, unreachable } from './target.ts';
+import { control as localControl } from './target.ts';
 
-const control = async (path: string, init?: RequestInit): Promise<{ now: string }> => {
-  const response = await fetch(`${localTarget().controlUrl}${path}`, init).catch(unreachable);
-  const body = (await response.json()) as { now: string; message?: string };
-  if (!response.ok)
-    throw new CliError(body.message ?? `local stack answered ${response.status}`, ExitCode.unavailable);
-  return body;
-};
+const control = (path: string, init?: RequestInit) => localControl<{ now: string }>(path, init);
 
 export const registerClockCommands = (program: Command) => {
   const clock = program

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, ExitCode } from './errors.ts';
 import { print } from './output.ts';
-import { localTarget, unreachable } from './target.ts';
+import { localControlUrl, unreachable } from './target.ts';
 
 /**
  * Runs the receive function again on a stored raw mail — for a mail whose processing ended in the
@@ -11,7 +11,7 @@ export const replayCommand = async (mailId: string, options: { json?: boolean })
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(mailId)) {
     throw new CliError(`mailId "${mailId}": letters, digits, ".", "_" and "-" only`, ExitCode.usage);
   }
-  const response = await fetch(`${localTarget().controlUrl}/inbound/replay`, {
+  const response = await fetch(`${localControlUrl()}/inbound/replay`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ mailId }),

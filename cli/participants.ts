@@ -13,10 +13,10 @@ import {
   type RowIssue,
   type RowRef,
 } from '#core/registration';
+import { roundIdArgument } from './arguments.ts';
 import { CliError, ExitCode } from './errors.ts';
 import { print, progress } from './output.ts';
-import { roundIdArgument } from './round-create.ts';
-import { localTarget, unreachable } from './target.ts';
+import { target, unreachable } from './target.ts';
 
 /** Larger than any real cohort's file; a bigger one is almost certainly the wrong file. */
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -148,7 +148,7 @@ export const importCommand = async (file: string, options: ImportOptions) => {
   const { registrations } = parsed;
   if (registrations.length === 0) fail(`${file}: no valid rows to import`, ExitCode.usage);
 
-  const { store } = localTarget();
+  const { store } = await target();
   const round = await store.getRound(roundId).catch(unreachable);
   if (!round)
     return fail(`round ${roundId} does not exist (create it with \`tandem round create\`)`, ExitCode.refused);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import * as z from 'zod';
-import { type Round, RoundId, Round as RoundSchema } from '#core/model';
+import { type Round, Round as RoundSchema } from '#core/model';
 import {
   DEFAULT_ESCALATION_DAYS,
   DEFAULT_INACTIVITY_DAYS,
@@ -10,18 +10,10 @@ import {
 } from '#core/schedule';
 import { TransitionRejected } from '#ports/store';
 import { topics } from '#templates/compiled/index';
+import { roundIdArgument } from './arguments.ts';
 import { CliError, ExitCode } from './errors.ts';
 import { print } from './output.ts';
-import { localTarget, unreachable } from './target.ts';
-
-/** A round id argument or option, checked before anything else happens (exit 2 when malformed). */
-export const roundIdArgument = (value: string): string => {
-  const result = RoundId.safeParse(value);
-  if (!result.success) {
-    throw new CliError(`roundId "${value}": ${result.error.issues[0]?.message}`, ExitCode.usage);
-  }
-  return result.data;
-};
+import { target, unreachable } from './target.ts';
 
 /** YYYY-MM-DD that is a real calendar day (2026-02-30 is not). */
 const calendarDate = (value: string): string => {
@@ -100,7 +92,7 @@ const summary = (round: Round) => ({
 /** Creates a draft round; an id already taken, in whatever state, is refused and nothing changes. */
 export const createRoundCommand = async (roundIdArg: string, options: CreateOptions) => {
   const round = newRound(roundIdArgument(roundIdArg), options);
-  const { store } = localTarget();
+  const { store } = await target();
   const existing = await store.getRound(round.id).catch(unreachable);
   if (existing) {
     throw new CliError(

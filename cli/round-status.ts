@@ -1,47 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
-import { DynamoLedgerReader } from '#adapters/dynamo-ledger-reader';
-import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
-import { RoundId } from '#core/model';
 import {
   checkinsOf,
   type PartnershipActivity,
   partnershipActivity,
-  type RoundStatusInput,
   type RoundStatusReport,
   roundStatus,
 } from '#core/round-status';
-import { localNames } from '#local/config';
 import { CliError, ExitCode } from './errors.ts';
 import { print } from './output.ts';
-import { localTarget, unreachable } from './target.ts';
-
-const parseRoundId = (value: string): string => {
-  const result = RoundId.safeParse(value);
-  if (!result.success)
-    throw new CliError(`roundId "${value}": ${result.error.issues[0]?.message}`, ExitCode.usage);
-  return result.data;
-};
-
-/** The round's state and SENT ledger rows; an unknown round is refused (exit 1). */
-const loadRound = async (roundIdArg: string): Promise<{ input: RoundStatusInput; controlUrl: string }> => {
-  const roundId = parseRoundId(roundIdArg);
-  const target = localTarget();
-  const state = await new DynamoLifecycle(localNames.tableName).loadRoundState(roundId).catch(unreachable);
-  if (!state) throw new CliError(`round ${roundId} does not exist`, ExitCode.refused);
-  const sent = await new DynamoLedgerReader(localNames.tableName).sentRows(roundId).catch(unreachable);
-  return { input: { ...state, sent }, controlUrl: target.controlUrl };
-};
-
-/** The stack's own clock: the local stack's may be virtual and far from the machine's. */
-const stackNow = async (controlUrl: string): Promise<Date> => {
-  const response = await fetch(`${controlUrl}/clock`).catch(unreachable);
-  const body = (await response.json().catch(() => ({}))) as { now?: string; message?: string };
-  if (!response.ok || !body.now)
-    throw new CliError(body.message ?? `local stack answered ${response.status}`, ExitCode.unavailable);
-  return new Date(body.now);
-};
+import { loadRoundData } from './round-data.ts';
 
 /** Label/value lines with the values lined up. */
 const lines = (rows: readonly (readonly [string, string])[]): string => {
@@ -131,8 +100,8 @@ export const formatStatus = (report: RoundStatusReport): string => {
 
 /** Prints how a round is going: a table for people, one JSON object with `--json`. */
 export const statusCommand = async (roundIdArg: string, options: { json?: boolean }) => {
-  const { input, controlUrl } = await loadRound(roundIdArg);
-  const report = roundStatus(input, await stackNow(controlUrl));
+  const { input, stack } = await loadRoundData(roundIdArg);
+  const report = roundStatus(input, await stack.now());
   print(options, report, () => formatStatus(report));
 };
 
@@ -182,7 +151,7 @@ export const exportCsv = (rows: readonly PartnershipActivity[], checkinNumbers: 
 
 /** Writes the round's partnerships and their activity as CSV, to a file or stdout. */
 export const exportCommand = async (roundIdArg: string, options: { out?: string }) => {
-  const { input } = await loadRound(roundIdArg);
+  const { input } = await loadRoundData(roundIdArg);
   const numbers = checkinsOf(input.round).map((c) => c.number);
   const rows = partnershipActivity(input);
   const csv = exportCsv(rows, numbers);

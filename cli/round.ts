@@ -1,27 +1,20 @@
 import type { Command } from 'commander';
 import { RoundLaunchRequested } from '#core/events';
-import { RoundId } from '#core/model';
+import { roundIdArgument } from './arguments.ts';
 import { CliError, ExitCode } from './errors.ts';
 import { print } from './output.ts';
 import { registerRoundCreate } from './round-create.ts';
 import { registerRoundStatus } from './round-status.ts';
-import { localTarget, unreachable } from './target.ts';
-
-const parseRoundId = (value: string): string => {
-  const result = RoundId.safeParse(value);
-  if (!result.success)
-    throw new CliError(`roundId "${value}": ${result.error.issues[0]?.message}`, ExitCode.usage);
-  return result.data;
-};
+import { target, unreachable } from './target.ts';
 
 /**
  * Asks for a launch by putting a RoundLaunchRequested event on the bus. The round's state is checked
  * first so that a mistake gets a clear answer here; the launch handler checks again, atomically.
  */
 export const launchCommand = async (roundIdArg: string, options: { json?: boolean }) => {
-  const roundId = parseRoundId(roundIdArg);
-  const target = localTarget();
-  const round = await target.store.getRound(roundId).catch(unreachable);
+  const roundId = roundIdArgument(roundIdArg);
+  const stack = await target();
+  const round = await stack.store.getRound(roundId).catch(unreachable);
   if (!round) throw new CliError(`round ${roundId} does not exist`, ExitCode.refused);
   if (round.status !== 'matched') {
     throw new CliError(
@@ -29,7 +22,7 @@ export const launchCommand = async (roundIdArg: string, options: { json?: boolea
       ExitCode.refused,
     );
   }
-  const { eventId } = await target.bus.put(RoundLaunchRequested.detailType, { roundId }).catch(unreachable);
+  const { eventId } = await stack.bus.put(RoundLaunchRequested.detailType, { roundId }).catch(unreachable);
   print(
     options,
     { roundId, eventId, status: 'launch-requested' },

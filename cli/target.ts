@@ -6,21 +6,41 @@ import { CliError, ExitCode } from './errors.ts';
 
 /** The stack a command talks to: the local one started by `tandem dev` (deployed stages come later). */
 export interface Target {
+  /** The Tandem table, for the adapters that take its name. */
+  tableName: string;
   store: DynamoStore;
   bus: EventBridgeBus;
-  /** The local control API of `tandem dev`. */
-  controlUrl: string;
+  /** The stack's clock: the local stack's may be virtual and far from the machine's. */
+  now(): Promise<Date>;
 }
 
-export const localTarget = (): Target => {
+/** The control API of `tandem dev` (clock, replays): there is no such thing on a deployed stack. */
+export const localControlUrl = (): string => {
   const ports = localPorts();
-  Object.assign(process.env, localAwsEnvironment(ports));
+  return `${localUrls(ports).gateway}/_local`;
+};
+
+/** Asks the local control API; a failure becomes one line and exit 3. */
+export const control = async <T>(path: string, init?: RequestInit): Promise<T> => {
+  const response = await fetch(`${localControlUrl()}${path}`, init).catch(unreachable);
+  const body = (await response.json().catch(() => ({}))) as T & { message?: string };
+  if (!response.ok)
+    throw new CliError(body.message ?? `local stack answered ${response.status}`, ExitCode.unavailable);
+  return body;
+};
+
+const localTarget = (): Target => {
+  Object.assign(process.env, localAwsEnvironment(localPorts()));
   return {
+    tableName: localNames.tableName,
     store: new DynamoStore(localNames.tableName),
     bus: new EventBridgeBus(localNames.busName, COORDINATOR_SOURCE),
-    controlUrl: `${localUrls(ports).gateway}/_local`,
+    now: async () => new Date((await control<{ now: string }>('/clock')).now),
   };
 };
+
+/** The stack the commands work on. */
+export const target = async (): Promise<Target> => localTarget();
 
 /** Turns "nothing listens there" into a message that says what to start. */
 export const unreachable = (error: unknown): never => {
