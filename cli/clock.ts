@@ -2,14 +2,14 @@ import type { Command } from 'commander';
 import { parseDuration } from '#local/clock';
 import { CliError, ExitCode } from './errors.ts';
 import { print } from './output.ts';
-import { control as localControl } from './target.ts';
+import { control as localControl, localOnly } from './target.ts';
 
 const control = (path: string, init?: RequestInit) => localControl<{ now: string }>(path, init);
 
 export const registerClockCommands = (program: Command) => {
-  const clock = program
-    .command('clock')
-    .description("Read or move the local stack's clock (tandem dev only)");
+  const clock = localOnly(
+    program.command('clock').description("Read or move the local stack's clock (tandem dev only)"),
+  );
   clock
     .command('show')
     .description('Print the local clock')

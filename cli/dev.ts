@@ -11,6 +11,7 @@ import type { Invocation } from '#local/lambda-runtime';
 import { seedMatchedRound } from '#local/seed';
 import { type LocalStack, startLocalStack } from '#local/stack';
 import { CliError, ExitCode } from './errors.ts';
+import { localOnly } from './target.ts';
 
 interface DevOptions {
   demo?: boolean;
@@ -120,7 +121,7 @@ Press Ctrl+C to stop.`);
 };
 
 export const registerDevCommand = (program: Command) => {
-  program
+  const command = program
     .command('dev')
     .description(
       'Run Tandem locally: DynamoDB Local, SES outbox, event bus, schedules and queue, all on this machine',
@@ -129,4 +130,5 @@ export const registerDevCommand = (program: Command) => {
     .option('--data <dir>', 'keep DynamoDB data in this folder (default: in memory)')
     .option('--clock <speed>', 'run the local clock faster, e.g. 60x (one real minute is an hour)', '1x')
     .action(devCommand);
+  localOnly(command);
 };

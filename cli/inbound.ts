@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, ExitCode } from './errors.ts';
 import { print } from './output.ts';
-import { localControlUrl, unreachable } from './target.ts';
+import { localControlUrl, localOnly, unreachable } from './target.ts';
 
 /**
  * Runs the receive function again on a stored raw mail — for a mail whose processing ended in the
@@ -34,10 +34,10 @@ export const replayCommand = async (mailId: string, options: { json?: boolean })
 
 export const registerInboundCommands = (program: Command) => {
   const inbound = program.command('inbound').description('Inbound mail (replies to relay addresses)');
-  inbound
+  const replay = inbound
     .command('replay')
     .description(
-      'Process a stored inbound mail again, e.g. one whose processing ended in the dead-letter queue',
+      'Process a stored inbound mail again on the local stack, e.g. one whose processing ended in the dead-letter queue',
     )
     .argument(
       '<mailId>',
@@ -45,4 +45,5 @@ export const registerInboundCommands = (program: Command) => {
     )
     .option('--json', 'print the result as JSON')
     .action(replayCommand);
+  localOnly(replay);
 };

@@ -3,19 +3,25 @@ import { registerClockCommands } from './clock.ts';
 import { registerDevCommand } from './dev.ts';
 import { CliError, ExitCode } from './errors.ts';
 import { registerInboundCommands } from './inbound.ts';
+import { registerMatchCommand } from './match.ts';
+import { registerMatchesCommands } from './matches.ts';
 import { registerParticipantsCommands } from './participants.ts';
 import { registerRoundCommands } from './round.ts';
 import { registerSimulateCommand } from './simulate.ts';
+import { addStageOption } from './target.ts';
 
 const program = new Command()
   .name('tandem')
   .description('Tandem: international peer mentoring, run over email')
   .showHelpAfterError()
   .exitOverride();
+addStageOption(program);
 
 registerDevCommand(program);
 registerRoundCommands(program);
 registerParticipantsCommands(program);
+registerMatchCommand(program);
+registerMatchesCommands(program);
 registerClockCommands(program);
 registerInboundCommands(program);
 registerSimulateCommand(program);

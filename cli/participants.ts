@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type Command, Option } from 'commander';
 import { newId } from '#core/ids';
+import type { Registration } from '#core/model';
 import {
   describeRef,
   formatIssue,
@@ -15,11 +15,10 @@ import {
 } from '#core/registration';
 import { roundIdArgument } from './arguments.ts';
 import { CliError, ExitCode } from './errors.ts';
+import { readTextFile } from './files.ts';
 import { print, progress } from './output.ts';
 import { target, unreachable } from './target.ts';
 
-/** Larger than any real cohort's file; a bigger one is almost certainly the wrong file. */
-const MAX_FILE_BYTES = 20 * 1024 * 1024;
 /** Registrations written at once (each is 3-4 DynamoDB requests). */
 const CONCURRENCY = 8;
 
@@ -56,27 +55,6 @@ interface FileIssue {
   field: 'file';
   message: string;
 }
-
-const readText = async (file: string): Promise<string> => {
-  const size = await stat(file).then(
-    (s) => (s.isFile() ? s.size : undefined),
-    () => undefined,
-  );
-  if (size === undefined) throw new CliError(`${file}: no such file`, ExitCode.usage);
-  if (size > MAX_FILE_BYTES) {
-    throw new CliError(
-      `${file}: ${size} bytes is more than a registrations file can be (20 MB)`,
-      ExitCode.usage,
-    );
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(await readFile(file));
-  } catch (error) {
-    throw new CliError(`${file}: not UTF-8 text (in a spreadsheet, save it as "CSV UTF-8")`, ExitCode.usage, {
-      cause: error,
-    });
-  }
-};
 
 /** Runs `work` over items with at most `limit` at a time; after a failure no further item is started. */
 const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) => {
@@ -120,7 +98,7 @@ export const importCommand = async (file: string, options: ImportOptions) => {
   };
 
   // The file is checked before the stack is asked anything, so it can be checked without one.
-  const text = await readText(file);
+  const text = await readTextFile(file);
   let parsed: RegistrationFile;
   try {
     parsed = parseRegistrations(text, format);
@@ -159,10 +137,19 @@ export const importCommand = async (file: string, options: ImportOptions) => {
     );
   }
 
-  // Who is a member already decides between "imported" and "updated" (members are keyed by participant id).
-  const members = new Set<string>();
+  // Who is a member already decides between "imported" and "updated" (members are keyed by participant id);
+  // a known member keeps their place in the registration order, a new one is placed by this file's rows.
+  const members = new Map<string, Registration>();
+  const importedAt = new Date().toISOString();
   try {
-    for await (const page of store.listMembers(roundId)) for (const member of page) members.add(member.id);
+    for await (const page of store.listMembers(roundId)) {
+      for (const member of page) {
+        members.set(member.id, {
+          at: member.registeredAt ?? importedAt,
+          seq: member.registrationSeq ?? 0,
+        });
+      }
+    }
   } catch (error) {
     unreachable(error);
   }
@@ -175,7 +162,11 @@ export const importCommand = async (file: string, options: ImportOptions) => {
   try {
     await forEachLimited(registrations, CONCURRENCY, async ({ ref, profile }) => {
       const participant = await store.upsertParticipant(profile, () => newId('p', randomBytes));
-      await store.addMember(roundId, participant).catch((error: unknown) => {
+      const registration = members.get(participant.id) ?? {
+        at: importedAt,
+        seq: 'line' in ref ? ref.line : ref.index,
+      };
+      await store.addMember(roundId, participant, registration).catch((error: unknown) => {
         // addMember never replaces a member who has a partnership: the round was matched meanwhile.
         if (error instanceof ConditionalCheckFailedException) {
           throw new CliError(`round ${roundId} was matched during the import`, ExitCode.refused, {

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import {
@@ -8,7 +7,7 @@ import {
   type RoundStatusReport,
   roundStatus,
 } from '#core/round-status';
-import { CliError, ExitCode } from './errors.ts';
+import { writeOutputFile } from './files.ts';
 import { print } from './output.ts';
 import { loadRoundData } from './round-data.ts';
 
@@ -159,11 +158,7 @@ export const exportCommand = async (roundIdArg: string, options: { out?: string 
     process.stdout.write(csv);
     return;
   }
-  try {
-    await writeFile(options.out, csv);
-  } catch (error) {
-    throw new CliError(`--out ${options.out}: ${(error as Error).message}`, ExitCode.usage, { cause: error });
-  }
+  await writeOutputFile('--out', options.out, csv);
   process.stdout.write(`Wrote ${rows.length} partnerships of round ${input.round.id} to ${options.out}\n`);
 };
 

@@ -4,6 +4,7 @@ import { roundIdArgument } from './arguments.ts';
 import { CliError, ExitCode } from './errors.ts';
 import { print } from './output.ts';
 import { registerRoundCreate } from './round-create.ts';
+import { registerRoundReport } from './round-report.ts';
 import { registerRoundStatus } from './round-status.ts';
 import { target, unreachable } from './target.ts';
 
@@ -43,4 +44,5 @@ export const registerRoundCommands = (program: Command) => {
     .action(launchCommand);
   registerRoundCreate(round);
   registerRoundStatus(round);
+  registerRoundReport(round);
 };

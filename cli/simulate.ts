@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { simulate } from '#local/simulate';
 import { CliError, ExitCode } from './errors.ts';
 import { progress } from './output.ts';
+import { localOnly } from './target.ts';
 
 const wholeNumber = (name: string, min: number, max: number) => (value: string) => {
   const n = Number(value);
@@ -49,7 +50,7 @@ export const simulateCommand = async (options: SimulateOptions) => {
 };
 
 export const registerSimulateCommand = (program: Command) => {
-  program
+  const command = program
     .command('simulate')
     .description('Run a whole round in one process on an embedded local stack with a virtual clock')
     .option('--participants <n>', 'cohort size', wholeNumber('--participants', 2, 10_000), 40)
@@ -58,4 +59,5 @@ export const registerSimulateCommand = (program: Command) => {
     .option('--no-behaviours', 'nobody replies, goes quiet, unsubscribes or bounces (the sending path alone)')
     .option('--json', 'print one JSON summary')
     .action(simulateCommand);
+  localOnly(command);
 };

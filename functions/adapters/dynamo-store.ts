@@ -14,6 +14,7 @@ import {
   Participant,
   type Partnership,
   type Profile,
+  type Registration,
   Round,
   type RoundStatus,
 } from '#core/model';
@@ -191,8 +192,8 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     return participant;
   }
 
-  async addMember(roundId: string, participant: Participant): Promise<void> {
-    const member = memberOf(participant, roundId);
+  async addMember(roundId: string, participant: Participant, registration?: Registration): Promise<void> {
+    const member = memberOf(participant, roundId, registration);
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MatchSettings } from './matching/config.ts';
 import { DEFAULT_ESCALATION_DAYS, DEFAULT_INACTIVITY_DAYS } from './schedule.ts';
 
 /** Round ids appear inside relay addresses, so they are short lowercase slugs. */
@@ -118,6 +119,8 @@ export const Round = z.object({
   /** …and still silent this many days after the nudge, their partnership is at risk. */
   escalationDays: z.number().int().min(1).max(365).default(DEFAULT_ESCALATION_DAYS),
   closedAt: IsoInstant.optional(),
+  /** The round's matching settings, as `tandem match` last ran with them (absent: the defaults). */
+  matching: MatchSettings.optional(),
 });
 export type Round = z.infer<typeof Round>;
 
@@ -144,13 +147,26 @@ export const Member = Participant.extend({
   softBounces: z.number().int().min(0).default(0),
   /** Why the mail system stopped mailing them (status suppressed). */
   suppressedReason: z.enum(['bounce', 'complaint']).optional(),
+  /**
+   * Registration order, which the country cap follows: when they were first imported into the round,
+   * then their row in that file.
+   */
+  registeredAt: IsoInstant.optional(),
+  registrationSeq: z.number().int().min(0).optional(),
 });
 export type Member = z.infer<typeof Member>;
 
+/** When and in which row a member first registered for a round. */
+export interface Registration {
+  at: string;
+  seq: number;
+}
+
 /** A participant's fresh place in a round: no partners yet, nothing answered. */
-export const memberOf = (participant: Participant, roundId: string): Member => ({
+export const memberOf = (participant: Participant, roundId: string, registration?: Registration): Member => ({
   ...participant,
   roundId,
+  ...(registration ? { registeredAt: registration.at, registrationSeq: registration.seq } : {}),
   partnerIds: [],
   previousPartnerIds: [],
   checkins: {},
@@ -188,6 +204,11 @@ export const Partnership = z.object({
   introRef: z.string().optional(),
   endedAt: IsoInstant.optional(),
   endedReason: EndedReason.optional(),
+  /** Before launch: kept by `tandem match --keep-locked` (a coordinator's decision). */
+  locked: z.boolean().optional(),
+  /** Before launch: the matcher's score of the partnership and why it fits. */
+  score: z.number().int().optional(),
+  explanation: z.string().max(2000).optional(),
 });
 export type Partnership = z.infer<typeof Partnership>;
 

@@ -1,8 +1,8 @@
-import { parse as parseCsv } from 'csv-parse/sync';
 import countries from 'i18n-iso-countries';
 import english from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
 import { iso6393 } from 'iso-639-3';
 import * as z from 'zod';
+import { CsvFileError, type LocatedRecord, readCsvRecords } from './csv-records.ts';
 import { CareerStage, PROFILE_LIMITS, Profile, Sector, TimeZone } from './model.ts';
 
 /**
@@ -419,35 +419,20 @@ const checkRowCount = (count: number) => {
 
 // --- CSV -------------------------------------------------------------------------------------------
 
-interface CsvRecord {
-  record: string[];
-  info: { lines: number };
-}
-
 /**
  * Reads a registrations CSV: a header naming the columns (any order; REQUIRED_COLUMNS must be there),
  * then one person per record. Line numbers are physical lines (header = line 1 in the usual file), so
  * a record with a quoted line break is reported at its first line. Blank lines are skipped.
  */
 export const parseRegistrationsCsv = (text: string): RegistrationFile => {
-  let records: CsvRecord[];
+  let records: LocatedRecord[];
   try {
-    records = parseCsv(text, { bom: true, info: true, relax_column_count: true }) as unknown as CsvRecord[];
+    records = readCsvRecords(text);
   } catch (error) {
-    const { message, lines } = error as { message: string; lines?: number };
-    throw new RegistrationFileError(`not a readable CSV file${lines ? ` (line ${lines})` : ''}: ${message}`, {
-      cause: error,
-    });
+    if (error instanceof CsvFileError) throw new RegistrationFileError(error.message, { cause: error });
+    throw error;
   }
-  // csv-parse reports the line a record ends on; each record starts on the line after the previous one.
-  let nextLine = 1;
-  const located = records.map(({ record, info }) => {
-    const line = nextLine;
-    nextLine = info.lines + 1;
-    return { line, cells: record };
-  });
-  const nonBlank = located.filter(({ cells }) => cells.some((cell) => cell.trim() !== ''));
-  const [header, ...data] = nonBlank;
+  const [header, ...data] = records;
   if (!header) throw new RegistrationFileError('the file is empty');
 
   const columns = readHeader(header.line, header.cells);

@@ -6,6 +6,7 @@ import type {
   Participant,
   Partnership,
   Profile,
+  Registration,
   Round,
   RoundStatus,
 } from '#core/model';
@@ -36,7 +37,8 @@ export interface RoundStore {
 export interface ParticipantStore {
   /** Creates or updates the participant with this email; returns their stable id. */
   upsertParticipant(profile: Profile, newId: () => string): Promise<Participant>;
-  addMember(roundId: string, participant: Participant): Promise<void>;
+  /** Registers the participant for the round (refreshing their snapshot); `registration` orders the cohort. */
+  addMember(roundId: string, participant: Participant, registration?: Registration): Promise<void>;
   /** All members of a round, a page at a time. */
   listMembers(roundId: string): AsyncIterable<Member[]>;
   savePartnerships(partnerships: Partnership[]): Promise<void>;
@@ -174,4 +176,32 @@ export interface LifecycleStore {
   ): Promise<void>;
   /** Counts a soft bounce once per SES event id. */
   countSoftBounce(roundId: string, participantId: string, eventId: string): Promise<void>;
+}
+
+/** One partnership of a proposal, by participant id (before launch). */
+export interface ProposedPartnership {
+  members: string[];
+  locked: boolean;
+  score?: number;
+  explanation?: string;
+}
+
+/**
+ * The writes of matching and its review, on a round not yet launched. Every write checks that the
+ * round is a draft, so nothing can change under a launch (`tandem match` moves a matched round back
+ * to draft while it rewrites the proposal).
+ */
+export interface ProposalStore {
+  /** Each member's partners in every launched round but this one (participant id → ids). */
+  pastPartners(roundId: string): Promise<Map<string, Set<string>>>;
+  /** Stores a partnership and points its members at it (they must have none). */
+  addPartnership(partnership: Partnership): Promise<void>;
+  /** Deletes a partnership and leaves its members without one. */
+  removePartnership(partnership: Partnership): Promise<void>;
+  /** Updates what the review may change on a stored partnership: its lock, score and explanation. */
+  updateProposed(
+    roundId: string,
+    partnershipId: string,
+    fields: Pick<ProposedPartnership, 'locked' | 'score' | 'explanation'>,
+  ): Promise<void>;
 }

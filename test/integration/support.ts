@@ -94,6 +94,8 @@ export const tandem = async (...args: string[]) => {
   const result = await promisify(execFile)('node', ['bin/tandem.js', ...args], {
     env: {
       ...process.env,
+      // The local stack, whatever the developer's shell says.
+      TANDEM_STAGE: '',
       TANDEM_DYNAMODB_PORT: portOf(env.AWS_ENDPOINT_URL_DYNAMODB),
       TANDEM_GATEWAY_PORT: portOf(env.AWS_ENDPOINT_URL_EVENTBRIDGE),
     },

@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { IsoDate } from '../model.ts';
 
 /**
  * Points per part of the soft score. A pair's score is the sum of the parts, each the part's weight times
@@ -18,13 +17,8 @@ export const MatchWeights = z.object({
 });
 export type MatchWeights = z.infer<typeof MatchWeights>;
 
-/** One round's matching settings. Everything but the reference date has a default. */
-export const MatchConfig = z.object({
-  /**
-   * The day (normally the round's start) at which time-zone offsets are read, at 12:00 UTC: daylight
-   * saving time differs between seasons and hemispheres.
-   */
-  referenceDate: IsoDate,
+/** One round's matching settings, as a coordinator may set them (stored on the round). */
+export const MatchSettings = z.object({
   weights: MatchWeights.prefault({}),
   /** `different`: pairs across sectors score (the default); `same`: pairs within a sector score. */
   sectorPreference: z.enum(['different', 'same']).default('different'),
@@ -51,6 +45,16 @@ export const MatchConfig = z.object({
   neighbours: z.number().int().min(1).max(1000).default(16),
   /** `auto`: solves after the first one, each with the edges the previous duals priced as violated. */
   maxPricingRounds: z.number().int().min(0).max(100).default(6),
+});
+export type MatchSettings = z.infer<typeof MatchSettings>;
+
+/** The settings plus the day the matching is for. Everything but the reference date has a default. */
+export const MatchConfig = MatchSettings.extend({
+  /**
+   * The day (normally the round's start) at which time-zone offsets are read, at 12:00 UTC: daylight
+   * saving time differs between seasons and hemispheres.
+   */
+  referenceDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'referenceDate: YYYY-MM-DD'),
 });
 export type MatchConfig = z.infer<typeof MatchConfig>;
 export type MatchConfigInput = z.input<typeof MatchConfig>;

@@ -1,6 +1,7 @@
 import { tzOffset } from '@date-fns/tz';
 import { CareerStage, type Profile, Sector } from '../model.ts';
 import { MatchConfig, type MatchConfigInput, maxScore } from './config.ts';
+import { normaliseCountry, normaliseEmail } from './constraints.ts';
 
 /** What the matcher needs to know about one participant. */
 export interface MatchParticipant {
@@ -44,8 +45,6 @@ const SECTORS = Sector.options;
 const STAGES = CareerStage.options;
 const WORKING_DAY_MINUTES = 12 * 60;
 
-const normaliseEmail = (email: string): string => email.trim().toLowerCase();
-const normaliseCountry = (country: string): string => country.trim().toUpperCase();
 const normaliseInterest = (interest: string): string => interest.trim().toLowerCase().replace(/\s+/g, ' ');
 
 /** mulberry32: a small seedable PRNG, so a seed always gives the same order. */

@@ -2,7 +2,8 @@
  * Cohort matching: hard constraints, a configurable soft score, and a maximum-cardinality,
  * maximum-score matching of the whole cohort (see match.ts), pure and deterministic for a seed.
  */
-export { MatchConfig, type MatchConfigInput, MatchWeights, maxScore } from './config.ts';
+export { MatchConfig, type MatchConfigInput, MatchSettings, MatchWeights, maxScore } from './config.ts';
+export { pairProblems } from './constraints.ts';
 export {
   buildMatchGraph,
   MatchGraph,

@@ -4,6 +4,7 @@ import {
   type Participant,
   type Partnership,
   type Profile,
+  type Registration,
   type Round,
   type RoundStatus,
   type SendJob,
@@ -103,8 +104,11 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
     throw new Error('not used by these tests');
   }
 
-  async addMember(roundId: string, participant: Participant): Promise<void> {
-    this.members.set(roundId, [...(this.members.get(roundId) ?? []), memberOf(participant, roundId)]);
+  async addMember(roundId: string, participant: Participant, registration?: Registration): Promise<void> {
+    this.members.set(roundId, [
+      ...(this.members.get(roundId) ?? []),
+      memberOf(participant, roundId, registration),
+    ]);
   }
 
   async *listMembers(roundId: string): AsyncIterable<Member[]> {

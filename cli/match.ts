@@ -1,0 +1,315 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { type Command, Option } from 'commander';
+import { stringify } from 'csv-stringify/sync';
+import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
+import { DynamoProposals } from '#adapters/dynamo-proposals';
+import { newId } from '#core/ids';
+import {
+  buildMatchGraph,
+  type MatchGraph,
+  MatchInputError,
+  type MatchResult,
+  MatchSettings,
+  matchCohort,
+} from '#core/matching/index';
+import type { Member, Partnership } from '#core/model';
+import { groupsOf, inRegistrationOrder, matchParticipantsOf } from '#core/proposal';
+import type { ProposedPartnership, RoundState } from '#ports/store';
+import {
+  applyProposal,
+  type ProposalOutcome,
+  ProposalRefused,
+} from '../functions/use-cases/apply-proposal.ts';
+import { roundIdArgument } from './arguments.ts';
+import { CliError, ExitCode } from './errors.ts';
+import { print, progress } from './output.ts';
+import { type Target, target, unreachable } from './target.ts';
+
+interface MatchOptions {
+  round: string;
+  keepLocked?: boolean;
+  dumpGraph?: string;
+  json?: boolean;
+  seed?: number;
+  countryCap?: number;
+  sector?: 'different' | 'same';
+  careerStage?: 'similar' | 'mentoring';
+  weights?: Record<string, number>;
+}
+
+/** The round's state, refused unless it can still be (re)matched. */
+export const loadProposalState = async (roundId: string): Promise<{ stack: Target; state: RoundState }> => {
+  const stack = await target();
+  const state = await new DynamoLifecycle(stack.tableName).loadRoundState(roundId).catch(unreachable);
+  if (!state) throw new CliError(`round ${roundId} does not exist`, ExitCode.refused);
+  const { status } = state.round;
+  if (status !== 'draft' && status !== 'matched') {
+    throw new CliError(
+      `round ${roundId} is ${status}: partnerships can only be proposed before the launch`,
+      ExitCode.refused,
+    );
+  }
+  return { stack, state };
+};
+
+/** Stores a proposal, with a progress bar; a refusal (the round was launched meanwhile) exits 1. */
+export const storeProposal = async (
+  stack: Target,
+  state: RoundState,
+  desired: ProposedPartnership[],
+  options: { json?: boolean },
+  settings?: MatchSettings,
+): Promise<ProposalOutcome> =>
+  applyProposal(
+    {
+      rounds: stack.store,
+      proposals: new DynamoProposals(stack.tableName),
+      newId: () => newId('t', randomBytes),
+      onProgress: (done, total) => {
+        if (!options.json && total > 0) progress('saving', done, total);
+      },
+    },
+    state,
+    desired,
+    settings,
+  ).catch((error: unknown) => {
+    if (error instanceof ProposalRefused) throw new CliError(error.message, ExitCode.refused);
+    if ((error as Error).name === 'TransactionCanceledException') {
+      throw new CliError(
+        `round ${state.round.id} changed while the proposal was being stored (launched, or another run): ` +
+          'run the command again',
+        ExitCode.refused,
+        { cause: error },
+      );
+    }
+    return unreachable(error);
+  });
+
+const weightsOption = (value: string): Record<string, number> => {
+  const weights: Record<string, number> = {};
+  for (const part of value.split(',')) {
+    const match = /^\s*(sector|careerStage|interests|timeZone)\s*=\s*(\d+)\s*$/.exec(part);
+    if (!match) {
+      throw new CliError(
+        `--weights: "${part}" is not name=points (names: sector, careerStage, interests, timeZone)`,
+        ExitCode.usage,
+      );
+    }
+    weights[match[1] as string] = Number(match[2]);
+  }
+  return weights;
+};
+
+const numberOption = (name: string) => (value: string) => {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number))
+    throw new CliError(`${name}: expected a number, got "${value}"`, ExitCode.usage);
+  return number;
+};
+
+/** The round's stored settings with the options given on top, checked (exit 2 naming the option). */
+const settingsFor = (stored: MatchSettings | undefined, options: MatchOptions): MatchSettings => {
+  const input = {
+    ...stored,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.countryCap === undefined ? {} : { countryCap: options.countryCap }),
+    ...(options.sector ? { sectorPreference: options.sector } : {}),
+    ...(options.careerStage ? { careerStagePreference: options.careerStage } : {}),
+    weights: { ...stored?.weights, ...options.weights },
+  };
+  const parsed = MatchSettings.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const option =
+      { seed: '--seed', countryCap: '--country-cap', weights: '--weights' }[String(issue?.path[0])] ??
+      String(issue?.path.join('.'));
+    throw new CliError(`${option}: ${issue?.message}`, ExitCode.usage);
+  }
+  return parsed.data;
+};
+
+/** Writes every feasible edge as `a,b,weight` (a header, then one pair per line, a before b). */
+const dumpGraph = async (graph: MatchGraph, file: string): Promise<number> => {
+  const out = createWriteStream(file);
+  const failed = once(out, 'error').then(([error]) => {
+    throw new CliError(`--dump-graph ${file}: ${(error as Error).message}`, ExitCode.usage, { cause: error });
+  });
+  const write = async (rows: (string | number)[][], header = false) => {
+    if (!out.write(stringify(rows, header ? { header: true, columns: ['a', 'b', 'weight'] } : {}))) {
+      await Promise.race([once(out, 'drain'), failed]);
+    }
+  };
+  let edges = 0;
+  let batch: (string | number)[][] = [];
+  await write([], true);
+  for (const edge of graph.edges()) {
+    batch.push([edge.a, edge.b, edge.weight]);
+    edges++;
+    if (batch.length === 10_000) {
+      await write(batch);
+      batch = [];
+    }
+  }
+  await write(batch);
+  out.end();
+  await Promise.race([once(out, 'finish'), failed]);
+  return edges;
+};
+
+/** Who is not matched at all: members who get no mail, then the matcher's unmatched with its reason. */
+const unmatchedOf = (inactive: readonly Member[], result: MatchResult) => [
+  ...inactive.map((m) => ({ email: m.email, reason: `${m.status}: gets no mail` })),
+  ...result.unmatched,
+];
+
+const emptyResult = (): MatchResult => ({
+  pairs: [],
+  triads: [],
+  unmatched: [],
+  totalWeight: 0,
+  triadWeight: 0,
+  matchingWeight: 0,
+  cardinality: 0,
+  optimality: { proven: true, upperBound: 0 },
+  stats: { participants: 0, admitted: 0, feasibleEdges: 0, solverEdges: 0, pricingRounds: 0, method: 'auto' },
+});
+
+/**
+ * Matches a round's cohort and stores the result as its proposal: maximum cardinality, then maximum
+ * total score, on the graph of pairs that meet the hard constraints. With --keep-locked, locked
+ * partnerships stay and everyone else is matched around them.
+ */
+export const matchCommand = async (options: MatchOptions) => {
+  const roundId = options.round;
+  const { stack, state } = await loadProposalState(roundId);
+  const settings = settingsFor(state.round.matching, options);
+  const locked = options.keepLocked ? state.partnerships.filter((p) => p.locked) : [];
+  const lockedIds = new Set(locked.flatMap((p) => p.members));
+  const free = inRegistrationOrder(state.members).filter((m) => !lockedIds.has(m.id));
+  const active = free.filter((m) => m.status === 'active');
+  const inactive = free.filter((m) => m.status !== 'active');
+  const past = await new DynamoProposals(stack.tableName).pastPartners(roundId).catch(unreachable);
+
+  const showProgress = !options.json;
+  const started = performance.now();
+  let graph: MatchGraph;
+  try {
+    graph = buildMatchGraph(matchParticipantsOf(active, past), {
+      ...settings,
+      referenceDate: state.round.startDate,
+    });
+  } catch (error) {
+    if (error instanceof MatchInputError) throw new CliError(error.message, ExitCode.usage);
+    throw error;
+  }
+  const result =
+    graph.size === 0
+      ? emptyResult()
+      : matchCohort(graph, {
+          onProgress: ({ phase, done, total }) => {
+            if (showProgress) progress(phase, done, total);
+          },
+        });
+  const durationMs = Math.round(performance.now() - started);
+  const edges = options.dumpGraph ? await dumpGraph(graph, options.dumpGraph) : undefined;
+
+  const desired: ProposedPartnership[] = [
+    ...locked.map((p: Partnership) => ({
+      members: p.members,
+      locked: true,
+      ...(p.score === undefined ? {} : { score: p.score }),
+      ...(p.explanation === undefined ? {} : { explanation: p.explanation }),
+    })),
+    ...groupsOf(result, active).map((group) => ({ ...group, locked: false })),
+  ];
+  const saved = await storeProposal(stack, state, desired, options, settings);
+
+  const emailOf = new Map(state.members.map((m) => [m.id, m.email] as const));
+  const unmatched = unmatchedOf(inactive, result);
+  const data = {
+    pairs: result.pairs.map((p) => p.members),
+    triads: result.triads.map((t) => t.members),
+    unmatched: unmatched.map((u) => u.email),
+    totalWeight: result.totalWeight,
+    durationMs,
+    roundId,
+    status: saved.status,
+    unmatchedReasons: unmatched,
+    triadWeight: result.triadWeight,
+    matchingWeight: result.matchingWeight,
+    optimality: result.optimality,
+    explanations: [...result.pairs, ...result.triads].map((g) => ({
+      members: g.members,
+      weight: g.weight,
+      explanation: g.explanation,
+    })),
+    locked: locked.map((p) => p.members.map((id) => emailOf.get(id) ?? id).sort()),
+    saved: { kept: saved.kept, added: saved.added, removed: saved.removed },
+    settings,
+    ...(options.dumpGraph ? { dumpGraph: { file: options.dumpGraph, edges } } : {}),
+  };
+  print(options, data, () => {
+    const lines = [
+      `Matched round ${roundId} in ${durationMs} ms: ${result.pairs.length} pairs, ${result.triads.length} of three` +
+        (locked.length > 0 ? `, ${locked.length} locked kept` : '') +
+        `; total score ${result.totalWeight}` +
+        (result.triads.length > 0 ? ` (+${result.triadWeight} in partnerships of three)` : '') +
+        (result.optimality.proven
+          ? ', proven optimal.'
+          : `, at most ${result.optimality.upperBound - result.matchingWeight} below the optimum.`),
+    ];
+    if (unmatched.length > 0) {
+      lines.push(`Without a partner (${unmatched.length}):`);
+      for (const u of unmatched) lines.push(`  ${u.email}: ${u.reason}`);
+    }
+    if (edges !== undefined) lines.push(`Wrote ${edges} feasible pairs to ${options.dumpGraph}.`);
+    lines.push(
+      saved.status === 'matched'
+        ? `Proposal stored (${saved.added} new, ${saved.kept} kept, ${saved.removed} removed); the round is matched.\n` +
+            `Next: review it with \`tandem matches export --round ${roundId} --out matches.csv\`, or launch with \`tandem round launch ${roundId}\`.`
+        : 'No partnership could be formed; the round stays a draft.',
+    );
+    return lines.join('\n');
+  });
+  if (saved.status !== 'matched') process.exitCode = ExitCode.refused;
+};
+
+export const registerMatchCommand = (program: Command) => {
+  program
+    .command('match')
+    .description(
+      'Match a draft (or matched) round: everyone who can have a partner gets one, with the best total score; stores the proposal',
+    )
+    .requiredOption('--round <roundId>', 'the round to match', roundIdArgument)
+    .option('--keep-locked', 'keep the locked partnerships (see `matches import`) and match everyone else')
+    .option('--dump-graph <file>', 'also write every feasible pair as CSV: a,b,weight')
+    .option('--seed <n>', 'seed for breaking ties between equally good matchings', numberOption('--seed'))
+    .option(
+      '--country-cap <share>',
+      'the most of the cohort one country may hold, 0-1 (default 0.2)',
+      numberOption('--country-cap'),
+    )
+    .addOption(
+      new Option('--sector <preference>', 'pair across sectors or within one').choices(['different', 'same']),
+    )
+    .addOption(
+      new Option('--career-stage <preference>', 'similar career stages, or a mentoring gap').choices([
+        'similar',
+        'mentoring',
+      ]),
+    )
+    .option(
+      '--weights <parts>',
+      'points per part of the score, e.g. sector=25,careerStage=15,interests=35,timeZone=25',
+      weightsOption,
+    )
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nOptions given are stored with the round and used again by later runs. See "Matching" in the README.',
+    )
+    .action(matchCommand);
+};
