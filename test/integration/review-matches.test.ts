@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -200,12 +201,24 @@ describe('tandem matches export / import', () => {
   });
 
   it('launches the reviewed round: everyone gets an introduction to the partner the coordinator chose', async () => {
-    expect((await tandem('round', 'launch', ROUND)).code).toBe(0);
-    await settle();
+    const launching = tandem('round', 'launch', ROUND, '--wait', '--json');
+    // `tandem dev` runs its queue on a timer; the test stack runs it when told to, as the CLI waits.
+    let waiting = true;
+    void launching.finally(() => {
+      waiting = false;
+    });
+    while (waiting) {
+      await settle();
+      await sleep(250);
+    }
+    const launched = await launching;
 
-    const intros = (await sentMails(ROUND)).filter((row) => row.kind === 'intro');
+    expect(launched.code).toBe(0);
     const state = await roundState(ROUND);
-    expect(intros).toHaveLength(state.members.filter((m) => m.partnershipId).length ?? -1);
+    const partnered = state.members.filter((m) => m.partnershipId).length;
+    expect(JSON.parse(launched.stdout)).toMatchObject({ status: 'launched', introductions: partnered });
+    const intros = (await sentMails(ROUND)).filter((row) => row.kind === 'intro');
+    expect(intros).toHaveLength(partnered);
     const byEmail = new Map(state.members.map((m) => [m.email, m]));
     for (const [a, b] of swapped) expect(byEmail.get(a)?.partnerIds).toEqual([byEmail.get(b)?.id]);
     expect((await tandem('match', '--round', ROUND)).code).toBe(1);
