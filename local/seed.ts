@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamoStore } from '#adapters/dynamo-store';
 import { newId, type RandomBytes } from '#core/ids';
-import type { Participant, Partnership, Profile, Round } from '#core/model';
-import { pairAcrossCountries } from '#core/pairing';
+import { matchParticipants } from '#core/matching/index';
+import { memberOf, type Participant, type Partnership, type Profile, type Round } from '#core/model';
+import { groupsOf, matchParticipantsOf } from '#core/proposal';
 import {
   DEFAULT_ESCALATION_DAYS,
   DEFAULT_INACTIVITY_DAYS,
@@ -42,8 +43,8 @@ const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item
 };
 
 /**
- * Creates a round, registers a cohort, pairs it across countries and marks the round matched — the
- * state a coordinator reaches before launching. Used by the demo, simulations and tests.
+ * Creates a round, registers a cohort, matches it as `tandem match` does and marks the round matched —
+ * the state a coordinator reaches before launching. Used by the demo, simulations and tests.
  */
 export const seedMatchedRound = async (store: DynamoStore, options: SeedOptions): Promise<SeedResult> => {
   const bytes = options.randomBytes ?? randomBytes;
@@ -73,11 +74,15 @@ export const seedMatchedRound = async (store: DynamoStore, options: SeedOptions)
     options.onProgress?.(++done, options.cohort.length);
   });
 
-  const pairing = pairAcrossCountries(participants);
-  const partnerships: Partnership[] = pairing.groups.map((group) => ({
+  // The matcher `tandem match` uses, with the round's default settings, the cohort in registration order.
+  const members = participants.map((p) => memberOf(p, round.id));
+  const result = matchParticipants(matchParticipantsOf(members, new Map()), {
+    referenceDate: round.startDate,
+  });
+  const partnerships: Partnership[] = groupsOf(result, members).map((group) => ({
     roundId: round.id,
     id: newId('t', bytes),
-    members: group.map((p) => p.id),
+    members: group.members,
     status: 'active',
     origin: 'matched',
     lastActivity: {},
@@ -85,7 +90,10 @@ export const seedMatchedRound = async (store: DynamoStore, options: SeedOptions)
     flaggedBy: {},
     quietIds: [],
     notices: {},
+    score: group.score,
+    explanation: group.explanation,
   }));
+  const unmatched = new Set(result.unmatched.map((u) => u.email));
   await store.savePartnerships(partnerships);
   await store.transitionRound(round.id, 'draft', 'matched');
   return {
@@ -93,6 +101,6 @@ export const seedMatchedRound = async (store: DynamoStore, options: SeedOptions)
     participants: participants.length,
     registered: participants,
     partnerships,
-    unmatched: pairing.unmatched,
+    unmatched: participants.filter((p) => unmatched.has(p.email)),
   };
 };
