@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { extname } from 'node:path';
+import { access, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type Command, Option } from 'commander';
+import * as z from 'zod';
+import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
+import { DynamoMembership } from '#adapters/dynamo-membership';
+import { DynamoPersonalData } from '#adapters/dynamo-personal-data';
+import { EventBridgeBus } from '#adapters/eventbridge-bus';
+import { FileRawMailEraser, S3RawMailEraser } from '#adapters/raw-mail-eraser';
+import { MEMBERS_SOURCE } from '#core/events';
 import { newId } from '#core/ids';
 import type { Registration } from '#core/model';
 import {
@@ -13,11 +23,22 @@ import {
   type RowIssue,
   type RowRef,
 } from '#core/registration';
+import { inboundMail } from '#infra/wiring';
+import { localNames } from '#local/config';
+import type { RawMailEraser } from '#ports/personal-data';
+import {
+  exportPersonalData,
+  type ForgetPlan,
+  type ForgetResult,
+  forgetParticipant,
+  planForget,
+} from '../functions/use-cases/forget-participant.ts';
 import { roundIdArgument } from './arguments.ts';
 import { CliError, ExitCode } from './errors.ts';
-import { readTextFile } from './files.ts';
+import { readTextFile, writeOutputFile } from './files.ts';
 import { print, progress } from './output.ts';
-import { target, unreachable } from './target.ts';
+import { stageStack } from './stage-outputs.ts';
+import { chosenStage, target, unreachable } from './target.ts';
 
 /** Registrations written at once (each is 3-4 DynamoDB requests). */
 const CONCURRENCY = 8;
@@ -210,8 +231,226 @@ export const importCommand = async (file: string, options: ImportOptions) => {
   });
 };
 
+/** A participant's address as the registrations file takes it (stored lower-cased); anything else is exit 2. */
+const emailArgument = (value: string): string => {
+  const parsed = z.email().safeParse(value.trim());
+  if (!parsed.success) throw new CliError(`<email> "${value}": not an email address`, ExitCode.usage);
+  return parsed.data.toLowerCase();
+};
+
+const unknownPerson = (email: string) =>
+  new CliError(`nobody is registered with ${email} (never imported, or already forgotten)`, ExitCode.refused);
+
+/**
+ * `tandem participants export <email>`: everything stored about one person, as one JSON document (a
+ * data-subject access request), on stdout or in `--out`.
+ */
+export const exportCommand = async (email: string, options: { out?: string }) => {
+  const address = emailArgument(email);
+  const stack = await target();
+  const document = await exportPersonalData(
+    { personalData: new DynamoPersonalData(stack.tableName) },
+    address,
+    await stack.now(),
+  ).catch(unreachable);
+  if (!document) throw unknownPerson(address);
+  const json = `${JSON.stringify(document, null, 2)}\n`;
+  if (!options.out) {
+    process.stdout.write(json);
+    return;
+  }
+  await writeOutputFile('--out', options.out, json);
+  console.error(`Wrote everything stored about ${address} to ${options.out}.`);
+};
+
+interface ForgetOptions {
+  yes?: boolean;
+  json?: boolean;
+  rawMailDir?: string;
+}
+
+/** The folders `tandem dev` keeps raw mail in when it has no --data folder: temporary ones. */
+const DEV_RAW_MAIL_PREFIX = 'tandem-raw-mail-';
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * Where the raw copies of the person's mails are. On a stage: the stack's raw-mail bucket. Locally:
+ * --raw-mail-dir, else RAW_MAIL_DIR (what the receive function reads), else the one temporary folder of
+ * a running `tandem dev` that holds one of the mails; with none of these, exit 2 before anything changes.
+ */
+const rawMailEraser = async (options: ForgetOptions, mailIds: readonly string[]): Promise<RawMailEraser> => {
+  const stage = chosenStage();
+  if (stage) {
+    if (options.rawMailDir)
+      throw new CliError(
+        '--raw-mail-dir is for the local stack: a stage keeps raw mail in its bucket',
+        ExitCode.usage,
+      );
+    const stack = await stageStack(stage.stage);
+    return new S3RawMailEraser(stack.output('RawMailBucket'), inboundMail.rawMailPrefix);
+  }
+  const dir = options.rawMailDir ?? (process.env.RAW_MAIL_DIR || undefined);
+  if (dir) return new FileRawMailEraser(dir);
+  const temporary = (await readdir(tmpdir()).catch(() => [] as string[]))
+    .filter((name) => name.startsWith(DEV_RAW_MAIL_PREFIX))
+    .map((name) => join(tmpdir(), name));
+  const holding: string[] = [];
+  for (const folder of temporary) {
+    for (const mailId of mailIds) {
+      if (await exists(join(folder, mailId))) {
+        holding.push(folder);
+        break;
+      }
+    }
+  }
+  if (holding.length === 1 && holding[0]) return new FileRawMailEraser(holding[0]);
+  throw new CliError(
+    `${mailIds.length} raw mail(s) from this person must be deleted, but the local raw-mail folder is ${
+      holding.length > 1 ? `one of ${holding.join(', ')}` : 'unknown'
+    }: pass --raw-mail-dir (\`tandem dev --data <dir>\` keeps raw mail in <dir>/raw-mail); nothing was changed`,
+    ExitCode.usage,
+  );
+};
+
+/** Nothing to delete: no raw mail to find. */
+const noRawMail: RawMailEraser = {
+  locate: (mailId) => mailId,
+  erase: async () => {},
+};
+
+const count = (n: number, word: string, plural = `${word}s`) => `${n} ${n === 1 ? word : plural}`;
+
+const describePlan = (plan: ForgetPlan, rawMail: RawMailEraser): string => {
+  const lines = [`Forgetting ${plan.email} (participant ${plan.participantId}):`];
+  for (const { roundId, roundStatus } of plan.leaves) {
+    lines.push(
+      `  - unsubscribes them from ${roundStatus} round ${roundId}${
+        roundStatus === 'running'
+          ? ' (their partner is told and re-paired, as after an unsubscribe)'
+          : ' (run `tandem match` again before launching it)'
+      }`,
+    );
+  }
+  lines.push(
+    `  - removes name, address, organisation, interests, languages, time zone, notes and not-with list from ` +
+      `${plan.profile ? 'their profile and ' : ''}${count(plan.memberships.length, 'round membership')}`,
+  );
+  if (plan.explanations.length > 0)
+    lines.push(
+      `  - removes the matcher's explanation from ${count(plan.explanations.length, 'partnership')}`,
+    );
+  if (plan.inboundMails.length > 0) {
+    lines.push(
+      `  - deletes ${count(plan.inboundMails.length, 'raw mail')} they sent (${plan.inboundMails
+        .slice(0, 3)
+        .map((id) => rawMail.locate(id))
+        .join(', ')}${plan.inboundMails.length > 3 ? ', …' : ''}) and the addresses on their arrival records`,
+    );
+  }
+  if (plan.automaticAnswers.length > 0)
+    lines.push(
+      `  - deletes ${count(plan.automaticAnswers.length, 'record')} of automatic answers to their address`,
+    );
+  lines.push(
+    '  - deletes the email lookup: the address becomes unknown, and importing it again registers a new participant',
+    `  - keeps, by participant id only: country, sector, career stage, statuses, check-in answers, ` +
+      `${count(plan.kept.partnerships, 'partnership')}, ${count(plan.kept.mails, 'ledger row')} and ` +
+      `${count(plan.kept.alerts, 'alert')}, so round figures stay the same`,
+  );
+  return lines.join('\n');
+};
+
+/** Asks the person at the terminal; only "yes" goes on. */
+const confirmed = async (email: string): Promise<boolean> => {
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await terminal.question(`Forget ${email}? This cannot be undone. Type "yes" to go on: `);
+    return answer.trim().toLowerCase() === 'yes';
+  } finally {
+    terminal.close();
+  }
+};
+
+/**
+ * `tandem participants forget <email>`: a data-subject erasure request. Shows what it will do; without
+ * --yes it asks at a terminal, and refuses (exit 1, nothing changed) when nobody can be asked.
+ */
+export const forgetCommand = async (email: string, options: ForgetOptions) => {
+  const address = emailArgument(email);
+  const stack = await target();
+  const personalData = new DynamoPersonalData(stack.tableName);
+  const plan = await planForget({ personalData }, address).catch(unreachable);
+  if (!plan) throw unknownPerson(address);
+  const rawMail = plan.inboundMails.length > 0 ? await rawMailEraser(options, plan.inboundMails) : noRawMail;
+
+  if (!options.yes) {
+    const interactive = Boolean(process.stdin.isTTY);
+    if (options.json) print(options, { ...plan, forgotten: false }, () => '');
+    else (interactive ? console.error : console.log)(describePlan(plan, rawMail));
+    if (!interactive) {
+      throw new CliError(
+        `${address} was not forgotten: add --yes to confirm (there is no terminal to ask)`,
+        ExitCode.refused,
+      );
+    }
+    if (!(await confirmed(address))) throw new CliError(`${address} was not forgotten`, ExitCode.refused);
+  }
+
+  const stage = chosenStage();
+  const busName = stage ? (await stageStack(stage.stage)).output('BusName') : localNames.busName;
+  const now = await stack.now().catch(unreachable);
+  let result: ForgetResult;
+  try {
+    result = await forgetParticipant(
+      {
+        personalData,
+        rawMail,
+        membership: new DynamoMembership(stack.tableName),
+        lifecycle: new DynamoLifecycle(stack.tableName),
+        participants: stack.store,
+        // As the unsubscribe link does, so the lifecycle's MemberChanged rule picks it up.
+        bus: new EventBridgeBus(busName, MEMBERS_SOURCE),
+      },
+      plan,
+      now,
+    );
+  } catch (error) {
+    // Whatever stopped it, the email lookup is deleted last: the same command finds them and finishes.
+    let reason: CliError;
+    try {
+      unreachable(error);
+      throw error;
+    } catch (cause) {
+      reason =
+        cause instanceof CliError
+          ? cause
+          : new CliError(cause instanceof Error ? cause.message : String(cause), ExitCode.unavailable);
+    }
+    throw new CliError(
+      `${reason.message} (${address} is partly forgotten: run the command again to finish)`,
+      reason.exitCode,
+      { cause: error },
+    );
+  }
+  print(options, { ...result, forgotten: true }, () => {
+    const lines = [options.yes ? describePlan(plan, rawMail) : '', `Forgot ${address}.`];
+    for (const { roundId, outcome } of result.left.filter((l) => l.outcome === 'refused'))
+      lines.push(
+        `Note: in round ${roundId} their status could not be changed (${outcome}); they get no mail.`,
+      );
+    return lines.filter(Boolean).join('\n');
+  });
+};
+
 export const registerParticipantsCommands = (program: Command) => {
-  const participants = program.command('participants').description('Register people for rounds');
+  const participants = program
+    .command('participants')
+    .description("Register people for rounds; export or forget one person's data");
   participants
     .command('import')
     .description(
@@ -228,4 +467,25 @@ export const registerParticipantsCommands = (program: Command) => {
     .option('--skip-invalid', 'import the valid rows and list the others, instead of importing nothing')
     .option('--json', 'print the outcome as JSON')
     .action(importCommand);
+  participants
+    .command('export')
+    .description(
+      'Print everything stored about one person as one JSON document (a data-subject access request)',
+    )
+    .argument('<email>', 'the address they registered with')
+    .option('--out <file>', 'write the document to this file instead of stdout')
+    .action(exportCommand);
+  participants
+    .command('forget')
+    .description(
+      "Remove one person's personal data and raw mails, keeping the anonymous counts (a data-subject erasure request)",
+    )
+    .argument('<email>', 'the address they registered with')
+    .option('--yes', 'do it without asking (needed when stdin is not a terminal)')
+    .option(
+      '--raw-mail-dir <dir>',
+      "local stack only: the folder holding raw inbound mail (default: $RAW_MAIL_DIR, or the running `tandem dev`'s)",
+    )
+    .option('--json', 'print what was done as JSON')
+    .action(forgetCommand);
 };

@@ -10,6 +10,11 @@ const Context = z.object({
     .default('dev'),
   domain: z.string().min(3),
   coordinatorEmail: z.email(),
+  /** Bumped after editing the signing-keys secret, so every function reads the keys again (README). */
+  signingKeysRevision: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dots, dashes and underscores')
+    .default('1'),
 });
 
 const app = new App();
@@ -17,6 +22,7 @@ const context = Context.parse({
   stage: app.node.tryGetContext('stage'),
   domain: app.node.tryGetContext('domain'),
   coordinatorEmail: app.node.tryGetContext('coordinatorEmail'),
+  signingKeysRevision: app.node.tryGetContext('signingKeysRevision'),
 });
 
 // Environment-agnostic: the account and region come from the credentials at deploy time.

@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
@@ -6,6 +6,7 @@ import { Alerts } from '#infra/constructs/alerts';
 import { DataTable } from '#infra/constructs/data-table';
 import { InboundMail } from '#infra/constructs/inbound-mail';
 import { MailSending } from '#infra/constructs/mail-sending';
+import { Monitoring } from '#infra/constructs/monitoring';
 import { RelaySigningKeys } from '#infra/constructs/relay-signing-keys';
 import { ServiceFunction } from '#infra/constructs/service-function';
 import { type QueueSettings, WorkQueue } from '#infra/constructs/work-queue';
@@ -16,7 +17,16 @@ export interface TandemStackProps extends StackProps {
   /** Mail is sent from `rounds@<domain>`; replies go to relay addresses at `reply.<domain>`. */
   domain: string;
   coordinatorEmail: string;
+  /**
+   * Changed (`-c signingKeysRevision=…`) after editing the signing-keys secret: the functions that read
+   * the keys at cold start get a new environment, so every running instance is replaced and reads them again.
+   * @default '1'
+   */
+  signingKeysRevision?: string;
 }
+
+/** Names reserved for examples and tests (RFC 2606, RFC 6761): no mail can ever be sent from them. */
+const PLACEHOLDER_DOMAIN = /(^|\.)(example\.(com|net|org)|test|invalid|localhost)$/;
 
 /** Wiring writes patterns in EventBridge's JSON form; the CDK spells `detail-type` as `detailType`. */
 const toEventPattern = ({
@@ -29,8 +39,19 @@ const toEventPattern = ({
 
 /** Tandem on AWS, generated from `infra/wiring.ts` (which the local stack runs as well). */
 export class TandemStack extends Stack {
-  constructor(scope: Construct, id: string, { stage, domain, coordinatorEmail, ...props }: TandemStackProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    { stage, domain, coordinatorEmail, signingKeysRevision = '1', ...props }: TandemStackProps,
+  ) {
     super(scope, id, props);
+    if (PLACEHOLDER_DOMAIN.test(domain)) {
+      // cdk.json's placeholder lets `cdk synth` run offline; a deploy needs `-c domain=<your domain>`.
+      Annotations.of(this).addWarningV2(
+        'tandem:placeholder-domain',
+        `domain ${domain} is a placeholder: deploy with -c domain=<your mail domain> -c coordinatorEmail=<address>`,
+      );
+    }
     // Dev stacks come and go; every other stage holds real participants' data.
     const removalPolicy = stage === 'dev' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 
@@ -43,7 +64,7 @@ export class TandemStack extends Stack {
       (typeof busRules)[number]['bus'],
       events.IEventBus
     >;
-    const mail = new MailSending(this, 'Mail', { domain });
+    const mail = new MailSending(this, 'Mail', { domain, coordinatorEmail });
     mail.publishEventsTo(defaultBus);
     const signingKeys = new RelaySigningKeys(this, 'SigningKeys', { removalPolicy });
     const workQueues = {
@@ -146,6 +167,10 @@ export class TandemStack extends Stack {
       bus.grantPutEventsTo(producer.fn);
     }
     inbound.receiveWith(functions[inboundMail.target]);
+    // Not part of any schema: no handler reads it; changing it is what replaces the warm instances.
+    for (const keyReader of [functions.links, functions.sendMail, functions.receiveMail]) {
+      keyReader.fn.addEnvironment('SIGNING_KEYS_REVISION', signingKeysRevision);
+    }
 
     for (const [name, settings] of Object.entries(queues) as [keyof typeof queues, QueueSettings][]) {
       workQueues[name].consumeWith(functions[settings.consumer].fn);
@@ -168,11 +193,25 @@ export class TandemStack extends Stack {
     new CfnOutput(this, 'BusArn', { value: bus.eventBusArn });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
     new CfnOutput(this, 'SendQueueUrl', { value: workQueues.send.queue.queueUrl });
-    // What DNS needs so that replies reach SES, and where their raw messages are kept (for replays).
-    new CfnOutput(this, 'ReplyDomainMx', {
-      description: `MX record for reply.${domain} (priority and host)`,
-      value: inbound.mxRecord,
-    });
+    // Where raw replies are kept (for replays), and where the keys and the dashboard are.
     new CfnOutput(this, 'RawMailBucket', { value: inbound.bucket.bucketName });
+    new CfnOutput(this, 'AccessLogBucket', { value: inbound.accessLogBucket.bucketName });
+    new CfnOutput(this, 'SigningKeysSecretArn', { value: signingKeys.secret.secretArn });
+
+    // Created last: the dashboard shows every function and dead-letter queue that has an alarm.
+    const monitoring = new Monitoring(this, 'Monitoring', { alerts, dashboardName: `Tandem-${stage}` });
+    new CfnOutput(this, 'DashboardUrl', { value: monitoring.dashboardUrl });
+
+    // Every DNS record the coordinator publishes, one output each, written as `<name> <TYPE> <value>`.
+    new CfnOutput(this, 'ReplyDomainMx', {
+      description: 'Relay domain: replies to relay addresses reach SES receiving',
+      value: `reply.${domain} MX ${inbound.mxRecord}`,
+    });
+    for (const [key, { name, type, value, purpose }] of Object.entries(mail.dnsRecords)) {
+      new CfnOutput(this, `Dns${key}`, {
+        description: purpose,
+        value: `${name} ${type} ${type === 'TXT' ? `"${value}"` : value}`,
+      });
+    }
   }
 }

@@ -9,6 +9,7 @@ import {
   ReceiveMailEnv,
   SendMailEnv,
 } from '#handlers/env';
+import { METRIC } from '#ports/metrics';
 
 /**
  * The one description of how Tandem is wired: which functions exist, what invokes them and what they
@@ -181,3 +182,15 @@ export const inboundMail = {
 
 /** Async invocations (bus and schedule targets) retry this often before going to their DLQ. */
 export const asyncRetryAttempts = 2;
+
+/**
+ * Custom metrics. The handlers emit them as CloudWatch embedded metric format (no
+ * `cloudwatch:PutMetricData` grant) in this namespace, with the `service` dimension, both read from the
+ * `POWERTOOLS_METRICS_NAMESPACE` and `POWERTOOLS_SERVICE_NAME` every function gets; the names are the
+ * handlers' own (`#ports/metrics`). The stack graphs them and alarms on expired sending leases.
+ */
+export const customMetrics = {
+  namespace: 'Tandem',
+  service: 'tandem',
+  names: METRIC,
+} as const;

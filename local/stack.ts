@@ -93,7 +93,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   try {
     const dynamo = await startDynamoDbLocal({ port: ports.dynamodb, dataDir: options.dataDir });
     stops.push(dynamo.stop);
-    const ses = await startSesLocal({ port: ports.ses, maxSendRate: options.sesMaxSendRate });
+    // The outbox dates mails by the stack's clock, as SES would date them on the virtual day they were sent.
+    const ses = await startSesLocal({
+      port: ports.ses,
+      maxSendRate: options.sesMaxSendRate,
+      now: () => clock.now(),
+    });
     stops.push(ses.stop);
 
     let runtime: LambdaRuntime | undefined;

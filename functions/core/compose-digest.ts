@@ -1,7 +1,7 @@
 import { mailTemplates } from '#templates/compiled/index';
 import type { ComposeSettings } from './compose-mail.ts';
 import { type Alert, AlertKind, type Member, type Round } from './model.ts';
-import type { OutboundMail } from './outbound-mail.ts';
+import { encodedHtmlBytes, type OutboundMail } from './outbound-mail.ts';
 import { renderHtml, renderSubject, renderText } from './render.ts';
 
 export interface DigestInput {
@@ -48,8 +48,9 @@ const kinds: Record<AlertKind, { title: string; explanation: string; count: (n: 
 };
 
 /**
- * The listed alerts stop growing the HTML at about this size, far below the 102 KB at which Gmail
- * clips a message; the counts at the top always cover every alert.
+ * The listed alerts stop growing the HTML at about this size, measured as the part travels (encoded:
+ * quoted-printable triples each byte of a name in Cyrillic or Chinese), far below the 102 KB at which
+ * Gmail clips a message; the counts at the top always cover every alert.
  */
 const LISTED_HTML_BUDGET_BYTES = 60 * 1024;
 
@@ -109,7 +110,7 @@ export const composeDigest = (input: DigestInput): OutboundMail => {
     for (const alert of alerts) {
       const values = itemValues(alert, members);
       const itemHtml = renderHtml(mailTemplates.digestItem.html, values);
-      budget -= Buffer.byteLength(itemHtml);
+      budget -= encodedHtmlBytes(itemHtml);
       if (budget < 0) break;
       html.push(itemHtml);
       text.push(renderText(mailTemplates.digestItem.text, values));

@@ -1,5 +1,5 @@
 import { commandAckMail, relayMail, undeliverableMail } from '#templates/compiled/index';
-import { type ComposeSettings, memberRelayAddress } from './compose-mail.ts';
+import { type ComposeSettings, memberRelayAddress, unsubscribeLinks } from './compose-mail.ts';
 import type { CommandWord } from './inbound/classify-mail.ts';
 import type { InboundAttachment } from './inbound/parse-mail.ts';
 import { checkinAnswerWords, type LinkOutcome } from './link-pages.ts';
@@ -54,7 +54,10 @@ export interface RelayInput {
 /**
  * A participant's reply as their partner receives it: from "<Name> via Tandem" on our domain, with the
  * partner's own relay address as Reply-To (so answering goes back through us), in the partnership's
- * thread. It is a person's message, so it does not claim to be auto-generated.
+ * thread. It is a person's message, so it does not claim to be auto-generated. Like a mailing list
+ * passing on a member's post (RFC 2369), it carries the recipient's own RFC 8058 one-click unsubscribe
+ * and the visible link: it reaches them only because they take part in the round, and leaving the round
+ * is the way to stop it. Tagged with the recipient, so that a bounce or complaint suppresses them.
  */
 export const composeRelay = (input: RelayInput, settings: ComposeSettings): OutboundMail => {
   const { kept, dropped } = passOn(input.attachments);
@@ -62,10 +65,12 @@ export const composeRelay = (input: RelayInput, settings: ComposeSettings): Outb
     ? `\n\n[Not passed on, too large for Tandem (limit ${RELAY_ATTACHMENT_LIMIT_BYTES / 1024 / 1024} MB): ${dropped.join(', ')}]`
     : '';
   const message = input.text + note;
+  const unsubscribe = unsubscribeLinks(input.round, input.recipient, settings);
   const values = {
     senderName: input.sender.name,
     roundName: input.round.name,
     subject: input.subject.trim() || `A message from ${input.sender.name}`,
+    unsubscribeUrl: unsubscribe.url,
   };
   return {
     from: displayAddress(`${input.sender.name} via Tandem`, settings.from),
@@ -74,8 +79,11 @@ export const composeRelay = (input: RelayInput, settings: ComposeSettings): Outb
     subject: renderSubject(relayMail.subject, values),
     html: renderHtml(relayMail.html, { ...values, messageBody: textToHtml(message) }),
     text: renderText(relayMail.text, { ...values, messageBody: message }),
-    headers: threadHeaders(input.round.id, input.recipient.partnershipId, settings.from),
-    tags: { kind: 'relay', round: input.round.id },
+    headers: [
+      ...threadHeaders(input.round.id, input.recipient.partnershipId, settings.from),
+      ...unsubscribe.headers,
+    ],
+    tags: { kind: 'relay', round: input.round.id, participant: input.recipient.id },
     ...(kept.length ? { attachments: kept } : {}),
   };
 };
@@ -128,7 +136,8 @@ const meaning = (what: Acknowledged, effect: LinkOutcome, member: Member): strin
 
 /**
  * The one acknowledgement of a command or a check-in answer sent by mail, saying what it actually
- * did. (`what` may be just the command word.)
+ * did. (`what` may be just the command word.) An answer to the member's own mail, so it carries no
+ * List-Unsubscribe (it is not list mail, and after STOP there is nothing left to leave).
  */
 export const composeCommandAck = (
   round: Round,
@@ -152,7 +161,8 @@ export const composeCommandAck = (
     html: renderHtml(commandAckMail.html, values),
     text: renderText(commandAckMail.text, values),
     headers: [AUTO_GENERATED],
-    tags: { kind: 'command-ack', round: round.id },
+    // The participant tag lets a bounce or complaint of the answer suppress them, as for round mail.
+    tags: { kind: 'command-ack', round: round.id, participant: member.id },
   };
 };
 

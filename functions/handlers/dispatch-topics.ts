@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { DynamoStore } from '#adapters/dynamo-store';
-import { logger } from '#adapters/logger';
+import { correlated, logger } from '#adapters/logger';
 import { SqsJobQueue } from '#adapters/sqs-job-queue';
 import { systemClock } from '#adapters/system-clock';
 import type { Clock } from '#ports/clock';
@@ -34,7 +34,8 @@ export const createHandler =
       deps,
       scheduled.success ? new Date(scheduled.data.time) : deps.clock.now(),
     );
-    if (results.length > 0) logger.info('scheduled mails dispatched', { results });
+    for (const { roundId, enqueued } of results)
+      correlated({ roundId }).info('scheduled mails dispatched', { enqueued });
     return results;
   };
 

@@ -1,5 +1,5 @@
 import { DynamoStore } from '#adapters/dynamo-store';
-import { logger } from '#adapters/logger';
+import { correlated } from '#adapters/logger';
 import { SqsJobQueue } from '#adapters/sqs-job-queue';
 import { systemClock } from '#adapters/system-clock';
 import { BusEvent, RoundLaunchRequested } from '#core/events';
@@ -35,22 +35,20 @@ export const createHandler =
       const reason = `malformed ${RoundLaunchRequested.detailType} event: ${issues
         .map((i) => `${i.path.join('.') || 'detail'}: ${i.message}`)
         .join('; ')}`;
-      logger.error(reason);
+      correlated({ ...(envelope.success ? { eventId: envelope.data.id } : {}) }).error(reason);
       return { status: 'rejected', reason };
     }
-    logger.appendKeys({ roundId: detail.data.roundId, eventId: envelope.data.id });
+    const log = correlated({ roundId: detail.data.roundId, eventId: envelope.data.id });
     try {
       const result = await launchRound(deps, { eventId: envelope.data.id, ...detail.data }, deps.clock.now());
-      logger.info('round launch processed', { ...result });
+      log.info('round launch processed', { ...result });
       return { status: 'ok', ...result };
     } catch (error) {
       if (error instanceof RoundNotLaunchable) {
-        logger.warn('round launch refused', { reason: error.message });
+        log.warn('round launch refused', { reason: error.message });
         return { status: 'refused', reason: error.message };
       }
       throw error;
-    } finally {
-      logger.removeKeys(['roundId', 'eventId']);
     }
   };
 

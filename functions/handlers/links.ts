@@ -3,7 +3,8 @@ import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoMembership } from '#adapters/dynamo-membership';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
-import { logger } from '#adapters/logger';
+import { correlated } from '#adapters/logger';
+import { metricsFromEnvironment } from '#adapters/metrics';
 import { loadSigningKeys } from '#adapters/signing-keys';
 import { systemClock } from '#adapters/system-clock';
 import { MEMBERS_SOURCE } from '#core/events';
@@ -11,9 +12,10 @@ import { confirmationPage, donePage, invalidLinkPage } from '#core/link-pages';
 import { verifyLinkToken } from '#core/link-token';
 import type { SigningKeys } from '#core/relay-address';
 import type { Clock } from '#ports/clock';
+import { METRIC, type Metrics } from '#ports/metrics';
 import { applyLinkAction, type LinkActionDeps } from '../use-cases/link-actions.ts';
 import { LinksEnv, parseEnv } from './env.ts';
-import { lazyHandler } from './runtime.ts';
+import { lazyHandler, withMetrics } from './runtime.ts';
 
 /** The links function's environment; the CDK construct types the function's `environment` from it. */
 const env = parseEnv(LinksEnv);
@@ -21,6 +23,7 @@ const env = parseEnv(LinksEnv);
 export interface LinksDeps extends LinkActionDeps {
   keys: SigningKeys;
   clock: Clock;
+  metrics: Metrics;
 }
 
 export const createDeps = async (clock: Clock = systemClock): Promise<LinksDeps> => ({
@@ -30,6 +33,7 @@ export const createDeps = async (clock: Clock = systemClock): Promise<LinksDeps>
   bus: new EventBridgeBus(env.EVENT_BUS_NAME, MEMBERS_SOURCE),
   keys: await loadSigningKeys(env),
   clock,
+  metrics: metricsFromEnvironment(),
 });
 
 // The pages need nothing from elsewhere: no script, no image, no font; the form posts back to us.
@@ -75,38 +79,44 @@ const isOneClick = (body: string): boolean =>
  * unsubscribes, and answers 200 without a redirect or cookie. A token that is malformed, forged,
  * signed with a retired key or expired gets the same page and a 400, whatever the reason.
  */
-export const createHandler =
-  (deps: LinksDeps) =>
-  async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    const path = LINK_PATH.exec(event.rawPath ?? '');
-    if (!path) return text(404, 'Not found');
-    const method = event.requestContext?.http?.method?.toUpperCase();
-    if (method !== 'GET' && method !== 'POST') return text(405, 'Method not allowed', { Allow: 'GET, POST' });
+export const createHandler = (deps: LinksDeps) =>
+  withMetrics(
+    deps.metrics,
+    async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+      const path = LINK_PATH.exec(event.rawPath ?? '');
+      if (!path) return text(404, 'Not found');
+      const method = event.requestContext?.http?.method?.toUpperCase();
+      if (method !== 'GET' && method !== 'POST')
+        return text(405, 'Method not allowed', { Allow: 'GET, POST' });
 
-    const check = verifyLinkToken(path[1] ?? '', deps.keys, deps.clock.now());
-    if (!check.ok) {
-      logger.warn('unusable link', { reason: check.reason, method });
-      return html(400, invalidLinkPage());
-    }
-    const { claims } = check;
-    const context = { roundId: claims.roundId, participantId: claims.participantId, action: claims.action };
+      const check = verifyLinkToken(path[1] ?? '', deps.keys, deps.clock.now());
+      if (!check.ok) {
+        correlated({}).warn('unusable link', { reason: check.reason, method });
+        return html(400, invalidLinkPage());
+      }
+      const { claims } = check;
+      const log = correlated({ roundId: claims.roundId, participantId: claims.participantId });
+      const context = { action: claims.action, method };
 
-    if (method === 'GET') {
-      return html(
-        200,
-        confirmationPage({ action: claims.action, round: claims.roundId, formAction: event.rawPath }),
-      );
-    }
+      if (method === 'GET') {
+        return html(
+          200,
+          confirmationPage({ action: claims.action, round: claims.roundId, formAction: event.rawPath }),
+        );
+      }
 
-    const oneClick = isOneClick(formBody(event));
-    if (oneClick && claims.action !== 'unsubscribe') {
-      // Only List-Unsubscribe headers carry one-click links, and they only ever hold unsubscribe tokens.
-      logger.warn('one-click POST on a link that is not an unsubscribe', context);
-      return html(400, invalidLinkPage());
-    }
-    const outcome = await applyLinkAction(deps, claims, deps.clock.now());
-    logger.info('link applied', { ...context, outcome, oneClick, keyVersion: claims.keyVersion });
-    return html(200, donePage({ action: claims.action, round: claims.roundId, outcome }));
-  };
+      const oneClick = isOneClick(formBody(event));
+      if (oneClick && claims.action !== 'unsubscribe') {
+        // Only List-Unsubscribe headers carry one-click links, and they only ever hold unsubscribe tokens.
+        log.warn('one-click POST on a link that is not an unsubscribe', context);
+        return html(400, invalidLinkPage());
+      }
+      const outcome = await applyLinkAction(deps, claims, deps.clock.now());
+      if (claims.action === 'quiet' && outcome === 'changed')
+        deps.metrics.count(METRIC.escalations, 1, { reason: 'flagged' });
+      log.info('link applied', { ...context, outcome, oneClick, keyVersion: claims.keyVersion });
+      return html(200, donePage({ action: claims.action, round: claims.roundId, outcome }));
+    },
+  );
 
 export const handler = lazyHandler(createDeps, createHandler);

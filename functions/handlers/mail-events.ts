@@ -1,23 +1,27 @@
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoMembership } from '#adapters/dynamo-membership';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
-import { logger } from '#adapters/logger';
+import { correlated } from '#adapters/logger';
+import { metricsFromEnvironment } from '#adapters/metrics';
 import { systemClock } from '#adapters/system-clock';
 import { BusEvent, MEMBERS_SOURCE } from '#core/events';
 import type { Clock } from '#ports/clock';
+import { METRIC, type Metrics } from '#ports/metrics';
 import {
   handleMailEvent,
   type MailEventDeps,
   type MailEventOutcome,
   SesSendingEvent,
+  whoseMail,
 } from '../use-cases/mail-events.ts';
 import { MailEventsEnv, parseEnv } from './env.ts';
-import { lazyHandler } from './runtime.ts';
+import { lazyHandler, withMetrics } from './runtime.ts';
 
 const env = parseEnv(MailEventsEnv);
 
 export interface MailEventsDeps extends MailEventDeps {
   clock: Clock;
+  metrics: Metrics;
 }
 
 export type MailEventsResult = MailEventOutcome | { outcome: 'rejected'; reason: string };
@@ -27,15 +31,23 @@ export const createDeps = async (clock: Clock = systemClock): Promise<MailEvents
   softBounces: new DynamoLifecycle(env.TABLE_NAME),
   bus: new EventBridgeBus(env.EVENT_BUS_NAME, MEMBERS_SOURCE),
   clock,
+  metrics: metricsFromEnvironment(),
 });
+
+/** Bounces (by SES's bounce type) and complaints, counted as SES reports them, whoever the mail was for. */
+const countEvent = (metrics: Metrics, event: SesSendingEvent) => {
+  if (event.eventType === 'Bounce')
+    metrics.count(METRIC.bounces, 1, { bounceType: event.bounce?.bounceType ?? 'Undetermined' });
+  if (event.eventType === 'Complaint') metrics.count(METRIC.complaints);
+};
 
 /**
  * Invoked by the rule on the default bus for the SES configuration set's events. A malformed event is
- * logged and dropped (a retry cannot fix it); only store and bus failures throw, to be retried.
+ * logged and dropped (a retry cannot fix it); only store and bus failures throw, to be retried. Log
+ * lines carry the event id and SES's id of the mail, which joins them to the sender's line for it.
  */
-export const createHandler =
-  (deps: MailEventsDeps) =>
-  async (event: unknown): Promise<MailEventsResult> => {
+export const createHandler = (deps: MailEventsDeps) =>
+  withMetrics(deps.metrics, async (event: unknown): Promise<MailEventsResult> => {
     const envelope = BusEvent.safeParse(event);
     const detail = SesSendingEvent.safeParse(envelope.success ? envelope.data.detail : undefined);
     if (!envelope.success || !detail.success) {
@@ -43,20 +55,22 @@ export const createHandler =
       const reason = `malformed SES event: ${issues
         .map((i) => `${i.path.join('.') || 'detail'}: ${i.message}`)
         .join('; ')}`;
-      logger.error(reason);
+      correlated({ ...(envelope.success ? { eventId: envelope.data.id } : {}) }).error(reason);
       return { outcome: 'rejected', reason };
     }
-    const context = {
+    countEvent(deps.metrics, detail.data);
+    const log = correlated({
       eventId: envelope.data.id,
-      eventType: detail.data.eventType,
       messageId: detail.data.mail.messageId,
-    };
+      ...whoseMail(detail.data),
+    });
+    const context = { eventType: detail.data.eventType };
     const result = await handleMailEvent(deps, envelope.data.id, detail.data, deps.clock.now());
     // Deliveries are nearly every event and change nothing: only worth a line when debugging.
-    if (result.outcome === 'no-change') logger.debug('SES event needs nothing', context);
-    else if (result.outcome === 'untagged') logger.warn('SES event for a mail without round tags', context);
-    else logger.info('SES event processed', { ...context, ...result });
+    if (result.outcome === 'no-change') log.debug('SES event needs nothing', context);
+    else if (result.outcome === 'untagged') log.warn('SES event for a mail without round tags', context);
+    else log.info('SES event processed', { ...context, ...result });
     return result;
-  };
+  });
 
 export const handler = lazyHandler(createDeps, createHandler);

@@ -5,7 +5,8 @@ import { DynamoMembership } from '#adapters/dynamo-membership';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
 import { FileRawMailStore } from '#adapters/file-raw-mail';
-import { logger } from '#adapters/logger';
+import { correlated, loggableError } from '#adapters/logger';
+import { countingExpiredLeases, metricsFromEnvironment } from '#adapters/metrics';
 import { S3RawMailStore } from '#adapters/s3-raw-mail';
 import { SesMailer } from '#adapters/ses-mailer';
 import { loadSigningKeys } from '#adapters/signing-keys';
@@ -13,18 +14,25 @@ import { systemClock } from '#adapters/system-clock';
 import { MEMBERS_SOURCE } from '#core/events';
 import type { Clock } from '#ports/clock';
 import type { Arrival } from '#ports/inbound-ledger';
+import { METRIC, type Metrics } from '#ports/metrics';
 import { Pacer } from '../use-cases/pacing.ts';
 import { type ReceiveDeps, type ReceiveOutcome, receiveMail } from '../use-cases/receive-mail.ts';
 import { parseEnv, ReceiveMailEnv } from './env.ts';
-import { lazyHandler } from './runtime.ts';
+import { lazyHandler, withMetrics } from './runtime.ts';
 import { SesReceiptEvent } from './ses-receipt-event.ts';
 
 const env = parseEnv(ReceiveMailEnv);
 
-export const createDeps = async (clock: Clock = systemClock): Promise<ReceiveDeps> => {
+export interface ReceiveMailDeps extends ReceiveDeps {
+  metrics: Metrics;
+}
+
+export const createDeps = async (clock: Clock = systemClock): Promise<ReceiveMailDeps> => {
   const mailer = new SesMailer(env.SES_CONFIGURATION_SET, env.SES_MAX_SEND_RATE);
   const [keys, rate] = await Promise.all([loadSigningKeys(env), mailer.maxSendRate()]);
+  const metrics = metricsFromEnvironment();
   return {
+    metrics,
     rawMail: env.RAW_MAIL_BUCKET
       ? new S3RawMailStore(env.RAW_MAIL_BUCKET, env.RAW_MAIL_PREFIX)
       : new FileRawMailStore(env.RAW_MAIL_DIR as string),
@@ -32,7 +40,7 @@ export const createDeps = async (clock: Clock = systemClock): Promise<ReceiveDep
     participants: new DynamoStore(env.TABLE_NAME),
     membership: new DynamoMembership(env.TABLE_NAME),
     lifecycle: new DynamoLifecycle(env.TABLE_NAME),
-    ledger: new DynamoSendLedger(env.TABLE_NAME),
+    ledger: countingExpiredLeases(new DynamoSendLedger(env.TABLE_NAME), metrics),
     mailer,
     // Replies share the account's send rate with the sender functions; a small share keeps them quick.
     pacer: new Pacer(clock, rate / (env.SEND_CONCURRENCY + 1)),
@@ -61,24 +69,54 @@ export const arrivalOf = (event: ReturnType<typeof SesReceiptEvent.parse>): Arri
 
 export type ReceiveResult = ReceiveOutcome | { outcome: 'invalid-event'; reason: string };
 
+/** Who an outcome is about, for the log line: the sender's round and participant id, once known. */
+const idsOf = (outcome: ReceiveOutcome) =>
+  outcome.outcome === 'relayed'
+    ? { roundId: outcome.roundId, participantId: outcome.from }
+    : outcome.outcome === 'command' || outcome.outcome === 'checkin'
+      ? { roundId: outcome.roundId, participantId: outcome.participantId }
+      : {};
+
+/**
+ * RepliesRelayed for a reply that reached a partner; InboundRejected (by reason) for a mail delivered
+ * to nobody, whether answered (unknown address, wrong sender, round closed, nothing written) or
+ * dropped unanswered (spam, virus, DMARC, too large, unreadable, a loop) — but not for a duplicate,
+ * which was handled the first time; Escalations for a QUIET that put a partnership at risk.
+ */
+const countOutcome = (metrics: Metrics, outcome: ReceiveOutcome) => {
+  if (outcome.outcome === 'relayed' && outcome.to.length > 0) metrics.count(METRIC.repliesRelayed);
+  if (outcome.outcome === 'rejected' || (outcome.outcome === 'dropped' && outcome.reason !== 'duplicate'))
+    metrics.count(METRIC.inboundRejected, 1, { reason: outcome.reason });
+  if (outcome.outcome === 'command' && outcome.command.word === 'QUIET' && outcome.effect === 'changed')
+    metrics.count(METRIC.escalations, 1, { reason: 'flagged' });
+};
+
 /**
  * Invoked by SES (asynchronously) after the raw mail is in the store. A malformed event is logged and
  * dropped; anything a retry may fix is thrown, so Lambda retries and finally sends it to the DLQ, from
- * where `tandem inbound replay` can run it again.
+ * where `tandem inbound replay` can run it again. Log lines carry SES's id of the inbound mail and,
+ * once known, the sender's round and participant id.
  */
-export const createHandler =
-  (deps: ReceiveDeps) =>
-  async (event: unknown): Promise<ReceiveResult> => {
+export const createHandler = (deps: ReceiveMailDeps) =>
+  withMetrics(deps.metrics, async (event: unknown): Promise<ReceiveResult> => {
     const parsed = SesReceiptEvent.safeParse(event);
     if (!parsed.success) {
       const reason = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      logger.error('malformed SES receipt event', { reason });
+      correlated({}).error('malformed SES receipt event', { reason });
       return { outcome: 'invalid-event', reason };
     }
     const arrival = arrivalOf(parsed.data);
-    const outcome = await receiveMail(deps, arrival);
-    logger.info('inbound mail handled', { mailId: arrival.mailId, ...outcome });
+    const log = correlated({ messageId: arrival.mailId });
+    let outcome: ReceiveOutcome;
+    try {
+      outcome = await receiveMail(deps, arrival);
+    } catch (error) {
+      log.warn('inbound mail will be retried', { error: loggableError(error) });
+      throw error;
+    }
+    countOutcome(deps.metrics, outcome);
+    log.with(idsOf(outcome)).info('inbound mail handled', { ...outcome });
     return outcome;
-  };
+  });
 
 export const handler = lazyHandler(createDeps, createHandler);

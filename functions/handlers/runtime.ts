@@ -1,4 +1,5 @@
 import type { Clock } from '#ports/clock';
+import type { Metrics } from '#ports/metrics';
 
 /**
  * Every handler module exports `createDeps(clock)` (production adapters), `createHandler(deps)` (the
@@ -19,3 +20,21 @@ export const lazyHandler = <Deps, Event, Result>(
     return (await ready)(event);
   };
 };
+
+/**
+ * One invocation, whose metrics are published once when it ends, however it ends. Publishing never
+ * fails the invocation: a metric is not worth a retry of the work it counts.
+ */
+export const withMetrics =
+  <Event, Result>(metrics: Metrics, handle: (event: Event) => Promise<Result>) =>
+  async (event: Event): Promise<Result> => {
+    try {
+      return await handle(event);
+    } finally {
+      try {
+        metrics.flush();
+      } catch {
+        // The adapter already logs what it could not publish; nothing here may mask the result.
+      }
+    }
+  };

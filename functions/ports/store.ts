@@ -57,7 +57,13 @@ export interface ParticipantStore {
   ): Promise<SendContext | undefined>;
 }
 
-export type ClaimOutcome = 'claimed' | 'already-sent' | 'in-flight';
+/**
+ * What a claim on a ledger row found: a new row (`claimed`), a SENDING row whose lease had run out and
+ * is now ours (`claimed-after-expiry`: its holder stopped between claiming and recording, so SES may
+ * have sent that mail already), a mail already sent, or one another sender holds. Both claimed outcomes
+ * give the caller the right to send.
+ */
+export type ClaimOutcome = 'claimed' | 'claimed-after-expiry' | 'already-sent' | 'in-flight';
 
 export interface LedgerKey {
   roundId: string;

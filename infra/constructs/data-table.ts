@@ -39,6 +39,9 @@ export class DataTable extends Construct {
       timeToLiveAttribute: tableDesign.timeToLiveAttribute,
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // The AWS-managed key (aws/dynamodb) rather than the AWS-owned default: its every use shows in the
+      // account's CloudTrail, and there is still no key policy to get wrong and no key to pay for. A
+      // customer-managed key would add both, for a control (revoking our own access) Tandem does not need.
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       deletionProtection: retain,
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,

@@ -39,6 +39,8 @@ export interface InboundMailProps {
  */
 export class InboundMail extends Construct {
   readonly bucket: s3.Bucket;
+  /** Server access logs of the raw-mail bucket. */
+  readonly accessLogBucket: s3.Bucket;
   readonly ruleSet: ses.ReceiptRuleSet;
   /** The MX record `replyDomain` needs, as `<priority> <host>`. */
   readonly mxRecord: string;
@@ -60,6 +62,7 @@ export class InboundMail extends Construct {
       lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: Duration.days(ACCESS_LOG_RETENTION_DAYS) }],
       removalPolicy,
     });
+    this.accessLogBucket = accessLogs;
     this.bucket = new s3.Bucket(this, 'RawMail', {
       // SSE-S3: SES's S3 action then needs no KMS key policy, and the function no kms:Decrypt.
       encryption: s3.BucketEncryption.S3_MANAGED,

@@ -11,14 +11,16 @@ export interface RelaySigningKeysProps {
 const FIRST_VERSION = '1';
 
 /**
- * The HMAC keys that sign relay (Reply-To) addresses. The secret is a JSON object:
+ * The HMAC keys that sign relay (Reply-To) addresses and the links in mails. The secret is a JSON object:
  *
  *     {"current": "1", "1": "<64 random letters and digits>"}
  *
- * `current` names the version that signs; every other property is a key version that still verifies.
- * Secrets Manager can generate a value only into a top-level property of a template, hence this flat
- * shape rather than a nested `keys` object. To rotate: add `"2": "<new key>"`, set `current` to `"2"`,
- * and delete `"1"` once replies to mail signed with it are no longer expected.
+ * `current` names the version that signs; every other property is a key version that still verifies
+ * (versions are one character, 0-9 or a-z; keys at least 32 characters). Secrets Manager can generate a
+ * value only into a top-level property of a template, hence this flat shape rather than a nested `keys`
+ * object. Functions read the keys once per cold start, so a rotation goes in two deploys (README, "Rotating
+ * the signing keys"): add the new version and redeploy with a new `signingKeysRevision`; then make it
+ * `current` and redeploy again; retire the old version only when no live mail carries it.
  */
 export class RelaySigningKeys extends Construct {
   readonly secret: secretsmanager.Secret;

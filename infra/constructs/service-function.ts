@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
 import { lambdaBundling, resolveEntry } from '#infra/bundling';
-import type { FunctionDef } from '#infra/wiring';
+import { customMetrics, type FunctionDef } from '#infra/wiring';
 import type { Alerts } from './alerts.ts';
 import { AsyncInvocation } from './async-invocation.ts';
 
@@ -71,8 +71,14 @@ export class ServiceFunction<S extends z.ZodType = z.ZodType> extends Construct 
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing,
       bundling: lambdaBundling,
-      // Source maps are bundled, but Node only applies them to stack traces when asked.
-      environment: { ...environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: {
+        ...environment,
+        // Source maps are bundled, but Node only applies them to stack traces when asked.
+        NODE_OPTIONS: '--enable-source-maps',
+        // Powertools Metrics and Logger read these: one namespace, one `service` dimension for every function.
+        POWERTOOLS_SERVICE_NAME: customMetrics.service,
+        POWERTOOLS_METRICS_NAMESPACE: customMetrics.namespace,
+      },
     });
     Validations.of(this.fn).acknowledge({
       id: 'AwsSolutions-L1',

@@ -264,7 +264,9 @@ describe('receive function', () => {
 describe('outputs', () => {
   it('gives the MX record for the relay domain and the raw mail bucket', () => {
     dev.hasOutput('ReplyDomainMx', {
-      Value: { 'Fn::Join': ['', ['10 inbound-smtp.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+      Value: {
+        'Fn::Join': ['', [`${replyDomain} MX 10 inbound-smtp.`, { Ref: 'AWS::Region' }, '.amazonaws.com']],
+      },
     });
     dev.hasOutput('RawMailBucket', { Value: { Ref: rawMailBucket().id } });
   });

@@ -1,14 +1,14 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_CHARTS } from '#core/round-report';
 import type { CheckinTally, RoundStatusReport } from '#core/round-status';
 import { assignBehaviours, type Behaviour, SES_SIMULATOR_BOUNCE } from '#local/behaviours';
 import { seedMatchedRound } from '#local/seed';
+import { assertChromium, launchChromium } from './browser.ts';
 import {
   advance,
   click,
@@ -26,8 +26,6 @@ import {
 } from './support.ts';
 
 const ROUND = 'it-report';
-/** Where the test finds Chromium (Debian's package; `.ci/run` installs it when missing). */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PHONE = { width: 375, height: 800 };
 
 /**
@@ -141,9 +139,7 @@ describe('tandem round report', () => {
   let closed: { status: RoundStatusReport; file: string };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
-    }
+    assertChromium();
     dir = await mkdtemp(join(tmpdir(), 'tandem-report-'));
     const round = await simulateRound();
     // Four weeks in: past the check-in (day 21) and the escalation of the quiet member (day 28).
@@ -153,19 +149,7 @@ describe('tandem round report', () => {
     // Through the close on the last day (day 42) and the answers to its check-in.
     await round.days(14);
     closed = { status: await status(), file: join(dir, 'report.html') };
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 600_000);
 
   afterAll(async () => {

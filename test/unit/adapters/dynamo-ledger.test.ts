@@ -47,6 +47,20 @@ describe('DynamoSendLedger', () => {
     );
     expect(input?.ExpressionAttributeValues).toEqual({ ':working': 'SENDING', ':now': NOW.toISOString() });
     expect(input?.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
+    expect(input?.ReturnValues).toBe('ALL_OLD');
+  });
+
+  it('reports claimed-after-expiry when the Put replaced a SENDING row whose lease had run out', async () => {
+    // Prepare: only such a row passes the condition, and ALL_OLD hands it back.
+    db.on(PutCommand).resolves({
+      Attributes: { ...itemKey, status: 'SENDING', leaseUntil: '2025-03-03T11:58:00.000Z' },
+    });
+
+    // Act
+    const outcome = await new DynamoSendLedger(TABLE).claim(key, NOW, 300_000);
+
+    // Assess
+    expect(outcome).toBe('claimed-after-expiry');
   });
 
   it('reports already-sent when the condition fails on a SENT row', async () => {

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MEMBERS_SOURCE, MemberChanged } from '#core/events';
 import type { Member, Partnership, RoundStatus } from '#core/model';
-import type { DailyLifecycleDeps } from '../../../functions/use-cases/daily-lifecycle.ts';
 import { aMember, aRound, partnered, partnershipId } from '../core/fixtures.ts';
 import { InMemoryLifecycle, RecordingJobQueue } from '../use-cases/fake-lifecycle.ts';
 import { VirtualClock } from '../use-cases/fakes.ts';
+import { captureLogs, RecordingMetrics } from './recording-metrics.ts';
 
 type Module = typeof import('#handlers/lifecycle');
 let lifecycle: Module;
+// Imported after the environment is stubbed: the logger reads its level when it is created.
+let logger: typeof import('#adapters/logger').logger;
 
 beforeAll(async () => {
   vi.stubEnv('TABLE_NAME', 'tandem-test');
@@ -15,6 +17,7 @@ beforeAll(async () => {
   vi.stubEnv('COORDINATOR_EMAIL', 'coordinator@tandem.example');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   lifecycle = await import('#handlers/lifecycle');
+  ({ logger } = await import('#adapters/logger'));
 });
 
 afterAll(() => {
@@ -31,10 +34,12 @@ const setUp = ({
   roundStatus = 'running',
   leaver = false,
   clockAt = day(10),
+  priyaNudgedAt,
 }: {
   roundStatus?: RoundStatus;
   leaver?: boolean;
   clockAt?: Date;
+  priyaNudgedAt?: Date;
 } = {}) => {
   const [aroha, priya] = partnered('pair', [
     aMember({ seed: 'aroha' }),
@@ -51,7 +56,7 @@ const setUp = ({
     status: 'active',
     origin: 'matched',
     lastActivity: {},
-    nudged: {},
+    nudged: priyaNudgedAt ? { [priya.id]: priyaNudgedAt.toISOString() } : {},
     flaggedBy: {},
     quietIds: [],
     notices: {},
@@ -62,7 +67,9 @@ const setUp = ({
     partnerships: [pair],
   });
   const queue = new RecordingJobQueue();
-  const deps: DailyLifecycleDeps = {
+  const metrics = new RecordingMetrics();
+  const deps: import('#handlers/lifecycle').LifecycleDeps = {
+    metrics,
     lifecycle: store,
     rounds: store,
     membership: store,
@@ -70,7 +77,7 @@ const setUp = ({
     clock: new VirtualClock(clockAt),
     newPartnershipId: () => partnershipId('newa'),
   };
-  return { aroha, priya, pair, store, queue, deps };
+  return { aroha, priya, pair, store, queue, deps, metrics };
 };
 
 /** An EventBridge scheduled event, as the daily rule delivers it. */
@@ -185,5 +192,47 @@ describe('lifecycle handler', () => {
     // Assess
     expect(outcome).toEqual({ trigger: 'ignored', reason: `round ${roundId} is not running` });
     expect(queue.jobs).toEqual([]);
+  });
+
+  it('counts the partnerships the daily run puts at risk for silence as escalations', async () => {
+    // Prepare: priya was nudged on day 21 and has been silent for the 7 escalation days since.
+    const { deps, metrics, store } = setUp({ priyaNudgedAt: day(21) });
+
+    // Act
+    await lifecycle.createHandler(deps)(scheduledEvent(day(29).toISOString()));
+
+    // Assess
+    expect(store.partnership(round.id, partnershipId('pair')).status).toBe('at-risk');
+    expect(metrics.total('Escalations', { reason: 'silent' })).toBe(1);
+    expect(metrics.flushes).toBe(1);
+  });
+
+  it("logs a member change with the event's round, participant and partnership ids", async () => {
+    // Prepare
+    const { priya, deps } = setUp({ leaver: true });
+
+    // Act
+    const { lines } = await captureLogs(logger, () =>
+      lifecycle.createHandler(deps)(
+        memberChanged({
+          roundId: round.id,
+          participantId: priya.id,
+          change: 'unsubscribed',
+          at: day(9).toISOString(),
+        }),
+      ),
+    );
+
+    // Assess
+    expect(lines).toEqual([
+      expect.objectContaining({
+        message: 'member change followed up',
+        roundId: round.id,
+        participantId: priya.id,
+        partnershipId: partnershipId('pair'),
+        eventId: 'f3a1c0de-0000-4000-8000-000000000001',
+        change: 'unsubscribed',
+      }),
+    ]);
   });
 });

@@ -11,6 +11,7 @@ import type { SigningKeys } from '#core/relay-address';
 import { aMember, aRound, participantId, partnered, testKeys } from '../core/fixtures.ts';
 import { InMemoryActionWrites, partnershipOf } from '../use-cases/fake-actions.ts';
 import { InMemoryStore, RecordingBus, VirtualClock } from '../use-cases/fakes.ts';
+import { RecordingMetrics } from './recording-metrics.ts';
 
 type Module = typeof import('#handlers/links');
 let links: Module;
@@ -73,7 +74,9 @@ const setup = (status: Member['status'] = 'active') => {
   const store = new InMemoryStore([round], [member, partner]);
   const lifecycle = new InMemoryActionWrites([partnershipOf([member, partner])], [member, partner]);
   const bus = new RecordingBus();
+  const metrics = new RecordingMetrics();
   const handle = links.createHandler({
+    metrics,
     membership: store,
     lifecycle,
     participants: store,
@@ -90,7 +93,7 @@ const setup = (status: Member['status'] = 'active') => {
       activity: [...store.activity.entries()],
       events: bus.events,
     });
-  return { member, store, lifecycle, bus, handle, state };
+  return { member, store, lifecycle, bus, handle, state, metrics };
 };
 
 describe('links handler', () => {
@@ -196,8 +199,8 @@ describe('links handler', () => {
     expect(bus.events.map((e) => (e.detail as { change: string }).change)).toEqual(['paused', 'resumed']);
   });
 
-  it('flags a quiet partner on POST, once however often it is clicked', async () => {
-    const { member, lifecycle, bus, handle } = setup();
+  it('flags a quiet partner on POST, once however often it is clicked, and counts one escalation', async () => {
+    const { member, lifecycle, bus, handle, metrics } = setup();
     const path = `/l/${tokenFor('quiet')}`;
 
     const first = await handle(request('POST', path));
@@ -205,6 +208,8 @@ describe('links handler', () => {
 
     expect(lifecycle.partnerships.get(member.partnershipId as string)?.status).toBe('at-risk');
     expect(bus.events.map((e) => (e.detail as { change: string }).change)).toEqual(['flagged-quiet']);
+    expect(metrics.counts).toEqual([{ name: 'Escalations', n: 1, dimensions: { reason: 'flagged' } }]);
+    expect(metrics.flushes).toBe(2);
     expect(first.statusCode).toBe(200);
     expect(first.body).toContain('Thanks for telling us');
     expect(again.body).toBe(first.body);

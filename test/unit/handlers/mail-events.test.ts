@@ -6,9 +6,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { participantId } from '../core/fixtures.ts';
 import { VirtualClock } from '../use-cases/fakes.ts';
+import { captureLogs, RecordingMetrics } from './recording-metrics.ts';
 
 type Module = typeof import('#handlers/mail-events');
 let mailEvents: Module;
+// Imported after the environment is stubbed: the logger reads its level when it is created.
+let logger: typeof import('#adapters/logger').logger;
 
 const db = mockClient(DynamoDBDocumentClient);
 const eventBridge = mockClient(EventBridgeClient);
@@ -19,6 +22,7 @@ beforeAll(async () => {
   vi.stubEnv('EVENT_BUS_NAME', 'tandem-test-bus');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   mailEvents = await import('#handlers/mail-events');
+  ({ logger } = await import('#adapters/logger'));
 });
 
 afterAll(() => {
@@ -37,8 +41,11 @@ const withDetail = (change: (detail: Record<string, unknown>) => void): Envelope
   return event;
 };
 
-const handle = async (event: unknown) =>
-  mailEvents.createHandler(await mailEvents.createDeps(new VirtualClock('2025-03-17T09:05:00Z')))(event);
+const handle = async (event: unknown, metrics = new RecordingMetrics()) =>
+  mailEvents.createHandler({
+    ...(await mailEvents.createDeps(new VirtualClock('2025-03-17T09:05:00Z'))),
+    metrics,
+  })(event);
 
 describe('mail-events handler', () => {
   beforeEach(() => {
@@ -154,5 +161,70 @@ describe('mail-events handler', () => {
     eventBridge.on(PutEventsCommand).rejects(new Error('ThrottlingException'));
 
     await expect(handle(hardBounce())).rejects.toThrow('ThrottlingException');
+  });
+
+  it.each<[string, Envelope, string, Record<string, string>]>([
+    ['a hard bounce', hardBounce(), 'Bounces', { bounceType: 'Permanent' }],
+    [
+      'a soft bounce',
+      withDetail((detail) => {
+        (detail.bounce as Record<string, unknown>).bounceType = 'Transient';
+      }),
+      'Bounces',
+      { bounceType: 'Transient' },
+    ],
+    [
+      'a complaint',
+      withDetail((detail) => {
+        detail.eventType = 'Complaint';
+        delete detail.bounce;
+        detail.complaint = { complainedRecipients: [{ emailAddress: 'aroha@example.org' }] };
+      }),
+      'Complaints',
+      {},
+    ],
+  ])('counts %s and publishes once', async (_what, event, metric, dimensions) => {
+    // Prepare
+    const metrics = new RecordingMetrics();
+
+    // Act
+    await handle(event, metrics);
+
+    // Assess
+    expect(metrics.counts).toEqual([{ name: metric, n: 1, dimensions }]);
+    expect(metrics.flushes).toBe(1);
+  });
+
+  it('counts nothing for a delivery', async () => {
+    // Prepare
+    const metrics = new RecordingMetrics();
+    const delivery = withDetail((detail) => {
+      detail.eventType = 'Delivery';
+      delete detail.bounce;
+    });
+
+    // Act
+    await handle(delivery, metrics);
+
+    // Assess
+    expect(metrics.counts).toEqual([]);
+  });
+
+  it("logs the event with the bounced mail's SES message id and whose mail it was, and no address", async () => {
+    // Act
+    const { lines } = await captureLogs(logger, () => handle(hardBounce()));
+
+    // Assess
+    expect(lines).toEqual([
+      expect.objectContaining({
+        message: 'SES event processed',
+        eventId: hardBounce().id,
+        messageId: (hardBounce().detail.mail as { messageId: string }).messageId,
+        roundId: 'spring-2025',
+        participantId: aroha,
+        outcome: 'suppressed',
+      }),
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('@');
   });
 });

@@ -7,7 +7,6 @@ import type { Member } from '#core/model';
 import { relayAddress } from '#core/relay-address';
 import { SesReceiptEvent, sesEventFor } from '#handlers/ses-receipt-event';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
-import type { ReceiveDeps } from '../../../functions/use-cases/receive-mail.ts';
 import { aMember, aRound, partnered, testKeys } from '../core/fixtures.ts';
 import { InMemoryActionWrites, partnershipOf } from '../use-cases/fake-actions.ts';
 import {
@@ -19,8 +18,12 @@ import {
   ScriptedMailer,
   VirtualClock,
 } from '../use-cases/fakes.ts';
+import { captureLogs, RecordingMetrics } from './recording-metrics.ts';
 
 type Module = typeof import('#handlers/receive-mail');
+// Imported after the environment is stubbed: the logger reads its level when it is created.
+let logger: typeof import('#adapters/logger').logger;
+type ReceiveMailDeps = import('#handlers/receive-mail').ReceiveMailDeps;
 let receiveMail: Module;
 
 beforeAll(async () => {
@@ -36,6 +39,7 @@ beforeAll(async () => {
   vi.stubEnv('EVENT_BUS_NAME', 'tandem');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   receiveMail = await import('#handlers/receive-mail');
+  ({ logger } = await import('#adapters/logger'));
 });
 
 afterAll(() => {
@@ -104,7 +108,8 @@ const fakeDeps = () => {
   const members = [structuredClone(ben), structuredClone(anna)];
   const store = new InMemoryStore([round], members);
   const bus = new RecordingBus();
-  const deps: ReceiveDeps = {
+  const metrics = new RecordingMetrics();
+  const deps: ReceiveMailDeps = {
     rawMail,
     inbound,
     participants: store,
@@ -116,8 +121,9 @@ const fakeDeps = () => {
     pacer: new Pacer(clock, 10),
     bus,
     settings,
+    metrics,
   };
-  return { deps, mailer, rawMail, inbound, bus, store };
+  return { deps, mailer, rawMail, inbound, bus, store, metrics };
 };
 
 const gmailReply = () =>
@@ -324,5 +330,97 @@ describe('receive-mail handler', () => {
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'RawMailMissing' });
+  });
+
+  it("logs the inbound mail with its SES id and the sender's round and participant ids, and no address", async () => {
+    // Prepare
+    const { deps, rawMail } = fakeDeps();
+    await rawMail.put('o3vrnil0e2ic28trm7dfhrc2v0clambfr8ktodg1', gmailReply());
+
+    // Act
+    const { lines } = await captureLogs(logger, () => receiveMail.createHandler(deps)(sesEvent()));
+
+    // Assess
+    const handled = lines.find((line) => line.message === 'inbound mail handled');
+    expect(handled).toMatchObject({
+      level: 'INFO',
+      service: 'tandem',
+      messageId: 'o3vrnil0e2ic28trm7dfhrc2v0clambfr8ktodg1',
+      roundId: round.id,
+      participantId: ben.id,
+      outcome: 'relayed',
+    });
+    expect(JSON.stringify(lines)).not.toMatch(/@|Ben Beispiel/);
+  });
+
+  it.each([
+    ['a relayed reply', {}, 'RepliesRelayed', {}],
+    ['mail SES marked as spam', { spamVerdict: { status: 'FAIL' } }, 'InboundRejected', { reason: 'spam' }],
+    [
+      'mail to an address we never issued',
+      { recipients: ['r-nope.paaaaaaaaaaaa.1aaaaaaaaaaaaaaaa@reply.tandem.example'] },
+      'InboundRejected',
+      { reason: 'unknown-address' },
+    ],
+  ])('counts %s and publishes the metrics once', async (_, receipt, metric, dimensions) => {
+    // Prepare
+    const { deps, rawMail, metrics } = fakeDeps();
+    await rawMail.put('o3vrnil0e2ic28trm7dfhrc2v0clambfr8ktodg1', gmailReply());
+
+    // Act
+    await receiveMail.createHandler(deps)(sesEvent(receipt));
+
+    // Assess
+    expect(metrics.counts).toEqual([{ name: metric, n: 1, dimensions }]);
+    expect(metrics.flushes).toBe(1);
+  });
+
+  it('counts a QUIET by mail that puts the partnership at risk as an escalation', async () => {
+    // Prepare
+    const { deps, rawMail, metrics } = fakeDeps();
+    await rawMail.put(
+      'o3vrnil0e2ic28trm7dfhrc2v0clambfr8ktodg1',
+      new TextEncoder().encode(
+        'From: Ben <ben@example.net>\r\nSubject: Re: hello\r\nMessage-ID: <quiet@example.net>\r\n' +
+          'Content-Type: text/plain\r\n\r\nQUIET\r\n',
+      ),
+    );
+
+    // Act
+    const result = await receiveMail.createHandler(deps)(sesEvent());
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'command', effect: 'changed' });
+    expect(metrics.total('Escalations', { reason: 'flagged' })).toBe(1);
+  });
+
+  it('publishes the metrics also when the invocation fails, and counts nothing for it', async () => {
+    // Prepare
+    const { deps, metrics } = fakeDeps();
+
+    // Act
+    const result = receiveMail.createHandler(deps)(sesEvent());
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'RawMailMissing' });
+    expect(metrics.flushes).toBe(1);
+    expect(metrics.counts).toEqual([]);
+  });
+
+  it('still answers when publishing the metrics fails', async () => {
+    // Prepare
+    const { deps } = fakeDeps();
+    deps.metrics = {
+      count: () => {},
+      flush: () => {
+        throw new Error('stdout closed');
+      },
+    };
+
+    // Act
+    const result = await receiveMail.createHandler(deps)('hello');
+
+    // Assess
+    expect(result.outcome).toBe('invalid-event');
   });
 });

@@ -16,9 +16,12 @@ import { verifyRelayAddress } from '#core/relay-address';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
 import { aMember, aRound, partnered, testKeys } from '../core/fixtures.ts';
 import { InMemoryLedger, InMemoryStore, ScriptedMailer, VirtualClock } from '../use-cases/fakes.ts';
+import { captureLogs, RecordingMetrics } from './recording-metrics.ts';
 
 type Module = typeof import('#handlers/send-mail');
 let sendMail: Module;
+// Imported after the environment is stubbed: the logger reads its level when it is created.
+let logger: typeof import('#adapters/logger').logger;
 
 const db = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESv2Client);
@@ -35,6 +38,7 @@ beforeAll(async () => {
   vi.stubEnv('SIGNING_KEYS', JSON.stringify({ current: testKeys.current, ...testKeys.keys }));
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   sendMail = await import('#handlers/send-mail');
+  ({ logger } = await import('#adapters/logger'));
 });
 
 afterAll(() => {
@@ -75,6 +79,7 @@ const fakeDeps = (alerts: Alert[] = []) => {
   const ledger = new InMemoryLedger();
   const mailer = new ScriptedMailer();
   const clock = new VirtualClock('2025-03-17T12:00:00Z');
+  const metrics = new RecordingMetrics();
   const settings = {
     from: 'rounds@tandem.example',
     replyDomain: 'reply.tandem.example',
@@ -84,7 +89,9 @@ const fakeDeps = (alerts: Alert[] = []) => {
   return {
     ledger,
     mailer,
+    metrics,
     deps: {
+      metrics,
       participants: store,
       ledger,
       mailer,
@@ -323,5 +330,119 @@ describe('send-mail handler', () => {
     expect(sent?.Content?.Simple?.Body?.Text?.Data).toContain(`${bashir.name} (${bashir.email})`);
     expect(sent?.Content?.Simple?.Headers).toEqual([{ Name: 'Auto-Submitted', Value: 'auto-generated' }]);
     expect(db.commandCalls(PutCommand)[0]?.args[0].input.Item?.sk).toBe(`digest#${digestDay}#coordinator`);
+  });
+
+  it("logs each job with its round, participant and SQS message id, and the sent mail's SES message id", async () => {
+    // Prepare: the second record's ids must not stick to the third's lines.
+    const { deps } = fakeDeps([anAlert]);
+    const handle = sendMail.createHandler(deps);
+
+    // Act
+    const { lines } = await captureLogs(logger, () =>
+      handle(sqsEvent(record('m1', topicJob(2)), record('m2', digestJob), record('m3', '{not json'))),
+    );
+
+    // Assess
+    const [topic, digest, malformed] = lines;
+    expect(topic).toMatchObject({
+      level: 'INFO',
+      message: 'mail sent',
+      service: 'tandem',
+      roundId: round.id,
+      participantId: aroha.id,
+      sqsMessageId: 'm1',
+      messageId: expect.stringMatching(/.+/),
+      kind: 'topic',
+      ref: '02',
+    });
+    expect(digest).toMatchObject({
+      message: 'mail sent',
+      roundId: round.id,
+      sqsMessageId: 'm2',
+      kind: 'digest',
+    });
+    expect(digest).not.toHaveProperty('participantId');
+    expect(digest?.messageId).not.toBe(topic?.messageId);
+    expect(malformed).toMatchObject({ level: 'ERROR', sqsMessageId: 'm3' });
+    expect(malformed).not.toHaveProperty('roundId');
+    expect(malformed).not.toHaveProperty('messageId');
+    expect(JSON.stringify(lines)).not.toContain('@');
+  });
+
+  it('counts each mail sent, not the duplicates or the skipped, and publishes once per batch', async () => {
+    // Prepare
+    const { deps, metrics } = fakeDeps([]);
+    const handle = sendMail.createHandler(deps);
+
+    // Act
+    await handle(
+      sqsEvent(
+        record('m1', topicJob(2)),
+        record('m2', topicJob(2)),
+        record('m3', topicJob(3)),
+        record('m4', digestJob),
+      ),
+    );
+
+    // Assess
+    expect(metrics.total('MailsSent')).toBe(2);
+    expect(metrics.flushes).toBe(1);
+  });
+
+  it('publishes MailsSent and ExpiredSendingLeases as EMF on stdout when it runs in Lambda', async () => {
+    // Prepare: the ledger row is a SENDING claim whose lease ran out; DynamoDB hands it back on the Put.
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'Tandem-prod-SendMail');
+    const items = [
+      { pk: `ROUND#${round.id}`, sk: 'ROUND', v: 1, ...round },
+      { pk: `ROUND#${round.id}`, sk: `MEMBER#${aroha.id}`, v: 1, ...aroha },
+      { pk: `ROUND#${round.id}`, sk: `MEMBER#${bashir.id}`, v: 1, ...bashir },
+    ];
+    db.on(BatchGetCommand).resolves({ Responses: { 'tandem-test': items } });
+    db.on(PutCommand).resolves({
+      Attributes: { status: 'SENDING', leaseUntil: '2025-03-17T11:55:00.000Z' },
+    });
+    db.on(UpdateCommand).resolves({});
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-80' });
+    const handle = sendMail.createHandler(
+      await sendMail.createDeps(new VirtualClock('2025-03-17T12:00:00Z')),
+    );
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', undefined);
+    const written: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+
+    // Act
+    let result: Awaited<ReturnType<typeof handle>>;
+    try {
+      result = await handle(sqsEvent(record('m1', topicJob(2))));
+    } finally {
+      stdout.mockRestore();
+    }
+
+    // Assess
+    expect(result.outcomes).toEqual([{ outcome: 'sent', messageId: 'ses-80' }]);
+    const documents = written.map((line) => JSON.parse(line)).filter((doc) => '_aws' in doc);
+    expect(documents).toEqual([
+      {
+        _aws: {
+          Timestamp: expect.any(Number),
+          CloudWatchMetrics: [
+            {
+              Namespace: 'Tandem',
+              Dimensions: [['service']],
+              Metrics: [
+                { Name: 'ExpiredSendingLeases', Unit: 'Count' },
+                { Name: 'MailsSent', Unit: 'Count' },
+              ],
+            },
+          ],
+        },
+        service: 'tandem',
+        ExpiredSendingLeases: 1,
+        MailsSent: 1,
+      },
+    ]);
   });
 });

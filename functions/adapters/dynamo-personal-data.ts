@@ -1,0 +1,301 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { Round, RoundStatus } from '#core/model';
+import type { Arrival } from '#ports/inbound-ledger';
+import type {
+  AnonymousFields,
+  LedgerEntry,
+  Membership,
+  PersonalDataStore,
+  StoredItem,
+} from '#ports/personal-data';
+import { documentClient } from './aws-clients.ts';
+import { parseItem } from './parse-item.ts';
+import { keys, tableDesign } from './table-design.ts';
+
+type Item = Record<string, unknown>;
+
+const TABLE_KEYS = new Set<string>([
+  tableDesign.partitionKey,
+  tableDesign.sortKey,
+  tableDesign.indexes.byStatus.partitionKey,
+  tableDesign.indexes.byStatus.sortKey,
+]);
+
+/** The item's attributes without the table's and the index's keys. */
+const withoutKeys = (item: Item): StoredItem =>
+  Object.fromEntries(Object.entries(item).filter(([name]) => !TABLE_KEYS.has(name)));
+
+/** `r-<round>.<participant>.<key version><mac>@…`: whose relay address it is, without checking the MAC. */
+const RELAY_LOCAL_PART = /^r-[a-z0-9][a-z0-9-]{0,23}\.(p[a-z2-7]{12})\./;
+
+const isMissing = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+/** Reads and erases one person's data in the single Tandem table (see table-design.ts for the keys). */
+export class DynamoPersonalData implements PersonalDataStore {
+  constructor(private readonly tableName: string) {}
+
+  private get db() {
+    return documentClient();
+  }
+
+  /** Every item a query returns, page after page. */
+  private async query(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Item | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey }),
+      );
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  async participantIdOf(email: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.email(email), ConsistentRead: true }),
+    );
+    return typeof Item?.participantId === 'string' ? Item.participantId : undefined;
+  }
+
+  async profile(participantId: string): Promise<StoredItem | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.participant(participantId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? withoutKeys(Item) : undefined;
+  }
+
+  /** Rounds come from the by-status index (every round is in it), then their member items in batches. */
+  async memberships(participantId: string): Promise<Membership[]> {
+    const rounds: Round[] = [];
+    for (const status of RoundStatus.options) {
+      const items = await this.query({
+        IndexName: tableDesign.indexes.byStatus.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': tableDesign.indexes.byStatus.partitionKey },
+        ExpressionAttributeValues: { ':pk': keys.roundsByStatus(status) },
+      });
+      rounds.push(...items.map((item) => parseItem(Round, item, 'round')));
+    }
+    const byRound = new Map(rounds.map((round) => [round.id, round]));
+    const memberships: Membership[] = [];
+    for (let i = 0; i < rounds.length; i += 100) {
+      let pending: Item[] | undefined = rounds.slice(i, i + 100).map((r) => keys.member(r.id, participantId));
+      while (pending && pending.length > 0) {
+        const result: BatchGetCommandOutput = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const round = byRound.get(String(item.pk).slice('ROUND#'.length));
+          if (round) memberships.push({ round, member: withoutKeys(item) });
+        }
+        pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return memberships.sort((a, b) => a.round.startDate.localeCompare(b.round.startDate));
+  }
+
+  async partnerships(roundId: string, participantId: string): Promise<StoredItem[]> {
+    const items = await this.query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'contains(members, :id)',
+      ExpressionAttributeValues: {
+        ':pk': keys.round(roundId).pk,
+        ':prefix': keys.partnershipPrefix,
+        ':id': participantId,
+      },
+    });
+    return items.map(withoutKeys);
+  }
+
+  async alerts(roundId: string, participantId: string): Promise<StoredItem[]> {
+    const items = await this.query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'contains(participantIds, :id) OR contains(#ref, :id)',
+      ExpressionAttributeNames: { '#ref': 'ref' },
+      ExpressionAttributeValues: {
+        ':pk': keys.round(roundId).pk,
+        ':prefix': keys.alertPrefix,
+        ':id': participantId,
+      },
+    });
+    return items.map(withoutKeys);
+  }
+
+  /**
+   * Rows are `<kind>#<ref>#<recipient>`, and a query cannot filter on the sort key by its end: the
+   * round's rows are read (only the attributes shown) and those addressed to the person kept.
+   */
+  async ledger(roundId: string, participantId: string): Promise<LedgerEntry[]> {
+    const items = await this.query({
+      KeyConditionExpression: 'pk = :pk',
+      ProjectionExpression: 'sk, #status, claimedAt, sentAt, messageId',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pk': keys.ledgerPartition(roundId) },
+    });
+    return items.flatMap((item): LedgerEntry[] => {
+      const parts = String(item.sk).split('#');
+      if (parts.length < 3 || parts.at(-1) !== participantId) return [];
+      const optional = (name: string) => (typeof item[name] === 'string' ? { [name]: item[name] } : {});
+      return [
+        {
+          roundId,
+          kind: parts[0] ?? '',
+          ref: parts.slice(1, -1).join('#'),
+          status: String(item.status),
+          ...optional('claimedAt'),
+          ...optional('sentAt'),
+          ...optional('messageId'),
+        },
+      ];
+    });
+  }
+
+  /**
+   * Arrivals are keyed by mail id and nothing indexes them by sender, so this scans the table (they
+   * expire after 90 days). A mail is the person's if its envelope sender is their address or it went
+   * to one of their relay addresses (their replies do; the sender check tells the two apart later).
+   */
+  async arrivals(email: string, participantId: string): Promise<Arrival[]> {
+    const address = email.toLowerCase();
+    const arrivals: Arrival[] = [];
+    let ExclusiveStartKey: Item | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(pk, :arrival)',
+          ExpressionAttributeValues: { ':arrival': keys.arrival('').pk },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { mailId, receivedAt, envelope, verdicts } = item as unknown as Arrival;
+        const theirs =
+          envelope?.mailFrom?.toLowerCase() === address ||
+          (envelope?.recipients ?? []).some(
+            (recipient) => RELAY_LOCAL_PART.exec(recipient.toLowerCase())?.[1] === participantId,
+          );
+        if (theirs) arrivals.push({ mailId, receivedAt, envelope, verdicts });
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return arrivals.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+  }
+
+  async automaticAnswers(email: string): Promise<string[]> {
+    const items = await this.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.automaticAnswer(email, '').pk },
+    });
+    return items.map((item) => String(item.sk));
+  }
+
+  private async anonymise(key: { pk: string; sk: string }, fields: AnonymousFields, at: string) {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          // `name` and `timezone` are reserved words: every attribute goes through a placeholder.
+          UpdateExpression:
+            'SET #email = :email, #name = :name, #organisation = :organisation, #interests = :interests, ' +
+            '#languages = :languages, #timezone = :timezone, #forgottenAt = if_not_exists(#forgottenAt, :at) ' +
+            'REMOVE #notWith, #notes',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: Object.fromEntries(
+            [...Object.keys(fields), 'forgottenAt', 'notWith', 'notes'].map((name) => [`#${name}`, name]),
+          ),
+          ExpressionAttributeValues: {
+            ...Object.fromEntries(Object.entries(fields).map(([name, value]) => [`:${name}`, value])),
+            ':at': at,
+          },
+        }),
+      );
+    } catch (error) {
+      // Gone already: nothing of the person is left there.
+      if (!isMissing(error)) throw error;
+    }
+  }
+
+  anonymiseMember(roundId: string, participantId: string, fields: AnonymousFields, at: string) {
+    return this.anonymise(keys.member(roundId, participantId), fields, at);
+  }
+
+  anonymiseProfile(participantId: string, fields: AnonymousFields, at: string) {
+    return this.anonymise(keys.participant(participantId), fields, at);
+  }
+
+  async removeExplanation(roundId: string, partnershipId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.partnership(roundId, partnershipId),
+          UpdateExpression: 'REMOVE explanation',
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  }
+
+  async anonymiseArrival(mailId: string, at: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.arrival(mailId),
+          UpdateExpression:
+            'SET envelope.mailFrom = :nobody, envelope.recipients = :none, forgottenAt = if_not_exists(forgottenAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':nobody': '', ':none': [], ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  }
+
+  async deleteAutomaticAnswers(email: string, days: readonly string[]): Promise<void> {
+    for (const day of days) {
+      await this.db.send(
+        new DeleteCommand({ TableName: this.tableName, Key: keys.automaticAnswer(email, day) }),
+      );
+    }
+  }
+
+  async deleteEmail(email: string, participantId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.email(email),
+          // A registration made meanwhile under a new id is someone's fresh start: leave it.
+          ConditionExpression: 'participantId = :id',
+          ExpressionAttributeValues: { ':id': participantId },
+        }),
+      );
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  }
+}
