@@ -437,6 +437,8 @@ const VIEWER = `<!doctype html>
   const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
   const table = (rows) => { const t = el('table'); for (const [k, v] of rows) { const tr = el('tr'); tr.append(el('td', k), el('td', v)); t.append(tr); } return t; };
   const section = (title, content, open) => { const d = el('details'); if (open) d.open = true; d.append(el('summary', title), content); return d; };
+  // Bodies are built when first opened: an outbox of thousands of mails stays quick to show.
+  const lazySection = (title, make) => { const d = el('details'); d.append(el('summary', title)); d.addEventListener('toggle', () => { if (d.open && d.children.length === 1) d.append(make()); }); return d; };
   async function refresh() {
     try {
       const outbox = await (await fetch('/_local/outbox?offset=' + offset)).json();
@@ -454,13 +456,15 @@ const VIEWER = `<!doctype html>
         card.append(el('div', 'From ' + header('From') + ' to ' + header('To') + (header('Reply-To') ? ' · Reply-To ' + header('Reply-To') : ''), 'meta'));
         card.append(el('div', m.at + ' · configuration set ' + (m.configurationSet || '(none)') + ' · tags ' + (Object.entries(m.tags).map(([k, v]) => k + '=' + v).join(', ') || '(none)'), 'meta'));
         card.append(section('Every header (' + m.headers.length + ')', table(m.headers.map((h) => [h.name, h.value])), true));
-        if (body && body.body.text) card.append(section('Text part', el('pre', body.body.text)));
+        if (body && body.body.text) card.append(lazySection('Text part', () => el('pre', body.body.text)));
         if (body && body.body.html) {
-          const frame = el('iframe');
-          frame.setAttribute('sandbox', '');
-          frame.srcdoc = body.body.html;
-          card.append(section('HTML part', frame));
-          card.append(section('HTML source', el('pre', body.body.html)));
+          card.append(lazySection('HTML part', () => {
+            const frame = el('iframe');
+            frame.setAttribute('sandbox', '');
+            frame.srcdoc = body.body.html;
+            return frame;
+          }));
+          card.append(lazySection('HTML source', () => el('pre', body.body.html)));
         }
         seen.set(m.messageId, card);
         document.getElementById('mails').prepend(card);
