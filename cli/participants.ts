@@ -5,6 +5,7 @@ import { extname, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type Command, Option } from 'commander';
+import pMap from 'p-map';
 import * as z from 'zod';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoMembership } from '#adapters/dynamo-membership';
@@ -76,21 +77,6 @@ interface FileIssue {
   field: 'file';
   message: string;
 }
-
-/** Runs `work` over items with at most `limit` at a time; after a failure no further item is started. */
-const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) => {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      await work(items[next++] as T).catch((error: unknown) => {
-        failed = true;
-        throw error;
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-};
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -181,29 +167,34 @@ export const importCommand = async (file: string, options: ImportOptions) => {
   };
   showProgress();
   try {
-    await forEachLimited(registrations, CONCURRENCY, async ({ ref, profile }) => {
-      const participant = await store.upsertParticipant(profile, () => newId('p', randomBytes));
-      const registration = members.get(participant.id) ?? {
-        at: importedAt,
-        seq: 'line' in ref ? ref.line : ref.index,
-      };
-      await store.addMember(roundId, participant, registration).catch((error: unknown) => {
-        // addMember never replaces a member who has a partnership: the round was matched meanwhile.
-        if (error instanceof ConditionalCheckFailedException) {
-          throw new CliError(`round ${roundId} was matched during the import`, ExitCode.refused, {
-            cause: error,
-          });
+    // p-map starts nothing more after a failure.
+    await pMap(
+      registrations,
+      async ({ ref, profile }) => {
+        const participant = await store.upsertParticipant(profile, () => newId('p', randomBytes));
+        const registration = members.get(participant.id) ?? {
+          at: importedAt,
+          seq: 'line' in ref ? ref.line : ref.index,
+        };
+        await store.addMember(roundId, participant, registration).catch((error: unknown) => {
+          // addMember never replaces a member who has a partnership: the round was matched meanwhile.
+          if (error instanceof ConditionalCheckFailedException) {
+            throw new CliError(`round ${roundId} was matched during the import`, ExitCode.refused, {
+              cause: error,
+            });
+          }
+          throw error;
+        });
+        if (members.has(participant.id)) report.updated++;
+        else report.imported++;
+        if (participant.status !== 'active') {
+          report.inactive.push({ ...ref, email: participant.email, status: participant.status });
         }
-        throw error;
-      });
-      if (members.has(participant.id)) report.updated++;
-      else report.imported++;
-      if (participant.status !== 'active') {
-        report.inactive.push({ ...ref, email: participant.email, status: participant.status });
-      }
-      done++;
-      showProgress();
-    });
+        done++;
+        showProgress();
+      },
+      { concurrency: CONCURRENCY },
+    );
   } catch (error) {
     const written = `${done} of ${plural(registrations.length, 'registration')} written; importing the file again is safe`;
     try {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import pMap from 'p-map';
+import { DynamoProposals } from '#adapters/dynamo-proposals';
 import type { DynamoStore } from '#adapters/dynamo-store';
 import { newId, type RandomBytes } from '#core/ids';
 import { matchParticipants } from '#core/matching/index';
@@ -11,6 +13,7 @@ import {
   defaultTopicDays,
 } from '#core/schedule';
 import { topics } from '#templates/compiled/index';
+import { localNames } from './config.ts';
 
 export interface SeedOptions {
   roundId: string;
@@ -32,15 +35,6 @@ export interface SeedResult {
   partnerships: Partnership[];
   unmatched: Participant[];
 }
-
-/** Runs `work` over items with at most `limit` at a time (DynamoDB Local answers faster in parallel). */
-const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) => {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-};
 
 /**
  * Creates a round, registers a cohort, matches it as `tandem match` does and marks the round matched —
@@ -67,12 +61,17 @@ export const seedMatchedRound = async (store: DynamoStore, options: SeedOptions)
   const ids = options.cohort.map(() => newId('p', bytes));
   const participants: Participant[] = new Array(options.cohort.length);
   let done = 0;
-  await forEachLimited([...options.cohort.keys()], 16, async (i) => {
-    const participant = await store.upsertParticipant(options.cohort[i] as Profile, () => ids[i] as string);
-    await store.addMember(round.id, participant);
-    participants[i] = participant;
-    options.onProgress?.(++done, options.cohort.length);
-  });
+  // DynamoDB Local answers faster in parallel.
+  await pMap(
+    options.cohort.keys(),
+    async (i) => {
+      const participant = await store.upsertParticipant(options.cohort[i] as Profile, () => ids[i] as string);
+      await store.addMember(round.id, participant);
+      participants[i] = participant;
+      options.onProgress?.(++done, options.cohort.length);
+    },
+    { concurrency: 16 },
+  );
 
   // The matcher `tandem match` uses, with the round's default settings, the cohort in registration order.
   const members = participants.map((p) => memberOf(p, round.id));
@@ -94,7 +93,8 @@ export const seedMatchedRound = async (store: DynamoStore, options: SeedOptions)
     explanation: group.explanation,
   }));
   const unmatched = new Set(result.unmatched.map((u) => u.email));
-  await store.savePartnerships(partnerships);
+  const proposals = new DynamoProposals(localNames.tableName);
+  await pMap(partnerships, (partnership) => proposals.addPartnership(partnership), { concurrency: 16 });
   await store.transitionRound(round.id, 'draft', 'matched');
   return {
     round: { ...round, status: 'matched' },

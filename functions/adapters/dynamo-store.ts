@@ -12,7 +12,6 @@ import {
   Member,
   memberOf,
   Participant,
-  type Partnership,
   type Profile,
   type Registration,
   Round,
@@ -218,40 +217,6 @@ export class DynamoStore implements RoundStore, ParticipantStore {
       yield (page.Items ?? []).map((item) => parseItem(Member, item, 'member'));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-  }
-
-  async savePartnerships(partnerships: Partnership[]): Promise<void> {
-    for (const partnership of partnerships) {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.partnership(partnership.roundId, partnership.id),
-                  v: ITEM_VERSION,
-                  ...partnership,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            ...partnership.members.map((memberId) => ({
-              Update: {
-                TableName: this.tableName,
-                Key: keys.member(partnership.roundId, memberId),
-                UpdateExpression: 'SET partnershipId = :id, partnerIds = :partners',
-                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(partnershipId)',
-                ExpressionAttributeValues: {
-                  ':id': partnership.id,
-                  ':partners': partnership.members.filter((m) => m !== memberId),
-                },
-              },
-            })),
-          ],
-        }),
-      );
-    }
   }
 
   async recordActivity(

@@ -41,7 +41,6 @@ export interface ParticipantStore {
   addMember(roundId: string, participant: Participant, registration?: Registration): Promise<void>;
   /** All members of a round, a page at a time. */
   listMembers(roundId: string): AsyncIterable<Member[]>;
-  savePartnerships(partnerships: Partnership[]): Promise<void>;
   /** Notes that a member was active at `at` (later times win, so a replay never moves it back). */
   recordActivity(roundId: string, partnershipId: string, participantId: string, at: string): Promise<void>;
   /**

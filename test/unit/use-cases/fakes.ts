@@ -2,7 +2,6 @@ import {
   type Member,
   memberOf,
   type Participant,
-  type Partnership,
   type Profile,
   type Registration,
   type Round,
@@ -115,10 +114,6 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
     this.memberReads.push(roundId);
     const all = this.members.get(roundId) ?? [];
     for (let i = 0; i < all.length; i += this.pageSize) yield all.slice(i, i + this.pageSize);
-  }
-
-  async savePartnerships(_partnerships: Partnership[]): Promise<void> {
-    throw new Error('not used by these tests');
   }
 
   /** Member status changes, with the DynamoDB adapter's conditional semantics (a pause carries its end). */
