@@ -10,7 +10,8 @@ import { build, type Metafile } from 'esbuild';
 import { esbuildOptions, resolveEntry } from '#infra/bundling';
 import { functionDefs } from '#infra/wiring';
 
-const GOAL_KB = 300;
+/** Lambda loads a bundle on every cold start; past 1 MB minified (the AWS SDK clients included) it shows. */
+const GOAL_KB = 1024;
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
 /** `node_modules/@scope/pkg/...` → `@scope/pkg`; our own files group under `(tandem)`. */
@@ -49,7 +50,7 @@ try {
       `${name.padEnd(16)} ${kb(output.bytes).padStart(7)} KB   heaviest: ${heaviestPackages(output, 4)}`,
     );
   }
-  console.log(`largest function bundle: ${kb(largest)} KB (goal <= ${GOAL_KB} KB)`);
+  console.log(`largest bundle: ${kb(largest)} KB (goal <= ${GOAL_KB} KB)`);
 } finally {
   await rm(outdir, { recursive: true, force: true });
 }

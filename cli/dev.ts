@@ -84,6 +84,10 @@ export const devCommand = async (options: DevOptions) => {
     ports: localPorts(),
     clock: new LocalClock({ speed }),
     dataDir,
+    // Fault plans (`POST <SES proxy>/_local/faults`) let a coordinator rehearse SES refusing or pausing.
+    sesFaults: true,
+    onAlert: (alert) =>
+      console.log(`alert to the coordinators: ${alert.subject ?? alert.message.split('\n')[0]}`),
     onInvocation: (invocation) => {
       const line = describe(invocation);
       if (line) console.log(line);
@@ -100,9 +104,11 @@ export const devCommand = async (options: DevOptions) => {
   Sent mail as JSON           ${urls.sentMail}
   DynamoDB Local              ${urls.dynamodb}
   SES v2 API                  ${urls.ses}
+  SES fault injection         ${urls.gateway}/_local/faults  (plans for the SES proxy the functions send through)
   Inbound mail (SMTP)         ${urls.smtp}  (reply to a relay address from a mail's Reply-To)
   Signed links (unsubscribe)  ${urls.links}/l/<token>
   EventBridge + SQS APIs      ${urls.gateway}
+  Coordinator alerts (SNS)    ${urls.gateway}/_local/alerts
   Local control API           ${urls.gateway}/_local/clock
 Press Ctrl+C to stop.`);
 

@@ -68,6 +68,16 @@ export const formatStatus = (report: RoundStatusReport): string => {
       `${r.total} (median ${r.median} per partnership, most ${r.max}, ${r.withoutReplies} with none)`,
     ],
     ['Nudges', String(report.nudges)],
+    [
+      'Mails',
+      `${report.mails.sent} sent, ${report.mails.deferred} deferred, ${report.mails.failed} failed, ${report.mails.inFlight} in flight`,
+    ],
+    [
+      'Sending',
+      report.sending.state === 'paused'
+        ? `paused (${report.sending.reason}), trying again from ${report.sending.until}`
+        : 'active',
+    ],
     ['', ''],
     ['Members', `${m.total}`],
     ['  active', String(m.active)],

@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import * as z from 'zod';
-import { TandemStack } from '#infra/tandem-stack';
+import { addTandemStage } from '#infra/tandem-stage';
 
 /** CDK context (cdk.json, or `-c key=value`), checked like every other boundary. */
 const Context = z.object({
@@ -15,6 +15,11 @@ const Context = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dots, dashes and underscores')
     .default('1'),
+  /** A second region for copies of the table's daily backups, e.g. `eu-west-1` (docs/operations.md). */
+  backupCopyRegion: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as eu-west-1')
+    .optional(),
 });
 
 const app = new App();
@@ -23,10 +28,12 @@ const context = Context.parse({
   domain: app.node.tryGetContext('domain'),
   coordinatorEmail: app.node.tryGetContext('coordinatorEmail'),
   signingKeysRevision: app.node.tryGetContext('signingKeysRevision'),
+  backupCopyRegion: app.node.tryGetContext('backupCopyRegion'),
 });
 
-// Environment-agnostic: the account and region come from the credentials at deploy time.
-new TandemStack(app, `Tandem-${context.stage}`, {
+addTandemStage(app, {
   ...context,
+  // cdk.json sets no stage, so that a deploy which names none is told so instead of deploying `dev`.
+  explicitStage: app.node.tryGetContext('stage') !== undefined,
   description: `Tandem peer-mentoring rounds (${context.stage})`,
 });

@@ -12,8 +12,11 @@ import type { BuildOptions } from 'esbuild';
 
 /** Matches the Lambda runtime (`NODEJS_22_X`). */
 const target = 'node22';
-/** The Node 22 runtime ships AWS SDK v3, so bundling it would only add size and cold-start time. */
-const external = ['@aws-sdk/*'];
+/**
+ * Nothing is external, the AWS SDK included: the runtime's own copy lags behind and silently drops
+ * SESv2 fields Tandem sends (`Simple.Headers`, `Attachments`), so production runs the SDK the tests ran.
+ */
+const external: string[] = [];
 /** ESM output has no `require`; CommonJS dependencies bundled into it still call it, so recreate it. */
 const banner = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 /** Prefer packages' ESM builds so esbuild can tree-shake them. */

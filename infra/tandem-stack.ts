@@ -1,14 +1,28 @@
-import { Annotations, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Annotations,
+  ArnFormat,
+  CfnOutput,
+  CfnParameter,
+  CfnRule,
+  Fn,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { backupCopyVaultName } from '#infra/backup-copy-stack';
 import { Alerts } from '#infra/constructs/alerts';
+import { acknowledgeControls } from '#infra/constructs/control-tower';
 import { DataTable } from '#infra/constructs/data-table';
 import { InboundMail } from '#infra/constructs/inbound-mail';
 import { MailSending } from '#infra/constructs/mail-sending';
 import { Monitoring } from '#infra/constructs/monitoring';
 import { RelaySigningKeys } from '#infra/constructs/relay-signing-keys';
 import { ServiceFunction } from '#infra/constructs/service-function';
+import { TableBackup } from '#infra/constructs/table-backup';
 import { type QueueSettings, WorkQueue } from '#infra/constructs/work-queue';
 import { busRules, type FunctionName, functionDefs, inboundMail, queues, schedules } from '#infra/wiring';
 
@@ -23,7 +37,21 @@ export interface TandemStackProps extends StackProps {
    * @default '1'
    */
   signingKeysRevision?: string;
+  /**
+   * Whether the stage was chosen (`-c stage=…`) rather than defaulted. A template made without one refuses
+   * to deploy (see `refuseToDeploy`), while `cdk synth` and the tests keep working with the default.
+   * @default true
+   */
+  explicitStage?: boolean;
+  /**
+   * Copies the table's daily backups to this region's vault `backupCopyVaultName(stage)` (made by
+   * `BackupCopyStack`). Ignored in `dev`, which has no backups.
+   */
+  backupCopyRegion?: string;
 }
+
+/** Dev stacks come and go; every other stage holds real participants' data, and keeps and backs it up. */
+export const keepsData = (stage: string): boolean => stage !== 'dev';
 
 /** Names reserved for examples and tests (RFC 2606, RFC 6761): no mail can ever be sent from them. */
 const PLACEHOLDER_DOMAIN = /(^|\.)(example\.(com|net|org)|test|invalid|localhost)$/;
@@ -42,9 +70,18 @@ export class TandemStack extends Stack {
   constructor(
     scope: Construct,
     id: string,
-    { stage, domain, coordinatorEmail, signingKeysRevision = '1', ...props }: TandemStackProps,
+    {
+      stage,
+      domain,
+      coordinatorEmail,
+      signingKeysRevision = '1',
+      explicitStage = true,
+      backupCopyRegion,
+      ...props
+    }: TandemStackProps,
   ) {
     super(scope, id, props);
+    if (!explicitStage) refuseToDeploy(this, stage);
     if (PLACEHOLDER_DOMAIN.test(domain)) {
       // cdk.json's placeholder lets `cdk synth` run offline; a deploy needs `-c domain=<your domain>`.
       Annotations.of(this).addWarningV2(
@@ -52,11 +89,34 @@ export class TandemStack extends Stack {
         `domain ${domain} is a placeholder: deploy with -c domain=<your mail domain> -c coordinatorEmail=<address>`,
       );
     }
-    // Dev stacks come and go; every other stage holds real participants' data.
-    const removalPolicy = stage === 'dev' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const removalPolicy = keepsData(stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     const alerts = new Alerts(this, 'Alerts', { email: coordinatorEmail });
     const data = new DataTable(this, 'Data', { retain: removalPolicy === RemovalPolicy.RETAIN });
+    if (keepsData(stage)) {
+      const copyTo =
+        backupCopyRegion === undefined
+          ? undefined
+          : backup.BackupVault.fromBackupVaultArn(
+              this,
+              'BackupCopyVault',
+              this.formatArn({
+                service: 'backup',
+                region: backupCopyRegion,
+                resource: 'backup-vault',
+                resourceName: backupCopyVaultName(stage),
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            );
+      const tableBackup = new TableBackup(this, 'Backup', { table: data.table, copyTo });
+      // Where the restore drill (docs/operations.md) finds the recovery points.
+      new CfnOutput(this, 'BackupVaultName', { value: tableBackup.vault.backupVaultName });
+    } else if (backupCopyRegion !== undefined) {
+      Annotations.of(this).addWarningV2(
+        'tandem:backup-copy-ignored',
+        `backupCopyRegion ${backupCopyRegion} is ignored: stage ${stage} has no backups`,
+      );
+    }
     const bus = new events.EventBus(this, 'Bus', { eventBusName: `tandem-${stage}` });
     // AWS services (SES among them) publish to the account's default bus, which every account has.
     const defaultBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
@@ -90,6 +150,13 @@ export class TandemStack extends Stack {
     });
     // Public on purpose: recipients' mail clients POST one-click unsubscribes here; every link is HMAC-signed.
     const linksUrl = links.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    const publicOnPurpose =
+      'Recipients open these links, and their mail clients POST RFC 8058 one-click unsubscribes, without AWS ' +
+      'credentials; every link carries an HMAC signature the function checks, and the URL invokes nothing else.';
+    acknowledgeControls(links.fn, {
+      lambda_function_url_auth_check: publicOnPurpose,
+      lambda_function_public_access_prohibited_check: publicOnPurpose,
+    });
 
     const producerEnv = { TABLE_NAME: data.table.tableName, SEND_QUEUE_URL: workQueues.send.queue.queueUrl };
     const mailingEnv = {
@@ -117,7 +184,11 @@ export class TandemStack extends Stack {
       }),
       sendMail: new ServiceFunction(this, 'SendMail', {
         def: functionDefs.sendMail,
-        environment: mailingEnv,
+        environment: {
+          ...mailingEnv,
+          SEND_QUEUE_URL: workQueues.send.queue.queueUrl,
+          ALERTS_TOPIC_ARN: alerts.topic.topicArn,
+        },
         ...common,
       }),
       receiveMail: new ServiceFunction(this, 'ReceiveMail', {
@@ -160,7 +231,9 @@ export class TandemStack extends Stack {
       mail.grantSend(sender.role);
       signingKeys.secret.grantRead(sender.fn);
     }
-    alerts.topic.grantPublish(functions.lifecycle.fn);
+    // The sender puts mails back on its own queue while SES is paused, and tells the coordinators so.
+    workQueues.send.queue.grantSendMessages(functions.sendMail.fn);
+    for (const notifier of [functions.lifecycle, functions.sendMail]) alerts.topic.grantPublish(notifier.fn);
     data.grantReadWriteItems(functions.mailEvents.fn);
     // Member changes (by link, by mail, by the mail system) prompt the lifecycle over the Tandem bus.
     for (const producer of [functions.receiveMail, functions.links, functions.mailEvents]) {
@@ -175,11 +248,20 @@ export class TandemStack extends Stack {
     for (const [name, settings] of Object.entries(queues) as [keyof typeof queues, QueueSettings][]) {
       workQueues[name].consumeWith(functions[settings.consumer].fn);
     }
+    // The default bus carries every SES event in the account and region (other applications' too); only
+    // mail sent through this stack's configuration set is ours. The local stack has only Tandem's, so the
+    // filter lives here rather than in wiring (and the set's name is known only at deploy).
+    const detailFilters: Partial<Record<(typeof busRules)[number]['id'], events.EventPattern['detail']>> = {
+      SesSendingEvents: {
+        mail: { tags: { 'ses:configuration-set': [mail.configurationSet.configurationSetName] } },
+      },
+    };
     for (const { id, description, bus: on, pattern, target } of busRules) {
+      const detail = detailFilters[id];
       functions[target].addRule(id, {
         eventBus: buses[on],
         description,
-        eventPattern: toEventPattern(pattern),
+        eventPattern: { ...toEventPattern(pattern), ...(detail && { detail }) },
       });
     }
     for (const { id, description, expression, target } of schedules) {
@@ -215,3 +297,30 @@ export class TandemStack extends Stack {
     }
   }
 }
+
+/**
+ * Makes the template one CloudFormation will not deploy. The CDK CLI tells the app nothing about the
+ * command it runs (synth, diff and deploy all just synthesize), so the app cannot refuse `cdk deploy` by
+ * itself; instead the template carries a rule that CloudFormation checks before it creates a change set,
+ * as the CDK's own bootstrap-version rule does. The rule reads a parameter that can only be 'no', so no
+ * `--parameters` override gets past it: the only way through is to name the stage.
+ */
+const refuseToDeploy = (stack: Stack, stage: string): void => {
+  const stageChosen = new CfnParameter(stack, 'StageChosen', {
+    type: 'String',
+    default: 'no',
+    allowedValues: ['no'],
+    description: 'Synthesized without -c stage=<stage>: this template is for reading, not deploying',
+  });
+  new CfnRule(stack, 'RequireExplicitStage', {
+    assertions: [
+      {
+        assert: Fn.conditionEquals(stageChosen.valueAsString, 'yes'),
+        assertDescription:
+          `Tandem refuses to deploy without an explicit stage (it would have been "${stage}", whose data is ` +
+          'deleted with its stack). Deploy with -c stage=<stage>, e.g. -c stage=prod, or -c stage=dev for a ' +
+          'throwaway stack.',
+      },
+    ],
+  });
+};

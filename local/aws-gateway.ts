@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type AcceptedEvent, putEvents } from './gateway-events.ts';
 import { awsError, ok, type Reply } from './gateway-reply.ts';
+import { type PublishedAlert, publish } from './gateway-sns.ts';
 import {
   type AcceptedMessage,
   queueUrl,
@@ -10,8 +11,9 @@ import {
   sendMessage,
   sendMessageBatch,
 } from './gateway-sqs.ts';
+import type { SqsFaults } from './sqs-faults.ts';
 
-export type { AcceptedEvent, AcceptedMessage };
+export type { AcceptedEvent, AcceptedMessage, PublishedAlert };
 
 /** Callbacks behind the CLI's `/_local/…` control API. */
 export interface LocalControl {
@@ -21,6 +23,12 @@ export interface LocalControl {
   idle(): Promise<void>;
   /** Runs the receive function again on a stored inbound mail; resolves with its result. */
   replayInbound(mailId: string): Promise<unknown>;
+  /** The send queue's depth and dead letters (`GET /_local/queues`). */
+  queues?(): unknown;
+  /** Planned SQS failures (`/_local/sqs/faults`): send requests answered as in an SQS outage. */
+  sqsFaults?: SqsFaults;
+  /** The SES proxy's fault plans, also served here so they have a fixed address (`/_local/faults`). */
+  sesFaults?: { applyPlan(input: unknown): { status: number; body: unknown }; report(): unknown };
 }
 
 export interface AwsGatewayOptions {
@@ -32,6 +40,8 @@ export interface AwsGatewayOptions {
   onEvents(events: AcceptedEvent[]): Promise<void>;
   /** Receives the messages SendMessage/SendMessageBatch accepted; a throw answers HTTP 500. */
   onMessages(queueName: string, messages: AcceptedMessage[]): Promise<void>;
+  /** Receives what SNS Publish accepted (the coordinators' alerts); they are also listed at `GET /_local/alerts`. */
+  onAlert?(alert: PublishedAlert): Promise<void>;
   /** Stamps events and answers `GET /_local/clock`; the real time by default. */
   clock?: { now(): Date };
   control?: LocalControl;
@@ -50,9 +60,10 @@ const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
 
 /**
  * One local HTTP endpoint speaking the AWS JSON wire protocols of the installed SDK v3 clients for
- * EventBridge `PutEvents` (awsJson1_1, `X-Amz-Target: AWSEvents.PutEvents`) and SQS `SendMessage` /
- * `SendMessageBatch` (awsJson1_0, `AmazonSQS.*`), so adapters run unchanged with only an endpoint
- * override. Signatures are not checked. It also carries the CLI's control API under `/_local/`.
+ * EventBridge `PutEvents` (awsJson1_1, `X-Amz-Target: AWSEvents.PutEvents`), SQS `SendMessage` /
+ * `SendMessageBatch` (awsJson1_0, `AmazonSQS.*`) and SNS `Publish` (awsQuery), so adapters run
+ * unchanged with only an endpoint override. Signatures are not checked. It also carries the CLI's
+ * control API under `/_local/`.
  */
 export async function startAwsGateway(options: AwsGatewayOptions): Promise<AwsGateway> {
   const queues = new Set(options.queues);
@@ -61,7 +72,8 @@ export async function startAwsGateway(options: AwsGatewayOptions): Promise<AwsGa
     (send: typeof sendMessage | typeof sendMessageBatch): Operation =>
     async (input) => {
       const queue = resolveQueue(input, queues);
-      return typeof queue === 'string' ? send(queue, input, options.onMessages) : queue;
+      if (typeof queue !== 'string') return queue;
+      return options.control?.sqsFaults?.answer() ?? send(queue, input, options.onMessages);
     };
   const operations: Record<string, Operation> = {
     'AWSEvents.PutEvents': (input) => putEvents(input, clock.now(), options.onEvents),
@@ -69,8 +81,13 @@ export async function startAwsGateway(options: AwsGatewayOptions): Promise<AwsGa
     'AmazonSQS.SendMessageBatch': withQueue(sendMessageBatch),
   };
 
+  const alerts: PublishedAlert[] = [];
+  const onPublished = async (alert: PublishedAlert) => {
+    alerts.push(alert);
+    await options.onAlert?.(alert);
+  };
   const server = createServer((request, response) => {
-    handle(request, operations, clock, options.control)
+    handle(request, operations, clock, options.control, { alerts, onPublished })
       .catch((error: unknown) => awsError(500, 'InternalException', describe(error)))
       .then((reply) => send(response, reply, request.headers['content-type']))
       .catch(() => response.destroy());
@@ -98,19 +115,32 @@ export async function startAwsGateway(options: AwsGatewayOptions): Promise<AwsGa
   };
 }
 
+interface Sns {
+  alerts: readonly PublishedAlert[];
+  onPublished(alert: PublishedAlert): Promise<void>;
+}
+
 async function handle(
   request: IncomingMessage,
   operations: Record<string, Operation>,
   clock: { now(): Date },
   control: LocalControl | undefined,
+  sns: Sns,
 ): Promise<Reply> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const text = await readBody(request);
   if (text === undefined) {
     return awsError(413, 'RequestEntityTooLarge', `Requests are limited to ${MAX_REQUEST_BYTES} bytes`);
   }
+  if (url.pathname === '/_local/alerts' && request.method === 'GET') return ok({ alerts: sns.alerts });
   if (url.pathname.startsWith('/_local/')) {
     return handleControl(`${request.method} ${url.pathname}`, text, clock, control);
+  }
+  if (
+    request.method === 'POST' &&
+    request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')
+  ) {
+    return publish(new URLSearchParams(text), clock.now(), sns.onPublished);
   }
 
   const target = String(request.headers['x-amz-target'] ?? '');
@@ -152,6 +182,13 @@ async function handleControl(
     await control.advance(ms);
     return now();
   }
+  if (control?.queues && route === 'GET /_local/queues') return ok(control.queues());
+  if (control?.sqsFaults && route === 'GET /_local/sqs/faults') return ok(control.sqsFaults.report());
+  if (control?.sqsFaults && route === 'POST /_local/sqs/faults')
+    return control.sqsFaults.applyPlan(parseJson(text));
+  if (control?.sesFaults && route === 'GET /_local/faults') return ok(control.sesFaults.report());
+  if (control?.sesFaults && route === 'POST /_local/faults')
+    return control.sesFaults.applyPlan(parseJson(text));
   if (control && route === 'POST /_local/idle') {
     await control.idle();
     return ok({ ok: true });
@@ -187,6 +224,11 @@ function parseJson(text: string): unknown {
 }
 
 function send(response: ServerResponse, reply: Reply, requestContentType: string | undefined): void {
+  if (reply.raw !== undefined) {
+    response.writeHead(reply.status, { 'x-amzn-requestid': randomUUID(), ...reply.headers });
+    response.end(reply.raw);
+    return;
+  }
   response.writeHead(reply.status, {
     // Echo the protocol's media type (application/x-amz-json-1.0 or -1.1) as AWS does.
     'content-type': requestContentType?.startsWith('application/x-amz-json')

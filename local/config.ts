@@ -49,6 +49,8 @@ export const localNames = {
   coordinatorEmail: 'coordinator@tandem.localhost',
   replyDomain: 'reply.tandem.localhost',
   configurationSet: 'tandem-local',
+  /** The coordinators' alert topic; the gateway serves SNS Publish and lists what it got at `/_local/alerts`. */
+  alertsTopicArn: 'arn:aws:sns:eu-west-1:000000000000:tandem-local-alerts',
 } as const;
 
 const url = (port: number) => `http://127.0.0.1:${port}`;
@@ -65,6 +67,7 @@ export const localAwsEnvironment = (ports: LocalPorts): Record<string, string> =
   AWS_ENDPOINT_URL_SESV2: url(ports.ses),
   AWS_ENDPOINT_URL_SQS: url(ports.gateway),
   AWS_ENDPOINT_URL_EVENTBRIDGE: url(ports.gateway),
+  AWS_ENDPOINT_URL_SNS: url(ports.gateway),
 });
 
 /** A fresh signing key set for a local run (never used on AWS, where Secrets Manager holds the keys). */

@@ -2,6 +2,8 @@
 export interface Reply {
   status: number;
   body: unknown;
+  /** Sent as it is instead of `body` as JSON (SNS's XML answers). */
+  raw?: string;
   headers?: Record<string, string>;
 }
 

@@ -77,21 +77,26 @@ export class LambdaRuntime {
 
   /** An asynchronous invocation (EventBridge target): retried, then recorded as failed. */
   invokeAsync(name: FunctionName, event: unknown, clock: Clock): void {
-    const run = (async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.invoke(name, event, clock);
-          return;
-        } catch (error) {
-          if (attempt > asyncRetryAttempts) {
-            this.failures.push({ name, event, attempts: attempt, error: String(error) });
-            return;
-          }
-        }
-      }
-    })();
+    const run = this.invokeRetrying(name, event, clock);
     this.#running.add(run);
     void run.finally(() => this.#running.delete(run));
+  }
+
+  /**
+   * An asynchronous invocation awaited to its end: tried, retried `asyncRetryAttempts` times at once
+   * (Lambda waits a minute or two between them), then recorded in `failures`, as the on-failure
+   * destination would keep it. The scheduler fires this way, so that schedules run one at a time.
+   */
+  async invokeRetrying(name: FunctionName, event: unknown, clock: Clock): Promise<void> {
+    for (let attempt = 1; attempt <= asyncRetryAttempts + 1; attempt++) {
+      try {
+        await this.invoke(name, event, clock);
+        return;
+      } catch (error) {
+        if (attempt > asyncRetryAttempts)
+          this.failures.push({ name, event, attempts: attempt, error: String(error) });
+      }
+    }
   }
 
   get busy(): boolean {

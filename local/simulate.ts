@@ -68,7 +68,7 @@ export interface LifecycleCounts {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const START_DATE = '2027-03-01';
+export const START_DATE = '2027-03-01';
 
 const bytesFrom = (random: () => number) => (size: number) =>
   Uint8Array.from({ length: size }, () => Math.floor(random() * 256));

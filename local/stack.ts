@@ -7,7 +7,7 @@ import { FileRawMailStore } from '#adapters/file-raw-mail';
 import { sesEventFor } from '#handlers/ses-receipt-event';
 import { busRules, httpFunctions, inboundMail, queues, schedules } from '#infra/wiring';
 import type { Clock } from '#ports/clock';
-import { type AcceptedEvent, type AwsGateway, startAwsGateway } from './aws-gateway.ts';
+import { type AcceptedEvent, type AwsGateway, type PublishedAlert, startAwsGateway } from './aws-gateway.ts';
 import { type LocalPorts, localAwsEnvironment, localNames, localSigningKeys, localUrls } from './config.ts';
 import { createTable, startDynamoDbLocal } from './dynamodb.ts';
 import { DEFAULT_BUS, EventRouter } from './event-router.ts';
@@ -19,6 +19,7 @@ import { startSesLocal } from './ses.ts';
 import { sesEventPublisher } from './ses-events.ts';
 import { SesFaultProxy } from './ses-faults.ts';
 import { startInboundSmtp, type Verdicts } from './smtp.ts';
+import { SqsFaults } from './sqs-faults.ts';
 
 /** A clock the stack can move: the virtual clock of simulations and tests, or the dev server's clock. */
 export interface StackClock extends Clock {
@@ -37,9 +38,13 @@ export interface LocalStackOptions {
    * proxy itself always sits in front of SES: it publishes SES's sending events.
    */
   sesFaults?: boolean;
+  /** Let tests plan SQS outages (`POST /_local/sqs/faults` on the gateway; see local/sqs-faults.ts). */
+  sqsFaults?: boolean;
   /** Test hook: the receipt verdicts for the next inbound mail (PASS otherwise). */
   inboundVerdicts?: () => Partial<Verdicts>;
   onInvocation?: (invocation: Invocation) => void;
+  /** Told of every alert published to the coordinators' topic (SNS Publish on the gateway). */
+  onAlert?: (alert: PublishedAlert) => void;
 }
 
 export interface LocalStack {
@@ -128,12 +133,22 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       queues: [localNames.sendQueue],
       clock,
       onEvents: deliver,
+      onAlert: async (alert) => options.onAlert?.(alert),
       onMessages: async (_queue, messages) => {
         sendQueue?.send(messages.map(({ id, body, delaySeconds }) => ({ id, body, delaySeconds })));
       },
       control: {
         advance: (ms) => stack.advance(ms),
         idle: () => stack.settle(),
+        ...(options.sesFaults ? { sesFaults: sesProxy } : {}),
+        ...(options.sqsFaults ? { sqsFaults: new SqsFaults() } : {}),
+        queues: () => ({
+          [localNames.sendQueue]: {
+            pending: sendQueue?.pending() ?? 0,
+            inFlight: sendQueue?.inFlight() ?? 0,
+            deadLetters: sendQueue?.deadLetters().length ?? 0,
+          },
+        }),
         replayInbound: async (mailId) => {
           const arrival = await new DynamoInboundLedger(localNames.tableName).getArrival(mailId);
           if (!arrival) return { outcome: 'unknown-mail', reason: `no inbound mail ${mailId} was recorded` };
@@ -184,6 +199,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       RAW_MAIL_DIR: rawMailDir,
       LINKS_BASE_URL: links.url,
       EVENT_BUS_NAME: localNames.busName,
+      ALERTS_TOPIC_ARN: localNames.alertsTopicArn,
     });
     await createTable(dynamo.endpoint, localNames.tableName);
 
@@ -203,7 +219,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const scheduler = new Scheduler(
       schedules,
       async (schedule, time) => {
-        await functions.invoke(schedule.target, scheduledEvent(schedule.id, time), clock);
+        // EventBridge invokes a schedule's target asynchronously: Lambda retries a failed run.
+        await functions.invokeRetrying(schedule.target, scheduledEvent(schedule.id, time), clock);
       },
       { start: clock.now() },
     );

@@ -9,7 +9,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * One client per service per process, created on first use so that the environment (region, and
- * `AWS_ENDPOINT_URL_<SERVICE>` on the local stack) is read after the caller has set it up.
+ * `AWS_ENDPOINT_URL_<SERVICE>` on the local stack) is read after the caller has set it up. Each is
+ * marked pure so a bundle leaves out the SDK clients its function never uses.
  */
 const once = <T>(make: () => T): (() => T) => {
   let value: T | undefined;
@@ -19,21 +20,31 @@ const once = <T>(make: () => T): (() => T) => {
   };
 };
 
-export const dynamoClient = once(() => new DynamoDBClient({}));
+export const dynamoClient = /* @__PURE__ */ once(() => new DynamoDBClient({}));
 
-export const documentClient = once(() =>
+export const documentClient = /* @__PURE__ */ once(() =>
   DynamoDBDocumentClient.from(dynamoClient(), { marshallOptions: { removeUndefinedValues: true } }),
 );
 
-/** The sender retries throttling itself, through the Clock, so the SDK must not also wait and retry. */
-export const sesClient = once(() => new SESv2Client({ maxAttempts: 1 }));
+/**
+ * The sender retries throttling itself, through the Clock, so the SDK must not also wait and retry.
+ * A send that gets no answer must end (as an ambiguous outcome) well inside the function's timeout,
+ * and the SDK only warns about a late answer unless told to throw.
+ */
+export const sesClient = /* @__PURE__ */ once(
+  () =>
+    new SESv2Client({
+      maxAttempts: 1,
+      requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
+    }),
+);
 
-export const sqsClient = once(() => new SQSClient({}));
+export const sqsClient = /* @__PURE__ */ once(() => new SQSClient({}));
 
-export const eventBridgeClient = once(() => new EventBridgeClient({}));
+export const eventBridgeClient = /* @__PURE__ */ once(() => new EventBridgeClient({}));
 
-export const secretsClient = once(() => new SecretsManagerClient({}));
+export const secretsClient = /* @__PURE__ */ once(() => new SecretsManagerClient({}));
 
-export const s3Client = once(() => new S3Client({}));
+export const s3Client = /* @__PURE__ */ once(() => new S3Client({}));
 
-export const snsClient = once(() => new SNSClient({}));
+export const snsClient = /* @__PURE__ */ once(() => new SNSClient({}));

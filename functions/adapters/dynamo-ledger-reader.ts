@@ -1,52 +1,66 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { SentLedgerRow } from '#core/round-status';
+import type { MailTally, SentLedgerRow } from '#core/round-status';
 import { documentClient } from './aws-clients.ts';
 import { parseItem } from './parse-item.ts';
 import { keys } from './table-design.ts';
 
-/** A SENT ledger row as stored: the sort key `<kind>#<ref>#<participantId>` and when SES accepted it. */
-const StoredSentRow = z.object({
-  sk: z.string().regex(/^[^#]+#.+#[^#]+$/, 'ledger sort key: <kind>#<ref>#<participantId>'),
-  status: z.literal('SENT'),
-  sentAt: z.iso.datetime(),
-});
+/** A ledger row as stored: the sort key `<kind>#<ref>#<participantId>`, its state, and when SES accepted it. */
+const StoredRow = z.discriminatedUnion('status', [
+  z.object({
+    sk: z.string().regex(/^[^#]+#.+#[^#]+$/, 'ledger sort key: <kind>#<ref>#<participantId>'),
+    status: z.literal('SENT'),
+    sentAt: z.iso.datetime(),
+  }),
+  z.object({ status: z.enum(['SENDING', 'DEFERRED', 'FAILED']) }),
+]);
 
 /** Splits a ledger sort key; the ref is everything between the first and the last `#`. */
-const rowOf = (item: z.infer<typeof StoredSentRow>): SentLedgerRow => {
-  const first = item.sk.indexOf('#');
-  const last = item.sk.lastIndexOf('#');
+const rowOf = (sk: string, sentAt: string): SentLedgerRow => {
+  const first = sk.indexOf('#');
+  const last = sk.lastIndexOf('#');
   return {
-    kind: item.sk.slice(0, first),
-    ref: item.sk.slice(first + 1, last),
-    participantId: item.sk.slice(last + 1),
-    sentAt: item.sentAt,
+    kind: sk.slice(0, first),
+    ref: sk.slice(first + 1, last),
+    participantId: sk.slice(last + 1),
+    sentAt,
   };
 };
+
+const TALLY_OF = { SENT: 'sent', DEFERRED: 'deferred', FAILED: 'failed', SENDING: 'inFlight' } as const;
 
 /** Reads a round's send ledger back: for status reports, never on a request path that sends. */
 export class DynamoLedgerReader {
   constructor(private readonly tableName: string) {}
 
-  /** Every SENT row of the round (one paginated Query on `LEDGER#<roundId>`), in sort-key order. */
-  async sentRows(roundId: string): Promise<SentLedgerRow[]> {
-    const rows: SentLedgerRow[] = [];
+  /** Every row of the round (one paginated Query on `LEDGER#<roundId>`): the SENT rows in sort-key order, and all of them by state. */
+  async ledger(roundId: string): Promise<{ sent: SentLedgerRow[]; mails: MailTally }> {
+    const sent: SentLedgerRow[] = [];
+    const mails: MailTally = { sent: 0, deferred: 0, failed: 0, inFlight: 0 };
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await documentClient().send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
-          FilterExpression: '#status = :sent',
           ProjectionExpression: 'pk, sk, #status, sentAt',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pk': keys.ledgerPartition(roundId), ':sent': 'SENT' },
+          ExpressionAttributeValues: { ':pk': keys.ledgerPartition(roundId) },
           ExclusiveStartKey,
         }),
       );
-      for (const item of page.Items ?? []) rows.push(rowOf(parseItem(StoredSentRow, item, 'ledger row')));
+      for (const item of page.Items ?? []) {
+        const row = parseItem(StoredRow, item, 'ledger row');
+        mails[TALLY_OF[row.status]]++;
+        if (row.status === 'SENT') sent.push(rowOf(row.sk, row.sentAt));
+      }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    return rows;
+    return { sent, mails };
+  }
+
+  /** Every SENT row of the round, in sort-key order. */
+  async sentRows(roundId: string): Promise<SentLedgerRow[]> {
+    return (await this.ledger(roundId)).sent;
   }
 }

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ClaimOutcome, LedgerKey, SendLedger } from '#ports/store';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ClaimOutcome, Deferral, LedgerKey, SendLedger } from '#ports/store';
 import { documentClient } from './aws-clients.ts';
 import { keys } from './table-design.ts';
 
@@ -8,19 +8,31 @@ import { keys } from './table-design.ts';
 const RETENTION_SECONDS = 400 * 24 * 3600;
 
 const itemKey = (key: LedgerKey) => keys.ledger(key.roundId, key.kind, key.ref, key.participantId);
+const expiresAt = (now: Date) => Math.floor(now.getTime() / 1000) + RETENTION_SECONDS;
+const STATUS = { '#status': 'status' };
+
+/** What a row that refused a conditional write is, from the item DynamoDB returned with the refusal. */
+const blockedBy = (error: ConditionalCheckFailedException) => {
+  const status = error.Item?.status?.S;
+  if (status === 'SENT') return 'already-sent';
+  if (status === 'FAILED') return 'already-failed';
+  return 'in-flight';
+};
 
 /**
  * The send ledger on DynamoDB: two writes per mail (claim, then sent). A claim is a lease, so a
  * sender that crashed between SES accepting the mail and recording it blocks a resend only until the
  * lease expires — the one window in which a duplicate is possible. A claim that takes such a row over
- * says so (`claimed-after-expiry`), so it can be counted (ExpiredSendingLeases) and alarmed on.
+ * says so (`claimed-after-expiry`), so it can be counted (ExpiredSendingLeases) and alarmed on. Mails
+ * that must wait are DEFERRED rows (taken by the next claim without counting as a takeover); mails
+ * SES refused for good are FAILED rows, never claimed again.
  */
 export class DynamoSendLedger implements SendLedger {
   constructor(private readonly tableName: string) {}
 
   /**
-   * One conditional Put, as `claimLease` does, that also asks for the row it replaced: a row is only
-   * replaced when it was a SENDING row whose lease had run out, so getting one back is a takeover.
+   * One conditional Put that also asks for the row it replaced: a SENDING row is only replaced when
+   * its lease had run out, so getting one back is a takeover; a DEFERRED row is simply next in line.
    */
   async claim(key: LedgerKey, now: Date, leaseMs: number): Promise<ClaimOutcome> {
     try {
@@ -34,20 +46,23 @@ export class DynamoSendLedger implements SendLedger {
             // When the sender decided to send the mail.
             claimedAt: now.toISOString(),
             leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
-            expiresAt: Math.floor(now.getTime() / 1000) + RETENTION_SECONDS,
+            expiresAt: expiresAt(now),
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :working AND leaseUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':working': 'SENDING', ':now': now.toISOString() },
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #status = :deferred OR (#status = :working AND leaseUntil < :now)',
+          ExpressionAttributeNames: STATUS,
+          ExpressionAttributeValues: {
+            ':working': 'SENDING',
+            ':deferred': 'DEFERRED',
+            ':now': now.toISOString(),
+          },
           ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return replaced ? 'claimed-after-expiry' : 'claimed';
+      return replaced?.status === 'SENDING' ? 'claimed-after-expiry' : 'claimed';
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        return error.Item?.status?.S === 'SENT' ? 'already-sent' : 'in-flight';
-      }
+      if (error instanceof ConditionalCheckFailedException) return blockedBy(error);
       throw error;
     }
   }
@@ -57,22 +72,86 @@ export class DynamoSendLedger implements SendLedger {
       new UpdateCommand({
         TableName: this.tableName,
         Key: itemKey(key),
-        UpdateExpression: 'SET #status = :sent, sentAt = :now, messageId = :messageId REMOVE leaseUntil',
-        ExpressionAttributeNames: { '#status': 'status' },
+        UpdateExpression:
+          'SET #status = :sent, sentAt = :now, messageId = :messageId REMOVE leaseUntil, deferredUntil, reason',
+        ExpressionAttributeNames: STATUS,
         ExpressionAttributeValues: { ':sent': 'SENT', ':now': now.toISOString(), ':messageId': messageId },
       }),
     );
   }
 
-  async release(key: LedgerKey): Promise<void> {
+  /** Only our own SENDING row turns DEFERRED: a row another sender already recorded is left as it is. */
+  async defer(key: LedgerKey, now: Date, { reason, until }: Deferral): Promise<void> {
     try {
       await documentClient().send(
-        new DeleteCommand({
+        new UpdateCommand({
           TableName: this.tableName,
           Key: itemKey(key),
+          UpdateExpression:
+            'SET #status = :deferred, deferredAt = :now, deferredUntil = :until, reason = :reason REMOVE leaseUntil',
           ConditionExpression: '#status = :sending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sending': 'SENDING' },
+          ExpressionAttributeNames: STATUS,
+          ExpressionAttributeValues: {
+            ':deferred': 'DEFERRED',
+            ':sending': 'SENDING',
+            ':now': now.toISOString(),
+            ':until': until.toISOString(),
+            ':reason': reason,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async deferUnclaimed(key: LedgerKey, now: Date, { reason, until }: Deferral) {
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKey(key),
+          UpdateExpression:
+            'SET v = :v, #status = :deferred, deferredAt = :now, deferredUntil = :until, reason = :reason, expiresAt = if_not_exists(expiresAt, :expiresAt)',
+          ConditionExpression: 'attribute_not_exists(pk) OR #status = :deferred',
+          ExpressionAttributeNames: STATUS,
+          ExpressionAttributeValues: {
+            ':v': 1,
+            ':deferred': 'DEFERRED',
+            ':now': now.toISOString(),
+            ':until': until.toISOString(),
+            ':reason': reason,
+            ':expiresAt': expiresAt(now),
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return 'deferred' as const;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return blockedBy(error);
+      throw error;
+    }
+  }
+
+  async fail(key: LedgerKey, now: Date, reason: string): Promise<void> {
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKey(key),
+          UpdateExpression:
+            'SET v = :v, #status = :failed, failedAt = :now, reason = :reason, expiresAt = if_not_exists(expiresAt, :expiresAt) REMOVE leaseUntil, deferredUntil',
+          ConditionExpression: 'attribute_not_exists(pk) OR #status <> :sent',
+          ExpressionAttributeNames: STATUS,
+          ExpressionAttributeValues: {
+            ':v': 1,
+            ':failed': 'FAILED',
+            ':sent': 'SENT',
+            ':now': now.toISOString(),
+            // Reasons come from SES or our own errors; bounded so a long message cannot bloat the row.
+            ':reason': reason.slice(0, 500),
+            ':expiresAt': expiresAt(now),
+          },
         }),
       );
     } catch (error) {

@@ -118,9 +118,10 @@ export class DynamoLifecycle implements LifecycleStore {
     roundId: string,
     partnershipId: string,
     change: { reason: 'silent' | 'flagged'; quietIds: string[]; at: string; flaggedBy?: string },
-  ): Promise<'changed' | 'unchanged'> {
-    if (change.flaggedBy)
-      await this.setOnce(roundId, partnershipId, 'flaggedBy', change.flaggedBy, change.at);
+  ): Promise<'changed' | 'unchanged' | 'flagged-before'> {
+    const flaggedBefore =
+      change.flaggedBy !== undefined &&
+      !(await this.setOnce(roundId, partnershipId, 'flaggedBy', change.flaggedBy, change.at));
     const changed = await conditionally(() =>
       this.db.send(
         new UpdateCommand({
@@ -140,7 +141,7 @@ export class DynamoLifecycle implements LifecycleStore {
         }),
       ),
     );
-    return changed ? 'changed' : 'unchanged';
+    return changed ? 'changed' : flaggedBefore ? 'flagged-before' : 'unchanged';
   }
 
   private endItem(roundId: string, partnershipId: string, reason: EndedReason, at: string): TransactItem {

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type Member, ParticipantStatus } from '#core/model';
 import { type MemberStatusChange, type MembershipStore, TransitionRejected } from '#ports/store';
 import type { SuppressionReason, SuppressionStore } from '#ports/suppression';
 import { documentClient } from './aws-clients.ts';
@@ -63,6 +64,19 @@ export class DynamoMembership implements MembershipStore, SuppressionStore {
       }
       throw error;
     }
+  }
+
+  async memberStatus(roundId: string, participantId: string): Promise<Member['status'] | undefined> {
+    const { Item } = await documentClient().send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.member(roundId, participantId),
+        ConsistentRead: true,
+        ProjectionExpression: '#status',
+        ExpressionAttributeNames: { '#status': 'status' },
+      }),
+    );
+    return Item ? ParticipantStatus.parse(Item.status) : undefined;
   }
 
   /**

@@ -1,7 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   DeleteCommand,
   GetCommand,
   QueryCommand,
@@ -20,6 +18,7 @@ import type {
 } from '#ports/personal-data';
 import { documentClient } from './aws-clients.ts';
 import { parseItem } from './parse-item.ts';
+import { type AdapterRetry, batchGetAll } from './retry.ts';
 import { keys, tableDesign } from './table-design.ts';
 
 type Item = Record<string, unknown>;
@@ -42,7 +41,11 @@ const isMissing = (error: unknown) => error instanceof ConditionalCheckFailedExc
 
 /** Reads and erases one person's data in the single Tandem table (see table-design.ts for the keys). */
 export class DynamoPersonalData implements PersonalDataStore {
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly tableName: string,
+    /** How unprocessed keys are retried (bounded; production defaults). */
+    private readonly retry: AdapterRetry = {},
+  ) {}
 
   private get db() {
     return documentClient();
@@ -94,20 +97,10 @@ export class DynamoPersonalData implements PersonalDataStore {
     }
     const byRound = new Map(rounds.map((round) => [round.id, round]));
     const memberships: Membership[] = [];
-    for (let i = 0; i < rounds.length; i += 100) {
-      let pending: Item[] | undefined = rounds.slice(i, i + 100).map((r) => keys.member(r.id, participantId));
-      while (pending && pending.length > 0) {
-        const result: BatchGetCommandOutput = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          const round = byRound.get(String(item.pk).slice('ROUND#'.length));
-          if (round) memberships.push({ round, member: withoutKeys(item) });
-        }
-        pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
+    const memberKeys = rounds.map((r) => keys.member(r.id, participantId));
+    for (const item of await batchGetAll(this.db, this.tableName, memberKeys, this.retry)) {
+      const round = byRound.get(String(item.pk).slice('ROUND#'.length));
+      if (round) memberships.push({ round, member: withoutKeys(item) });
     }
     return memberships.sort((a, b) => a.round.startDate.localeCompare(b.round.startDate));
   }

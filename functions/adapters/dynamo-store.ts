@@ -1,13 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { withBackoff } from '#core/backoff';
 import {
   Member,
   memberOf,
@@ -19,14 +18,20 @@ import {
 } from '#core/model';
 import { type ParticipantStore, type RoundStore, type SendContext, TransitionRejected } from '#ports/store';
 import { documentClient } from './aws-clients.ts';
-import { parseItem } from './parse-item.ts';
+import { parseItem, StoredItemInvalid } from './parse-item.ts';
+import { type AdapterRetry, batchGetAll, retrySettings } from './retry.ts';
 import { keys, tableDesign } from './table-design.ts';
 
 /** Version of the item shapes below; items are parsed back through the zod schemas. */
 const ITEM_VERSION = 1;
 
-const chunks = <T>(items: readonly T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
+const isTransactionCanceled = (error: unknown) =>
+  error instanceof Error && error.name === 'TransactionCanceledException';
+
+/** A registration's transaction was cancelled on every attempt (ever-conflicting writes to one address). */
+export class RegistrationConflict extends Error {
+  override name = 'RegistrationConflict';
+}
 
 const roundIndexKeys = (round: Pick<Round, 'id' | 'status'>) => ({
   [tableDesign.indexes.byStatus.partitionKey]: keys.roundsByStatus(round.status),
@@ -35,7 +40,11 @@ const roundIndexKeys = (round: Pick<Round, 'id' | 'status'>) => ({
 
 /** Rounds, participants, members and partnerships in the single Tandem table. */
 export class DynamoStore implements RoundStore, ParticipantStore {
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly tableName: string,
+    /** How unprocessed keys and transaction conflicts are retried (bounded; production defaults). */
+    private readonly retry: AdapterRetry = {},
+  ) {}
 
   private get db() {
     return documentClient();
@@ -102,7 +111,7 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     }
   }
 
-  async listRunningRounds(): Promise<Round[]> {
+  async listRunningRounds(onUnreadable?: (roundId: string, error: Error) => void): Promise<Round[]> {
     const rounds: Round[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -116,13 +125,62 @@ export class DynamoStore implements RoundStore, ParticipantStore {
           ExclusiveStartKey,
         }),
       );
-      for (const item of page.Items ?? []) rounds.push(parseItem(Round, item, 'round'));
+      for (const item of page.Items ?? []) {
+        try {
+          rounds.push(parseItem(Round, item, 'round'));
+        } catch (error) {
+          if (!onUnreadable || !(error instanceof StoredItemInvalid)) throw error;
+          onUnreadable(String(item[tableDesign.indexes.byStatus.sortKey] ?? item.pk), error);
+        }
+      }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return rounds;
   }
 
+  async advanceDispatchedUntil(roundId: string, until: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.round(roundId),
+          UpdateExpression: 'SET dispatchedUntil = :until',
+          // ISO instants of one format compare as strings; the watermark only ever moves forward.
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(dispatchedUntil) OR dispatchedUntil < :until)',
+          ExpressionAttributeValues: { ':until': until },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Registers or updates a participant. Two registrations of one address at once make the transaction
+   * of one of them fail; it then reads the winner's item and updates it. That retry is bounded, with
+   * backoff and jitter, like every retry loop here.
+   * @throws {RegistrationConflict} when the transaction kept being cancelled on every attempt.
+   */
   async upsertParticipant(profile: Profile, newId: () => string): Promise<Participant> {
+    const settings = retrySettings(this.retry);
+    try {
+      return await withBackoff(() => this.upsertOnce(profile, newId), {
+        ...settings,
+        retryable: isTransactionCanceled,
+      });
+    } catch (error) {
+      if (!isTransactionCanceled(error)) throw error;
+      throw new RegistrationConflict(
+        `a registration was not stored: its transaction was cancelled on all ${settings.attempts} attempts`,
+        { cause: error },
+      );
+    }
+  }
+
+  private async upsertOnce(profile: Profile, newId: () => string): Promise<Participant> {
     const { Item: existing } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.email(profile.email), ConsistentRead: true }),
     );
@@ -160,34 +218,28 @@ export class DynamoStore implements RoundStore, ParticipantStore {
       return parseItem(Participant, Attributes ?? {}, 'participant');
     }
     const participant: Participant = { ...profile, id: newId(), status: 'active' };
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.email(profile.email), v: ITEM_VERSION, participantId: participant.id },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
+    // If someone registers the same email between our read and this write, the transaction is
+    // cancelled: theirs wins, and upsertParticipant's next attempt reads and updates it.
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.email(profile.email), v: ITEM_VERSION, participantId: participant.id },
+              ConditionExpression: 'attribute_not_exists(pk)',
             },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.participant(participant.id), v: ITEM_VERSION, ...participant },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.participant(participant.id), v: ITEM_VERSION, ...participant },
+              ConditionExpression: 'attribute_not_exists(pk)',
             },
-          ],
-        }),
-      );
-    } catch (error) {
-      // Someone registered the same email between our read and write: theirs wins, update it.
-      if (error instanceof Error && error.name === 'TransactionCanceledException') {
-        return this.upsertParticipant(profile, newId);
-      }
-      throw error;
-    }
+          },
+        ],
+      }),
+    );
     return participant;
   }
 
@@ -272,21 +324,8 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     };
   }
 
-  /** Strongly consistent BatchGet that follows UnprocessedKeys until every key is answered. */
-  private async batchGet(keyList: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    for (const chunk of chunks(keyList, 100)) {
-      let pending: Record<string, unknown>[] | undefined = chunk;
-      while (pending && pending.length > 0) {
-        const result: BatchGetCommandOutput = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        items.push(...(result.Responses?.[this.tableName] ?? []));
-        pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
-    return items;
+  /** Strongly consistent BatchGet that asks again for UnprocessedKeys, a bounded number of times. */
+  private batchGet(keyList: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
+    return batchGetAll(this.db, this.tableName, keyList, this.retry);
   }
 }

@@ -19,8 +19,8 @@ export interface EmfOptions {
 /**
  * Metrics as CloudWatch embedded metric format (EMF) documents: one JSON line per set of dimension
  * values, which CloudWatch Logs turns into metrics. It writes the few lines Tandem needs itself rather
- * than through `@aws-lambda-powertools/metrics`, whose 10 KB would push the receive function's bundle
- * past its 300 KB budget; the unit tests check the documents against the Powertools serializer.
+ * than through `@aws-lambda-powertools/metrics` (10 KB more in every bundle for what a few lines do);
+ * the unit tests check the documents against the Powertools serializer.
  *
  * A count with extra dimensions is published under two dimension sets, `[service]` and
  * `[service, …extra]`, so alarms and the dashboard can use the total and still break it down.
@@ -130,5 +130,17 @@ export const countingExpiredLeases = (ledger: SendLedger, metrics: Metrics): Sen
     return outcome;
   },
   markSent: (key, now, messageId) => ledger.markSent(key, now, messageId),
-  release: (key) => ledger.release(key),
+  defer: (key, now, deferral) => ledger.defer(key, now, deferral),
+  deferUnclaimed: (key, now, deferral) => ledger.deferUnclaimed(key, now, deferral),
+  fail: (key, now, reason) => ledger.fail(key, now, reason),
 });
+
+/** Counts what became of mails that did not go out as usual (MailsFailed, MailsDeferred, SendingPaused), by reason. */
+export const countingDeliveryOutcomes =
+  (metrics: Metrics) =>
+  ({ kind, reason }: { kind: 'failed' | 'deferred' | 'paused'; reason: string }): void => {
+    const name = { failed: METRIC.mailsFailed, deferred: METRIC.mailsDeferred, paused: METRIC.sendingPaused }[
+      kind
+    ];
+    metrics.count(name, 1, { reason });
+  };

@@ -1,9 +1,34 @@
 import { GetAccountCommand, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { type Mailer, MailThrottled, type OutboundMail } from '#ports/mailer';
+import { classifySesError } from '#core/ses-answer';
+import {
+  type Mailer,
+  MailNotSent,
+  MailRefused,
+  MailThrottled,
+  type OutboundMail,
+  SendingPaused,
+} from '#ports/mailer';
 import { sesClient } from './aws-clients.ts';
 
-/** SES errors that mean "too fast, try again later" rather than "this mail is wrong". */
-const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling']);
+/** Turns an SES error into the port's error for what it means; an ambiguous one is rethrown as it is. */
+const translate = (error: unknown): unknown => {
+  if (!(error instanceof Error)) return error;
+  const httpStatus = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const answer = classifySesError({ name: error.name, message: error.message, httpStatus });
+  const said = `SES: ${error.name}: ${error.message}`;
+  switch (answer.kind) {
+    case 'throttled':
+      return new MailThrottled(said, { cause: error });
+    case 'paused':
+      return new SendingPaused(answer.reason, said, { cause: error });
+    case 'refused':
+      return new MailRefused(said, { cause: error });
+    case 'not-sent':
+      return new MailNotSent(said, { cause: error });
+    case 'ambiguous':
+      return error;
+  }
+};
 
 export class SesMailer implements Mailer {
   constructor(
@@ -42,10 +67,7 @@ export class SesMailer implements Mailer {
       if (!result.MessageId) throw new Error('SES accepted the mail but returned no MessageId');
       return { messageId: result.MessageId };
     } catch (error) {
-      if (error instanceof Error && THROTTLING.has(error.name)) {
-        throw new MailThrottled(`SES throttled the send: ${error.message}`, { cause: error });
-      }
-      throw error;
+      throw translate(error);
     }
   }
 

@@ -1,6 +1,7 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { Alert, Round } from '#core/model';
-import type { AlertNotifier } from '#ports/alert-notifier';
+import type { AlertNotifier, SendingAlerts } from '#ports/alert-notifier';
+import type { SendingPause } from '#ports/sending-gate';
 import { snsClient } from './aws-clients.ts';
 
 const describe: Record<Alert['kind'], string> = {
@@ -15,7 +16,7 @@ const describe: Record<Alert['kind'], string> = {
  * Publishes a round's new alerts to the coordinators' SNS topic as one message: ids and counts only,
  * no names or addresses, since SNS subscriptions are outside the table's access control.
  */
-export class SnsAlertNotifier implements AlertNotifier {
+export class SnsAlertNotifier implements AlertNotifier, SendingAlerts {
   constructor(private readonly topicArn: string) {}
 
   async notify(round: Round, alerts: readonly Alert[]): Promise<void> {
@@ -29,6 +30,26 @@ export class SnsAlertNotifier implements AlertNotifier {
         // SNS subjects are at most 100 printable ASCII characters.
         Subject: `Tandem: ${alerts.length} new alert(s) in round ${round.id}`.slice(0, 100),
         Message: [`Round ${round.name} (${round.id}): ${alerts.length} new alert(s).`, ...lines].join('\n'),
+      }),
+    );
+  }
+
+  async sendingPaused({ reason, since, until }: SendingPause): Promise<void> {
+    const why =
+      reason === 'daily-quota'
+        ? 'the account has sent its 24-hour quota'
+        : 'SES has paused or suspended sending for the account';
+    await snsClient().send(
+      new PublishCommand({
+        TopicArn: this.topicArn,
+        Subject: 'Tandem: sending paused',
+        Message: [
+          `Tandem stopped sending at ${since.toISOString()}: ${why} (${reason}).`,
+          `Mails wait in the send queue, recorded as deferred, and nothing is lost. Sending is tried again from ${until.toISOString()} and resumes by itself once SES accepts mail.`,
+          reason === 'daily-quota'
+            ? 'To send sooner, ask AWS for a higher sending quota.'
+            : 'Check the SES account dashboard and the reputation alarms: SES names the cause there.',
+        ].join('\n'),
       }),
     );
   }

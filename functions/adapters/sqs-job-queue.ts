@@ -1,33 +1,71 @@
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import { retryLeftovers } from '#core/backoff';
 import type { QueuedMail } from '#core/model';
 import type { JobQueue } from '#ports/queue';
 import { sqsClient } from './aws-clients.ts';
+import { type AdapterRetry, retrySettings } from './retry.ts';
 
 const BATCH = 10; // SQS's limit per SendMessageBatch
-const ATTEMPTS = 3;
+
+/** SQS did not take every job: `enqueued` of `total` are on the queue, the rest are not. */
+export class EnqueueIncomplete extends Error {
+  override name = 'EnqueueIncomplete';
+
+  constructor(
+    readonly enqueued: number,
+    readonly total: number,
+    reason: string,
+  ) {
+    super(`SQS took ${enqueued} of ${total} job(s); ${total - enqueued} left undone: ${reason}`);
+  }
+}
 
 export class SqsJobQueue implements JobQueue {
-  constructor(private readonly queueUrl: string) {}
+  constructor(
+    private readonly queueUrl: string,
+    /** How failed entries are retried (bounded, with backoff; production defaults). */
+    private readonly retry: AdapterRetry = {},
+  ) {}
 
+  /**
+   * Sends the jobs ten to a request. Entries SQS failed inside an accepted batch are sent again with
+   * backoff, a bounded number of times, unless SQS blames the sender (SenderFault: the same entry would
+   * fail again). A duplicate is harmless: the send ledger sends each mail once.
+   * @throws {EnqueueIncomplete} saying how many jobs are on the queue; a later batch is not tried.
+   */
   async enqueue(jobs: readonly QueuedMail[], delaySeconds = 0): Promise<void> {
+    const settings = retrySettings(this.retry);
     for (let start = 0; start < jobs.length; start += BATCH) {
-      let entries = jobs.slice(start, start + BATCH).map((job, i) => ({
+      const entries = jobs.slice(start, start + BATCH).map((job, i) => ({
         Id: String(i),
         MessageBody: JSON.stringify(job),
         DelaySeconds: delaySeconds,
       }));
-      // Entries that failed inside an accepted batch are retried; a duplicate is harmless (ledger).
-      for (let attempt = 1; entries.length > 0; attempt++) {
-        const result = await sqsClient().send(
-          new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
-        );
-        const failed = new Set((result.Failed ?? []).map((f) => f.Id));
-        if (failed.size > 0 && attempt >= ATTEMPTS) {
-          throw new Error(
-            `SQS refused ${failed.size} job(s): ${result.Failed?.[0]?.Message ?? 'no reason given'}`,
+      const refused: SendMessageBatchRequestEntry[] = [];
+      let reason = 'no reason given';
+      const left = await retryLeftovers(
+        entries,
+        async (pending) => {
+          const result = await sqsClient().send(
+            new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }),
           );
-        }
-        entries = entries.filter((e) => failed.has(e.Id));
+          const failed = new Map((result.Failed ?? []).map((f) => [f.Id, f]));
+          const again: typeof pending = [];
+          for (const entry of pending) {
+            const failure = failed.get(entry.Id);
+            if (!failure) continue;
+            reason = `${failure.Code ?? 'Failed'}: ${failure.Message ?? 'no reason given'}`;
+            (failure.SenderFault ? refused : again).push(entry);
+          }
+          return again;
+        },
+        settings,
+      );
+      const undone = left.length + refused.length;
+      if (undone > 0) {
+        const enqueued = start + entries.length - undone;
+        const why = refused.length > 0 ? reason : `${reason} (after ${settings.attempts} attempts)`;
+        throw new EnqueueIncomplete(enqueued, jobs.length, why);
       }
     }
   }

@@ -42,6 +42,8 @@ export const keys = {
   inboundMessage: (messageKey: string) => ({ pk: `INBOUND#${messageKey}`, sk: 'MESSAGE' }),
   /** At most one automatic answer per sender per day. */
   automaticAnswer: (sender: string, day: string) => ({ pk: `ANSWERED#${sender.toLowerCase()}`, sk: day }),
+  /** Whether SES may be sent to now: one item for the whole account (paused by quota or by SES). */
+  sendingState: { pk: 'SENDING', sk: 'ACCOUNT' },
   ledgerPartition: (roundId: string) => `LEDGER#${roundId}`,
   ledger: (roundId: string, kind: string, ref: string, participantId: string) => ({
     pk: `LEDGER#${roundId}`,

@@ -110,6 +110,11 @@ export const Round = z.object({
   launchedAt: IsoInstant.optional(),
   /** Topic mails due up to this instant went out with the launch; the hourly runs take over after it. */
   launchQueuedUntil: IsoInstant.optional(),
+  /**
+   * The hourly dispatch's watermark: every topic and check-in due up to this instant is queued. A run
+   * starts its window here (or at launchQueuedUntil), so the hour of a run that failed is caught up.
+   */
+  dispatchedUntil: IsoInstant.optional(),
   /** Time zones of the partnered members: enough to know when topics fall due without reading members. */
   timeZones: z.array(TimeZone).default([]),
   /** Day offsets of the mid-round check-ins (the final one travels with the closing mail). */

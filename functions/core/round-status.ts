@@ -20,13 +20,34 @@ export interface SentLedgerRow {
   sentAt: string;
 }
 
-/** What the status is computed from: the round's stored state and its send ledger. */
+/** The round's ledger rows by state: every mail the round ever tried, sent or not (yet). */
+export interface MailTally {
+  sent: number;
+  /** Waiting to be sent again (SES throttled, or sending paused account-wide). */
+  deferred: number;
+  /** Given up on for good (SES refused it, or it could not be composed). */
+  failed: number;
+  /** Claimed by a sender right now (or by one that stopped, until its lease runs out). */
+  inFlight: number;
+}
+
+/** Whether SES sends for the account now: paused (daily quota, paused account) until `until` at the earliest. */
+export interface SendingStatus {
+  state: 'active' | 'paused';
+  reason?: 'daily-quota' | 'sending-paused';
+  /** When the next send will try SES again (ISO instant). */
+  until?: string;
+}
+
+/** What the status is computed from: the round's stored state, its send ledger and the account's sending state. */
 export interface RoundStatusInput {
   round: Round;
   members: readonly Member[];
   partnerships: readonly Partnership[];
   alerts: readonly Alert[];
   sent: readonly SentLedgerRow[];
+  mails: MailTally;
+  sending: SendingStatus;
 }
 
 /** The tally of one check-in among the members it was asked of. */
@@ -54,6 +75,10 @@ export interface NextMail {
 
 /** How a round is going, at a glance. Every count is over the whole round, ended partnerships included. */
 export interface RoundStatusReport {
+  /** Sending is account-wide: a pause holds every round's mail. */
+  sending: SendingStatus;
+  /** Every mail of the round by ledger state. */
+  mails: MailTally;
   roundId: string;
   name: string;
   status: RoundLifecycleStatus;
@@ -366,6 +391,8 @@ export const roundStatus = (input: RoundStatusInput, now: Date): RoundStatusRepo
   const partnershipById = new Map(partnerships.map((p) => [p.id, p]));
   const waiting = alerts.filter((a) => !a.digestDay);
   return {
+    sending: input.sending,
+    mails: input.mails,
     roundId: round.id,
     name: round.name,
     status: round.status,

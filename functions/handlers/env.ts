@@ -48,7 +48,13 @@ export const LinksEnv = TableEnv.extend({
   SIGNING_KEYS: z.string().min(1).optional(),
 }).refine(oneSigningKeySource.check, oneSigningKeySource.message);
 
-export const SendMailEnv = MailingEnv.refine(oneSigningKeySource.check, oneSigningKeySource.message);
+/** SNS topic that tells coordinators what needs a human (on AWS; the local stack serves SNS Publish too). */
+const AlertsEnv = z.object({ ALERTS_TOPIC_ARN: z.string().min(1).optional() });
+
+/** The sender also puts mails back on its own queue while sending is paused, and tells the coordinators. */
+export const SendMailEnv = MailingEnv.extend(QueueEnv.shape)
+  .extend(AlertsEnv.shape)
+  .refine(oneSigningKeySource.check, oneSigningKeySource.message);
 
 export const ReceiveMailEnv = MailingEnv.extend({
   /** Bucket SES writes raw inbound mail to (on AWS). */
@@ -70,11 +76,9 @@ export const ReceiveMailEnv = MailingEnv.extend({
  * The round lifecycle: reads and writes the table, queues mails (nudges, introductions, the digest)
  * and, on AWS, tells the coordinator's SNS topic about new alerts.
  */
-export const LifecycleEnv = TableEnv.extend(QueueEnv.shape).extend({
+export const LifecycleEnv = TableEnv.extend(QueueEnv.shape).extend(AlertsEnv.shape).extend({
   /** Where alerts go when a round names no coordinator. */
   COORDINATOR_EMAIL: z.email(),
-  /** SNS topic for coordinator alerts (on AWS; absent locally, where the digest mail is the channel). */
-  ALERTS_TOPIC_ARN: z.string().min(1).optional(),
 });
 
 /** SES sending events (bounce, complaint, delivery): the table, and the bus for the lifecycle. */

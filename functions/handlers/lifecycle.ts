@@ -16,6 +16,7 @@ import { type DailyLifecycleDeps, type RoundDay, runDailyLifecycle } from '../us
 import { type FollowUpResult, followUpRound } from '../use-cases/follow-up.ts';
 import { LifecycleEnv, parseEnv } from './env.ts';
 import { lazyHandler, withMetrics } from './runtime.ts';
+import { endScheduledRun } from './scheduled-runs.ts';
 
 const env = parseEnv(LifecycleEnv);
 
@@ -24,13 +25,13 @@ export interface LifecycleDeps extends DailyLifecycleDeps {
 }
 
 export const createDeps = async (clock: Clock = systemClock): Promise<LifecycleDeps> => {
-  const store = new DynamoStore(env.TABLE_NAME);
+  const store = new DynamoStore(env.TABLE_NAME, { clock });
   return {
     metrics: metricsFromEnvironment(),
     rounds: store,
     lifecycle: new DynamoLifecycle(env.TABLE_NAME),
     membership: new DynamoMembership(env.TABLE_NAME),
-    queue: new SqsJobQueue(env.SEND_QUEUE_URL),
+    queue: new SqsJobQueue(env.SEND_QUEUE_URL, { clock }),
     clock,
     newPartnershipId: () => newId('t', randomBytes),
     ...(env.ALERTS_TOPIC_ARN ? { notifier: new SnsAlertNotifier(env.ALERTS_TOPIC_ARN) } : {}),
@@ -40,7 +41,7 @@ export const createDeps = async (clock: Clock = systemClock): Promise<LifecycleD
 const ScheduledEvent = z.object({ 'detail-type': z.literal('Scheduled Event'), time: z.iso.datetime() });
 
 export type LifecycleOutcome =
-  | { trigger: 'schedule'; rounds: RoundDay[] }
+  | { trigger: 'schedule'; rounds: RoundDay[]; failed: string[] }
   | { trigger: 'member-change'; roundId: string; followUp: FollowUpResult }
   | { trigger: 'ignored'; reason: string };
 
@@ -48,18 +49,20 @@ export type LifecycleOutcome =
  * Two triggers, one function: the daily schedule runs every running round's day (covering the day of
  * the event's scheduled time, so a replay from the dead-letter queue does the same run), and a
  * MemberChanged event follows up that round at once. Malformed events are logged, not retried.
- * Partnerships the daily run puts at risk for silence count in Escalations.
+ * Partnerships the daily run puts at risk for silence count in Escalations. A round whose day fails
+ * does not stop the others; it is logged, counted and retried (see endScheduledRun).
  */
 export const createHandler = (deps: LifecycleDeps) =>
   withMetrics(deps.metrics, async (event: unknown): Promise<LifecycleOutcome> => {
     const scheduled = ScheduledEvent.safeParse(event);
     if (scheduled.success) {
-      const rounds = await runDailyLifecycle(deps, new Date(scheduled.data.time));
+      const { done: rounds, failed } = await runDailyLifecycle(deps, new Date(scheduled.data.time));
       for (const day of rounds) {
         deps.metrics.count(METRIC.escalations, day.escalated, { reason: 'silent' });
         correlated({ roundId: day.roundId }).info('daily lifecycle run', { ...day });
       }
-      return { trigger: 'schedule', rounds };
+      endScheduledRun(deps.metrics, 'lifecycle', failed);
+      return { trigger: 'schedule', rounds, failed: failed.map((f) => f.roundId) };
     }
     const envelope = BusEvent.safeParse(event);
     const change = MemberChanged.detail.safeParse(envelope.success ? envelope.data.detail : undefined);

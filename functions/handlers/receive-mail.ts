@@ -2,11 +2,12 @@ import { DynamoInboundLedger } from '#adapters/dynamo-inbound-ledger';
 import { DynamoSendLedger } from '#adapters/dynamo-ledger';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoMembership } from '#adapters/dynamo-membership';
+import { DynamoSendingGate } from '#adapters/dynamo-sending-gate';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
 import { FileRawMailStore } from '#adapters/file-raw-mail';
 import { correlated, loggableError } from '#adapters/logger';
-import { countingExpiredLeases, metricsFromEnvironment } from '#adapters/metrics';
+import { countingDeliveryOutcomes, countingExpiredLeases, metricsFromEnvironment } from '#adapters/metrics';
 import { S3RawMailStore } from '#adapters/s3-raw-mail';
 import { SesMailer } from '#adapters/ses-mailer';
 import { loadSigningKeys } from '#adapters/signing-keys';
@@ -42,6 +43,9 @@ export const createDeps = async (clock: Clock = systemClock): Promise<ReceiveMai
     lifecycle: new DynamoLifecycle(env.TABLE_NAME),
     ledger: countingExpiredLeases(new DynamoSendLedger(env.TABLE_NAME), metrics),
     mailer,
+    // A pause SES announced holds relays back too (the invocation fails and is retried, nothing is lost).
+    gate: new DynamoSendingGate(env.TABLE_NAME),
+    onOutcome: countingDeliveryOutcomes(metrics),
     // Replies share the account's send rate with the sender functions; a small share keeps them quick.
     pacer: new Pacer(clock, rate / (env.SEND_CONCURRENCY + 1)),
     // Commands by mail change members exactly as the links do, so they announce it the same way.

@@ -19,6 +19,14 @@ export const METRIC = {
    * claiming and recording, so SES may have sent that mail already and this send may repeat it.
    */
   expiredSendingLeases: 'ExpiredSendingLeases',
+  /** A mail that will never go out (SES refused it for good, or it cannot be composed); dimension `reason`. */
+  mailsFailed: 'MailsFailed',
+  /** A mail put back for later because sending is paused account-wide (daily quota, paused account). */
+  mailsDeferred: 'MailsDeferred',
+  /** Sending paused account-wide; dimension `reason` (daily-quota, sending-paused). */
+  sendingPaused: 'SendingPaused',
+  /** A scheduled run (dispatch, lifecycle) that failed for one round; dimension `run`. The other rounds go on. */
+  scheduledRunFailures: 'ScheduledRunFailures',
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 

@@ -30,8 +30,17 @@ export interface RoundStore {
   getRound(roundId: string): Promise<Round | undefined>;
   /** Moves a round from one status to another; throws TransitionRejected if it is not in `from`. */
   transitionRound(roundId: string, from: RoundStatus, to: RoundStatus, set?: Partial<Round>): Promise<void>;
-  /** Rounds in the running state, read from an index (never a scan). */
-  listRunningRounds(): Promise<Round[]>;
+  /**
+   * Rounds in the running state, read from an index (never a scan). A stored round that no longer fits
+   * its schema is handed to `onUnreadable` and left out, so one broken round does not stop the
+   * scheduled runs of the others; without `onUnreadable` it is thrown.
+   */
+  listRunningRounds(onUnreadable?: (roundId: string, error: Error) => void): Promise<Round[]>;
+  /**
+   * Moves the round's dispatch watermark (`dispatchedUntil`) forward to `until`; never back, so runs
+   * that overlap cannot undo each other. False when it was already there or beyond.
+   */
+  advanceDispatchedUntil(roundId: string, until: string): Promise<boolean>;
 }
 
 export interface ParticipantStore {
@@ -57,12 +66,20 @@ export interface ParticipantStore {
 }
 
 /**
- * What a claim on a ledger row found: a new row (`claimed`), a SENDING row whose lease had run out and
- * is now ours (`claimed-after-expiry`: its holder stopped between claiming and recording, so SES may
- * have sent that mail already), a mail already sent, or one another sender holds. Both claimed outcomes
- * give the caller the right to send.
+ * What a claim on a ledger row found: a new or DEFERRED row (`claimed`), a SENDING row whose lease had
+ * run out and is now ours (`claimed-after-expiry`: its holder stopped after claiming, and since the SES
+ * call follows the claim at once, SES may have sent that mail already), a mail already sent, one that
+ * failed for good, or one another sender holds. Both claimed outcomes give the caller the right to send.
  */
-export type ClaimOutcome = 'claimed' | 'claimed-after-expiry' | 'already-sent' | 'in-flight';
+export type ClaimOutcome =
+  | 'claimed'
+  | 'claimed-after-expiry'
+  | 'already-sent'
+  | 'already-failed'
+  | 'in-flight';
+
+/** A ledger row's state: being sent, sent, waiting to be sent again, or given up on. */
+export type LedgerStatus = 'SENDING' | 'SENT' | 'DEFERRED' | 'FAILED';
 
 export interface LedgerKey {
   roundId: string;
@@ -72,13 +89,33 @@ export interface LedgerKey {
   participantId: string;
 }
 
-/** The send ledger: one row per (round, kind, topic, participant) makes sending exactly-once. */
+/** Why a mail waits, and until when at the earliest. */
+export interface Deferral {
+  reason: string;
+  until: Date;
+}
+
+/**
+ * The send ledger: one row per (round, kind, topic, participant) makes sending exactly-once, and says
+ * what became of every mail (SENDING, SENT, DEFERRED, FAILED).
+ */
 export interface SendLedger {
-  /** Claims the right to send for `leaseMs`; an expired claim of a crashed sender can be taken over. */
+  /** Claims the right to send for `leaseMs`: a new or DEFERRED row, or a crashed sender's expired claim. */
   claim(key: LedgerKey, now: Date, leaseMs: number): Promise<ClaimOutcome>;
   markSent(key: LedgerKey, now: Date, messageId: string): Promise<void>;
-  /** Gives up a claim after a send that certainly did not happen, so a retry can send at once. */
-  release(key: LedgerKey): Promise<void>;
+  /** Hands back our claim after a send that certainly did not happen: the row waits, and the next claim takes it at once. */
+  defer(key: LedgerKey, now: Date, deferral: Deferral): Promise<void>;
+  /**
+   * Records a mail that waits without ever having been claimed (sending is paused); a row already
+   * SENT, FAILED or held by a sender is left alone, and what it is comes back.
+   */
+  deferUnclaimed(
+    key: LedgerKey,
+    now: Date,
+    deferral: Deferral,
+  ): Promise<'deferred' | 'already-sent' | 'already-failed' | 'in-flight'>;
+  /** Records the mail as failed for good with the reason; a mail already SENT stays SENT. */
+  fail(key: LedgerKey, now: Date, reason: string): Promise<void>;
 }
 
 /** The statuses a member can be moved to: by themselves (links, commands), the mail system, or a resume. */
@@ -147,13 +184,15 @@ export interface LifecycleStore {
   ): Promise<boolean>;
   /**
    * Moves an active partnership to at-risk. `flaggedBy` records a flag even when the partnership is
-   * already at risk. 'unchanged' when it was not active (a second flag, or both partners flagging).
+   * already at risk (the first flag of each member is kept). 'unchanged' when it was not active (both
+   * partners flagging, or at risk for silence); 'flagged-before' when, besides, `flaggedBy` had flagged
+   * it already — a repeat, or the retry of a flag whose announcement failed.
    */
   markAtRisk(
     roundId: string,
     partnershipId: string,
     change: { reason: 'silent' | 'flagged'; quietIds: string[]; at: string; flaggedBy?: string },
-  ): Promise<'changed' | 'unchanged'>;
+  ): Promise<'changed' | 'unchanged' | 'flagged-before'>;
   /** Ends a partnership (if not ended) and leaves its remaining members without partners. */
   endPartnership(
     roundId: string,

@@ -16,4 +16,9 @@ export interface SuppressionStore {
     reason: SuppressionReason,
     at: string,
   ): Promise<'changed' | 'unchanged'>;
+  /**
+   * The member's status in the round, undefined when there is no such member: what tells a suppression
+   * already made (whose MemberChanged may have been lost) from an event about someone else.
+   */
+  memberStatus(roundId: string, participantId: string): Promise<Member['status'] | undefined>;
 }

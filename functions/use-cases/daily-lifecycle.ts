@@ -3,6 +3,7 @@ import type { DigestJob, Round, SendJob } from '#core/model';
 import { roundEndDate } from '#core/schedule';
 import type { AlertNotifier } from '#ports/alert-notifier';
 import type { MembershipStore, RoundState, RoundStore } from '#ports/store';
+import { forEachRunningRound, type RoundsRun } from './each-round.ts';
 import { type FollowUpDeps, type FollowUpResult, followUpRound } from './follow-up.ts';
 import { type RepairDeps, type RepairResult, repairRound } from './repair-round.ts';
 
@@ -146,12 +147,15 @@ export const runRoundDay = async (deps: DailyLifecycleDeps, round: Round, now: D
   return { roundId: round.id, closed: closing, resumed, ...silence, followUp, repair, alertsDigested };
 };
 
-/** The daily scheduled run over every running round. */
-export const runDailyLifecycle = async (deps: DailyLifecycleDeps, scheduledAt: Date): Promise<RoundDay[]> => {
-  const days: RoundDay[] = [];
-  for (const round of await deps.rounds.listRunningRounds()) {
-    if (!round.launchedAt) continue;
-    days.push(await runRoundDay(deps, round, scheduledAt));
-  }
-  return days;
-};
+/**
+ * The daily scheduled run over every running round, each on its own: a round that fails (its stored
+ * data unreadable, a write throttled) is reported in `failed` and every other round still has its
+ * day, digest included.
+ */
+export const runDailyLifecycle = (
+  deps: DailyLifecycleDeps,
+  scheduledAt: Date,
+): Promise<RoundsRun<RoundDay>> =>
+  forEachRunningRound(deps.rounds, async (round) =>
+    round.launchedAt ? runRoundDay(deps, round, scheduledAt) : undefined,
+  );

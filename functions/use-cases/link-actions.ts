@@ -55,11 +55,15 @@ type Claims = Pick<LinkClaims, 'roundId' | 'participantId' | 'action'>;
  * - **checkin<N>-<answer>**: the answer is recorded (the latest wins, so always 'changed') and counts
  *   as the member's activity in their partnership; taken while the round runs and for a while after.
  *
- * A change is written first and then announced as MemberChanged (check-in answers are not); the
- * lifecycle's daily run catches anything a lost event missed. Repeating an action is harmless
- * ('unchanged', no event). One the member's place does not allow (resuming after unsubscribing,
- * flagging with no partner, answering long after the close) is 'refused', not an error: no retry helps.
- * Errors a retry can fix (throttling) are thrown.
+ * A change is written first and then announced as MemberChanged (check-in answers are not). If the
+ * announcement fails after the write, the request fails and is retried (the caller's click, Lambda's
+ * retry of a mail command): the retry finds the change already made ('unchanged') and announces it
+ * again, so a change and its event never part for good. Announcing twice is harmless: the lifecycle
+ * follows up from the stored state, once per change, and the send ledger absorbs a repeated mail. A
+ * retry of the very request that made the change (the same `now`, as a mail command's arrival time is)
+ * answers 'changed', as the first attempt would have. One the member's place does not allow (resuming
+ * after unsubscribing, flagging with no partner, answering long after the close) is 'refused', not an
+ * error: no retry helps. Errors a retry can fix (throttling) are thrown.
  */
 export const applyLinkAction = async (
   deps: LinkActionDeps,
@@ -98,8 +102,17 @@ const changeStatus = async (
     if (error instanceof TransitionRejected) return 'refused';
     throw error;
   }
-  if (outcome === 'changed') await announce(deps, claims, change, at);
-  return outcome;
+  if (outcome === 'changed') {
+    await announce(deps, claims, change, at);
+    return outcome;
+  }
+  // 'unchanged': the member is already in that state, by a change whose announcement may have failed —
+  // or was never changed (active from the start), or is not a member at all: announce nothing then.
+  // Simpler than an outbox (a DynamoDB stream of status changes): one read, on repeats only.
+  const member = (await deps.participants.getSendContext(claims.roundId, claims.participantId))?.member;
+  if (member?.status !== to || !member.statusChangedAt) return outcome;
+  await announce(deps, claims, change, member.statusChangedAt);
+  return member.statusChangedAt === at ? 'changed' : outcome;
 };
 
 const flagQuiet = async (
@@ -129,7 +142,11 @@ const flagQuiet = async (
     flaggedBy: member.id,
   });
   if (outcome === 'changed') await announce(deps, claims, 'flagged-quiet', at);
-  return outcome;
+  // At risk already, and this member had flagged it before: perhaps in a request whose announcement
+  // failed, so announce again (harmless, see above). A first flag of a partnership the partner or the
+  // daily run put at risk changes nothing and is not announced.
+  if (outcome === 'flagged-before') await announce(deps, claims, 'flagged-quiet', at);
+  return outcome === 'changed' ? 'changed' : 'unchanged';
 };
 
 const answerCheckin = async (

@@ -69,7 +69,10 @@ type Whose = { roundId: string; participantId: string };
 export type MailEventOutcome =
   /** A hard bounce or complaint stopped mail to the member; MemberChanged is on the bus. */
   | ({ outcome: 'suppressed'; reason: SuppressionReason } & Whose)
-  /** A hard bounce or complaint for someone already suppressed, unsubscribed, or not in the round. */
+  /**
+   * A hard bounce or complaint for someone already suppressed (MemberChanged is put again: see
+   * handleMailEvent), unsubscribed, or not in the round.
+   */
   | ({ outcome: 'unchanged'; reason: SuppressionReason } & Whose)
   /** A transient or undetermined bounce, counted once per event. */
   | ({ outcome: 'soft-bounce'; bounceType: string } & Whose)
@@ -113,7 +116,12 @@ const actionFor = (event: SesSendingEvent): Action => {
  * Acts on one SES sending event: a hard bounce or a complaint suppresses the member (and the
  * participant's profile) and, if that changed anything, prompts the lifecycle with MemberChanged; a
  * soft bounce is counted once per event id. Idempotent: a redelivered event finds the member suppressed
- * (nothing to put on the bus) or its soft bounce already counted.
+ * or its soft bounce already counted.
+ *
+ * A suppression and its event never part: when PutEvents fails after the write, the event is retried
+ * and finds the member suppressed already, so it puts MemberChanged again — as it does for any bounce
+ * or complaint about a suppressed member, since it cannot tell whether an earlier put succeeded.
+ * Putting it twice is harmless: the lifecycle follows up from the stored state, once per change.
  * @param eventId the EventBridge event's id, which a redelivery keeps.
  */
 export const handleMailEvent = async (
@@ -134,10 +142,17 @@ export const handleMailEvent = async (
 
   const at = now.toISOString();
   const change = await deps.suppression.suppress(whose.roundId, whose.participantId, action.reason, at);
-  if (change === 'unchanged') return { outcome: 'unchanged', reason: action.reason, ...whose };
-  // If this put fails the retry finds the member suppressed and puts nothing: the lifecycle's daily run
-  // is what catches a missed prompt, as for every MemberChanged.
-  const detail: z.input<typeof MemberChanged.detail> = { ...whose, change: 'suppressed', at };
-  await deps.bus.put(MemberChanged.detailType, MemberChanged.detail.parse(detail));
+  const announce = async () => {
+    const detail: z.input<typeof MemberChanged.detail> = { ...whose, change: 'suppressed', at };
+    await deps.bus.put(MemberChanged.detailType, MemberChanged.detail.parse(detail));
+  };
+  if (change === 'unchanged') {
+    // Suppressed already (perhaps by this very event, whose put failed): prompt the lifecycle again.
+    // Unsubscribed, or not a member: nothing changed, nothing to follow up.
+    if ((await deps.suppression.memberStatus(whose.roundId, whose.participantId)) === 'suppressed')
+      await announce();
+    return { outcome: 'unchanged', reason: action.reason, ...whose };
+  }
+  await announce();
   return { outcome: 'suppressed', reason: action.reason, ...whose };
 };

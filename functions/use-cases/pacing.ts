@@ -19,30 +19,3 @@ export class Pacer {
     if (slot > now) await this.clock.sleep(slot - now);
   }
 }
-
-export interface BackoffOptions {
-  clock: Clock;
-  retryable: (error: unknown) => boolean;
-  attempts: number;
-  baseMs: number;
-  maxMs: number;
-  /** Jitter source in [0, 1); injectable for reproducible runs. */
-  random?: () => number;
-}
-
-/**
- * Retries `fn` with capped exponential backoff and full jitter. Hand-written rather than p-retry
- * because waits must go through the Clock: a simulated round may not spend real time backing off.
- */
-export const withBackoff = async <T>(fn: () => Promise<T>, options: BackoffOptions): Promise<T> => {
-  const random = options.random ?? Math.random;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (attempt >= options.attempts || !options.retryable(error)) throw error;
-      const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** (attempt - 1));
-      await options.clock.sleep(Math.round(random() * ceiling));
-    }
-  }
-};

@@ -1,12 +1,18 @@
 import type { DigestInput } from '#core/compose-digest';
-import { currentPartners, kindsNeedingPartner, kindsNeedingSubject } from '#core/compose-mail';
+import {
+  currentPartners,
+  kindsNeedingPartner,
+  kindsNeedingSubject,
+  MailNotComposable,
+} from '#core/compose-mail';
 import { type DigestJob, ledgerRef, type QueuedMail, type SendJob } from '#core/model';
 import type { OutboundMail } from '#core/outbound-mail';
-import type { LifecycleStore, ParticipantStore, SendContext } from '#ports/store';
+import { MissingTemplateValue, TemplateSyntaxError } from '#core/render';
+import type { LedgerKey, LifecycleStore, ParticipantStore, SendContext } from '#ports/store';
 import { type Delivery, type DeliveryDeps, deliverOnce } from './deliver-once.ts';
 
 // Re-exported for the handler and the tests, which know sending by this module's name.
-export { LEASE_MS, SendDeferred } from './deliver-once.ts';
+export { LEASE_MS, SendDeferred, SendOnHold } from './deliver-once.ts';
 
 /** What sending the coordinator's daily digest needs. */
 export interface DigestDeps {
@@ -48,6 +54,34 @@ const skipReason = (context: SendContext | undefined, job: SendJob): string | un
   return undefined;
 };
 
+/** A mail we cannot write (no content for the job, a template value missing): no retry can fix it. */
+const notComposable = (error: unknown): error is Error =>
+  error instanceof MailNotComposable ||
+  error instanceof MissingTemplateValue ||
+  error instanceof TemplateSyntaxError;
+
+/**
+ * Composes and delivers once; a mail that cannot be composed is recorded FAILED (once: a redelivered
+ * job finds the row and stops) instead of going round the queue.
+ */
+const composeAndDeliver = async (
+  deps: SendDeps,
+  key: LedgerKey,
+  compose: () => OutboundMail,
+): Promise<SendOutcome> => {
+  let mail: OutboundMail;
+  try {
+    mail = compose();
+  } catch (error) {
+    if (!notComposable(error)) throw error;
+    const reason = `${error.name}: ${error.message}`;
+    await deps.ledger.fail(key, deps.clock.now(), reason);
+    deps.onOutcome?.({ kind: 'failed', reason: 'not-composable' });
+    return { outcome: 'failed', reason };
+  }
+  return deliverOnce(deps, key, mail);
+};
+
 /**
  * Sends one participant's queued mail at most once (see deliverOnce), if its recipient is still one
  * to send to: that is checked at send time, not when the job was queued. The ledger row is the job's
@@ -64,11 +98,10 @@ export const sendJob = async (deps: SendDeps, job: SendJob): Promise<SendOutcome
   if (reason || !context) return { outcome: 'skipped', reason: reason ?? 'not-a-member' };
 
   // Composed before claiming: a job we cannot compose must not leave a claim behind.
-  const mail = deps.compose(context, job);
-  return deliverOnce(
+  return composeAndDeliver(
     deps,
     { roundId: job.roundId, kind: job.kind, ref: ledgerRef(job), participantId: job.participantId },
-    mail,
+    () => deps.compose(context, job),
   );
 };
 
@@ -82,17 +115,17 @@ export const sendDigest = async (deps: SendDeps, job: DigestJob): Promise<SendOu
   const alerts = state.alerts.filter((alert) => alert.digestDay === job.day);
   if (alerts.length === 0) return { outcome: 'skipped', reason: 'nothing-to-report' };
 
-  const mail = deps.digest.compose({
-    round: state.round,
-    alerts,
-    members: state.members,
-    day: job.day,
-    to: state.round.coordinatorEmail ?? deps.digest.coordinatorEmail,
-  });
-  return deliverOnce(
+  return composeAndDeliver(
     deps,
     { roundId: job.roundId, kind: 'digest', ref: job.day, participantId: DIGEST_RECIPIENT },
-    mail,
+    () =>
+      deps.digest.compose({
+        round: state.round,
+        alerts,
+        members: state.members,
+        day: job.day,
+        to: state.round.coordinatorEmail ?? deps.digest.coordinatorEmail,
+      }),
   );
 };
 

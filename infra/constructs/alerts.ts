@@ -1,6 +1,7 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -35,13 +36,36 @@ export class Alerts extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly functionErrors: Watched[] = [];
+  readonly functionThrottles: Watched[] = [];
   readonly deadLetters: Watched[] = [];
+  readonly queueAges: Watched[] = [];
   private readonly action: SnsAction;
 
   constructor(scope: Construct, id: string, { email }: AlertsProps) {
     super(scope, id);
     this.topic = new sns.Topic(this, 'Topic', { displayName: 'Tandem alarms', enforceSSL: true });
     this.topic.addSubscription(new EmailSubscription(email));
+    // A topic policy replaces SNS's default one, so without this statement (enforceSSL writes a policy)
+    // nothing lets CloudWatch publish: every alarm would fire and tell nobody. Scoped to this account's alarms.
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: {
+            'aws:SourceArn': Stack.of(this).formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
     this.action = new SnsAction(this.topic);
     Validations.of(this.topic).acknowledge({
       id: 'AwsSolutions-SNS2',
@@ -56,6 +80,27 @@ export class Alerts extends Construct {
     const metric = fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM });
     this.functionErrors.push({ label: scope.node.id, metric });
     this.alarm(scope, 'ErrorsAlarm', { metric, description: `${fn.node.path} failed` });
+  }
+
+  /** Any throttle: Tandem reserves no concurrency, so a throttled invocation means the account ran out. */
+  onThrottles(scope: Construct, fn: lambda.IFunction): void {
+    const metric = fn.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM });
+    this.functionThrottles.push({ label: scope.node.id, metric });
+    this.alarm(scope, 'ThrottlesAlarm', { metric, description: `${fn.node.path} was throttled` });
+  }
+
+  /** Work that waits longer than `maxAge` in a queue: its consumer is stalled, failing or paused. */
+  onQueueAge(scope: Construct, queue: sqs.IQueue, maxAge: Duration): void {
+    const metric = queue.metricApproximateAgeOfOldestMessage({
+      period: Duration.minutes(5),
+      statistic: cloudwatch.Stats.MAXIMUM,
+    });
+    this.queueAges.push({ label: scope.node.id, metric });
+    this.alarm(scope, 'OldestMessageAlarm', {
+      metric,
+      threshold: maxAge.toSeconds(),
+      description: `${queue.node.path} holds a message older than ${maxAge.toHumanString()}: sending is stalled or paused`,
+    });
   }
 
   /** Any message in a dead-letter queue is work that was given up on and needs a look. */

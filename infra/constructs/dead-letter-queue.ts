@@ -2,6 +2,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Alerts } from './alerts.ts';
+import { acknowledgeControls } from './control-tower.ts';
 
 export interface DeadLetterQueueProps {
   alerts: Alerts;
@@ -22,6 +23,11 @@ export class DeadLetterQueue extends Construct {
     Validations.of(this.queue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself a dead-letter queue (for a queue, a rule target or an async invocation).',
+    });
+    acknowledgeControls(this.queue, {
+      sqs_dlq_check:
+        'This queue is itself a dead-letter queue (for a queue, a rule target or an async invocation); ' +
+        'its messages wait here for a human, with an alarm on the first one.',
     });
   }
 }

@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { acknowledgeControls, FUNCTION_CONTROLS } from './control-tower.ts';
 import type { ServiceFunction } from './service-function.ts';
 
 /**
@@ -122,6 +123,29 @@ export class InboundMail extends Construct {
 
     this.ruleSet = new ses.ReceiptRuleSet(this, 'RuleSet', { receiptRuleSetName: ruleSetName });
     this.mxRecord = `10 inbound-smtp.${Aws.REGION}.amazonaws.com`;
+
+    // What both buckets knowingly do not do (AWS Control Tower proactive controls), and why.
+    const bucketControls = {
+      s3_bucket_default_encryption_kms_check:
+        'SSE-S3 on purpose: SES receiving writes raw mail without a KMS key policy to maintain, the function reads ' +
+        'it without kms:Decrypt, and S3 server access logs can only be delivered to an SSE-S3 bucket.',
+      s3_bucket_versioning_enabled_check:
+        'Each object is written once under its own key, and expiry and data-subject erasure must really delete it: ' +
+        "versions would keep participants' mail (and who read it) past the documented retention.",
+      s3_bucket_object_lock_enabled_check:
+        'Object Lock would forbid the deletions retention and data-subject erasure require; this is working data ' +
+        'with a 90-day (raw mail) or one-year (access logs) life, not a record to preserve.',
+      s3_event_notifications_enabled_check:
+        'Nothing consumes bucket events: the receipt rule invokes the receive function itself once SES has stored ' +
+        'the message, and access logs are read only by a human.',
+    };
+    acknowledgeControls(this.bucket, bucketControls);
+    acknowledgeControls(accessLogs, {
+      ...bucketControls,
+      s3_bucket_logging_enabled_check:
+        'This is the access-log bucket: logging it would need yet another bucket (and that one its own), for ' +
+        'logs of S3 writing logs.',
+    });
   }
 
   /**
@@ -141,6 +165,11 @@ export class InboundMail extends Construct {
       principal: 'ses.amazonaws.com',
       sourceAccount: Aws.ACCOUNT_ID,
       sourceArn: this.ruleArn,
+    });
+    acknowledgeControls(invokePermission, {
+      lambda_function_public_access_prohibited_check:
+        'Scoped by both SourceAccount and SourceArn (this account, this receipt rule); the control cannot evaluate ' +
+        'the Ref and Fn::Join they are written with in an environment-agnostic template.',
     });
     // SES invokes the function asynchronously: Lambda's retries and an on-failure queue catch what fails.
     receiveFunction.invokedAsynchronously();
@@ -213,6 +242,13 @@ export class InboundMail extends Construct {
       installLatestAwsSdk: false,
     });
     activation.node.addDependency(rule);
+    acknowledgeControls(logGroup, FUNCTION_CONTROLS);
+    // The provider is a stack-wide singleton that AwsCustomResource names after this fixed UUID.
+    const provider = Stack.of(this).node.tryFindChild(
+      `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`,
+    );
+    if (!provider) throw new Error('AwsCustomResource provider function not found');
+    acknowledgeControls(provider, FUNCTION_CONTROLS);
     // On the custom resource: its policy (a child of it) is what holds the statement.
     Validations.of(activation).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { customMetrics } from '#infra/wiring';
 import type { Alerts } from './alerts.ts';
+import { WORK_QUEUE_MAX_AGE } from './work-queue.ts';
 
 /**
  * SES reviews an account whose bounce rate passes 5 % and may pause it at 10 %; complaints are reviewed
@@ -40,7 +41,7 @@ export interface MonitoringProps {
 
 /**
  * The alarms that are about the whole service rather than one function or queue (sender reputation,
- * expired send leases), and the one dashboard. Created last, so that the dashboard shows every
+ * expired send leases, failed mails, paused sending, failed scheduled runs), and the one dashboard. Created last, so that the dashboard shows every
  * function and dead-letter queue the alerts watch.
  */
 export class Monitoring extends Construct {
@@ -77,6 +78,35 @@ export class Monitoring extends Construct {
         'A sender took over a send whose lease had expired: the first sender stopped between claiming and ' +
         'recording it, so SES may have sent that mail already and the retry may have repeated it. The ' +
         'sendMail logs name the ledger key.',
+    });
+    // One is enough for each: a mail lost for good, sending stopped account-wide, a round left behind.
+    const mailsFailed = tandemMetric(names.mailsFailed);
+    const sendingPaused = tandemMetric(names.sendingPaused);
+    const scheduledRunFailures = tandemMetric(names.scheduledRunFailures);
+    const atLeastOne = {
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    };
+    alerts.alarm(this, 'MailsFailedAlarm', {
+      metric: mailsFailed,
+      ...atLeastOne,
+      description:
+        'A mail failed for good (SES refused it, or it could not be composed) and will not be retried: ' +
+        'tandem round status counts the failed mails; their ledger rows and the sendMail logs give the reason.',
+    });
+    alerts.alarm(this, 'SendingPausedAlarm', {
+      metric: sendingPaused,
+      ...atLeastOne,
+      description:
+        'Sending is paused account-wide (daily quota used up, or SES paused the account): mails wait, deferred, ' +
+        'and go out by themselves when SES accepts them again. Check the SES account dashboard.',
+    });
+    alerts.alarm(this, 'ScheduledRunFailuresAlarm', {
+      metric: scheduledRunFailures,
+      ...atLeastOne,
+      description:
+        'A scheduled run (hourly dispatch or daily lifecycle) failed for a round; the other rounds went on and ' +
+        'the next run catches up. The dispatchTopics or lifecycle logs name the round.',
     });
 
     const graph = (
@@ -124,7 +154,30 @@ export class Monitoring extends Construct {
           ),
         ],
         [
-          graph('Expired sending leases (per hour)', [labelled(expiredLeases, 'expired sending leases')]),
+          graph('Mails failed and deferred, sending paused (per hour)', [
+            labelled(mailsFailed, 'mails failed'),
+            labelled(tandemMetric(names.mailsDeferred), 'mails deferred'),
+            labelled(sendingPaused, 'sending paused'),
+          ]),
+          graph('Scheduled run failures, expired sending leases (per hour)', [
+            labelled(scheduledRunFailures, 'scheduled run failures'),
+            labelled(expiredLeases, 'expired sending leases'),
+          ]),
+          graph(
+            'Oldest queued job (seconds)',
+            alerts.queueAges.map(({ label, metric }) => labelled(metric, label)),
+            {
+              period: Duration.minutes(5),
+              leftAnnotations: [{ value: WORK_QUEUE_MAX_AGE.toSeconds(), label: 'alarm' }],
+            },
+          ),
+        ],
+        [
+          graph(
+            'Function throttles',
+            alerts.functionThrottles.map(({ label, metric }) => labelled(metric, label)),
+            { period: Duration.minutes(5) },
+          ),
           new cloudwatch.AlarmStatusWidget({
             title: 'Alarms',
             alarms: alerts.alarms,

@@ -10,6 +10,7 @@ import { lambdaBundling, resolveEntry } from '#infra/bundling';
 import { customMetrics, type FunctionDef } from '#infra/wiring';
 import type { Alerts } from './alerts.ts';
 import { AsyncInvocation } from './async-invocation.ts';
+import { acknowledgeControls, FUNCTION_CONTROLS } from './control-tower.ts';
 
 /**
  * The environment a function's zod schema accepts, key for key (optional keys stay optional), so a
@@ -83,10 +84,12 @@ export class ServiceFunction<S extends z.ZodType = z.ZodType> extends Construct 
     Validations.of(this.fn).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'Node 22 is the pinned runtime (STYLE.md): the esbuild target, the runtime-provided AWS SDK and ' +
-        'the local stack are kept in step with it, so moving to a newer runtime is a deliberate upgrade.',
+        'Node 22 is the pinned runtime (STYLE.md): the esbuild target and the local stack are kept in ' +
+        'step with it, so moving to a newer runtime is a deliberate upgrade.',
     });
+    acknowledgeControls(this, FUNCTION_CONTROLS);
     alerts.onErrors(this, this.fn);
+    alerts.onThrottles(this, this.fn);
   }
 
   /**

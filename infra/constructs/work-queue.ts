@@ -7,6 +7,14 @@ import type { queues } from '#infra/wiring';
 import type { Alerts } from './alerts.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 
+/**
+ * As long as SQS keeps anything: a job deferred while sending is paused (a daily quota, a paused
+ * account) must outlive the pause, not expire after the 4-day default.
+ */
+const RETENTION = Duration.days(14);
+/** A job is normally done within minutes; one that has waited an hour means its consumer is stalled or paused. */
+export const WORK_QUEUE_MAX_AGE = Duration.hours(1);
+
 export type QueueSettings = (typeof queues)[keyof typeof queues];
 
 export interface WorkQueueProps {
@@ -25,10 +33,12 @@ export class WorkQueue extends Construct {
     const deadLetters = new DeadLetterQueue(this, 'DeadLetters', { alerts });
     this.queue = new sqs.Queue(this, 'Queue', {
       visibilityTimeout: Duration.seconds(settings.visibilityTimeoutSeconds),
+      retentionPeriod: RETENTION,
       deadLetterQueue: { queue: deadLetters.queue, maxReceiveCount: settings.maxReceiveCount },
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
+    alerts.onQueueAge(this, this.queue, WORK_QUEUE_MAX_AGE);
   }
 
   /**

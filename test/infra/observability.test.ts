@@ -17,6 +17,14 @@ type Alarm = {
   TreatMissingData: string;
   AlarmActions: unknown[];
 };
+type PolicyStatement = {
+  Effect: string;
+  Principal?: unknown;
+  Action: string | string[];
+  Resource?: unknown;
+  Condition?: unknown;
+};
+const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
 let template: Template;
 let resources: Record<string, Resource>;
@@ -91,6 +99,111 @@ describe('alarms', () => {
     });
   });
 
+  it('lets CloudWatch publish every alarm action to its topic, for this account’s alarms only', () => {
+    // Prepare: a topic policy replaces SNS's default one, so each alarm's topic must allow CloudWatch itself.
+    const topicPolicies = Object.values(resources).filter((r) => r.Type === 'AWS::SNS::TopicPolicy');
+    expect(alarms().length).toBeGreaterThan(3);
+
+    for (const alarm of alarms()) {
+      expect(alarm.AlarmActions.length).toBeGreaterThan(0);
+      for (const action of alarm.AlarmActions) {
+        // Act: alarm → action → topic → the policies on that topic.
+        const topicId = (action as { Ref?: string }).Ref;
+        expect(topicId && resources[topicId]?.Type, JSON.stringify(action)).toBe('AWS::SNS::Topic');
+        const statements = topicPolicies
+          .filter((p) => JSON.stringify(p.Properties.Topics).includes(JSON.stringify({ Ref: topicId })))
+          .flatMap((p) => (p.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement);
+
+        // Assess: one Allow for CloudWatch to publish to this topic, scoped to this account's alarms …
+        const allows = statements.filter(
+          (s) =>
+            s.Effect === 'Allow' &&
+            JSON.stringify(s.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }) &&
+            asArray(s.Action).includes('sns:Publish') &&
+            JSON.stringify(asArray(s.Resource)) === JSON.stringify([{ Ref: topicId }]),
+        );
+        expect(allows, `${topicId} lets CloudWatch publish`).toHaveLength(1);
+        const { StringEquals, ArnLike, ...others } = (allows[0]?.Condition ?? {}) as Record<
+          string,
+          Record<string, unknown>
+        >;
+        expect(others).toEqual({});
+        expect(StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+        expect(Object.keys(ArnLike ?? {})).toEqual(['aws:SourceArn']);
+        expect(flatten(ArnLike?.['aws:SourceArn'])).toBe(
+          `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:*`,
+        );
+        // … and no Deny that CloudWatch's publish (always over TLS) would meet.
+        for (const deny of statements.filter((s) => s.Effect === 'Deny')) {
+          expect(deny.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
+        }
+      }
+    }
+  });
+
+  it('alarms when the oldest job in the send queue has waited more than an hour', () => {
+    const sendQueueId = (template.toJSON().Outputs.SendQueueUrl.Value as { Ref: string }).Ref;
+    const found = alarms().filter(
+      (a) =>
+        a.MetricName === 'ApproximateAgeOfOldestMessage' &&
+        JSON.stringify(a.Dimensions) ===
+          JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [sendQueueId, 'QueueName'] } }]),
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Statistic: 'Maximum',
+      Period: 300,
+      Threshold: 3600,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topicRef()],
+    });
+  });
+
+  it('alarms on any throttle of every function within 5 minutes', () => {
+    const functionIds = Object.values(functionDefs).map(
+      (def) =>
+        Object.keys(
+          template.findResources('AWS::Lambda::Function', { Properties: { Description: def.description } }),
+        )[0],
+    );
+    for (const id of functionIds) {
+      const found = alarms().filter(
+        (a) =>
+          a.MetricName === 'Throttles' &&
+          JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: id } }]),
+      );
+      expect(found, id).toHaveLength(1);
+      expect(found[0]).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [topicRef()],
+      });
+    }
+  });
+
+  it.each([
+    ['a mail failed for good', customMetrics.names.mailsFailed, 'MailsFailed'],
+    ['sending was paused', customMetrics.names.sendingPaused, 'SendingPaused'],
+    ['a scheduled run failed for a round', customMetrics.names.scheduledRunFailures, 'ScheduledRunFailures'],
+  ])('alarms as soon as %s in an hour (%s)', (_what, name, expected) => {
+    expect(name).toBe(expected);
+    expect(alarmOn(customMetrics.namespace, name)).toMatchObject({
+      Dimensions: [{ Name: 'service', Value: 'tandem' }],
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topicRef()],
+    });
+  });
+
   it('sends every alarm, and nothing else, to the coordinator topic', () => {
     expect(alarms().length).toBeGreaterThan(3);
     for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([topicRef()]);
@@ -143,6 +256,16 @@ describe('dashboard', () => {
     expect(errors).toHaveLength(Object.keys(functionDefs).length);
     expect(text.match(/"Errors"/g)).toHaveLength(errors.length);
     expect(text.match(/"ApproximateNumberOfMessagesVisible"/g)).toHaveLength(depths.length);
+  });
+
+  it('graphs the throttles of every function and the age of the oldest queued job', () => {
+    const text = body();
+    const throttles = alarms().filter((a) => a.MetricName === 'Throttles');
+    expect(throttles).toHaveLength(Object.keys(functionDefs).length);
+    expect(text.match(/"Throttles"/g)).toHaveLength(throttles.length);
+    expect(text.match(/"ApproximateAgeOfOldestMessage"/g)).toHaveLength(
+      alarms().filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage').length,
+    );
   });
 
   it('shows the state of every alarm', () => {

@@ -267,6 +267,21 @@ describe('events', () => {
     expect(ruleFor('SesSendingEvents').bus).toBe('default');
   });
 
+  it("takes only the SES events of mail sent through this stack's configuration set", () => {
+    // Prepare: the default bus carries every SES event of the account and region.
+    const [configurationSetId] = only(dev.findResources('AWS::SES::ConfigurationSet'));
+    const [, rule] = only(
+      dev.findResources('AWS::Events::Rule', { Properties: { EventBusName: 'default', EventPattern: {} } }),
+    );
+
+    // Assess: SES tags each event's mail with the set's name (`mail.tags["ses:configuration-set"]`).
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.ses'],
+      'detail-type': [...sesEventTypes],
+      detail: { mail: { tags: { 'ses:configuration-set': [{ Ref: configurationSetId }] } } },
+    });
+  });
+
   it('publishes bounces, complaints, deliveries, rejects, rendering failures and delays to the default bus', () => {
     const [, destination] = only(dev.findResources('AWS::SES::ConfigurationSetEventDestination'));
     const [configurationSetId] = only(dev.findResources('AWS::SES::ConfigurationSet'));
@@ -340,6 +355,15 @@ describe('send queue', () => {
         maxReceiveCount: queues.send.maxReceiveCount,
       },
     });
+  });
+
+  it('keeps every job, and every dead letter, for the 14 days SQS allows at most', () => {
+    // A job deferred while sending is paused (a daily quota, a paused account) must outlive the pause.
+    const queues = Object.entries(dev.findResources('AWS::SQS::Queue'));
+    const workQueues = queues.filter(([, q]) => q.Properties.RedrivePolicy);
+    expect(workQueues.length).toBeGreaterThan(0);
+    for (const [id, queue] of queues)
+      expect(queue.Properties.MessageRetentionPeriod, id).toBe(14 * 24 * 3600);
   });
 
   it('encrypts every queue and refuses unencrypted transport', () => {

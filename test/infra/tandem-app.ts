@@ -1,12 +1,20 @@
 import { App } from 'aws-cdk-lib';
-import { TandemStack } from '#infra/tandem-stack';
+import type { TandemStackProps } from '#infra/tandem-stack';
+import { addTandemStage } from '#infra/tandem-stage';
 
 export const domain = 'tandem.example.org';
 export const coordinatorEmail = 'coordinator@tandem.example.org';
 
-/** A fresh app holding one Tandem stack for `stage`; synthesizing it bundles every function. */
-export const tandemApp = (stage = 'dev') => {
-  const app = new App();
-  const stack = new TandemStack(app, `Tandem-${stage}`, { stage, domain, coordinatorEmail });
-  return { app, stack };
+/**
+ * A fresh app holding one Tandem stage, built as `infra/app.ts` builds it (the stack, and the backup copy
+ * stack when `backupCopyRegion` is given). Synthesizing it bundles every function, unless `bundle: false`
+ * (for tests that read no asset: the CDK then stages a placeholder, as `cdk deploy --exclusively` does).
+ */
+export const tandemApp = (
+  stage = 'dev',
+  { bundle = true, ...options }: Partial<TandemStackProps> & { bundle?: boolean } = {},
+) => {
+  const app = new App(bundle ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
+  const { stack, backupCopy } = addTandemStage(app, { stage, domain, coordinatorEmail, ...options });
+  return { app, stack, backupCopy };
 };

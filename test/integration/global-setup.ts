@@ -40,6 +40,7 @@ export default async function setup(project: TestProject) {
     ports: await freePorts(),
     clock: new VirtualClock(new Date('2027-03-01T00:00:00Z')),
     sesFaults: true,
+    sqsFaults: true,
     inboundVerdicts: () => {
       const once = nextVerdicts;
       nextVerdicts = {};

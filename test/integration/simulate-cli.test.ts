@@ -1,8 +1,28 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { defaultCheckinDays, defaultTopicDays, localSendTime } from '#core/schedule';
+import { syntheticCohort } from '#local/cohort';
+import { START_DATE } from '#local/simulate';
+import { topics } from '#templates/compiled/index';
 
 const run = promisify(execFile);
+
+const HOUR = 3_600_000;
+
+/**
+ * The hourly runs in which a 16-week round's topics and check-in fall due for a cohort: each moves the
+ * round's dispatch watermark once (one write), whoever else is due in the same hour.
+ */
+const dispatchRunsWithMail = (participants: number, seed: number) => {
+  const zones = new Set(syntheticCohort(participants, seed).map((p) => p.timezone));
+  const topicDays = defaultTopicDays(16, topics.length);
+  const runs = new Set<number>();
+  for (const day of [...topicDays, ...defaultCheckinDays(16, topicDays)])
+    for (const zone of zones)
+      runs.add(Math.ceil(localSendTime(START_DATE, day, zone).getTime() / HOUR) * HOUR);
+  return runs.size;
+};
 
 const simulate = async (...args: string[]) => {
   const { stdout } = await run('node', ['bin/tandem.js', 'simulate', '--weeks', '16', '--json', ...args], {
@@ -30,8 +50,9 @@ describe('tandem simulate', () => {
     });
     expect(summary.perParticipant.topic).toEqual({ min: 8, max: 8 });
     // Two ledger writes per mail; the launch and the close; per partnership one at-risk mark, one
-    // alert, its place in the digest and its end; one nudge record per participant. Nothing else writes.
-    expect(summary.dynamoWrites).toBe(2 * 481 + 2 + 4 * 20 + 40);
+    // alert, its place in the digest and its end; one nudge record per participant; the dispatch
+    // watermark once per hour in which mail fell due. Nothing else writes.
+    expect(summary.dynamoWrites).toBe(2 * 481 + 2 + 4 * 20 + 40 + dispatchRunsWithMail(40, 3));
     expect(summary.sesCalls).toBeGreaterThanOrEqual(481);
   });
 

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoSendLedger } from '#adapters/dynamo-ledger';
@@ -43,9 +43,13 @@ describe('DynamoSendLedger', () => {
     });
     expect(input?.Item?.expiresAt).toBeGreaterThan(NOW.getTime() / 1000 + 365 * 24 * 3600);
     expect(input?.ConditionExpression).toBe(
-      'attribute_not_exists(pk) OR (#status = :working AND leaseUntil < :now)',
+      'attribute_not_exists(pk) OR #status = :deferred OR (#status = :working AND leaseUntil < :now)',
     );
-    expect(input?.ExpressionAttributeValues).toEqual({ ':working': 'SENDING', ':now': NOW.toISOString() });
+    expect(input?.ExpressionAttributeValues).toEqual({
+      ':working': 'SENDING',
+      ':deferred': 'DEFERRED',
+      ':now': NOW.toISOString(),
+    });
     expect(input?.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
     expect(input?.ReturnValues).toBe('ALL_OLD');
   });
@@ -61,6 +65,22 @@ describe('DynamoSendLedger', () => {
 
     // Assess
     expect(outcome).toBe('claimed-after-expiry');
+  });
+
+  it('reports a plain claim, not a takeover, when the Put replaced a DEFERRED row', async () => {
+    db.on(PutCommand).resolves({ Attributes: { ...itemKey, status: 'DEFERRED', reason: 'daily-quota' } });
+
+    const outcome = await new DynamoSendLedger(TABLE).claim(key, NOW, 300_000);
+
+    expect(outcome).toBe('claimed');
+  });
+
+  it('reports already-failed when the condition fails on a FAILED row', async () => {
+    db.on(PutCommand).rejects(conditionFailed('FAILED'));
+
+    const outcome = await new DynamoSendLedger(TABLE).claim(key, NOW, 300_000);
+
+    expect(outcome).toBe('already-failed');
   });
 
   it('reports already-sent when the condition fails on a SENT row', async () => {
@@ -105,24 +125,75 @@ describe('DynamoSendLedger', () => {
     });
   });
 
-  it('releases only a row that is still SENDING', async () => {
+  it('defers only our own SENDING row, with the reason and when it may go', async () => {
     // Prepare
-    db.on(DeleteCommand).resolves({});
+    db.on(UpdateCommand).resolves({});
+    const until = new Date('2025-03-03T13:00:00.000Z');
 
     // Act
-    await new DynamoSendLedger(TABLE).release(key);
+    await new DynamoSendLedger(TABLE).defer(key, NOW, { reason: 'daily-quota', until });
 
     // Assess
-    const input = db.commandCalls(DeleteCommand)[0]?.args[0].input;
+    const input = db.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.Key).toEqual(itemKey);
     expect(input?.ConditionExpression).toBe('#status = :sending');
-    expect(input?.ExpressionAttributeValues).toEqual({ ':sending': 'SENDING' });
+    expect(input?.ExpressionAttributeValues).toMatchObject({
+      ':deferred': 'DEFERRED',
+      ':until': until.toISOString(),
+      ':reason': 'daily-quota',
+    });
   });
 
-  it('treats releasing a row that is already SENT as done', async () => {
-    db.on(DeleteCommand).rejects(conditionFailed());
+  it('treats deferring a row another sender already recorded as done', async () => {
+    db.on(UpdateCommand).rejects(conditionFailed('SENT'));
 
-    await expect(new DynamoSendLedger(TABLE).release(key)).resolves.toBeUndefined();
-    expect(db.commandCalls(DeleteCommand)).toHaveLength(1);
+    await expect(
+      new DynamoSendLedger(TABLE).defer(key, NOW, { reason: 'throttled', until: NOW }),
+    ).resolves.toBeUndefined();
+  });
+
+  it.each([
+    ['SENT', 'already-sent'],
+    ['FAILED', 'already-failed'],
+    ['SENDING', 'in-flight'],
+  ])('records an unclaimed mail as DEFERRED unless the row is %s (%s)', async (status, expected) => {
+    // Prepare
+    db.on(UpdateCommand).rejectsOnce(conditionFailed(status)).resolves({});
+    const ledger = new DynamoSendLedger(TABLE);
+    const deferral = { reason: 'sending-paused', until: new Date('2025-03-03T13:00:00.000Z') };
+
+    // Act
+    const blocked = await ledger.deferUnclaimed(key, NOW, deferral);
+    const deferred = await ledger.deferUnclaimed(key, NOW, deferral);
+
+    // Assess
+    expect(blocked).toBe(expected);
+    expect(deferred).toBe('deferred');
+    const input = db.commandCalls(UpdateCommand)[1]?.args[0].input;
+    expect(input?.ConditionExpression).toBe('attribute_not_exists(pk) OR #status = :deferred');
+    expect(input?.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
+  });
+
+  it('records a failed mail with its reason but never overwrites a SENT row', async () => {
+    // Prepare
+    db.on(UpdateCommand).resolves({});
+
+    // Act
+    await new DynamoSendLedger(TABLE).fail(key, NOW, 'SES: MessageRejected: Address blacklisted.');
+
+    // Assess
+    const input = db.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.ConditionExpression).toBe('attribute_not_exists(pk) OR #status <> :sent');
+    expect(input?.ExpressionAttributeValues).toMatchObject({
+      ':failed': 'FAILED',
+      ':sent': 'SENT',
+      ':reason': 'SES: MessageRejected: Address blacklisted.',
+    });
+  });
+
+  it('treats failing a mail already SENT as done', async () => {
+    db.on(UpdateCommand).rejects(conditionFailed('SENT'));
+
+    await expect(new DynamoSendLedger(TABLE).fail(key, NOW, 'late refusal')).resolves.toBeUndefined();
   });
 });

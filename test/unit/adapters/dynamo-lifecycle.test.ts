@@ -254,6 +254,18 @@ describe('DynamoLifecycle.markAtRisk', () => {
     expect(outcome).toBe('changed');
   });
 
+  it("answers 'flagged-before' when the partnership is at risk and this member had flagged it already", async () => {
+    // Prepare: both conditions fail: the flag is recorded, the partnership is no longer active.
+    db.on(UpdateCommand).rejects(conditionFailed());
+
+    // Act
+    const outcome = await new DynamoLifecycle(TABLE).markAtRisk(ROUND_ID, pair, change);
+
+    // Assess: a repeat, or the retry of a flag whose announcement failed.
+    expect(outcome).toBe('flagged-before');
+    expect(db.commandCalls(UpdateCommand)).toHaveLength(2);
+  });
+
   it('writes no flag for silence', async () => {
     // Prepare
     db.on(UpdateCommand).resolves({});

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoMembership } from '#adapters/dynamo-membership';
@@ -21,6 +21,29 @@ const conditionFailed = (status?: string) =>
 describe('DynamoMembership', () => {
   beforeEach(() => {
     db.reset();
+  });
+
+  it("reads a member's status consistently, and nothing for someone who is not a member", async () => {
+    // Prepare
+    db.on(GetCommand)
+      .resolvesOnce({ Item: { status: 'suppressed' } })
+      .resolvesOnce({});
+
+    // Act
+    const statuses = [
+      await new DynamoMembership(TABLE).memberStatus('spring-2025', aroha),
+      await new DynamoMembership(TABLE).memberStatus('spring-2025', participantId('nobody')),
+    ];
+
+    // Assess
+    expect(statuses).toEqual(['suppressed', undefined]);
+    expect(db.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'ROUND#spring-2025', sk: `MEMBER#${aroha}` },
+      ConsistentRead: true,
+      ProjectionExpression: '#status',
+      ExpressionAttributeNames: { '#status': 'status' },
+    });
   });
 
   it('changes the status with one UpdateItem conditional on an allowed state', async () => {

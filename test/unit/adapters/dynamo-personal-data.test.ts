@@ -13,6 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoPersonalData } from '#adapters/dynamo-personal-data';
 import { aMember, aRound, participantId } from '../core/fixtures.ts';
+import { VirtualClock } from '../use-cases/fakes.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const TABLE = 'tandem-test';
@@ -93,6 +94,35 @@ describe('DynamoPersonalData', () => {
     expect(memberships).toHaveLength(1);
     expect(memberships[0]?.round.id).toBe('autumn');
     expect(memberships[0]?.member).toEqual({ v: 1, ...member });
+  });
+
+  it('gives up on member items DynamoDB keeps leaving unprocessed, after a bounded number of waits', async () => {
+    // Prepare
+    const autumn = aRound({ id: 'autumn', status: 'running', startDate: '2025-09-01' });
+    db.on(QueryCommand).callsFake((input: QueryCommandInput) => ({
+      Items:
+        input.ExpressionAttributeValues?.[':pk'] === 'ROUNDS#running'
+          ? [{ pk: 'ROUND#autumn', sk: 'ROUND', gsi1pk: 'ROUNDS#running', gsi1sk: 'autumn', ...autumn }]
+          : [],
+    }));
+    db.on(BatchGetCommand).resolves({
+      Responses: {},
+      UnprocessedKeys: { [TABLE]: { Keys: [{ pk: 'ROUND#autumn', sk: `MEMBER#${ana}` }] } },
+    });
+    const clock = new VirtualClock('2025-03-17T09:00:00Z');
+    const bounded = new DynamoPersonalData(TABLE, {
+      clock,
+      random: () => 0.999_999,
+      policy: { attempts: 3, baseMs: 100, maxMs: 1000 },
+    });
+
+    // Act
+    const read = bounded.memberships(ana);
+
+    // Assess
+    await expect(read).rejects.toThrow(`BatchGetItem left 1 of 1 key(s) of ${TABLE} unread after 3 attempts`);
+    expect(db.commandCalls(BatchGetCommand)).toHaveLength(3);
+    expect(clock.sleeps).toEqual([100, 200]);
   });
 
   it('keeps the ledger rows addressed to the person, not those whose ref names them', async () => {

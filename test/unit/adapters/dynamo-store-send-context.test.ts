@@ -2,8 +2,10 @@ import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoStore } from '#adapters/dynamo-store';
+import { BatchReadIncomplete } from '#adapters/retry';
 import type { Member } from '#core/model';
 import { aMember, aRound, partnered } from '../core/fixtures.ts';
+import { VirtualClock } from '../use-cases/fakes.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const TABLE = 'tandem-test';
@@ -121,5 +123,64 @@ describe('DynamoStore.getSendContext with the participant a mail is about', () =
 
     expect(context).not.toHaveProperty('subject');
     expect(batchKeys()).toEqual([[roundKey, memberKey(aroha), memberKey(bashir)]]);
+  });
+});
+
+describe('DynamoStore: BatchGet asks again for unprocessed keys, a bounded number of times', () => {
+  const [aroha, bashir] = partnered('pair', [aMember({ seed: 'aroha' }), aMember({ seed: 'bashir' })]) as [
+    Member,
+    Member,
+  ];
+  /** A store whose waits go on a virtual clock, each at its ceiling (the largest jitter). */
+  const storeWith = (clock: VirtualClock) =>
+    new DynamoStore(TABLE, {
+      clock,
+      random: () => 0.999_999,
+      policy: { attempts: 4, baseMs: 50, maxMs: 1000 },
+    });
+
+  beforeEach(() => {
+    db.reset();
+  });
+
+  it('reads what DynamoDB left unprocessed on the next try, after a wait', async () => {
+    // Prepare: the first answer leaves Bashir's item unprocessed.
+    db.on(BatchGetCommand)
+      .resolvesOnce({
+        Responses: { [TABLE]: [roundItem, memberItem(aroha)] },
+        UnprocessedKeys: { [TABLE]: { Keys: [memberKey(bashir)] } },
+      })
+      .resolves({ Responses: { [TABLE]: [memberItem(bashir)] } });
+    const clock = new VirtualClock('2025-03-17T09:00:00Z');
+
+    // Act
+    const context = await storeWith(clock).getSendContext('spring-2025', aroha.id, [bashir.id]);
+
+    // Assess
+    expect(context?.partners.map((p) => p.id)).toEqual([bashir.id]);
+    expect(batchKeys()).toEqual([[roundKey, memberKey(aroha), memberKey(bashir)], [memberKey(bashir)]]);
+    expect(clock.sleeps).toEqual([50]);
+  });
+
+  it('gives up after the last attempt, having waited longer each time, and says how many keys stayed unread', async () => {
+    // Prepare: DynamoDB never gets to Bashir's item.
+    const unprocessed = { [TABLE]: { Keys: [memberKey(bashir)] } };
+    db.on(BatchGetCommand)
+      .resolvesOnce({ Responses: { [TABLE]: [roundItem, memberItem(aroha)] }, UnprocessedKeys: unprocessed })
+      .resolves({ Responses: { [TABLE]: [] }, UnprocessedKeys: unprocessed });
+    const clock = new VirtualClock('2025-03-17T09:00:00Z');
+
+    // Act
+    const read = storeWith(clock).getSendContext('spring-2025', aroha.id, [bashir.id]);
+
+    // Assess
+    const error = await read.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BatchReadIncomplete);
+    expect(error).toMatchObject({
+      name: 'BatchReadIncomplete',
+      message: `BatchGetItem left 1 of 3 key(s) of ${TABLE} unread after 4 attempts`,
+    });
+    expect(db.commandCalls(BatchGetCommand)).toHaveLength(4);
+    expect(clock.sleeps).toEqual([50, 100, 200]);
   });
 });

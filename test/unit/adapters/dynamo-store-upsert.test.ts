@@ -1,3 +1,4 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -8,9 +9,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { DynamoStore } from '#adapters/dynamo-store';
+import { DynamoStore, RegistrationConflict } from '#adapters/dynamo-store';
 import type { Profile } from '#core/model';
 import { aParticipant, participantId } from '../core/fixtures.ts';
+import { VirtualClock } from '../use-cases/fakes.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const TABLE = 'tandem-test';
@@ -91,6 +93,73 @@ describe('DynamoStore.upsertParticipant', () => {
       notes: { pronouns: 'she/her' },
     });
     expect(newId).toHaveBeenCalledOnce();
+  });
+
+  describe('when a registration of the same address races this one', () => {
+    const cancelled = () =>
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      });
+    /** A store whose waits go on a virtual clock, each at its ceiling (the largest jitter). */
+    const storeWith = (clock: VirtualClock) =>
+      new DynamoStore(TABLE, {
+        clock,
+        random: () => 0.999_999,
+        policy: { attempts: 4, baseMs: 50, maxMs: 1000 },
+      });
+
+    it("reads and updates the winner's participant on the next attempt, after a wait", async () => {
+      // Prepare: the lookup is empty, the transaction is cancelled, then the winner's lookup is there.
+      db.on(GetCommand)
+        .resolvesOnce({})
+        .resolves({ Item: { pk: 'EMAIL#aroha@example.org', sk: 'EMAIL', participantId: EXISTING_ID } });
+      db.on(TransactWriteCommand).rejects(cancelled());
+      db.on(UpdateCommand).callsFake((input: UpdateCommandInput) => storedAfter(input, aProfile()));
+      const clock = new VirtualClock('2025-03-17T09:00:00Z');
+
+      // Act
+      const participant = await storeWith(clock).upsertParticipant(aProfile(), () => NEW_ID);
+
+      // Assess
+      expect(participant.id).toBe(EXISTING_ID);
+      expect(db.commandCalls(TransactWriteCommand)).toHaveLength(1);
+      expect(clock.sleeps).toEqual([50]);
+    });
+
+    it('gives up after the last attempt, having waited longer each time, with a RegistrationConflict', async () => {
+      // Prepare: every transaction is cancelled.
+      db.on(GetCommand).resolves({});
+      const conflict = cancelled();
+      db.on(TransactWriteCommand).rejects(conflict);
+      const clock = new VirtualClock('2025-03-17T09:00:00Z');
+
+      // Act
+      const error = await storeWith(clock)
+        .upsertParticipant(aProfile(), () => NEW_ID)
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(RegistrationConflict);
+      expect(error).toMatchObject({
+        message: 'a registration was not stored: its transaction was cancelled on all 4 attempts',
+        cause: conflict,
+      });
+      expect(db.commandCalls(TransactWriteCommand)).toHaveLength(4);
+      expect(clock.sleeps).toEqual([50, 100, 200]);
+    });
+
+    it('lets any other error through at once', async () => {
+      db.on(GetCommand).resolves({});
+      db.on(TransactWriteCommand).rejects(new Error('AccessDeniedException'));
+      const clock = new VirtualClock('2025-03-17T09:00:00Z');
+
+      await expect(storeWith(clock).upsertParticipant(aProfile(), () => NEW_ID)).rejects.toThrow(
+        'AccessDeniedException',
+      );
+      expect(clock.sleeps).toEqual([]);
+    });
   });
 
   it('keeps the id of an address registered before and never draws a new one', async () => {

@@ -175,6 +175,70 @@ describe('DynamoStore.listRunningRounds', () => {
       'stored round ROUND#broken/ROUND is invalid',
     );
   });
+
+  it('hands a round that no longer matches the schema to onUnreadable and lists the others', async () => {
+    // Prepare
+    db.on(QueryCommand).resolves({
+      Items: [{ ...roundItem('broken'), startDate: 'next Tuesday' }, roundItem('fine')],
+    });
+    const unreadable: [string, Error][] = [];
+
+    // Act
+    const rounds = await new DynamoStore(TABLE).listRunningRounds((id, error) =>
+      unreadable.push([id, error]),
+    );
+
+    // Assess
+    expect(rounds.map((r) => r.id)).toEqual(['fine']);
+    expect(unreadable).toEqual([['broken', expect.objectContaining({ name: 'StoredItemInvalid' })]]);
+  });
+});
+
+describe('DynamoStore.advanceDispatchedUntil', () => {
+  beforeEach(() => {
+    db.reset();
+  });
+
+  it('moves the watermark forward with one conditional update of the round item', async () => {
+    // Prepare
+    db.on(UpdateCommand).resolves({});
+
+    // Act
+    const moved = await new DynamoStore(TABLE).advanceDispatchedUntil(
+      'spring-2025',
+      '2025-03-17T04:00:00.000Z',
+    );
+
+    // Assess
+    expect(moved).toBe(true);
+    expect(db.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'ROUND#spring-2025', sk: 'ROUND' },
+      UpdateExpression: 'SET dispatchedUntil = :until',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(dispatchedUntil) OR dispatchedUntil < :until)',
+      ExpressionAttributeValues: { ':until': '2025-03-17T04:00:00.000Z' },
+    });
+  });
+
+  it('answers false, never moving it back, when the watermark is already there or beyond', async () => {
+    db.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
+
+    const moved = await new DynamoStore(TABLE).advanceDispatchedUntil(
+      'spring-2025',
+      '2025-03-17T03:00:00.000Z',
+    );
+
+    expect(moved).toBe(false);
+  });
+
+  it('lets other errors through', async () => {
+    db.on(UpdateCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+
+    await expect(
+      new DynamoStore(TABLE).advanceDispatchedUntil('spring-2025', '2025-03-17T03:00:00.000Z'),
+    ).rejects.toThrow('ProvisionedThroughput');
+  });
 });
 
 describe('DynamoStore.getSendContext', () => {

@@ -170,8 +170,15 @@ describe('countingExpiredLeases', () => {
       markSent: async () => {
         calls.push('markSent');
       },
-      release: async () => {
-        calls.push('release');
+      defer: async () => {
+        calls.push('defer');
+      },
+      deferUnclaimed: async () => {
+        calls.push('deferUnclaimed');
+        return 'deferred';
+      },
+      fail: async () => {
+        calls.push('fail');
       },
     };
   };
@@ -180,6 +187,7 @@ describe('countingExpiredLeases', () => {
     ['claimed-after-expiry', 1],
     ['claimed', 0],
     ['already-sent', 0],
+    ['already-failed', 0],
     ['in-flight', 0],
   ])('passes %s through and counts %i expired lease', async (outcome, expected) => {
     // Prepare
@@ -191,12 +199,14 @@ describe('countingExpiredLeases', () => {
     // Act
     const claimed = await ledger.claim(key, new Date(NOW), 300_000);
     await ledger.markSent(key, new Date(NOW), 'ses-1');
-    await ledger.release(key);
+    await ledger.defer(key, new Date(NOW), { reason: 'throttled', until: new Date(NOW) });
+    await ledger.deferUnclaimed(key, new Date(NOW), { reason: 'daily-quota', until: new Date(NOW) });
+    await ledger.fail(key, new Date(NOW), 'refused');
 
     // Assess
     expect(claimed).toBe(outcome);
     expect(metrics.total('ExpiredSendingLeases')).toBe(expected);
     expect(warn).toHaveBeenCalledTimes(expected);
-    expect(inner.calls).toEqual(['claim', 'markSent', 'release']);
+    expect(inner.calls).toEqual(['claim', 'markSent', 'defer', 'deferUnclaimed', 'fail']);
   });
 });

@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SesMailer } from '#adapters/ses-mailer';
 import type { OutboundMail } from '#core/outbound-mail';
-import { MailThrottled } from '#ports/mailer';
+import { MailNotSent, MailRefused, MailThrottled, SendingPaused } from '#ports/mailer';
 
 const ses = mockClient(SESv2Client);
 
@@ -76,14 +76,46 @@ describe('SesMailer.send', () => {
     await expect(attempt).rejects.toHaveProperty('cause', tooFast);
   });
 
-  it('lets a permanent rejection through as it is', async () => {
-    const rejected = new Error('Email address is not verified.');
-    rejected.name = 'MessageRejected';
-    ses.on(SendEmailCommand).rejects(rejected);
+  it.each([
+    ['MessageRejected', 400, 'Email address is not verified.', MailRefused],
+    ['MailFromDomainNotVerifiedException', 400, 'MAIL FROM domain is not verified.', MailRefused],
+    ['BadRequestException', 400, 'Invalid header value.', MailRefused],
+    ['NotFoundException', 404, 'Configuration set does not exist.', MailRefused],
+    ['TooManyRequestsException', 429, 'Daily message quota exceeded.', SendingPaused],
+    ['SendingPausedException', 400, 'Sending is paused for this account.', SendingPaused],
+    ['AccountSuspendedException', 400, 'Your account has been suspended.', SendingPaused],
+    ['ExpiredTokenException', 403, 'The security token included in the request is expired', MailNotSent],
+  ])('turns %s (HTTP %i) into the port error for what it means', async (name, status, message, expected) => {
+    // Prepare
+    const error = Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+    ses.on(SendEmailCommand).rejects(error);
 
+    // Act
     const attempt = new SesMailer('tandem-rounds').send(mail);
 
-    await expect(attempt).rejects.toBe(rejected);
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(expected);
+    await expect(attempt).rejects.toHaveProperty('cause', error);
+  });
+
+  it('says which pause SES announced', async () => {
+    const quota = Object.assign(new Error('Daily message quota exceeded.'), {
+      name: 'LimitExceededException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    ses.on(SendEmailCommand).rejects(quota);
+
+    await expect(new SesMailer('tandem-rounds').send(mail)).rejects.toHaveProperty('reason', 'daily-quota');
+  });
+
+  it.each([
+    ['InternalFailure', 500],
+    ['TimeoutError', undefined],
+  ])('lets an ambiguous error (%s) through as it is: SES may have sent the mail', async (name, status) => {
+    const error = Object.assign(new Error('no answer'), { name, $metadata: { httpStatusCode: status } });
+    ses.on(SendEmailCommand).rejects(error);
+
+    await expect(new SesMailer('tandem-rounds').send(mail)).rejects.toBe(error);
   });
 
   it('fails when SES answers without a message id', async () => {

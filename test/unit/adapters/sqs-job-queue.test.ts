@@ -1,8 +1,9 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SqsJobQueue } from '#adapters/sqs-job-queue';
+import { EnqueueIncomplete, SqsJobQueue } from '#adapters/sqs-job-queue';
 import type { SendJob } from '#core/model';
+import { VirtualClock } from '../use-cases/fakes.ts';
 
 const sqs = mockClient(SQSClient);
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/tandem-send';
@@ -49,6 +50,14 @@ describe('SqsJobQueue', () => {
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
   });
 
+  /** A queue whose backoff waits on a virtual clock, with the largest jitter (each wait at its ceiling). */
+  const queueWith = (clock: VirtualClock) =>
+    new SqsJobQueue(QUEUE_URL, {
+      clock,
+      random: () => 0.999_999,
+      policy: { attempts: 5, baseMs: 50, maxMs: 1000 },
+    });
+
   it('retries only the entries SQS failed inside an accepted batch', async () => {
     // Prepare
     sqs
@@ -68,17 +77,63 @@ describe('SqsJobQueue', () => {
     expect(calls[1]?.map((e) => JSON.parse(e.MessageBody ?? 'null'))).toEqual([queued[3]]);
   });
 
-  it('throws after three attempts when an entry keeps failing', async () => {
-    // Prepare
-    sqs.on(SendMessageBatchCommand).resolves({
-      Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false, Message: 'queue unavailable' }],
-    });
+  it('gives up after five attempts, waiting with growing backoff, and says what was left undone', async () => {
+    // Prepare: one entry of the second batch keeps failing.
+    sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({
+      Failed:
+        input.Entries.length === 5 || input.Entries.length === 1
+          ? [{ Id: '0', Code: 'InternalError', SenderFault: false, Message: 'queue unavailable' }]
+          : [],
+    }));
+    const clock = new VirtualClock('2025-03-17T09:00:00Z');
 
     // Act
-    const attempt = new SqsJobQueue(QUEUE_URL).enqueue(jobs(2));
+    const attempt = queueWith(clock).enqueue(jobs(15));
+
+    // Assess: 10 + 4 jobs are on the queue; the waits double from 50 ms.
+    const error = await attempt.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EnqueueIncomplete);
+    expect(error).toMatchObject({
+      name: 'EnqueueIncomplete',
+      enqueued: 14,
+      total: 15,
+      message: 'SQS took 14 of 15 job(s); 1 left undone: InternalError: queue unavailable (after 5 attempts)',
+    });
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1 + 5);
+    expect(clock.sleeps).toEqual([50, 100, 200, 400]);
+  });
+
+  it('succeeds when a retry takes the entries that failed, after one wait', async () => {
+    // Prepare
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolvesOnce({ Failed: [{ Id: '1', Code: 'ServiceUnavailable', SenderFault: false }] })
+      .resolves({ Failed: [] });
+    const clock = new VirtualClock('2025-03-17T09:00:00Z');
+
+    // Act
+    await queueWith(clock).enqueue(jobs(3));
 
     // Assess
-    await expect(attempt).rejects.toThrow('SQS refused 1 job(s): queue unavailable');
-    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(3);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(2);
+    expect(clock.sleeps).toEqual([50]);
+  });
+
+  it("does not retry an entry SQS refused as the sender's fault, and throws at once", async () => {
+    // Prepare
+    sqs.on(SendMessageBatchCommand).resolves({
+      Failed: [{ Id: '0', Code: 'InvalidMessageContents', SenderFault: true, Message: 'bad character' }],
+    });
+    const clock = new VirtualClock('2025-03-17T09:00:00Z');
+
+    // Act
+    const attempt = queueWith(clock).enqueue(jobs(2));
+
+    // Assess
+    await expect(attempt).rejects.toThrow(
+      'SQS took 1 of 2 job(s); 1 left undone: InvalidMessageContents: bad character',
+    );
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
   });
 });

@@ -72,3 +72,9 @@ export const testKeys: SigningKeys = {
   current: '1',
   keys: { '1': 'k1-0123456789abcdef0123456789abcdef' },
 };
+
+/** A round's ledger and sending state when nothing went wrong: for status inputs that are about other things. */
+export const noMailTrouble = {
+  mails: { sent: 0, deferred: 0, failed: 0, inFlight: 0 },
+  sending: { state: 'active' },
+} as const;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Member, Partnership } from '#core/model';
 import { REPORT_CHARTS, renderRoundReport, roundReport, TOP_COUNTRY_PAIRS } from '#core/round-report';
 import { type RoundStatusInput, roundStatus, type SentLedgerRow } from '#core/round-status';
-import { aMember, aRound, participantId, partnershipId } from './fixtures.ts';
+import { aMember, aRound, noMailTrouble, participantId, partnershipId } from './fixtures.ts';
 
 const ROUND_ID = 'spring-2025';
 const id = participantId;
@@ -97,7 +97,7 @@ const fiveWeeksIn = (): { input: RoundStatusInput; now: Date } => {
     row('relay', 'm5', 'chen', '2025-03-31T10:00:00.000Z'),
   ];
   return {
-    input: { round, members, partnerships, alerts: [], sent },
+    input: { round, members, partnerships, alerts: [], sent, ...noMailTrouble },
     now: new Date('2025-04-03T12:00:00.000Z'),
   };
 };
@@ -110,6 +110,7 @@ const emptyRound = (): { input: RoundStatusInput; now: Date } => ({
     partnerships: [],
     alerts: [],
     sent: [],
+    ...noMailTrouble,
   },
   now: new Date('2025-02-20T00:00:00.000Z'),
 });
@@ -254,7 +255,7 @@ describe('roundReport', () => {
     const round = aRound({ id: ROUND_ID, launchedAt: '2025-03-02T10:00:00.000Z', weeks: 6 });
 
     const report = roundReport(
-      { round, members, partnerships, alerts: [], sent },
+      { round, members, partnerships, alerts: [], sent, ...noMailTrouble },
       new Date('2025-03-20T00:00:00.000Z'),
     );
 

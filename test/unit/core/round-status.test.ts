@@ -11,7 +11,7 @@ import {
   type SentLedgerRow,
   tallyCheckins,
 } from '#core/round-status';
-import { aMember, aRound, participantId, partnershipId } from './fixtures.ts';
+import { aMember, aRound, noMailTrouble, participantId, partnershipId } from './fixtures.ts';
 
 const ROUND_ID = 'spring-2025';
 const LAUNCHED_AT = '2025-03-02T10:00:00.000Z';
@@ -140,7 +140,7 @@ const midRound = (): RoundStatusInput => {
     anAlert('at-risk', tid('five')),
     anAlert('leftover', id('lee')),
   ];
-  return { round, members, partnerships, alerts, sent: rows };
+  return { round, members, partnerships, alerts, sent: rows, ...noMailTrouble };
 };
 
 describe('roundStatus: partnerships', () => {
@@ -232,6 +232,7 @@ describe('roundStatus: replies', () => {
         aPartnership('eight', ['xia', 'una', 'zoe']),
       ],
       alerts: [],
+      ...noMailTrouble,
       sent: [
         ...relayed('before', '2025-03-10T09:00:00.000Z', 'zoe'),
         ...relayed('after', '2025-03-25T09:00:00.000Z', 'zoe', 'una'),
@@ -457,5 +458,27 @@ describe('exportCsv', () => {
     );
     expect(line).toContain(',"""odd"",name@example.org",NZ,');
     expect(end).toBe('');
+  });
+});
+
+describe('roundStatus: mails and sending', () => {
+  it('reports the ledger by state and the account’s sending pause as given', () => {
+    // Prepare
+    const input: RoundStatusInput = {
+      ...midRound(),
+      mails: { sent: 40, deferred: 7, failed: 1, inFlight: 2 },
+      sending: { state: 'paused', reason: 'daily-quota', until: '2025-03-20T10:00:00.000Z' },
+    };
+
+    // Act
+    const report = roundStatus(input, NOW);
+
+    // Assess
+    expect(report.mails).toEqual({ sent: 40, deferred: 7, failed: 1, inFlight: 2 });
+    expect(report.sending).toEqual({
+      state: 'paused',
+      reason: 'daily-quota',
+      until: '2025-03-20T10:00:00.000Z',
+    });
   });
 });

@@ -1,5 +1,10 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { logger } from '#adapters/logger';
@@ -9,6 +14,7 @@ import { schedules } from '#infra/wiring';
 import { occurrences } from '#local/scheduler';
 import { aMember, aRound, partnered, zonesOf } from '../core/fixtures.ts';
 import { InMemoryStore, RecordingQueue, VirtualClock } from '../use-cases/fakes.ts';
+import { captureLogs, RecordingMetrics } from './recording-metrics.ts';
 
 type Module = typeof import('#handlers/dispatch-topics');
 let dispatch: Module;
@@ -53,7 +59,13 @@ const scheduledEvent = (time: string) => ({
 const fakeDeps = (now: string) => {
   const store = new InMemoryStore([round], members);
   const queue = new RecordingQueue();
-  return { store, queue, deps: { rounds: store, participants: store, queue, clock: new VirtualClock(now) } };
+  const metrics = new RecordingMetrics();
+  return {
+    store,
+    queue,
+    metrics,
+    deps: { rounds: store, participants: store, queue, clock: new VirtualClock(now), metrics },
+  };
 };
 
 describe('dispatch-topics handler', () => {
@@ -119,13 +131,14 @@ describe('dispatch-topics handler', () => {
     expect(warn).not.toHaveBeenCalled();
   });
 
-  it('reads running rounds from the index and the members, enqueues on SQS, and writes nothing to DynamoDB', async () => {
+  it("reads running rounds from the index and the members, enqueues on SQS, then moves the round's watermark", async () => {
     // Prepare
     db.on(QueryCommand).callsFake((input: QueryCommandInput) =>
       input.IndexName === 'gsi1'
         ? { Items: [{ pk: `ROUND#${round.id}`, sk: 'ROUND', v: 1, ...round }] }
         : { Items: members.map((m) => ({ pk: `ROUND#${round.id}`, sk: `MEMBER#${m.id}`, v: 1, ...m })) },
     );
+    db.on(UpdateCommand).resolves({});
     sqs.on(SendMessageBatchCommand).resolves({ Failed: [] });
     const handle = dispatch.createHandler(
       await dispatch.createDeps(new VirtualClock('2025-03-16T20:00:42Z')),
@@ -149,14 +162,92 @@ describe('dispatch-topics handler', () => {
         partnerIds: m.partnerIds,
       })),
     );
-    expect(db.calls().map((c) => c.args[0].constructor.name)).toEqual(['QueryCommand', 'QueryCommand']);
+    expect(db.calls().map((c) => c.args[0].constructor.name)).toEqual([
+      'QueryCommand',
+      'QueryCommand',
+      'UpdateCommand',
+    ]);
+    expect(db.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
+      Key: { pk: `ROUND#${round.id}`, sk: 'ROUND' },
+      UpdateExpression: 'SET dispatchedUntil = :until',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(dispatchedUntil) OR dispatchedUntil < :until)',
+      ExpressionAttributeValues: { ':until': '2025-03-16T20:00:00.000Z' },
+    });
+  });
+
+  it('counts and logs a round whose dispatch failed, and fails the invocation so that Lambda retries it', async () => {
+    // Prepare: SQS refuses the jobs.
+    const { deps, metrics } = fakeDeps(TOPIC_2_HOUR);
+    deps.queue.enqueue = async () => {
+      throw new Error('SQS: ServiceUnavailable');
+    };
+    const handle = dispatch.createHandler(deps);
+
+    // Act
+    const { result, lines } = await captureLogs(logger, () =>
+      handle(scheduledEvent(TOPIC_2_HOUR)).then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+    );
+
+    // Assess
+    expect(result).toMatchObject({
+      name: 'ScheduledRunIncomplete',
+      message: expect.stringContaining(round.id),
+    });
+    expect(metrics.counts).toEqual([{ name: 'ScheduledRunFailures', n: 1, dimensions: { run: 'dispatch' } }]);
+    expect(metrics.flushes).toBe(1);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 'ERROR', roundId: round.id, retried: true }),
+    );
+  });
+
+  it('does not fail the invocation for a round whose stored item is invalid: a retry cannot fix it', async () => {
+    // Prepare: one round item no longer fits the schema; the other round is fine.
+    db.on(QueryCommand).callsFake((input: QueryCommandInput) =>
+      input.IndexName === 'gsi1'
+        ? {
+            Items: [
+              {
+                pk: 'ROUND#abroken',
+                sk: 'ROUND',
+                gsi1sk: 'abroken',
+                v: 1,
+                ...round,
+                id: 'abroken',
+                weeks: 'many',
+              },
+              { pk: `ROUND#${round.id}`, sk: 'ROUND', gsi1sk: round.id, v: 1, ...round },
+            ],
+          }
+        : { Items: members.map((m) => ({ pk: `ROUND#${round.id}`, sk: `MEMBER#${m.id}`, v: 1, ...m })) },
+    );
+    db.on(UpdateCommand).resolves({});
+    sqs.on(SendMessageBatchCommand).resolves({ Failed: [] });
+    const metrics = new RecordingMetrics();
+    const handle = dispatch.createHandler({
+      ...(await dispatch.createDeps(new VirtualClock('2025-03-16T20:00:42Z'))),
+      metrics,
+    });
+
+    // Act
+    const { result, lines } = await captureLogs(logger, () => handle(scheduledEvent(TOPIC_2_HOUR)));
+
+    // Assess
+    expect(result).toEqual([{ roundId: round.id, enqueued: 2 }]);
+    expect(metrics.total('ScheduledRunFailures', { run: 'dispatch' })).toBe(1);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 'ERROR', roundId: 'abroken', retried: false }),
+    );
   });
 
   it('reads no members of a round with nothing due in the hour', async () => {
     // Prepare
     db.on(QueryCommand).callsFake((input: QueryCommandInput) =>
       input.IndexName === 'gsi1'
-        ? { Items: [{ pk: `ROUND#${round.id}`, sk: 'ROUND', v: 1, ...round }] }
+        ? { Items: [{ pk: `ROUND#${round.id}`, sk: 'ROUND', v: 1, ...round, dispatchedUntil: TOPIC_2_HOUR }] }
         : { Items: [] },
     );
     const handle = dispatch.createHandler(

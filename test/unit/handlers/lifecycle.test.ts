@@ -194,6 +194,54 @@ describe('lifecycle handler', () => {
     expect(queue.jobs).toEqual([]);
   });
 
+  it.each([
+    ['may fix (a throttled read)', new Error('ProvisionedThroughputExceededException'), true],
+    ['cannot fix (an invalid stored item)', undefined, false],
+  ])(
+    'runs the other rounds when one fails, counts and logs that round, and fails the invocation when a retry %s',
+    async (_what, failure, fails) => {
+      // Prepare: a second running round, listed first, whose state cannot be loaded.
+      const { StoredItemInvalid } = await import('#adapters/parse-item');
+      const error = failure ?? new StoredItemInvalid('stored member ROUND#abroken/MEMBER#pxx is invalid');
+      const { deps, metrics, store, queue, priya } = setUp();
+      await store.createRound({ ...round, id: 'abroken' });
+      const load = store.loadRoundState.bind(store);
+      store.loadRoundState = async (roundId) => {
+        if (roundId === 'abroken') throw error;
+        return load(roundId);
+      };
+
+      // Act
+      const { result, lines } = await captureLogs(logger, () =>
+        lifecycle
+          .createHandler(deps)(scheduledEvent(day(21).toISOString()))
+          .catch((thrown: unknown) => thrown),
+      );
+
+      // Assess: the other round had its day (priya's nudge), whatever happened to the broken one.
+      expect(queue.sendJobs.filter((j) => j.kind === 'nudge').map((j) => j.participantId)).toContain(
+        priya.id,
+      );
+      expect(metrics.counts).toContainEqual({
+        name: 'ScheduledRunFailures',
+        n: 1,
+        dimensions: { run: 'lifecycle' },
+      });
+      expect(lines).toContainEqual(
+        expect.objectContaining({ level: 'ERROR', roundId: 'abroken', retried: fails }),
+      );
+      expect(metrics.flushes).toBe(1);
+      if (fails) {
+        expect(result).toMatchObject({ name: 'ScheduledRunIncomplete', cause: error });
+      } else {
+        expect(result).toMatchObject({ trigger: 'schedule', failed: ['abroken'] });
+        expect((result as { rounds: { roundId: string }[] }).rounds.map((r) => r.roundId)).toEqual([
+          round.id,
+        ]);
+      }
+    },
+  );
+
   it('counts the partnerships the daily run puts at risk for silence as escalations', async () => {
     // Prepare: priya was nudged on day 21 and has been silent for the 7 escalation days since.
     const { deps, metrics, store } = setUp({ priyaNudgedAt: day(21) });

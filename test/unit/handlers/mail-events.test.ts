@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { participantId } from '../core/fixtures.ts';
@@ -88,20 +88,32 @@ describe('mail-events handler', () => {
     ]);
   });
 
-  it('puts nothing on the bus when a redelivered bounce finds the member suppressed', async () => {
-    db.on(TransactWriteCommand).rejects(
-      new TransactionCanceledException({
-        message: 'Transaction cancelled',
-        $metadata: {},
-        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
-      }),
-    );
+  it.each([
+    ['suppressed', 1],
+    ['unsubscribed', 0],
+  ])(
+    'when a redelivered bounce finds the member %s, puts MemberChanged on the bus %i time(s)',
+    async (status, puts) => {
+      db.on(TransactWriteCommand).rejects(
+        new TransactionCanceledException({
+          message: 'Transaction cancelled',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+        }),
+      );
+      db.on(GetCommand).resolves({ Item: { status } });
+      eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
 
-    const outcome = await handle(hardBounce());
+      const outcome = await handle(hardBounce());
 
-    expect(outcome).toMatchObject({ outcome: 'unchanged', reason: 'bounce' });
-    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
-  });
+      expect(outcome).toMatchObject({ outcome: 'unchanged', reason: 'bounce' });
+      expect(db.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
+        Key: { pk: 'ROUND#spring-2025', sk: `MEMBER#${aroha}` },
+        ConsistentRead: true,
+      });
+      expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(puts);
+    },
+  );
 
   it('counts a transient bounce against the event id, so a redelivery counts nothing', async () => {
     const event = withDetail((detail) => {

@@ -2,6 +2,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
@@ -13,9 +14,19 @@ import { composeDigest } from '#core/compose-digest';
 import { composeMail } from '#core/compose-mail';
 import type { Alert, DigestJob, SendJob } from '#core/model';
 import { verifyRelayAddress } from '#core/relay-address';
+import { MailRefused, SendingPaused } from '#ports/mailer';
+import type { SendingPause } from '#ports/sending-gate';
+import { PAUSE_PROBE_MS } from '../../../functions/use-cases/deliver-once.ts';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
 import { aMember, aRound, partnered, testKeys } from '../core/fixtures.ts';
-import { InMemoryLedger, InMemoryStore, ScriptedMailer, VirtualClock } from '../use-cases/fakes.ts';
+import {
+  InMemoryLedger,
+  InMemorySendingGate,
+  InMemoryStore,
+  RecordingQueue,
+  ScriptedMailer,
+  VirtualClock,
+} from '../use-cases/fakes.ts';
 import { captureLogs, RecordingMetrics } from './recording-metrics.ts';
 
 type Module = typeof import('#handlers/send-mail');
@@ -34,6 +45,7 @@ beforeAll(async () => {
   vi.stubEnv('LINKS_BASE_URL', 'https://links.tandem.example/');
   vi.stubEnv('SES_CONFIGURATION_SET', 'tandem-rounds');
   vi.stubEnv('SES_MAX_SEND_RATE', '10');
+  vi.stubEnv('SEND_QUEUE_URL', 'https://sqs.eu-west-1.amazonaws.com/000000000000/tandem-send');
   // The flat document Secrets Manager holds: the current version, then one property per key version.
   vi.stubEnv('SIGNING_KEYS', JSON.stringify({ current: testKeys.current, ...testKeys.keys }));
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
@@ -74,10 +86,12 @@ const anAlert: Alert = {
   digestDay,
 };
 
-const fakeDeps = (alerts: Alert[] = []) => {
+const fakeDeps = (alerts: Alert[] = [], mailer = new ScriptedMailer()) => {
   const store = new InMemoryStore([round], [aroha, bashir]);
   const ledger = new InMemoryLedger();
-  const mailer = new ScriptedMailer();
+  const queue = new RecordingQueue();
+  const gate = new InMemorySendingGate();
+  const told: SendingPause[] = [];
   const clock = new VirtualClock('2025-03-17T12:00:00Z');
   const metrics = new RecordingMetrics();
   const settings = {
@@ -90,12 +104,20 @@ const fakeDeps = (alerts: Alert[] = []) => {
     ledger,
     mailer,
     metrics,
+    queue,
+    gate,
+    told,
     deps: {
       metrics,
       participants: store,
       ledger,
       mailer,
       clock,
+      queue,
+      gate,
+      alerts: { sendingPaused: async (pause: SendingPause) => void told.push(pause) },
+      onOutcome: ({ kind, reason }: { kind: string; reason: string }) =>
+        metrics.count(kind === 'failed' ? 'MailsFailed' : 'MailsDeferred', 1, { reason }),
       pacer: new Pacer(clock, 10),
       compose: (context: Parameters<typeof composeMail>[0], job: SendJob) =>
         composeMail(context, job, settings),
@@ -115,10 +137,12 @@ describe('send-mail handler', () => {
   beforeEach(() => {
     db.reset();
     ses.reset();
+    // No sending-state item: sending is active.
+    db.on(GetCommand).resolves({});
   });
 
   it('returns only the records that can succeed later as batch item failures', async () => {
-    // Prepare: m1 sends, m2 is held by another sender, m3 is not JSON, m4 asks for a topic with no content.
+    // Prepare: m1 sends, m2 is held by another sender, m3 is not JSON, m4 asks for a topic with no content (failed for good).
     const { deps, ledger, mailer } = fakeDeps();
     ledger.rows.set(
       InMemoryLedger.id({ roundId: round.id, kind: 'topic', ref: '03', participantId: aroha.id }),
@@ -141,8 +165,107 @@ describe('send-mail handler', () => {
 
     // Assess
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
-    expect(result.outcomes.map((o) => o.outcome)).toEqual(['sent', 'retry', 'rejected', 'rejected']);
+    expect(result.outcomes.map((o) => o.outcome)).toEqual(['sent', 'retry', 'rejected', 'failed']);
     expect(mailer.accepted).toHaveLength(1);
+  });
+
+  it('records a mail that cannot be composed as FAILED once and counts it, instead of retrying it', async () => {
+    // Prepare
+    const { deps, ledger, metrics, mailer } = fakeDeps();
+    const handle = sendMail.createHandler(deps);
+
+    // Act
+    const first = await handle(sqsEvent(record('m1', topicJob(12))));
+    const redelivered = await handle(sqsEvent(record('m1', topicJob(12))));
+
+    // Assess
+    expect(first.batchItemFailures).toEqual([]);
+    expect(first.outcomes).toEqual([
+      { outcome: 'failed', reason: expect.stringContaining('has no topic 12') },
+    ]);
+    expect(redelivered.outcomes.map((o) => o.outcome)).toEqual(['failed']);
+    expect(ledger.status({ roundId: round.id, kind: 'topic', ref: '12', participantId: aroha.id })).toBe(
+      'FAILED',
+    );
+    expect(metrics.total('MailsFailed')).toBe(2);
+    expect(mailer.attempts).toEqual([]);
+  });
+
+  it('fails a refused recipient for good and sends the rest of the batch', async () => {
+    // Prepare
+    const refused = new MailRefused('SES: MessageRejected: Address blacklisted.');
+    const { deps, ledger, mailer } = fakeDeps([], new ScriptedMailer([refused]));
+    const handle = sendMail.createHandler(deps);
+
+    // Act
+    const result = await handle(sqsEvent(record('m1', topicJob(2)), record('m2', topicJob(3))));
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.outcomes.map((o) => o.outcome)).toEqual(['failed', 'sent']);
+    expect(ledger.status({ roundId: round.id, kind: 'topic', ref: '02', participantId: aroha.id })).toBe(
+      'FAILED',
+    );
+    expect(mailer.accepted).toHaveLength(1);
+  });
+
+  it('puts mails back on the queue, delayed, when SES pauses sending: no failure, no redelivery spent', async () => {
+    // Prepare
+    const quota = new SendingPaused(
+      'daily-quota',
+      'SES: TooManyRequestsException: Daily message quota exceeded.',
+    );
+    const { deps, queue, told, mailer } = fakeDeps([], new ScriptedMailer([quota]));
+    const handle = sendMail.createHandler(deps);
+
+    // Act
+    const result = await handle(sqsEvent(record('m1', topicJob(2)), record('m2', topicJob(3))));
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.outcomes.map((o) => o.outcome)).toEqual(['on-hold', 'on-hold']);
+    expect(mailer.attempts).toHaveLength(1);
+    expect(queue.calls).toEqual([{ jobs: [topicJob(2), topicJob(3)], delaySeconds: 900 }]);
+    expect(told.map((t) => t.reason)).toEqual(['daily-quota']);
+  });
+
+  it('delays the put-back only until the pause ends when that is sooner than SQS allows', async () => {
+    // Prepare
+    const { deps, queue, gate } = fakeDeps();
+    const now = deps.clock.now();
+    await gate.pause(
+      'sending-paused',
+      new Date(now.getTime() - PAUSE_PROBE_MS + 120_000),
+      new Date(now.getTime() + 120_000),
+    );
+    const handle = sendMail.createHandler(deps);
+
+    // Act
+    await handle(sqsEvent(record('m1', topicJob(2))));
+
+    // Assess
+    expect(queue.calls[0]?.delaySeconds).toBe(120);
+  });
+
+  it('returns mails on hold as failures when SQS refuses to take them back, so none is lost', async () => {
+    // Prepare
+    const { deps, gate } = fakeDeps();
+    const now = deps.clock.now();
+    await gate.pause('daily-quota', now, new Date(now.getTime() + PAUSE_PROBE_MS));
+    const handle = sendMail.createHandler({
+      ...deps,
+      queue: {
+        enqueue: async () => {
+          throw new Error('SQS unavailable');
+        },
+      },
+    });
+
+    // Act
+    const result = await handle(sqsEvent(record('m1', topicJob(2))));
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
   });
 
   it("drops a malformed job with a 'rejected' outcome naming the bad field", async () => {

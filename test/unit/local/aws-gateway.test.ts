@@ -1,10 +1,12 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AcceptedEvent,
   type AcceptedMessage,
   type AwsGateway,
+  type PublishedAlert,
   startAwsGateway,
 } from '#local/aws-gateway';
 import { VirtualClock } from '#local/clock';
@@ -19,6 +21,9 @@ let failNextCallback: boolean;
 let advanced: number[];
 let eventBridge: EventBridgeClient;
 let sqs: SQSClient;
+let sns: SNSClient;
+let published: PublishedAlert[];
+let planned: unknown[];
 const clock = new VirtualClock(new Date('2026-03-02T09:00:00Z'));
 
 beforeAll(async () => {
@@ -33,6 +38,9 @@ beforeAll(async () => {
     onMessages: async (queue, accepted) => {
       messages.push(...accepted.map((message) => ({ queue, message })));
     },
+    onAlert: async (alert) => {
+      published.push(alert);
+    },
     control: {
       advance: async (ms) => {
         advanced.push(ms);
@@ -40,22 +48,34 @@ beforeAll(async () => {
       },
       idle: async () => undefined,
       replayInbound: async (mailId) => ({ replayed: mailId }),
+      queues: () => ({ send: { pending: 3, inFlight: 0, deadLetters: 1 } }),
+      sesFaults: {
+        applyPlan: (input) => {
+          planned.push(input);
+          return { status: 200, body: { plan: input } };
+        },
+        report: () => ({ answered: { throttling: 2 } }),
+      },
     },
   });
   eventBridge = new EventBridgeClient({ endpoint: gateway.endpoint, region, credentials, maxAttempts: 1 });
   sqs = new SQSClient({ endpoint: gateway.endpoint, region, credentials, maxAttempts: 1 });
+  sns = new SNSClient({ endpoint: gateway.endpoint, region, credentials, maxAttempts: 1 });
 });
 
 beforeEach(() => {
   events = [];
   messages = [];
   advanced = [];
+  published = [];
+  planned = [];
   failNextCallback = false;
 });
 
 afterAll(async () => {
   eventBridge.destroy();
   sqs.destroy();
+  sns.destroy();
   await gateway.stop();
 });
 
@@ -368,5 +388,61 @@ describe('startAwsGateway', () => {
         onMessages: async () => undefined,
       }),
     ).rejects.toThrow(`port ${port} is already in use`);
+  });
+});
+
+describe('SNS Publish', () => {
+  it('accepts a publish from the real SDK client, hands it on and lists it at /_local/alerts', async () => {
+    // Act
+    const result = await sns.send(
+      new PublishCommand({
+        TopicArn: 'arn:aws:sns:eu-west-1:000000000000:tandem-local-alerts',
+        Subject: 'Tandem: sending paused',
+        Message: 'Tandem stopped sending <now> & will try again.',
+      }),
+    );
+    const listed = (await (await fetch(`${gateway.endpoint}/_local/alerts`)).json()) as {
+      alerts: PublishedAlert[];
+    };
+
+    // Assess
+    expect(result.MessageId).toEqual(expect.any(String));
+    const alert = {
+      topicArn: 'arn:aws:sns:eu-west-1:000000000000:tandem-local-alerts',
+      subject: 'Tandem: sending paused',
+      message: 'Tandem stopped sending <now> & will try again.',
+      at: clock.now().toISOString(),
+    };
+    expect(published).toEqual([alert]);
+    expect(listed.alerts).toContainEqual(alert);
+  });
+
+  it('answers a publish without a message as SNS does, with an error the SDK names', async () => {
+    const attempt = sns.send(
+      new PublishCommand({ TopicArn: 'arn:aws:sns:eu-west-1:000000000000:t', Message: '' }),
+    );
+
+    await expect(attempt).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    expect(published).toEqual([]);
+  });
+});
+
+describe('control routes for the SES proxy and the queues', () => {
+  it('passes fault plans to the SES proxy and reports what it answered', async () => {
+    const post = await fetch(`${gateway.endpoint}/_local/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ after: 5, count: 10, error: 'daily-quota' }),
+    });
+    const report = await (await fetch(`${gateway.endpoint}/_local/faults`)).json();
+
+    expect(post.status).toBe(200);
+    expect(planned).toEqual([{ after: 5, count: 10, error: 'daily-quota' }]);
+    expect(report).toEqual({ answered: { throttling: 2 } });
+  });
+
+  it('reports the queues’ depth and dead letters', async () => {
+    const queues = await (await fetch(`${gateway.endpoint}/_local/queues`)).json();
+
+    expect(queues).toEqual({ send: { pending: 3, inFlight: 0, deadLetters: 1 } });
   });
 });

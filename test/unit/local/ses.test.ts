@@ -125,7 +125,7 @@ describe('SesFaultProxy in front of the local SES', () => {
     const ses = await start({ port: 0 });
     const onSent = vi.fn();
     const proxy = await startProxy(ses, { onSent });
-    proxy.plan({ after: 0, throttle: 1 });
+    proxy.plan({ after: 0, count: 1, error: 'throttling' });
     const sesClient = client(proxy);
 
     const attempt = sesClient.send(topicMail(['aroha@example.org']));
@@ -186,5 +186,97 @@ describe('SesFaultProxy in front of the local SES', () => {
 
     expect((await plan(withFaults)).status).toBe(200);
     expect((await plan(without)).status).not.toBe(200);
+  });
+
+  it.each([
+    ['daily-quota', 'TooManyRequestsException', /Daily message quota exceeded/],
+    ['sending-paused', 'SendingPausedException', /Sending is paused/],
+  ])(
+    'answers %s after the planned sends, as SES names it, until the plan is cleared',
+    async (error, name, message) => {
+      // Prepare
+      const ses = await start({ port: 0 });
+      const proxy = await startProxy(ses, { faults: true });
+      const control = (body: unknown) =>
+        fetch(`${proxy.endpoint}/_local/faults`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      await control({ after: 1, count: 100, error });
+      const sesClient = client(proxy);
+
+      // Act
+      const first = await sesClient.send(topicMail(['aroha@example.org']));
+      const refused = await sesClient.send(topicMail(['bashir@example.org'])).catch((e: unknown) => e);
+      await control({ count: 0 });
+      const afterClearing = await sesClient.send(topicMail(['bashir@example.org']));
+      const report = (await (await fetch(`${proxy.endpoint}/_local/faults`)).json()) as {
+        answered: Record<string, number>;
+      };
+
+      // Assess
+      expect(first.MessageId).toEqual(expect.any(String));
+      expect(refused).toMatchObject({ name, message: expect.stringMatching(message) });
+      expect(afterClearing.MessageId).toEqual(expect.any(String));
+      expect(report.answered).toMatchObject({ [error]: 0 });
+      sesClient.destroy();
+    },
+  );
+
+  it('rejects only the planned recipient and lets everyone else through', async () => {
+    // Prepare
+    const ses = await start({ port: 0 });
+    const proxy = await startProxy(ses, { faults: true });
+    proxy.plan({ after: 0, count: 5, error: 'rejected', recipient: 'Bashir@Example.org' });
+    const sesClient = client(proxy);
+
+    // Act
+    const other = await sesClient.send(topicMail(['aroha@example.org']));
+    const refused = await sesClient.send(topicMail(['bashir@example.org'])).catch((e: unknown) => e);
+
+    // Assess
+    expect(other.MessageId).toEqual(expect.any(String));
+    expect(refused).toMatchObject({ name: 'MessageRejected' });
+    expect(proxy.report().answered.rejected).toBe(1);
+    sesClient.destroy();
+  });
+
+  it('never answers a timed-out send, so the client’s own timeout decides', async () => {
+    // Prepare
+    const ses = await start({ port: 0 });
+    const proxy = await startProxy(ses, { faults: true });
+    proxy.plan({ after: 0, count: 1, error: 'timeout' });
+    const sesClient = new SESv2Client({
+      region: 'eu-west-1',
+      endpoint: proxy.endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: 300, throwOnRequestTimeout: true },
+    });
+
+    // Act
+    const attempt = await sesClient.send(topicMail(['aroha@example.org'])).catch((e: unknown) => e);
+
+    // Assess
+    expect(attempt).toMatchObject({ name: 'TimeoutError' });
+    expect(proxy.report().answered.timeout).toBe(1);
+    sesClient.destroy();
+  });
+
+  it('refuses a plan it cannot read, naming the field', async () => {
+    const ses = await start({ port: 0 });
+    const proxy = await startProxy(ses, { faults: true });
+
+    const answer = await fetch(`${proxy.endpoint}/_local/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ after: 0, count: 1, error: 'meteor' }),
+    });
+
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { message: string }).message).toMatch(
+      /^error must be one of throttling/,
+    );
   });
 });

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboundMail } from '#core/outbound-mail';
-import { MailThrottled } from '#ports/mailer';
-import { deliverOnce, LEASE_MS, SendDeferred, sendPaced } from '../../../functions/use-cases/deliver-once.ts';
+import { MailNotSent, MailRefused, MailThrottled, SendingPaused } from '#ports/mailer';
+import type { SendingPause } from '#ports/sending-gate';
+import {
+  deliverOnce,
+  LEASE_MS,
+  PAUSE_PROBE_MS,
+  SendDeferred,
+  SendOnHold,
+  sendPaced,
+} from '../../../functions/use-cases/deliver-once.ts';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
-import { InMemoryLedger, ScriptedMailer, VirtualClock } from './fakes.ts';
+import { InMemoryLedger, InMemorySendingGate, ScriptedMailer, VirtualClock } from './fakes.ts';
 
 const NOW = '2025-03-10T09:15:00.000Z';
 const key = { roundId: 'spring-2025', kind: 'relay', ref: 'msg-1', participantId: 'pannaaaaaaaaa' };
@@ -22,7 +30,19 @@ const mail: OutboundMail = {
 const setUp = (mailer = new ScriptedMailer()) => {
   const clock = new VirtualClock(NOW);
   const ledger = new InMemoryLedger();
-  return { deps: { ledger, mailer, clock, pacer: new Pacer(clock, 10) }, ledger, mailer, clock };
+  const gate = new InMemorySendingGate();
+  const told: SendingPause[] = [];
+  const outcomes: { kind: string; reason: string }[] = [];
+  const deps = {
+    ledger,
+    mailer,
+    clock,
+    pacer: new Pacer(clock, 10),
+    gate,
+    alerts: { sendingPaused: async (pause: SendingPause) => void told.push(pause) },
+    onOutcome: (event: { kind: string; reason: string }) => void outcomes.push(event),
+  };
+  return { deps, ledger, mailer, clock, gate, told, outcomes };
 };
 
 const throttled = () => new MailThrottled('Maximum sending rate exceeded.');
@@ -74,12 +94,13 @@ describe('deliverOnce', () => {
 
     // Act
     const early = await deliverOnce(deps, key, mail).catch((error: unknown) => error);
+    const heldMeanwhile = ledger.status(key);
     clock.advance(LEASE_MS + 1);
     const late = await deliverOnce(deps, key, mail);
 
     // Assess
-    expect(ledger.releases).toEqual([]);
     expect(early).toBeInstanceOf(SendDeferred);
+    expect(heldMeanwhile).toBe('SENDING');
     expect(late.outcome).toBe('sent');
     expect(mailer.attempts).toHaveLength(2);
   });
@@ -97,7 +118,7 @@ describe('deliverOnce', () => {
     expect(clock.sleeps.length).toBeGreaterThan(0);
   });
 
-  it('releases the claim and defers when SES keeps throttling, so the retry can send at once', async () => {
+  it('leaves the row DEFERRED when SES keeps throttling, so the retry claims it at once', async () => {
     // Prepare
     const { deps, ledger, mailer } = setUp(new ScriptedMailer([], throttled));
 
@@ -106,10 +127,136 @@ describe('deliverOnce', () => {
 
     // Assess
     expect(error).toBeInstanceOf(SendDeferred);
+    expect(error).not.toBeInstanceOf(SendOnHold);
     expect((error as SendDeferred).cause).toBeInstanceOf(MailThrottled);
     expect(mailer.attempts).toHaveLength(4);
-    expect(ledger.releases).toEqual([key]);
-    expect(ledger.rows.has(InMemoryLedger.id(key))).toBe(false);
+    expect(ledger.rows.get(InMemoryLedger.id(key))).toMatchObject({
+      status: 'DEFERRED',
+      reason: 'throttled',
+    });
+    expect(await ledger.claim(key, deps.clock.now(), LEASE_MS)).toBe('claimed');
+  });
+
+  it('paces before claiming, so every claim is followed at once by its SES call', async () => {
+    // Prepare: a pacer slot far ahead; the claim must come after the wait.
+    const { deps, clock } = setUp();
+    const { ledger } = deps;
+    const claimedAt: number[] = [];
+    const claim = ledger.claim.bind(ledger);
+    ledger.claim = async (k, now, lease) => {
+      claimedAt.push(now.getTime());
+      return claim(k, now, lease);
+    };
+    await deliverOnce(deps, { ...key, ref: 'first' }, mail);
+
+    // Act
+    await deliverOnce(deps, key, mail);
+
+    // Assess
+    expect(clock.sleeps).toEqual([100]);
+    expect(claimedAt[1]).toBe(Date.parse(NOW) + 100);
+  });
+
+  it('records a mail SES refuses for good as FAILED, never retries it, and counts it', async () => {
+    // Prepare
+    const refusal = new MailRefused('SES: MessageRejected: Address blacklisted.');
+    const { deps, ledger, mailer, outcomes } = setUp(new ScriptedMailer([refusal]));
+
+    // Act
+    const delivery = await deliverOnce(deps, key, mail);
+    const again = await deliverOnce(deps, key, mail);
+
+    // Assess
+    expect(delivery).toEqual({ outcome: 'failed', reason: refusal.message });
+    expect(again).toEqual({ outcome: 'duplicate' });
+    expect(mailer.attempts).toHaveLength(1);
+    expect(ledger.rows.get(InMemoryLedger.id(key))).toMatchObject({
+      status: 'FAILED',
+      reason: refusal.message,
+    });
+    expect(outcomes).toEqual([{ kind: 'failed', reason: 'refused' }]);
+  });
+
+  it('defers a mail SES did not take for a reason not its own, without backoff or a kept claim', async () => {
+    // Prepare
+    const { deps, ledger, mailer } = setUp(
+      new ScriptedMailer([new MailNotSent('SES: ExpiredTokenException')]),
+    );
+
+    // Act
+    const error = await deliverOnce(deps, key, mail).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(SendDeferred);
+    expect(mailer.attempts).toHaveLength(1);
+    expect(ledger.status(key)).toBe('DEFERRED');
+  });
+
+  it.each(['daily-quota', 'sending-paused'] as const)(
+    'pauses sending account-wide on %s, defers the mail and tells the coordinator once',
+    async (reason) => {
+      // Prepare
+      const { deps, ledger, mailer, gate, told, outcomes } = setUp(
+        new ScriptedMailer([new SendingPaused(reason, `SES said ${reason}`)]),
+      );
+      const other = { ...key, participantId: 'pchloeaaaaaaa' };
+
+      // Act
+      const first = await deliverOnce(deps, key, mail).catch((e: unknown) => e);
+      const second = await deliverOnce(deps, other, mail).catch((e: unknown) => e);
+
+      // Assess
+      expect(first).toBeInstanceOf(SendOnHold);
+      expect(second).toBeInstanceOf(SendOnHold);
+      const until = new Date(Date.parse(NOW) + PAUSE_PROBE_MS);
+      expect((first as SendOnHold).pause).toMatchObject({ reason, until });
+      expect(mailer.attempts).toHaveLength(1);
+      expect(ledger.rows.get(InMemoryLedger.id(key))).toMatchObject({ status: 'DEFERRED', reason });
+      expect(ledger.rows.get(InMemoryLedger.id(other))).toMatchObject({ status: 'DEFERRED', reason });
+      expect(gate.began).toHaveLength(1);
+      expect(told).toEqual([{ reason, since: new Date(NOW), until }]);
+      expect(outcomes).toEqual([
+        { kind: 'deferred', reason },
+        { kind: 'paused', reason },
+        { kind: 'deferred', reason },
+      ]);
+    },
+  );
+
+  it('probes SES once the pause is over, resumes on success, and sends the deferred mail once', async () => {
+    // Prepare
+    const { deps, mailer, gate, clock, told } = setUp(
+      new ScriptedMailer([new SendingPaused('daily-quota', 'Daily message quota exceeded.')]),
+    );
+    await deliverOnce(deps, key, mail).catch(() => undefined);
+
+    // Act
+    clock.advance(PAUSE_PROBE_MS);
+    const delivery = await deliverOnce(deps, key, mail);
+    const again = await deliverOnce(deps, key, mail);
+
+    // Assess
+    expect(delivery.outcome).toBe('sent');
+    expect(again).toEqual({ outcome: 'duplicate' });
+    expect(mailer.accepted).toHaveLength(1);
+    expect(gate.recorded).toBeUndefined();
+    expect(told).toHaveLength(1);
+  });
+
+  it('extends a pause when the probe is refused again, telling nobody twice', async () => {
+    // Prepare
+    const paused = () => new SendingPaused('sending-paused', 'Sending is paused for this account.');
+    const { deps, gate, clock, told } = setUp(new ScriptedMailer([paused(), paused()]));
+    await deliverOnce(deps, key, mail).catch(() => undefined);
+    clock.advance(PAUSE_PROBE_MS);
+
+    // Act
+    const probe = await deliverOnce(deps, key, mail).catch((e: unknown) => e);
+
+    // Assess
+    expect(probe).toBeInstanceOf(SendOnHold);
+    expect(gate.recorded?.until.getTime()).toBe(clock.now().getTime() + PAUSE_PROBE_MS);
+    expect(told).toHaveLength(1);
   });
 });
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Member, Round } from '#core/model';
-import { dispatchDueTopics, dispatchRound } from '../../../functions/use-cases/dispatch-topics.ts';
+import type { Member, Round, SendJob } from '#core/model';
+import {
+  type DispatchDeps,
+  dispatchDueTopics,
+  dispatchRound,
+  MAX_CATCH_UP_MS,
+} from '../../../functions/use-cases/dispatch-topics.ts';
 import { launchRound } from '../../../functions/use-cases/launch-round.ts';
 import { aMember, aRound, partnered, zonesOf } from '../core/fixtures.ts';
 import { InMemoryStore, RecordingQueue } from './fakes.ts';
@@ -34,15 +39,42 @@ const depsFor = (store: InMemoryStore, queue: RecordingQueue) => ({
   queue,
 });
 
+/** One run that must not fail for any round: what it dispatched. */
+const dispatched = async (deps: DispatchDeps, scheduledAt: Date) => {
+  const run = await dispatchDueTopics(deps, scheduledAt);
+  expect(run.failed).toEqual([]);
+  return run.dispatched;
+};
+
+/** The hour before `at` is covered: as the round stands after the previous hourly run queued something. */
+const coveredUntilHourBefore = (at: Date) => ({
+  dispatchedUntil: new Date(at.getTime() - HOUR).toISOString(),
+});
+
+/** A queue that refuses the jobs of the given rounds while `down` is true, as SQS in an outage. */
+class FlakyQueue extends RecordingQueue {
+  down = true;
+
+  constructor(private readonly failingRounds: readonly string[]) {
+    super();
+  }
+
+  override async enqueue(jobs: SendJob[], delaySeconds?: number): Promise<void> {
+    if (this.down && jobs.some((j) => this.failingRounds.includes(j.roundId)))
+      throw new Error('SQS: ServiceUnavailable');
+    await super.enqueue(jobs, delaySeconds);
+  }
+}
+
 describe('dispatchDueTopics', () => {
   it('enqueues, without delay, the topics that fell due in the hour ending at the scheduled time', async () => {
     // Prepare
-    const { round, auckland, kolkata, members } = roundWith('due');
+    const { round, auckland, kolkata, members } = roundWith('due', coveredUntilHourBefore(AUCKLAND_TOPIC_2));
     const store = new InMemoryStore([round], members);
     const queue = new RecordingQueue();
 
     // Act
-    const results = await dispatchDueTopics(depsFor(store, queue), AUCKLAND_TOPIC_2);
+    const results = await dispatched(depsFor(store, queue), AUCKLAND_TOPIC_2);
 
     // Assess: Kolkata's topic 2 falls in a later hour.
     expect(results).toEqual([{ roundId: 'due', enqueued: 1 }]);
@@ -63,45 +95,145 @@ describe('dispatchDueTopics', () => {
     ]);
   });
 
-  it('keeps no cursor: the round is left exactly as it was', async () => {
+  it("moves the round's watermark to the scheduled time once the jobs are queued", async () => {
     // Prepare
-    const { round, members } = roundWith('stateless');
+    const { round, members } = roundWith('mark');
     const store = new InMemoryStore([round], members);
     const queue = new RecordingQueue();
 
     // Act
-    await dispatchDueTopics(depsFor(store, queue), AUCKLAND_TOPIC_2);
+    await dispatched(depsFor(store, queue), AUCKLAND_TOPIC_2);
 
     // Assess
     expect(queue.jobs).toHaveLength(1);
-    expect(store.rounds.get('stateless')).toEqual(round);
+    expect(store.rounds.get('mark')).toEqual({ ...round, dispatchedUntil: AUCKLAND_TOPIC_2.toISOString() });
+    expect(store.watermarkWrites).toEqual([`mark@${AUCKLAND_TOPIC_2.toISOString()}`]);
+  });
+
+  it('writes no watermark for a round with nothing due, and reads none of its members', async () => {
+    // Prepare: the hour after Auckland's topic 2 holds nothing.
+    const at = new Date(AUCKLAND_TOPIC_2.getTime() + HOUR);
+    const { round, members } = roundWith('idle', { dispatchedUntil: AUCKLAND_TOPIC_2.toISOString() });
+    const store = new InMemoryStore([round], members);
+
+    // Act
+    const results = await dispatched(depsFor(store, new RecordingQueue()), at);
+
+    // Assess
+    expect(results).toEqual([]);
+    expect(store.watermarkWrites).toEqual([]);
+    expect(store.memberReads).toEqual([]);
+  });
+
+  it('catches up, in the next hourly run, the hour whose run failed: every member gets the topic once', async () => {
+    // Prepare: both members' topic 2 falls due in the hour to 20:00 UTC; SQS is down for that run.
+    const { round, members } = roundWith('catchup', coveredUntilHourBefore(AUCKLAND_TOPIC_2));
+    const both = members.map((m) => ({ ...m, timezone: 'Pacific/Auckland' }));
+    const store = new InMemoryStore([{ ...round, timeZones: ['Pacific/Auckland'] }], both);
+    const queue = new FlakyQueue(['catchup']);
+    const deps = depsFor(store, queue);
+    const failed = await dispatchDueTopics(deps, AUCKLAND_TOPIC_2);
+    expect(failed.failed).toMatchObject([
+      { roundId: 'catchup', error: new Error('SQS: ServiceUnavailable') },
+    ]);
+    expect(store.rounds.get('catchup')?.dispatchedUntil).toBe(round.dispatchedUntil);
+
+    // Act: SQS is back for the next hourly run, and the run after it follows.
+    queue.down = false;
+    const next = await dispatched(deps, new Date(AUCKLAND_TOPIC_2.getTime() + HOUR));
+    const after = await dispatched(deps, new Date(AUCKLAND_TOPIC_2.getTime() + 2 * HOUR));
+
+    // Assess
+    expect(next).toEqual([{ roundId: 'catchup', enqueued: 2 }]);
+    expect(after).toEqual([]);
+    expect(queue.jobs.map((j) => `${j.participantId}/${j.topic}`).sort()).toEqual(
+      both.map((m) => `${m.id}/2`).sort(),
+    );
+  });
+
+  it("goes on with the other rounds when one round's dispatch fails, and reports that round", async () => {
+    // Prepare
+    const first = roundWith('afirst', coveredUntilHourBefore(AUCKLAND_TOPIC_2));
+    const second = roundWith('bsecond', coveredUntilHourBefore(AUCKLAND_TOPIC_2));
+    const store = new InMemoryStore([first.round, second.round], [...first.members, ...second.members]);
+    const queue = new FlakyQueue(['afirst']);
+
+    // Act
+    const run = await dispatchDueTopics(depsFor(store, queue), AUCKLAND_TOPIC_2);
+
+    // Assess
+    expect(run.failed.map((f) => f.roundId)).toEqual(['afirst']);
+    expect(run.dispatched).toEqual([{ roundId: 'bsecond', enqueued: 1 }]);
+    expect(store.watermarkWrites).toEqual([`bsecond@${AUCKLAND_TOPIC_2.toISOString()}`]);
+  });
+
+  it('reports a round whose stored item cannot be read and dispatches the others', async () => {
+    // Prepare: the store hands the broken round to onUnreadable, as the DynamoDB store does.
+    const { round, members } = roundWith('fine', coveredUntilHourBefore(AUCKLAND_TOPIC_2));
+    const store = new InMemoryStore([round], members);
+    const broken = new Error('stored round ROUND#broken/ROUND is invalid');
+    const rounds = Object.assign(Object.create(store) as InMemoryStore, {
+      listRunningRounds: async (onUnreadable?: (roundId: string, error: Error) => void) => {
+        onUnreadable?.('broken', broken);
+        return store.listRunningRounds();
+      },
+    });
+
+    // Act
+    const run = await dispatchDueTopics(
+      { ...depsFor(store, new RecordingQueue()), rounds },
+      AUCKLAND_TOPIC_2,
+    );
+
+    // Assess
+    expect(run.failed).toEqual([{ roundId: 'broken', error: broken }]);
+    expect(run.dispatched).toEqual([{ roundId: 'fine', enqueued: 1 }]);
+  });
+
+  it('looks back at most MAX_CATCH_UP_MS, and reports the mail due before that as a gap', async () => {
+    // Prepare: the last run that queued anything was the hour before Auckland's topic 2; every run
+    // failed since, for three days and an hour.
+    const at = new Date(AUCKLAND_TOPIC_2.getTime() + MAX_CATCH_UP_MS + HOUR);
+    const since = new Date(AUCKLAND_TOPIC_2.getTime() - HOUR).toISOString();
+    const { round, kolkata, members } = roundWith('gap', { dispatchedUntil: since });
+    const store = new InMemoryStore([round], members);
+    const queue = new RecordingQueue();
+
+    // Act
+    const run = await dispatchDueTopics(depsFor(store, queue), at);
+
+    // Assess: Auckland's topic 2 is beyond the look-back, Kolkata's (seven and a half hours later) is not.
+    expect(run.gaps).toEqual([{ roundId: 'gap', since }]);
+    expect(queue.jobs.map((j) => [j.participantId, j.topic])).toEqual([[kolkata.id, 2]]);
+    expect(store.rounds.get('gap')?.dispatchedUntil).toBe(at.toISOString());
   });
 
   it('skips a round with nothing due in the window without reading its members', async () => {
     // Prepare: at 21:00 UTC the hour since 20:00 holds nothing for "quiet"; "busy" has its Auckland topic 2.
-    const quiet = roundWith('quiet');
-    const busy = roundWith('busy', { startDate: '2025-03-03', topicDays: [0, 15] });
+    const scheduledAt = new Date(AUCKLAND_TOPIC_2.getTime() + 24 * HOUR);
+    const quiet = roundWith('quiet', coveredUntilHourBefore(scheduledAt));
+    const busy = roundWith('busy', { topicDays: [0, 15], ...coveredUntilHourBefore(scheduledAt) });
     const store = new InMemoryStore([quiet.round, busy.round], [...quiet.members, ...busy.members]);
     const queue = new RecordingQueue();
-    const scheduledAt = new Date(AUCKLAND_TOPIC_2.getTime() + 24 * HOUR);
 
     // Act
-    const results = await dispatchDueTopics(depsFor(store, queue), scheduledAt);
+    const results = await dispatched(depsFor(store, queue), scheduledAt);
 
     // Assess
     expect(results).toEqual([{ roundId: 'busy', enqueued: 1 }]);
     expect(queue.jobs.map((j) => [j.participantId, j.topic])).toEqual([[busy.auckland.id, 2]]);
     expect(store.memberReads).toEqual(['busy']);
+    expect(store.watermarkWrites).toEqual([`busy@${scheduledAt.toISOString()}`]);
   });
 
   it('skips a round whose every topic is past, without reading its members', async () => {
     // Prepare: the last topic (day 28) went out on 31 March.
-    const { round, members } = roundWith('finished');
+    const { round, members } = roundWith('finished', { dispatchedUntil: '2025-04-01T00:00:00.000Z' });
     const store = new InMemoryStore([round], members);
     const queue = new RecordingQueue();
 
     // Act
-    const results = await dispatchDueTopics(depsFor(store, queue), new Date('2025-04-02T00:00:00Z'));
+    const results = await dispatched(depsFor(store, queue), new Date('2025-04-02T00:00:00Z'));
 
     // Assess
     expect(results).toEqual([]);
@@ -116,7 +248,7 @@ describe('dispatchDueTopics', () => {
     const queue = new RecordingQueue();
 
     // Act
-    const results = await dispatchDueTopics(depsFor(store, queue), AUCKLAND_TOPIC_2);
+    const results = await dispatched(depsFor(store, queue), AUCKLAND_TOPIC_2);
 
     // Assess
     expect(results).toEqual([]);
@@ -131,7 +263,7 @@ describe('dispatchDueTopics', () => {
     const queue = new RecordingQueue();
 
     // Act
-    const results = await dispatchDueTopics(depsFor(store, queue), new Date('2025-03-17T04:00:00Z'));
+    const results = await dispatched(depsFor(store, queue), new Date('2025-03-17T04:00:00Z'));
 
     // Assess
     expect(results).toEqual([]);
@@ -145,7 +277,7 @@ describe('dispatchDueTopics', () => {
     const queue = new RecordingQueue();
 
     // Act
-    const results = await dispatchDueTopics(depsFor(store, queue), new Date('2025-03-17T04:00:00Z'));
+    const results = await dispatched(depsFor(store, queue), new Date('2025-03-17T04:00:00Z'));
 
     // Assess
     expect(results).toEqual([{ roundId: 'early', enqueued: 1 }]);
@@ -159,7 +291,7 @@ describe('dispatchDueTopics', () => {
     const queue = new RecordingQueue();
 
     // Act
-    const results = await dispatchDueTopics(depsFor(store, queue), AUCKLAND_TOPIC_2);
+    const results = await dispatched(depsFor(store, queue), AUCKLAND_TOPIC_2);
 
     // Assess
     expect(results).toEqual([]);
@@ -174,30 +306,31 @@ describe('dispatchDueTopics', () => {
     const queue = new RecordingQueue();
 
     // Act
-    const results = await dispatchDueTopics(depsFor(store, queue), AUCKLAND_TOPIC_2);
+    const results = await dispatched(depsFor(store, queue), AUCKLAND_TOPIC_2);
 
     // Assess
     expect(results).toEqual([]);
     expect(queue.calls).toEqual([]);
   });
 
-  it('enqueues exactly the same jobs when a run is replayed with the same scheduled time', async () => {
+  it('queues nothing, and writes nothing, when a run that succeeded is retried or replayed', async () => {
     // Prepare: two members are due in the same hour.
     const { round, members } = roundWith('replay', { topicDays: [0, 14] });
     const both = members.map((m) => ({ ...m, timezone: 'Asia/Kolkata' }));
     const store = new InMemoryStore([{ ...round, timeZones: ['Asia/Kolkata'] }], both);
     const queue = new RecordingQueue();
     const deps = depsFor(store, queue);
-    const first = await dispatchDueTopics(deps, new Date('2025-03-17T04:00:00Z'));
+    const first = await dispatched(deps, new Date('2025-03-17T04:00:00Z'));
 
-    // Act: the dead-letter queue hands the same scheduled event back a day later.
-    const replay = await dispatchDueTopics(deps, new Date('2025-03-17T04:00:00Z'));
+    // Act: Lambda retries the event, then the dead-letter queue hands it back a day later.
+    const retry = await dispatched(deps, new Date('2025-03-17T04:00:00Z'));
+    const replay = await dispatched(deps, new Date('2025-03-17T04:00:00Z'));
 
     // Assess
     expect(first).toEqual([{ roundId: 'replay', enqueued: 2 }]);
-    expect(replay).toEqual(first);
-    expect(queue.calls).toHaveLength(2);
-    expect(queue.calls[1]).toEqual(queue.calls[0]);
+    expect([retry, replay]).toEqual([[], []]);
+    expect(queue.calls).toHaveLength(1);
+    expect(store.watermarkWrites).toHaveLength(1);
   });
 
   it('sends nothing twice when the next hourly run follows', async () => {
@@ -206,10 +339,10 @@ describe('dispatchDueTopics', () => {
     const store = new InMemoryStore([round], members);
     const queue = new RecordingQueue();
     const deps = depsFor(store, queue);
-    await dispatchDueTopics(deps, AUCKLAND_TOPIC_2);
+    await dispatched(deps, AUCKLAND_TOPIC_2);
 
     // Act
-    const results = await dispatchDueTopics(deps, new Date(AUCKLAND_TOPIC_2.getTime() + HOUR));
+    const results = await dispatched(deps, new Date(AUCKLAND_TOPIC_2.getTime() + HOUR));
 
     // Assess
     expect(queue.jobs).toHaveLength(1);
@@ -239,7 +372,7 @@ describe('dispatchDueTopics', () => {
     // Act
     const end = new Date('2025-06-20T00:00:00Z').getTime();
     for (let t = new Date('2025-03-03T03:00:00Z').getTime(); t <= end; t += HOUR) {
-      await dispatchDueTopics(deps, new Date(t));
+      await dispatched(deps, new Date(t));
     }
 
     // Assess
@@ -264,9 +397,9 @@ describe('dispatchDueTopics', () => {
     const deps = depsFor(store, queue);
 
     // Act
-    const atAuckland = await dispatchDueTopics(deps, new Date('2025-03-23T20:00:00Z'));
-    const between = await dispatchDueTopics(deps, new Date('2025-03-24T02:00:00Z'));
-    const atKolkata = await dispatchDueTopics(deps, new Date('2025-03-24T04:00:00Z'));
+    const atAuckland = await dispatched(deps, new Date('2025-03-23T20:00:00Z'));
+    const between = await dispatched(deps, new Date('2025-03-24T02:00:00Z'));
+    const atKolkata = await dispatched(deps, new Date('2025-03-24T04:00:00Z'));
 
     // Assess
     expect([atAuckland, between, atKolkata]).toEqual([
@@ -315,7 +448,7 @@ describe('launch and hourly dispatch together', () => {
     store.listMembers = async function* (roundId: string) {
       if (!raced) {
         raced = true;
-        await dispatchDueTopics(deps, new Date('2025-03-03T15:00:00Z'));
+        await dispatched(deps, new Date('2025-03-03T15:00:00Z'));
       }
       yield* readMembers(roundId);
     };
@@ -327,7 +460,7 @@ describe('launch and hourly dispatch together', () => {
       t <= new Date('2025-03-04T00:00:00Z').getTime();
       t += HOUR
     ) {
-      await dispatchDueTopics(deps, new Date(t));
+      await dispatched(deps, new Date(t));
     }
 
     // Assess

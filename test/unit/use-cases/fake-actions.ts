@@ -30,12 +30,13 @@ export class InMemoryActionWrites implements ActionWrites {
     roundId: string,
     partnershipId: string,
     change: { reason: 'silent' | 'flagged'; quietIds: string[]; at: string; flaggedBy?: string },
-  ): Promise<'changed' | 'unchanged'> {
+  ): Promise<'changed' | 'unchanged' | 'flagged-before'> {
     const partnership = this.partnerships.get(partnershipId);
     if (!partnership || partnership.roundId !== roundId) return 'unchanged';
-    if (change.flaggedBy && !partnership.flaggedBy[change.flaggedBy])
-      partnership.flaggedBy[change.flaggedBy] = change.at;
-    if (partnership.status !== 'active') return 'unchanged';
+    const flaggedBefore =
+      change.flaggedBy !== undefined && partnership.flaggedBy[change.flaggedBy] !== undefined;
+    if (change.flaggedBy && !flaggedBefore) partnership.flaggedBy[change.flaggedBy] = change.at;
+    if (partnership.status !== 'active') return flaggedBefore ? 'flagged-before' : 'unchanged';
     Object.assign(partnership, {
       status: 'at-risk',
       atRiskAt: change.at,

@@ -121,6 +121,13 @@ export class InMemoryLifecycle implements LifecycleStore, MembershipStore, Round
       .map((r) => Round.parse(structuredClone(r)));
   }
 
+  async advanceDispatchedUntil(roundId: string, until: string): Promise<boolean> {
+    const round = this.rounds.get(roundId);
+    if (!round || (round.dispatchedUntil && round.dispatchedUntil >= until)) return false;
+    this.rounds.set(roundId, { ...round, dispatchedUntil: until });
+    return true;
+  }
+
   // MembershipStore: DynamoMembership.setMemberStatus.
 
   async setMemberStatus(
@@ -200,10 +207,12 @@ export class InMemoryLifecycle implements LifecycleStore, MembershipStore, Round
     roundId: string,
     partnershipId: string,
     change: { reason: 'silent' | 'flagged'; quietIds: string[]; at: string; flaggedBy?: string },
-  ): Promise<'changed' | 'unchanged'> {
-    if (change.flaggedBy) this.setOnce(roundId, partnershipId, 'flaggedBy', change.flaggedBy, change.at);
+  ): Promise<'changed' | 'unchanged' | 'flagged-before'> {
+    const flaggedBefore =
+      change.flaggedBy !== undefined &&
+      !this.setOnce(roundId, partnershipId, 'flaggedBy', change.flaggedBy, change.at);
     const partnership = this.partnerships.get(partnershipKey(roundId, partnershipId));
-    if (partnership?.status !== 'active') return 'unchanged';
+    if (partnership?.status !== 'active') return flaggedBefore ? 'flagged-before' : 'unchanged';
     partnership.status = 'at-risk';
     partnership.atRiskAt = change.at;
     partnership.atRiskReason = change.reason;

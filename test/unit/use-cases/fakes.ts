@@ -12,12 +12,15 @@ import type { OutboundMail } from '#core/outbound-mail';
 import type { EventBus } from '#ports/bus';
 import type { Clock } from '#ports/clock';
 import type { Arrival, InboundClaim, InboundLedger } from '#ports/inbound-ledger';
-import type { Mailer } from '#ports/mailer';
+import type { Mailer, PauseReason } from '#ports/mailer';
 import type { JobQueue } from '#ports/queue';
 import { type RawMailStore, RawMailTooLarge } from '#ports/raw-mail';
+import type { SendingGate, SendingPause } from '#ports/sending-gate';
 import {
   type ClaimOutcome,
+  type Deferral,
   type LedgerKey,
+  type LedgerStatus,
   type MemberStatusChange,
   type MembershipStore,
   type ParticipantStore,
@@ -97,6 +100,18 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
 
   async listRunningRounds(): Promise<Round[]> {
     return [...this.rounds.values()].filter((r) => r.status === 'running').map((r) => ({ ...r }));
+  }
+
+  /** Every write of a dispatch watermark that moved it, as `roundId@until`. */
+  readonly watermarkWrites: string[] = [];
+
+  /** The DynamoDB store's conditional write: only forward, only for a stored round. */
+  async advanceDispatchedUntil(roundId: string, until: string): Promise<boolean> {
+    const round = this.rounds.get(roundId);
+    if (!round || (round.dispatchedUntil && round.dispatchedUntil >= until)) return false;
+    this.rounds.set(roundId, { ...round, dispatchedUntil: until });
+    this.watermarkWrites.push(`${roundId}@${until}`);
+    return true;
   }
 
   async upsertParticipant(_profile: Profile, _newId: () => string): Promise<Participant> {
@@ -186,16 +201,17 @@ export class RecordingQueue implements JobQueue {
 }
 
 interface LedgerRow {
-  status: 'SENDING' | 'SENT';
+  status: LedgerStatus;
   leaseUntil?: number;
   messageId?: string;
+  reason?: string;
+  deferredUntil?: string;
 }
 
 /** The ledger's lease semantics over a map. */
 export class InMemoryLedger implements SendLedger {
   readonly rows = new Map<string, LedgerRow>();
   readonly claims: LedgerKey[] = [];
-  readonly releases: LedgerKey[] = [];
 
   static id(key: LedgerKey): string {
     return `${key.roundId}/${key.kind}/${key.ref}/${key.participantId}`;
@@ -205,18 +221,65 @@ export class InMemoryLedger implements SendLedger {
     this.claims.push(key);
     const row = this.rows.get(InMemoryLedger.id(key));
     if (row?.status === 'SENT') return 'already-sent';
+    if (row?.status === 'FAILED') return 'already-failed';
     if (row?.status === 'SENDING' && (row.leaseUntil ?? 0) >= now.getTime()) return 'in-flight';
     this.rows.set(InMemoryLedger.id(key), { status: 'SENDING', leaseUntil: now.getTime() + leaseMs });
-    return 'claimed';
+    return row?.status === 'SENDING' ? 'claimed-after-expiry' : 'claimed';
   }
 
   async markSent(key: LedgerKey, _now: Date, messageId: string): Promise<void> {
     this.rows.set(InMemoryLedger.id(key), { status: 'SENT', messageId });
   }
 
-  async release(key: LedgerKey): Promise<void> {
-    this.releases.push(key);
-    if (this.rows.get(InMemoryLedger.id(key))?.status === 'SENDING') this.rows.delete(InMemoryLedger.id(key));
+  async defer(key: LedgerKey, _now: Date, { reason, until }: Deferral): Promise<void> {
+    if (this.rows.get(InMemoryLedger.id(key))?.status !== 'SENDING') return;
+    this.rows.set(InMemoryLedger.id(key), { status: 'DEFERRED', reason, deferredUntil: until.toISOString() });
+  }
+
+  async deferUnclaimed(key: LedgerKey, _now: Date, { reason, until }: Deferral) {
+    const row = this.rows.get(InMemoryLedger.id(key));
+    if (row?.status === 'SENT') return 'already-sent' as const;
+    if (row?.status === 'FAILED') return 'already-failed' as const;
+    if (row?.status === 'SENDING') return 'in-flight' as const;
+    this.rows.set(InMemoryLedger.id(key), { status: 'DEFERRED', reason, deferredUntil: until.toISOString() });
+    return 'deferred' as const;
+  }
+
+  async fail(key: LedgerKey, _now: Date, reason: string): Promise<void> {
+    if (this.rows.get(InMemoryLedger.id(key))?.status === 'SENT') return;
+    this.rows.set(InMemoryLedger.id(key), { status: 'FAILED', reason });
+  }
+
+  status(key: LedgerKey): LedgerStatus | undefined {
+    return this.rows.get(InMemoryLedger.id(key))?.status;
+  }
+}
+
+/** The sending gate over one variable, with the adapter's semantics (a pause holds until `until`). */
+export class InMemorySendingGate implements SendingGate {
+  recorded: SendingPause | undefined;
+  readonly began: SendingPause[] = [];
+
+  async holding(now: Date): Promise<SendingPause | undefined> {
+    return this.recorded && this.recorded.until > now ? this.recorded : undefined;
+  }
+
+  async pause(reason: PauseReason, now: Date, until: Date): Promise<boolean> {
+    if (this.recorded) {
+      if (until > this.recorded.until) this.recorded = { ...this.recorded, reason, until };
+      return false;
+    }
+    this.recorded = { reason, since: now, until };
+    this.began.push(this.recorded);
+    return true;
+  }
+
+  async resumed(): Promise<void> {
+    this.recorded = undefined;
+  }
+
+  async current(): Promise<SendingPause | undefined> {
+    return this.recorded;
   }
 }
 

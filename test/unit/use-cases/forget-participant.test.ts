@@ -289,18 +289,19 @@ describe('planForget and forgetParticipant', () => {
     expect(await planForget(deps, ana.email)).toBeUndefined();
   });
 
-  it('can run again on the same plan, as after a run that stopped half-way, without announcing twice', async () => {
+  it('can run again on the same plan, as after a run that stopped half-way, announcing the departure again', async () => {
     // Prepare
     const { ana, bus, deps } = setUp();
     const plan = (await planForget(deps, ana.email)) as NonNullable<Awaited<ReturnType<typeof planForget>>>;
     await forgetParticipant(deps, plan, NOW);
 
     // Act
-    const again = await forgetParticipant(deps, plan, NOW);
+    const again = await forgetParticipant(deps, plan, new Date(NOW.getTime() + 60_000));
 
-    // Assess
+    // Assess: the first run may have stopped before its announcement got out; a second one is harmless.
     expect(again.left).toEqual([{ roundId: 'autumn', outcome: 'unchanged' }]);
-    expect(bus.events).toHaveLength(1);
+    expect(bus.events).toHaveLength(2);
+    expect(bus.events[1]).toEqual(bus.events[0]);
   });
 
   it('leaves a suppressed member suppressed (she gets no mail either way)', async () => {

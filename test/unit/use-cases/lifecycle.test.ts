@@ -953,9 +953,10 @@ describe('runDailyLifecycle: the closing day', () => {
     deps.clock = new VirtualClock(CLOSING_RUN);
 
     // Act
-    const days = await runDailyLifecycle(deps, CLOSING_RUN);
+    const { done: days, failed } = await runDailyLifecycle(deps, CLOSING_RUN);
 
     // Assess
+    expect(failed).toEqual([]);
     expect(days.map((d) => [d.roundId, d.closed])).toEqual([[ROUND.id, true]]);
     expect(recipients(ofKind(queue, 'close'))).toEqual([aroha.id, priya.id, carla.id].sort());
     expect(ofKind(queue, 'nudge')).toEqual([]);
@@ -976,11 +977,77 @@ describe('runDailyLifecycle: the closing day', () => {
     queue.clear();
 
     // Act
-    const days = await runDailyLifecycle(deps, new Date(CLOSING_RUN.getTime() + DAY_MS));
+    const run = await runDailyLifecycle(deps, new Date(CLOSING_RUN.getTime() + DAY_MS));
 
     // Assess
-    expect(days).toEqual([]);
+    expect(run).toEqual({ done: [], failed: [] });
     expect(queue.jobs).toEqual([]);
+  });
+});
+
+describe('runDailyLifecycle: one round failing', () => {
+  it("runs every other round's day, digest included, and reports the round that failed", async () => {
+    // Prepare: two running rounds with an alert each waiting for the digest; the first one's stored
+    // data cannot be read.
+    const broken = aRound({ id: 'abroken', launchedAt: LAUNCHED_AT, launchEventId: 'evt-0' });
+    const alertOf = (roundId: string): Alert => ({
+      roundId,
+      kind: 'bounce',
+      ref: 'someone',
+      raisedAt: iso(8),
+      participantIds: [],
+    });
+    const { store, queue, deps, notified } = setUp({ rounds: [broken, ROUND], alerts: [alertOf(ROUND.id)] });
+    const load = store.loadRoundState.bind(store);
+    const invalid = new Error('stored member ROUND#abroken/MEMBER#pxxxxxxxxxxxx is invalid');
+    store.loadRoundState = async (roundId) => {
+      if (roundId === broken.id) throw invalid;
+      return load(roundId);
+    };
+
+    // Act
+    const { done, failed } = await runDailyLifecycle(deps, day(10));
+
+    // Assess
+    expect(failed).toEqual([{ roundId: broken.id, error: invalid }]);
+    expect(done.map((d) => [d.roundId, d.alertsDigested])).toEqual([[ROUND.id, 1]]);
+    expect(queue.jobs.filter((j) => j.kind === 'digest').map((j) => j.roundId)).toEqual([ROUND.id]);
+    expect(notified).toHaveLength(1);
+  });
+
+  it('goes on after a round that fails half-way, whose next run repeats nothing that was done', async () => {
+    // Prepare: the queue refuses the first round's digest once (SQS throttled).
+    const first = aRound({ id: 'afirst', launchedAt: LAUNCHED_AT, launchEventId: 'evt-0' });
+    const alertOf = (roundId: string): Alert => ({
+      roundId,
+      kind: 'bounce',
+      ref: 'someone',
+      raisedAt: iso(8),
+      participantIds: [],
+    });
+    const { store, queue, deps } = setUp({
+      rounds: [first, ROUND],
+      alerts: [alertOf(first.id), alertOf(ROUND.id)],
+    });
+    const enqueue = queue.enqueue.bind(queue);
+    let refusals = 1;
+    queue.enqueue = async (jobs, delay) => {
+      if (jobs.some((j) => j.roundId === first.id) && refusals-- > 0) throw new Error('SQS: throttled');
+      return enqueue(jobs, delay);
+    };
+
+    // Act: the run, then its retry.
+    const run = await runDailyLifecycle(deps, day(10));
+    const retry = await runDailyLifecycle(deps, day(10));
+
+    // Assess: the retry digests the failed round; the other round's digest job comes again, which the
+    // send ledger holds to one mail per round and day.
+    expect(run.failed.map((f) => f.roundId)).toEqual([first.id]);
+    expect(run.done.map((d) => d.roundId)).toEqual([ROUND.id]);
+    expect(retry.failed).toEqual([]);
+    const digests = queue.jobs.filter((j) => j.kind === 'digest').map((j) => j.roundId);
+    expect(digests.sort()).toEqual([first.id, ROUND.id, ROUND.id].sort());
+    expect(store.alerts(first.id).map((a) => a.digestDay)).toEqual([iso(10).slice(0, 10)]);
   });
 });
 

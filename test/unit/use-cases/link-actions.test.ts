@@ -47,19 +47,24 @@ const changed = (round: Round, member: Member, change: string, at = NOW) => ({
 
 describe('applyLinkAction', () => {
   describe('unsubscribe, pause and resume', () => {
-    it('unsubscribes an active member and announces it once; a repeat changes nothing', async () => {
+    it('unsubscribes an active member; a repeat changes nothing but announces the change again', async () => {
       // Prepare
       const { act, aroha, round, bus } = setUp();
+      const later = new Date(NOW.getTime() + 60_000);
 
       // Act
       const first = await act(aroha, 'unsubscribe');
-      const again = await act(aroha, 'unsubscribe');
+      const again = await act(aroha, 'unsubscribe', {}, later);
 
-      // Assess
+      // Assess: the repeat cannot know whether the first announcement got through; the lifecycle
+      // follows up from the stored state, so a second prompt is harmless. It carries the change's time.
       expect([first, again]).toEqual(['changed', 'unchanged']);
       expect(aroha.status).toBe('unsubscribed');
       expect(aroha.statusChangedAt).toBe(NOW.toISOString());
-      expect(bus.events).toEqual([changed(round, aroha, 'unsubscribed')]);
+      expect(bus.events).toEqual([
+        changed(round, aroha, 'unsubscribed'),
+        changed(round, aroha, 'unsubscribed'),
+      ]);
     });
 
     it('puts exactly the MemberChanged detail the lifecycle rule expects', async () => {
@@ -125,16 +130,16 @@ describe('applyLinkAction', () => {
 
     it('leaves an earlier pause alone when a member who is paused pauses again', async () => {
       // Prepare
-      const { act, aroha, bus } = setUp();
+      const { act, aroha, round, bus } = setUp();
       await act(aroha, 'pause', { pauseDays: 7 });
 
       // Act
-      const again = await act(aroha, 'pause', { pauseDays: 60 });
+      const again = await act(aroha, 'pause', { pauseDays: 60 }, new Date(NOW.getTime() + DAY));
 
       // Assess
       expect(again).toBe('unchanged');
       expect(aroha.pausedUntil).toBe(daysAfter(NOW, 7));
-      expect(bus.events).toHaveLength(1);
+      expect(bus.events).toEqual([changed(round, aroha, 'paused'), changed(round, aroha, 'paused')]);
     });
 
     it('refuses to resume or pause a member who unsubscribed, and announces nothing', async () => {
@@ -199,16 +204,19 @@ describe('applyLinkAction', () => {
       expect(bus.events).toEqual([changed(round, aroha, 'flagged-quiet')]);
     });
 
-    it('changes and announces once when the member flags twice', async () => {
+    it('changes once when the member flags twice, and announces the repeat again', async () => {
       // Prepare
       const { act, aroha, bus } = setUp();
 
       // Act
       const outcomes = [await act(aroha, 'quiet'), await act(aroha, 'quiet')];
 
-      // Assess
+      // Assess: a repeat may be the retry of a flag whose announcement failed.
       expect(outcomes).toEqual(['changed', 'unchanged']);
-      expect(bus.events).toHaveLength(1);
+      expect(bus.events.map((e) => e.detail)).toEqual([
+        expect.objectContaining({ change: 'flagged-quiet' }),
+        expect.objectContaining({ change: 'flagged-quiet' }),
+      ]);
     });
 
     it('changes and announces once when both partners flag each other, even at the same moment', async () => {
@@ -376,6 +384,88 @@ describe('applyLinkAction', () => {
 
       // Assess
       expect(store.sendContextReads).toEqual([]);
+    });
+  });
+
+  describe('a change and its event never part', () => {
+    /** A bus that refuses the first `refusals` events, as EventBridge does in an outage. */
+    const flakyBus = (bus: RecordingBus, refusals: number) => ({
+      put: async (detailType: string, detail: unknown) => {
+        if (refusals-- > 0) throw new Error('EventBridge: InternalException');
+        return bus.put(detailType, detail);
+      },
+    });
+
+    it.each([
+      ['unsubscribe', 'unsubscribed'],
+      ['pause', 'paused'],
+    ] as const)(
+      'announces a %s whose announcement failed when the member clicks again',
+      async (action, change) => {
+        // Prepare: the status is written, then PutEvents fails and the click answers with an error.
+        const { deps, aroha, round, bus } = setUp();
+        const failing = { ...deps, bus: flakyBus(bus, 1) };
+        const claims = { roundId: round.id, participantId: aroha.id, action };
+        await expect(applyLinkAction(failing, claims, NOW)).rejects.toThrow('InternalException');
+        expect(bus.events).toEqual([]);
+
+        // Act: the member clicks the link again a minute later.
+        const retried = await applyLinkAction(failing, claims, new Date(NOW.getTime() + 60_000));
+
+        // Assess
+        expect(retried).toBe('unchanged');
+        expect(bus.events).toEqual([changed(round, aroha, change)]);
+      },
+    );
+
+    it('answers a retry of the very request that made the change as that request would have', async () => {
+      // Prepare: a STOP by mail acts as of the mail's arrival, which Lambda's retry keeps.
+      const { deps, aroha, round, bus } = setUp();
+      const failing = { ...deps, bus: flakyBus(bus, 1) };
+      const claims = { roundId: round.id, participantId: aroha.id, action: 'unsubscribe' as const };
+      await expect(applyLinkAction(failing, claims, NOW)).rejects.toThrow('InternalException');
+
+      // Act
+      const retried = await applyLinkAction(failing, claims, NOW);
+
+      // Assess
+      expect(retried).toBe('changed');
+      expect(bus.events).toEqual([changed(round, aroha, 'unsubscribed')]);
+    });
+
+    it('announces a flag whose announcement failed when the member flags again', async () => {
+      // Prepare
+      const { deps, aroha, round, bus, lifecycle } = setUp();
+      const failing = { ...deps, bus: flakyBus(bus, 1) };
+      const claims = { roundId: round.id, participantId: aroha.id, action: 'quiet' as const };
+      await expect(applyLinkAction(failing, claims, NOW)).rejects.toThrow('InternalException');
+      expect(lifecycle.partnerships.get(aroha.partnershipId as string)?.status).toBe('at-risk');
+
+      // Act
+      const retried = await applyLinkAction(failing, claims, NOW);
+
+      // Assess
+      expect(retried).toBe('unchanged');
+      expect(bus.events).toEqual([changed(round, aroha, 'flagged-quiet')]);
+    });
+
+    it('announces nothing that never changed: a resume for a member never paused, a link for a non-member', async () => {
+      // Prepare
+      const { deps, act, aroha, round, bus } = setUp();
+
+      // Act
+      const outcomes = [
+        await act(aroha, 'resume'),
+        await applyLinkAction(
+          deps,
+          { roundId: round.id, participantId: 'pzzzzzzzzzzzz', action: 'pause' },
+          NOW,
+        ),
+      ];
+
+      // Assess
+      expect(outcomes).toEqual(['unchanged', 'unchanged']);
+      expect(bus.events).toEqual([]);
     });
   });
 

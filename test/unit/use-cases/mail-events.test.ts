@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MemberChanged } from '#core/events';
+import type { Member } from '#core/model';
 import type { EventBus } from '#ports/bus';
 import type { LifecycleStore } from '#ports/store';
 import type { SuppressionReason, SuppressionStore } from '#ports/suppression';
@@ -33,6 +34,10 @@ class FakeSuppression implements SuppressionStore {
     this.members.set(`${roundId}/${participantId}`, { status: 'suppressed', suppressedReason: reason });
     this.profiles.set(participantId, 'suppressed');
     return 'changed' as const;
+  }
+
+  async memberStatus(roundId: string, participantId: string) {
+    return this.members.get(`${roundId}/${participantId}`)?.status as Member['status'] | undefined;
   }
 }
 
@@ -179,28 +184,71 @@ describe('handleMailEvent', () => {
     expect(suppression.members.get(`spring-2025/${aroha}`)?.status).toBe('suppressed');
   });
 
-  it('changes nothing twice when the same bounce is delivered again', async () => {
-    const { deps, bus } = setup();
+  it('suppresses once when the same bounce is delivered again, and prompts the lifecycle again', async () => {
+    // Prepare
+    const { deps, suppression, bus } = setup();
     const event = SesSendingEvent.parse(bounceFixture.detail);
-
     await handleMailEvent(deps, bounceFixture.id, event, NOW);
+
+    // Act
     const again = await handleMailEvent(deps, bounceFixture.id, event, NOW);
 
+    // Assess: the lifecycle follows up from the stored state, so a second prompt changes nothing there.
     expect(again).toMatchObject({ outcome: 'unchanged', reason: 'bounce' });
-    expect(bus.events).toHaveLength(1);
+    expect(suppression.members.get(`spring-2025/${aroha}`)).toEqual({
+      status: 'suppressed',
+      suppressedReason: 'bounce',
+    });
+    expect(bus.events.map((e) => e.detail)).toEqual([
+      expect.objectContaining({ change: 'suppressed' }),
+      expect.objectContaining({ change: 'suppressed' }),
+    ]);
   });
 
-  it.each([
-    ['an unsubscribed member, who stays unsubscribed', 'unsubscribed'],
-    ['a member suppressed already', 'suppressed'],
-  ])('leaves %s and puts nothing on the bus', async (_what, status) => {
-    const { deps, suppression, bus } = setup(status);
+  it('puts MemberChanged when the event is retried after PutEvents failed once after the suppression', async () => {
+    // Prepare: the suppression is written, then the bus refuses the event; the handler throws.
+    const { deps, suppression, bus } = setup();
+    const put = bus.put.bind(bus);
+    let refusals = 1;
+    bus.put = async (detailType, detail) => {
+      if (refusals-- > 0) throw new Error('EventBridge: InternalException');
+      return put(detailType, detail);
+    };
+    await expect(handleMailEvent(deps, 'evt-1', complaint, NOW)).rejects.toThrow('InternalException');
+    expect(suppression.members.get(`spring-2025/${aroha}`)?.status).toBe('suppressed');
+    expect(bus.events).toEqual([]);
+
+    // Act: EventBridge retries the invocation with the same event.
+    const retried = await handleMailEvent(deps, 'evt-1', complaint, NOW);
+
+    // Assess
+    expect(retried).toMatchObject({ outcome: 'unchanged', reason: 'complaint' });
+    expect(bus.events).toEqual([
+      {
+        detailType: MemberChanged.detailType,
+        detail: { roundId: 'spring-2025', participantId: aroha, change: 'suppressed', at: NOW.toISOString() },
+      },
+    ]);
+  });
+
+  it('leaves an unsubscribed member unsubscribed and puts nothing on the bus', async () => {
+    const { deps, suppression, bus } = setup('unsubscribed');
 
     const outcome = await handleMailEvent(deps, 'evt-1', complaint, NOW);
 
     expect(outcome).toMatchObject({ outcome: 'unchanged', reason: 'complaint' });
-    expect(suppression.members.get(`spring-2025/${aroha}`)?.status).toBe(status);
+    expect(suppression.members.get(`spring-2025/${aroha}`)?.status).toBe('unsubscribed');
     expect(bus.events).toEqual([]);
+  });
+
+  it('leaves a member suppressed already as they are, and prompts the lifecycle again', async () => {
+    const { deps, suppression, bus } = setup('suppressed');
+
+    const outcome = await handleMailEvent(deps, 'evt-1', complaint, NOW);
+
+    expect(outcome).toMatchObject({ outcome: 'unchanged', reason: 'complaint' });
+    expect(suppression.members.get(`spring-2025/${aroha}`)?.status).toBe('suppressed');
+    expect(bus.events.map((e) => e.detailType)).toEqual([MemberChanged.detailType]);
   });
 
   it('reports unchanged for a participant who is not a member of the tagged round', async () => {

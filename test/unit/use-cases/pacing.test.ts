@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Pacer, withBackoff } from '../../../functions/use-cases/pacing.ts';
+import { withBackoff } from '#core/backoff';
+import { Pacer } from '../../../functions/use-cases/pacing.ts';
 import { VirtualClock } from './fakes.ts';
 
 class Retryable extends Error {

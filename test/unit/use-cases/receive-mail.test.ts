@@ -636,7 +636,7 @@ describe('receiveMail', () => {
       expect(mailer.attempts).toHaveLength(1);
     });
 
-    it('does not acknowledge or announce a STOP twice when it is processed again after a crash before it was marked done', async () => {
+    it('acknowledges a STOP once, as changed, when it is processed again after a crash before it was marked done', async () => {
       // Prepare
       const { deliver, inbound, mailer, bus, clock } = setUp({ writerEmail: 'tom@example.org' });
       inbound.finishFailures.push(new Error('Lambda timed out'));
@@ -647,10 +647,37 @@ describe('receiveMail', () => {
       // Act
       const outcome = await run();
 
-      // Assess
-      expect(outcome).toMatchObject({ outcome: 'command', effect: 'unchanged' });
+      // Assess: the retry finds the change this very mail made (its arrival time is the change's time),
+      // so it answers as the first attempt did and announces it again, in case that announcement was
+      // lost; the ledger holds the acknowledgement to one.
+      expect(outcome).toMatchObject({ outcome: 'command', effect: 'changed' });
       expect(mailer.attempts).toHaveLength(1);
-      expect(bus.events).toHaveLength(1);
+      expect(bus.events).toHaveLength(2);
+      expect(bus.events[1]).toEqual(bus.events[0]);
+    });
+
+    it('announces a STOP whose announcement failed when Lambda retries the mail', async () => {
+      // Prepare: the member is unsubscribed, then PutEvents fails and the invocation throws.
+      const { deliver, mailer, bus, store, round, ben, clock } = setUp({ writerEmail: 'tom@example.org' });
+      const put = bus.put.bind(bus);
+      let refusals = 1;
+      bus.put = async (detailType, detail) => {
+        if (refusals-- > 0) throw new Error('EventBridge: InternalException');
+        return put(detailType, detail);
+      };
+      const { run } = await deliver(fixture('stop-command.eml'), { mailFrom: 'tom@example.org' });
+      await expect(run()).rejects.toThrow('InternalException');
+      expect((await store.getSendContext(round.id, ben.id))?.member.status).toBe('unsubscribed');
+      expect(bus.events).toEqual([]);
+
+      // Act: Lambda's retry runs the same invocation again once the failed attempt's claim ran out.
+      clock.advance(LEASE_MS + 1);
+      const outcome = await run();
+
+      // Assess
+      expect(outcome).toMatchObject({ outcome: 'command', command: { word: 'STOP' }, effect: 'changed' });
+      expect(bus.events).toEqual([memberChanged(round.id, ben.id, 'unsubscribed')]);
+      expect(mailer.accepted).toHaveLength(1);
     });
 
     it('pauses for 14 days on PAUSE 2w, from when the mail arrived, and says until when', async () => {
