@@ -1,28 +1,44 @@
+import { AUTO_REPLY_SUBJECTS } from './auto-reply-subjects.ts';
+import { challengeResponseSystem } from './challenge-response.ts';
 import type { ParsedMail } from './parse-mail.ts';
 
-// RFC 3834 and the headers real auto-responders send. X-Auto-Response-Suppress is deliberately
-// absent: Exchange puts it on ordinary replies written by people.
+// RFC 3834 and the headers real auto-responders send. X-Auto-Response-Suppress alone is
+// deliberately not enough: Exchange puts it on ordinary replies written by people.
 
 const PRECEDENCE = /^(?:bulk|junk|list|auto_reply)$/i;
 /** Presence alone marks the mail automatic, whatever the value. */
-const PRESENCE_HEADERS = ['x-autoreply', 'x-autorespond', 'x-autoreply-from', 'x-mail-autoreply'] as const;
+const PRESENCE_HEADERS = [
+  'x-autoreply',
+  'x-autorespond',
+  'x-autoresponse',
+  'x-autoreply-from',
+  'x-mail-autoreply',
+] as const;
 /** Local parts of system senders: nobody reads a reply sent to them, nobody wrote what they send. */
 const SYSTEM_SENDER =
   /^(?:mailer-daemon|postmaster|no-?reply|do-?not-?reply|noreply-[\w.-]*|[\w.-]*-noreply|bounces?|auto-?reply|autoresponder)$/i;
+/** A From header with no address left once parsed: "MAILER-DAEMON <>", "Mail Delivery System <>". */
+const SYSTEM_DISPLAY_NAME = /\b(?:mailer-daemon|postmaster|mail delivery (?:system|subsystem))\b/i;
 
+const asPattern = (phrase: string): string =>
+  phrase.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/ /g, '\\s+');
+const phrases = [...new Set(Object.values(AUTO_REPLY_SUBJECTS).flat())]
+  .sort((a, b) => b.length - a.length)
+  .map(asPattern)
+  .join('|');
+// A phrase ends the subject or is followed by punctuation; "Absent-minded" is not "Absent -".
+const PHRASE_END = '(?=$|[\\s:：\\]\\)】］」〕,.!]|[-–—](?:\\s|$))';
 /**
- * Subjects of out-of-office and vacation replies. Anchored at the start: auto-responders
- * prefix the original subject, people replying to "Re: …" do not start with these words.
+ * Subjects of out-of-office and vacation replies, in every language of AUTO_REPLY_SUBJECTS.
+ * Anchored at the start (after a bracketed tag such as "[EXTERNAL]"): auto-responders prefix
+ * the original subject, people replying to "Re: …" do not start with these words.
  */
 const OUT_OF_OFFICE_SUBJECT = new RegExp(
-  [
-    '^(?:out of (?:the )?office|automatic reply|auto(?:matic)?[- ]?reply|auto:|autoreply|vacation reply|away from',
-    'abwesenheitsnotiz|automatische antwort|abwesend|absence du bureau|réponse automatique|absent',
-    'fuera de la oficina|respuesta automática|afwezig|automatisch antwoord|ausência temporária',
-    'resposta automática|risposta automatica|fuori sede|[【［\\[]?不在|自动回复|自動回覆|自動返信)',
-  ].join('|'),
-  'i',
+  `^(?:\\[[^\\]]{1,30}\\]\\s*)?[\\s\\[(【［「〔]*(?:${phrases})${PHRASE_END}`,
+  'iu',
 );
+/** The same phrases anywhere, trusted only beside X-Auto-Response-Suppress (Exchange). */
+const AUTO_REPLY_PHRASE = new RegExp(`(?:^|[\\s\\[(【［「〔:：-])(?:${phrases})${PHRASE_END}`, 'iu');
 
 const header = (mail: ParsedMail, name: string): string | undefined => mail.headers.get(name)?.[0]?.trim();
 
@@ -33,10 +49,30 @@ export const isNullPath = (path: string): boolean => path.trim() === '' || path.
 export const isSystemSender = (address: string): boolean =>
   SYSTEM_SENDER.test(address.trim().replace(/^<|>$/g, '').split('@')[0] ?? '');
 
+/** Whether the From header names a system sender, with or without a usable address. */
+export const isSystemFrom = (mail: ParsedMail): boolean =>
+  (mail.from !== undefined && isSystemSender(mail.from.address)) ||
+  (mail.from === undefined && SYSTEM_DISPLAY_NAME.test(header(mail, 'from') ?? ''));
+
+/** Whether a subject is one an out-of-office or other auto-responder writes, in any language we know. */
+export const isAutoReplySubject = (subject: string): boolean => OUT_OF_OFFICE_SUBJECT.test(subject.trim());
+
+const reportType = (mail: ParsedMail): string | undefined => {
+  if (mail.contentType.startsWith('multipart/report')) {
+    return /report-type\s*=\s*"?([\w-]+)/.exec(mail.contentType)?.[1] ?? 'unknown';
+  }
+  // ARF reports (RFC 5965) arrive as multipart/mixed from some providers; the part gives them away.
+  return mail.attachments.some((part) => part.contentType === 'message/feedback-report')
+    ? 'feedback-report'
+    : undefined;
+};
+
 /**
  * Why a mail was sent by a machine rather than a person, or undefined if nothing says so.
  * Reasons name the evidence, e.g. 'auto-submitted: auto-replied', 'precedence: bulk',
- * 'x-autoreply', 'null return path', 'from: mailer-daemon', 'out-of-office subject'.
+ * 'x-autoreply', 'null return path', 'from: mailer-daemon', 'report: feedback-report',
+ * 'challenge-response: boxbe', 'out-of-office subject',
+ * 'x-auto-response-suppress with auto-reply subject'.
  */
 export const autoReplyReason = (mail: ParsedMail, envelopeFrom: string): string | undefined => {
   const autoSubmitted = header(mail, 'auto-submitted');
@@ -48,13 +84,19 @@ export const autoReplyReason = (mail: ParsedMail, envelopeFrom: string): string 
   const present = PRESENCE_HEADERS.find((name) => mail.headers.has(name));
   if (present) return present;
   if (/^reply$/i.test(header(mail, 'x-autogenerated') ?? '')) return 'x-autogenerated: reply';
+  // qmail's autoresponder delivers through an address of that name.
+  if (/^autoresponder\b/i.test(header(mail, 'delivered-to') ?? '')) return 'delivered-to: autoresponder';
   // Return-Path is what the receiving MTA recorded of MAIL FROM; trust either.
   if (isNullPath(envelopeFrom) || isNullPath(header(mail, 'return-path') ?? 'x')) return 'null return path';
   if (mail.from && isSystemSender(mail.from.address)) return `from: ${mail.from.address.split('@')[0]}`;
-  if (OUT_OF_OFFICE_SUBJECT.test(mail.subject.trim())) return 'out-of-office subject';
-  if (mail.contentType.startsWith('multipart/report')) {
-    const type = /report-type\s*=\s*"?([\w-]+)/.exec(mail.contentType)?.[1];
-    return `report: ${type ?? 'unknown'}`;
+  if (isSystemFrom(mail)) return 'from: <>';
+  const report = reportType(mail);
+  if (report) return `report: ${report}`;
+  const challenger = challengeResponseSystem(mail);
+  if (challenger) return `challenge-response: ${challenger}`;
+  if (isAutoReplySubject(mail.subject)) return 'out-of-office subject';
+  if (mail.headers.has('x-auto-response-suppress') && AUTO_REPLY_PHRASE.test(mail.subject)) {
+    return 'x-auto-response-suppress with auto-reply subject';
   }
   return undefined;
 };

@@ -1,7 +1,8 @@
 import type { CheckinAnswer } from '../model.ts';
-import { autoReplyReason, isSystemSender } from './auto-reply.ts';
+import { autoReplyReason, isNullPath, isSystemFrom, isSystemSender } from './auto-reply.ts';
 import { checkinAnswerIn, commandIn } from './commands.ts';
 import type { ParsedMail } from './parse-mail.ts';
+import { BOUNCE_SUBJECT, plainTextBounce } from './plain-bounce.ts';
 import { visibleReply } from './strip-reply.ts';
 
 export type CommandWord = 'STOP' | 'PAUSE' | 'RESUME' | 'QUIET';
@@ -65,6 +66,32 @@ const bounceOf = (mail: ParsedMail): Classification => {
   return { kind: 'bounce', recipients, permanent: failed.length > 0, reason };
 };
 
+/** Exchange Online sends its non-delivery reports from "MicrosoftExchange<guid>@<tenant>". */
+const EXCHANGE_SYSTEM_MAILBOX = /^microsoftexchange[0-9a-f]{32}@/i;
+
+/**
+ * A bounce written as plain text, believed only from a sender that bounces come from (the
+ * null path, mailer-daemon, postmaster, Exchange's system mailbox) or under a bounce subject,
+ * so a person quoting a bounce to their partner is still relayed.
+ */
+const plainBounceOf = (mail: ParsedMail, envelope: Envelope): Classification | undefined => {
+  const fromMailSystem =
+    isNullPath(envelope.mailFrom) ||
+    isSystemSender(envelope.mailFrom) ||
+    isSystemFrom(mail) ||
+    EXCHANGE_SYSTEM_MAILBOX.test(mail.from?.address ?? '') ||
+    BOUNCE_SUBJECT.test(mail.subject.trim());
+  const bounce = fromMailSystem ? plainTextBounce(mail.text) : undefined;
+  return (
+    bounce && {
+      kind: 'bounce',
+      recipients: bounce.recipients,
+      permanent: bounce.permanent,
+      reason: bounce.reason,
+    }
+  );
+};
+
 /**
  * What an inbound mail is, decided by the first rule that matches, in this order:
  *
@@ -72,10 +99,15 @@ const bounceOf = (mail: ParsedMail): Classification => {
  *    domain, or our sending address): rejected, so two relays never answer each other.
  * 2. **bounce** — a delivery status notification (multipart/report; report-type=delivery-status,
  *    or DSN parts from a system sender): final recipients, permanent when any is 5.x.x or failed.
+ *    Or a plain-text bounce (Postfix, Exim, qmail, Sendmail, Exchange, Lotus, old Gmail) from a
+ *    mail system sender or under a bounce subject: the recipients it names, permanent unless
+ *    it says delivery is still being retried.
  * 3. **auto-reply** — RFC 3834 Auto-Submitted other than "no"; Precedence bulk/junk/list/auto_reply;
- *    X-Autoreply / X-Autorespond (X-Auto-Response-Suppress alone does not count: Exchange puts it on
- *    human replies); a null return path; a mailer-daemon/postmaster/noreply sender; an
- *    out-of-office subject; any other multipart/report (read receipts, abuse reports).
+ *    X-Autoreply / X-Autorespond; a null return path; a mailer-daemon/postmaster/noreply sender
+ *    (also "MAILER-DAEMON <>", which has no address); any other multipart/report (read receipts)
+ *    and ARF feedback reports in any multipart; a challenge-response filter; an out-of-office
+ *    subject in any of our languages; X-Auto-Response-Suppress with an auto-reply phrase
+ *    anywhere in the subject (alone it does not count: Exchange puts it on human replies).
  * 4. **command** — the first non-empty line of the visible reply is STOP/UNSUBSCRIBE, PAUSE [duration],
  *    RESUME or QUIET.
  * 5. **checkin-answer** — the first non-empty line is nothing but 1 (yes), 2 (not yet) or 3 (not
@@ -90,6 +122,8 @@ export const classifyMail = (mail: ParsedMail, envelope: Envelope, ours: OurAddr
     return { kind: 'rejected', reason: 'loop' };
   }
   if (isDeliveryReport(mail, envelope)) return bounceOf(mail);
+  const plainBounce = plainBounceOf(mail, envelope);
+  if (plainBounce) return plainBounce;
   const automatic = autoReplyReason(mail, envelope.mailFrom);
   if (automatic) return { kind: 'auto-reply', reason: automatic };
   const text = visibleReply(mail.text);

@@ -111,6 +111,10 @@ const QUOTE_CLASSES =
 /** Ids after which Outlook puts only the message being replied to: stop converting there. */
 const QUOTE_STARTS = /^(?:divRplyFwdMsg|appendonsend|stopSpelling|mail-editor-reference-message-container)$/i;
 
+const RULE = '_'.repeat(32);
+/** Outlook desktop draws its rule above the quoted header block as a div's top border. */
+const TOP_BORDER = /border-top\s*:\s*solid\b/i;
+
 const attribute = (tag: string, name: string): string | undefined => {
   const match = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
   return match ? (match[1] ?? match[2] ?? match[3]) : undefined;
@@ -162,6 +166,16 @@ class TextSink {
     if (this.hasContent) this.lineBreak();
   }
 
+  /**
+   * A horizontal rule, written as the underscore line Outlook puts in its plain text: clients
+   * draw one above the quoted header block, and strip-reply cuts at such a rule when a header
+   * block follows it.
+   */
+  rule(): void {
+    this.block();
+    this.lines.push(RULE);
+  }
+
   /** Start a new paragraph: a blank line between it and what came before. */
   paragraph(): void {
     this.block();
@@ -170,6 +184,9 @@ class TextSink {
 
   result(): string {
     this.block();
+    // A rule with nothing under it (Outlook's, above the history cut at divRplyFwdMsg) separates nothing.
+    while (this.lines.length > 0 && /^(?:_{32}|)$/.test(this.lines[this.lines.length - 1] as string))
+      this.lines.pop();
     return this.lines
       .join('\n')
       .replace(/\n{3,}/g, '\n\n')
@@ -240,6 +257,8 @@ export const htmlToText = (html: string): string => {
     }
 
     if (name === 'br') sink.lineBreak();
+    else if (name === 'hr') sink.rule();
+    else if (name === 'div' && !closing && TOP_BORDER.test(attribute(tag, 'style') ?? '')) sink.rule();
     else if (name === 'p') {
       // Outlook writes every line as <p class=MsoNormal>; only real paragraphs get a blank line.
       const className = closing ? undefined : attribute(tag, 'class');

@@ -7,6 +7,13 @@ export interface MimeShape {
   headerBytes: number;
   /** A text part declared a charset label no decoder knows; its text may need repair. */
   unknownCharset: boolean;
+  /**
+   * Byte offsets of the value "flowed" in the Content-Type of every text/plain part sent as
+   * format=flowed, so the caller can stop the MIME parser decoding it without regard to quotes.
+   */
+  flowedAt: number[];
+  /** Whether a flowed part declared delsp=yes (RFC 3676 §4.2). */
+  flowedDelSp: boolean;
 }
 
 /** Which limit a message broke, so the caller can name the outcome. */
@@ -21,6 +28,14 @@ export class ShapeError extends Error {
     super(message);
   }
 }
+
+/** Where one line of a Content-Type header sits in the raw bytes. */
+interface HeaderLine {
+  start: number;
+  text: string;
+}
+
+const FORMAT_FLOWED = /\bformat\s*=\s*"?(flowed)\b/i;
 
 interface OpenMultipart {
   boundary: Uint8Array;
@@ -75,13 +90,31 @@ const startsWithBoundary = (raw: Uint8Array, start: number, end: number, boundar
  * bound: message/rfc822 bodies are opaque to both, since we never parse attached messages inline.
  */
 export const scanMimeShape = (raw: Uint8Array, limits: MailLimits): MimeShape => {
-  const shape: MimeShape = { parts: 1, depth: 0, headerBytes: 0, unknownCharset: false };
+  const shape: MimeShape = {
+    parts: 1,
+    depth: 0,
+    headerBytes: 0,
+    unknownCharset: false,
+    flowedAt: [],
+    flowedDelSp: false,
+  };
   const open: OpenMultipart[] = [];
   let inHeader = true;
   let partDepth = 0;
   let contentType: string | undefined;
+  let contentTypeLines: HeaderLine[] = [];
   let lastHeader: 'content-type' | 'other' = 'other';
   let pos = 0;
+
+  const markFlowed = (value: string): void => {
+    for (const line of contentTypeLines) {
+      const match = FORMAT_FLOWED.exec(line.text);
+      if (!match) continue;
+      shape.flowedAt.push(line.start + match.index + match[0].length - 'flowed'.length);
+      if (param(value, 'delsp') === 'yes') shape.flowedDelSp = true;
+      return;
+    }
+  };
 
   const endHeader = (): void => {
     const value = (contentType ?? 'text/plain').trim().toLowerCase();
@@ -91,8 +124,10 @@ export const scanMimeShape = (raw: Uint8Array, limits: MailLimits): MimeShape =>
     } else if (value.startsWith('text/')) {
       const charset = param(value, 'charset');
       if (charset && !isKnownCharset(charset)) shape.unknownCharset = true;
+      if (value.startsWith('text/plain') && param(value, 'format') === 'flowed') markFlowed(value);
     }
     contentType = undefined;
+    contentTypeLines = [];
     lastHeader = 'other';
     inHeader = false;
   };
@@ -113,14 +148,20 @@ export const scanMimeShape = (raw: Uint8Array, limits: MailLimits): MimeShape =>
         }
         const first = raw[pos];
         if (first === 0x20 || first === 0x09) {
-          if (lastHeader === 'content-type') contentType += latin1.decode(raw.subarray(pos, end));
+          if (lastHeader === 'content-type') {
+            const text = latin1.decode(raw.subarray(pos, end));
+            contentType += text;
+            contentTypeLines.push({ start: pos, text });
+          }
         } else {
           const line = latin1.decode(raw.subarray(pos, Math.min(end, pos + 4096)));
           const isContentType = /^content-type[ \t]*:/i.test(line);
           lastHeader = isContentType ? 'content-type' : 'other';
           // The first Content-Type wins, as in postal-mime.
-          if (isContentType && contentType === undefined) contentType = line.slice(line.indexOf(':') + 1);
-          else if (isContentType) lastHeader = 'other';
+          if (isContentType && contentType === undefined) {
+            contentType = line.slice(line.indexOf(':') + 1);
+            contentTypeLines.push({ start: pos, text: line });
+          } else if (isContentType) lastHeader = 'other';
         }
       }
     } else if (open.length > 0 && raw[pos] === DASH && raw[pos + 1] === DASH) {

@@ -1,8 +1,9 @@
 import PostalMime, { type Address, type Attachment, type Email, type Mailbox } from 'postal-mime';
 import { fixC1Controls, repairMojibake } from './charset-repair.ts';
 import { parseDeliveryStatus } from './delivery-status.ts';
+import { decodeFlowed } from './flowed.ts';
 import { htmlToText } from './html-text.ts';
-import { ShapeError, scanMimeShape } from './mime-shape.ts';
+import { type MimeShape, ShapeError, scanMimeShape } from './mime-shape.ts';
 
 export interface MailAddress {
   /** Lower-cased. */
@@ -105,9 +106,23 @@ const mailboxes = (addresses: readonly Address[] | undefined): MailAddress[] =>
     .filter((box) => box.address)
     .map((box) => ({ address: box.address.trim().toLowerCase(), name: fixC1Controls(box.name ?? '') }));
 
+// A six-byte stand-in for "flowed", so the MIME parser leaves soft line breaks alone and
+// decodeFlowed can join them per quote depth (the parser ignores quote depth, see flowed.ts).
+const FLOWED_STAND_IN = new TextEncoder().encode('f_owed');
+const STAND_IN_PARAM = /(\bformat\s*=\s*"?)f_owed\b/i;
+
+/** The raw message with every flowed text/plain part relabelled, copied only when there is one. */
+const withoutFlowedLabels = (raw: Uint8Array, flowedAt: readonly number[]): Uint8Array => {
+  if (flowedAt.length === 0) return raw;
+  const copy = raw.slice();
+  for (const at of flowedAt) copy.set(FLOWED_STAND_IN, at);
+  return copy;
+};
+
 const headerMap = (email: Email): Map<string, string[]> => {
   const headers = new Map<string, string[]>();
-  for (const { key, value } of email.headers) {
+  for (const { key, value: raw } of email.headers) {
+    const value = key === 'content-type' ? raw.replace(STAND_IN_PARAM, '$1flowed') : raw;
     const values = headers.get(key);
     if (values) values.push(value);
     else headers.set(key, [value]);
@@ -154,7 +169,8 @@ const wholeBuffer = (raw: Uint8Array): ArrayBuffer | Uint8Array =>
  * before the MIME parser runs: the size from the byte length alone, parts, depth and header
  * bytes by a linear pre-scan. Charsets decode leniently (an unknown label falls back to UTF-8
  * when the bytes are UTF-8, else windows-1252); attached messages (message/rfc822) stay
- * attachments and are never inlined into the text.
+ * attachments and are never inlined into the text. format=flowed text is decoded per quote
+ * depth (RFC 3676 §4.5), so a quoted line ending in a space never swallows the reply under it.
  *
  * @throws MailUnreadable when a limit is exceeded or the bytes are not a message at all.
  */
@@ -166,10 +182,10 @@ export const parseMail = async (
     throw new MailUnreadable('too-large', `message of ${raw.byteLength} bytes exceeds ${limits.maxBytes}`);
   }
   let email: Email;
-  let unknownCharset: boolean;
+  let shape: MimeShape;
   try {
-    unknownCharset = scanMimeShape(raw, limits).unknownCharset;
-    email = await PostalMime.parse(wholeBuffer(raw), {
+    shape = scanMimeShape(raw, limits);
+    email = await PostalMime.parse(wholeBuffer(withoutFlowedLabels(raw, shape.flowedAt)), {
       maxNestingDepth: limits.maxDepth,
       maxHeadersSize: limits.maxHeaderBytes,
       forceRfc822Attachments: true,
@@ -195,9 +211,12 @@ export const parseMail = async (
     .map(toAttachment);
 
   const repair = (text: string | undefined): string | undefined =>
-    text === undefined ? undefined : fixC1Controls(unknownCharset ? repairMojibake(text) : text);
+    text === undefined ? undefined : fixC1Controls(shape.unknownCharset ? repairMojibake(text) : text);
   const html = repair(email.html);
-  const text = repair(email.text) ?? (html ? htmlToText(html) : '');
+  const plain = repair(email.text);
+  const unflowed =
+    plain !== undefined && shape.flowedAt.length > 0 ? decodeFlowed(plain, shape.flowedDelSp) : plain;
+  const text = unflowed ?? (html ? htmlToText(html) : '');
   const [from] = mailboxes(email.from ? [email.from] : []);
   const contentType = (headers.get('content-type')?.[0] ?? 'text/plain')
     .replace(/\s+/g, ' ')

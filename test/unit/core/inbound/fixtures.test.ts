@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type Classification, classifyMail, type OurAddresses } from '#core/inbound/classify-mail';
@@ -6,6 +6,8 @@ import { parseMail } from '#core/inbound/parse-mail';
 
 interface Expectation {
   behaviour: string;
+  language: string;
+  client: string;
   envelope?: { mailFrom: string };
   classification: Classification;
 }
@@ -31,6 +33,29 @@ describe('inbound fixture library', () => {
 
     // Assess
     expect(classification).toEqual(expectation.classification);
+  });
+
+  it('has an expectation for every fixture file and a file for every expectation', () => {
+    // Prepare
+    const files = readdirSync(dir).filter((name) => name.endsWith('.eml'));
+
+    // Assess
+    expect(
+      files.filter((name) => !(name in expected.fixtures)),
+      'fixtures without expectation',
+    ).toEqual([]);
+    expect(
+      Object.keys(expected.fixtures).filter((name) => !files.includes(name)),
+      'expectations without fixture',
+    ).toEqual([]);
+  });
+
+  it('covers at least 150 mails in 20 languages from 12 clients', () => {
+    const expectations = Object.values(expected.fixtures);
+
+    expect(expectations.length).toBeGreaterThanOrEqual(150);
+    expect(new Set(expectations.map((expectation) => expectation.language)).size).toBeGreaterThanOrEqual(20);
+    expect(new Set(expectations.map((expectation) => expectation.client)).size).toBeGreaterThanOrEqual(12);
   });
 
   it('writes every fixture with CRLF line endings only', () => {

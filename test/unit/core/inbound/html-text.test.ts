@@ -40,6 +40,23 @@ describe('htmlToText', () => {
     );
   });
 
+  it('writes an <hr> as the underscore rule Outlook puts above its header block', () => {
+    expect(htmlToText('<div>Mine</div><hr><div><b>From:</b> Anna<br><b>Sent:</b> Tuesday</div>')).toBe(
+      `Mine\n${'_'.repeat(32)}\nFrom: Anna\nSent: Tuesday`,
+    );
+  });
+
+  it('writes the top border Outlook draws above its header block as a rule', () => {
+    const html =
+      '<p class=MsoNormal>Mine</p><div style="border:none;border-top:solid #E1E1E1 1.0pt"><p class=MsoNormal><b>Von:</b> Anna</p></div>';
+
+    expect(htmlToText(html)).toBe(`Mine\n${'_'.repeat(32)}\nVon: Anna`);
+  });
+
+  it('drops a rule with nothing under it', () => {
+    expect(htmlToText('<p>Mine</p><hr>')).toBe('Mine');
+  });
+
   it('keeps a link address the text does not show', () => {
     expect(
       htmlToText(

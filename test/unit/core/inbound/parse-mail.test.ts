@@ -150,6 +150,55 @@ describe('parseMail', () => {
     expect(parsed.text).toContain('Here’s the reading list');
   });
 
+  it('decodes format=flowed per quote depth, so the reply under "> Hi " stays unquoted', async () => {
+    // Prepare
+    const raw = mail(`From: Ben <ben@example.net>
+Subject: Re: Hello
+MIME-Version: 1.0
+User-Agent: Mozilla Thunderbird
+Content-Type: text/plain; charset=UTF-8;
+ format=flowed
+Content-Transfer-Encoding: 7bit
+
+On 09/03/2027 10:02, Anna wrote:
+> Hi 
+Hi Anna, Thursday works 
+for me.
+`);
+    const before = Buffer.from(raw).toString('latin1');
+
+    // Act
+    const parsed = await parseMail(raw);
+
+    // Assess
+    expect(parsed.text).toBe('On 09/03/2027 10:02, Anna wrote:\n> Hi \nHi Anna, Thursday works for me.\n');
+    expect(parsed.contentType).toBe('text/plain; charset=utf-8; format=flowed');
+    expect(Buffer.from(raw).toString('latin1'), "the caller's bytes are untouched").toBe(before);
+  });
+
+  it('decodes flowed text/plain inside a multipart with delsp=yes', async () => {
+    const raw = mail(`From: Ben <ben@example.net>
+Subject: Re: Hello
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="x"
+
+--x
+Content-Type: text/plain; charset=UTF-8; format=flowed; delsp=yes
+
+Thursday 
+works.
+> quoted 
+Mine.
+--x
+Content-Type: text/html; charset=UTF-8
+
+<p>Thursday works.</p>
+--x--
+`);
+
+    expect((await parseMail(raw)).text).toBe('Thursdayworks.\n> quoted\nMine.\n');
+  });
+
   it('keeps an attached message whole instead of inlining its text', async () => {
     const raw = mail(`From: a@example.org
 Subject: Fwd
