@@ -198,6 +198,7 @@ export class TandemStack extends Stack {
           RAW_MAIL_BUCKET: inbound.bucket.bucketName,
           RAW_MAIL_PREFIX: inboundMail.rawMailPrefix,
           EVENT_BUS_NAME: bus.eventBusName,
+          ALERTS_TOPIC_ARN: alerts.topic.topicArn,
         },
         ...common,
       }),
@@ -231,9 +232,11 @@ export class TandemStack extends Stack {
       mail.grantSend(sender.role);
       signingKeys.secret.grantRead(sender.fn);
     }
-    // The sender puts mails back on its own queue while SES is paused, and tells the coordinators so.
+    // The sender puts mails back on its own queue while SES is paused; it, the receiver (relays held by
+    // the daily cap) and the lifecycle tell the coordinators over the alert topic.
     workQueues.send.queue.grantSendMessages(functions.sendMail.fn);
-    for (const notifier of [functions.lifecycle, functions.sendMail]) alerts.topic.grantPublish(notifier.fn);
+    for (const notifier of [functions.lifecycle, functions.sendMail, functions.receiveMail])
+      alerts.topic.grantPublish(notifier.fn);
     data.grantReadWriteItems(functions.mailEvents.fn);
     // Member changes (by link, by mail, by the mail system) prompt the lifecycle over the Tandem bus.
     for (const producer of [functions.receiveMail, functions.links, functions.mailEvents]) {

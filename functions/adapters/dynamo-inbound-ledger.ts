@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Arrival, InboundClaim, InboundLedger } from '#ports/inbound-ledger';
+import type { Arrival, InboundClaim, InboundLedger, RelayAllowance, RelayKey } from '#ports/inbound-ledger';
 import { documentClient } from './aws-clients.ts';
 import { claimLease } from './lease-claim.ts';
 import { keys } from './table-design.ts';
@@ -87,6 +87,57 @@ export class DynamoInboundLedger implements InboundLedger {
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * The day's relayed message keys are a string set: a message already in it is granted again (a
+   * retry), a new one only while the set is below the cap. Over it, one more conditional write
+   * names the day's first held message, so only that one says `first-held`.
+   */
+  async allowRelay(
+    { roundId, partnershipId, day }: RelayKey,
+    messageKey: string,
+    cap: number,
+  ): Promise<RelayAllowance> {
+    const Key = keys.relaysOfDay(roundId, partnershipId, day);
+    const expiresAt = epoch(new Date(`${day}T00:00:00Z`)) + 2 * DAY_SECONDS;
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key,
+          UpdateExpression: 'ADD messageKeys :keys SET v = :v, expiresAt = :expiresAt',
+          ConditionExpression:
+            'attribute_not_exists(messageKeys) OR contains(messageKeys, :key) OR size(messageKeys) < :cap',
+          ExpressionAttributeValues: {
+            ':keys': new Set([messageKey]),
+            ':key': messageKey,
+            ':cap': cap,
+            ':v': 1,
+            ':expiresAt': expiresAt,
+          },
+        }),
+      );
+      return 'granted';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key,
+          // The same message again (a retry) is still the first held: telling twice beats never telling.
+          UpdateExpression: 'SET firstHeld = :key',
+          ConditionExpression: 'attribute_not_exists(firstHeld) OR firstHeld = :key',
+          ExpressionAttributeValues: { ':key': messageKey },
+        }),
+      );
+      return 'first-held';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'held';
       throw error;
     }
   }

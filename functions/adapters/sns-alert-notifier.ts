@@ -53,4 +53,23 @@ export class SnsAlertNotifier implements AlertNotifier, SendingAlerts {
       }),
     );
   }
+
+  async relaysHeld({
+    roundId,
+    partnershipId,
+    day,
+    cap,
+  }: Parameters<SendingAlerts['relaysHeld']>[0]): Promise<void> {
+    await snsClient().send(
+      new PublishCommand({
+        TopicArn: this.topicArn,
+        Subject: `Tandem: relays held in round ${roundId}`.slice(0, 100),
+        Message: [
+          `Partnership ${partnershipId} in round ${roundId} has relayed ${cap} mails on ${day}, the daily limit.`,
+          'Its further mail that day is recorded but not relayed: often an auto-responder or a forwarding rule answering itself.',
+          'The raw mails are kept; look at the partnership if this happens again.',
+        ].join('\n'),
+      }),
+    );
+  }
 }

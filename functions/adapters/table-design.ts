@@ -40,6 +40,11 @@ export const keys = {
   arrival: (mailId: string) => ({ pk: `ARRIVAL#${mailId}`, sk: 'ARRIVAL' }),
   /** One processing claim per inbound message. */
   inboundMessage: (messageKey: string) => ({ pk: `INBOUND#${messageKey}`, sk: 'MESSAGE' }),
+  /** The messages one partnership relayed on one day, for the daily relay cap. */
+  relaysOfDay: (roundId: string, partnershipId: string, day: string) => ({
+    pk: `RELAYS#${roundId}#${partnershipId}`,
+    sk: day,
+  }),
   /** At most one automatic answer per sender per day. */
   automaticAnswer: (sender: string, day: string) => ({ pk: `ANSWERED#${sender.toLowerCase()}`, sk: day }),
   /** Whether SES may be sent to now: one item for the whole account (paused by quota or by SES). */

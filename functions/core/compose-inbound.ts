@@ -1,6 +1,6 @@
 import { commandAckMail, relayMail, undeliverableMail } from '#templates/compiled/index';
 import { type ComposeSettings, memberRelayAddress, unsubscribeLinks } from './compose-mail.ts';
-import type { CommandWord } from './inbound/classify-mail.ts';
+import { type CommandWord, RELAY_MARKER_HEADER } from './inbound/classify-mail.ts';
 import type { InboundAttachment } from './inbound/parse-mail.ts';
 import { checkinAnswerWords, type LinkOutcome } from './link-pages.ts';
 import { displayAddress, threadHeaders } from './mail-address.ts';
@@ -82,6 +82,7 @@ export const composeRelay = (input: RelayInput, settings: ComposeSettings): Outb
     headers: [
       ...threadHeaders(input.round.id, input.recipient.partnershipId, settings.from),
       ...unsubscribe.headers,
+      { name: RELAY_MARKER_HEADER, value: input.round.id },
     ],
     tags: { kind: 'relay', round: input.round.id, participant: input.recipient.id },
     ...(kept.length ? { attachments: kept } : {}),

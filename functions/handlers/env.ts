@@ -10,6 +10,9 @@ const QueueEnv = z.object({ SEND_QUEUE_URL: z.url() });
 export const LaunchRoundEnv = TableEnv.extend(QueueEnv.shape);
 export const DispatchTopicsEnv = TableEnv.extend(QueueEnv.shape);
 
+/** SNS topic that tells coordinators what needs a human (on AWS; the local stack serves SNS Publish too). */
+const AlertsEnv = z.object({ ALERTS_TOPIC_ARN: z.string().min(1).optional() });
+
 /** What every function that sends mail needs. */
 const MailingEnv = TableEnv.extend({
   /** Where the daily digest goes when a round names no coordinator. */
@@ -48,9 +51,6 @@ export const LinksEnv = TableEnv.extend({
   SIGNING_KEYS: z.string().min(1).optional(),
 }).refine(oneSigningKeySource.check, oneSigningKeySource.message);
 
-/** SNS topic that tells coordinators what needs a human (on AWS; the local stack serves SNS Publish too). */
-const AlertsEnv = z.object({ ALERTS_TOPIC_ARN: z.string().min(1).optional() });
-
 /** The sender also puts mails back on its own queue while sending is paused, and tells the coordinators. */
 export const SendMailEnv = MailingEnv.extend(QueueEnv.shape)
   .extend(AlertsEnv.shape)
@@ -65,7 +65,10 @@ export const ReceiveMailEnv = MailingEnv.extend({
   RAW_MAIL_DIR: z.string().min(1).optional(),
   /** Commands received by mail go on this bus for the lifecycle handlers. */
   EVENT_BUS_NAME: z.string().min(1),
+  /** How many mails one partnership may relay a day before further mail is held: the backstop against loops. */
+  RELAY_DAILY_CAP: z.coerce.number().int().positive().default(20),
 })
+  .extend(AlertsEnv.shape)
   .refine(oneSigningKeySource.check, oneSigningKeySource.message)
   .refine((env) => Boolean(env.RAW_MAIL_BUCKET) !== Boolean(env.RAW_MAIL_DIR), {
     message: 'set exactly one of RAW_MAIL_BUCKET and RAW_MAIL_DIR',

@@ -11,6 +11,7 @@ import { countingDeliveryOutcomes, countingExpiredLeases, metricsFromEnvironment
 import { S3RawMailStore } from '#adapters/s3-raw-mail';
 import { SesMailer } from '#adapters/ses-mailer';
 import { loadSigningKeys } from '#adapters/signing-keys';
+import { SnsAlertNotifier } from '#adapters/sns-alert-notifier';
 import { systemClock } from '#adapters/system-clock';
 import { MEMBERS_SOURCE } from '#core/events';
 import type { Clock } from '#ports/clock';
@@ -52,6 +53,8 @@ export const createDeps = async (clock: Clock = systemClock): Promise<ReceiveMai
     bus: new EventBridgeBus(env.EVENT_BUS_NAME, MEMBERS_SOURCE),
     clock,
     settings: { from: env.MAIL_FROM, replyDomain: env.REPLY_DOMAIN, keys, linksBaseUrl: env.LINKS_BASE_URL },
+    relayDailyCap: env.RELAY_DAILY_CAP,
+    ...(env.ALERTS_TOPIC_ARN ? { alerts: new SnsAlertNotifier(env.ALERTS_TOPIC_ARN) } : {}),
   };
 };
 
@@ -89,7 +92,11 @@ const idsOf = (outcome: ReceiveOutcome) =>
  */
 const countOutcome = (metrics: Metrics, outcome: ReceiveOutcome) => {
   if (outcome.outcome === 'relayed' && outcome.to.length > 0) metrics.count(METRIC.repliesRelayed);
-  if (outcome.outcome === 'rejected' || (outcome.outcome === 'dropped' && outcome.reason !== 'duplicate'))
+  if (
+    outcome.outcome === 'rejected' ||
+    outcome.outcome === 'held' ||
+    (outcome.outcome === 'dropped' && outcome.reason !== 'duplicate')
+  )
     metrics.count(METRIC.inboundRejected, 1, { reason: outcome.reason });
   if (outcome.outcome === 'command' && outcome.command.word === 'QUIET' && outcome.effect === 'changed')
     metrics.count(METRIC.escalations, 1, { reason: 'flagged' });

@@ -6,7 +6,10 @@ export interface AlertNotifier {
   notify(round: Round, alerts: readonly Alert[]): Promise<void>;
 }
 
-/** Tells the coordinators that SES stopped sending: by a channel that does not need SES (an SNS topic on AWS). */
+/** Tells the coordinators what the mail path held back, by a channel that does not need SES (an SNS topic on AWS). */
 export interface SendingAlerts {
+  /** SES stopped sending for the whole account. */
   sendingPaused(pause: SendingPause): Promise<void>;
+  /** A partnership reached its daily relay cap: its further mail that day is held, not relayed. */
+  relaysHeld(held: { roundId: string; partnershipId: string; day: string; cap: number }): Promise<void>;
 }

@@ -9,6 +9,20 @@ export interface Arrival {
 export type InboundClaim = 'claimed' | 'done' | 'in-flight';
 
 /**
+ * Whether a partnership may relay one more mail today: `granted` (counted once per message, so a
+ * retry is granted again), or over its daily cap — `first-held` for the first mail held that day,
+ * the one time to tell the coordinator.
+ */
+export type RelayAllowance = 'granted' | 'first-held' | 'held';
+
+/** One partnership's relays on one (UTC) day, for the daily cap. */
+export interface RelayKey {
+  roundId: string;
+  partnershipId: string;
+  day: string;
+}
+
+/**
  * Bookkeeping of inbound mail: the arrival of every mail (so it can be replayed), one processing claim
  * per message (so a message delivered twice is handled once), and the daily limit on automatic answers.
  */
@@ -22,4 +36,6 @@ export interface InboundLedger {
   finish(messageKey: string, outcome: string, now: Date): Promise<void>;
   /** True once per sender per day: whether we may answer this sender automatically now. */
   allowAutomaticAnswer(sender: string, now: Date): Promise<boolean>;
+  /** Counts `messageKey` against the partnership's relays of the day, at most `cap` of them. */
+  allowRelay(key: RelayKey, messageKey: string, cap: number): Promise<RelayAllowance>;
 }

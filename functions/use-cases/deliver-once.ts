@@ -52,7 +52,7 @@ export interface DeliveryDeps {
   /** The account-wide pause; without it, a paused account's refusals are retried like throttling. */
   gate?: SendingGate;
   /** Told once when a pause begins: SES's refusal also stops the mail that would tell the coordinator. */
-  alerts?: SendingAlerts;
+  alerts?: Pick<SendingAlerts, 'sendingPaused'>;
   /** Counts what became of the mails that did not go out as usual. */
   onOutcome?: (event: { kind: 'failed' | 'deferred' | 'paused'; reason: string }) => void;
 }

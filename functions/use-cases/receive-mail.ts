@@ -13,6 +13,7 @@ import { checkinAction, type LinkOutcome } from '#core/link-pages';
 import { type CheckinAnswer, FINAL_CHECKIN, type Round } from '#core/model';
 import { verifyRelayAddress } from '#core/relay-address';
 import { pauseEnd, takesCheckinAnswers } from '#core/schedule';
+import type { SendingAlerts } from '#ports/alert-notifier';
 import type { EventBus } from '#ports/bus';
 import type { Arrival, InboundLedger } from '#ports/inbound-ledger';
 import { type RawMailStore, RawMailTooLarge } from '#ports/raw-mail';
@@ -30,7 +31,14 @@ export interface ReceiveDeps extends DeliveryDeps, LinkActionDeps {
   /** Commands put MemberChanged here (source MEMBERS_SOURCE), as the links do. */
   bus: EventBus;
   settings: ComposeSettings;
+  /** How many mails one partnership may relay a day (UTC); beyond it they are held. */
+  relayDailyCap: number;
+  /** Told when a partnership's first mail of a day is held. */
+  alerts?: Pick<SendingAlerts, 'relaysHeld'> & DeliveryDeps['alerts'];
 }
+
+/** A partnership that relays more than this a day is almost always a machine answering itself. */
+export const DEFAULT_RELAY_DAILY_CAP = 20;
 
 export type DropReason = 'spam' | 'virus' | 'dmarc' | 'too-large' | 'unreadable' | 'loop' | 'duplicate';
 export type RejectReason = UndeliverableReason;
@@ -53,6 +61,7 @@ export type ReceiveOutcome =
       effect: LinkOutcome;
     }
   | { outcome: 'recorded'; kind: 'auto-reply' | 'bounce'; reason: string }
+  | { outcome: 'held'; roundId: string; from: string; reason: 'relay-cap' }
   | { outcome: 'dropped'; reason: DropReason }
   | { outcome: 'rejected'; reason: RejectReason; answered: boolean };
 
@@ -253,6 +262,18 @@ const relay = async (
   arrival: Arrival,
   messageKey: string,
 ): Promise<ReceiveOutcome> => {
+  if (member.partnershipId) {
+    const key = {
+      roundId: round.id,
+      partnershipId: member.partnershipId,
+      day: deps.clock.now().toISOString().slice(0, 10),
+    };
+    const allowance = await deps.inbound.allowRelay(key, messageKey, deps.relayDailyCap);
+    if (allowance !== 'granted') {
+      if (allowance === 'first-held') await deps.alerts?.relaysHeld({ ...key, cap: deps.relayDailyCap });
+      return { outcome: 'held', roundId: round.id, from: member.id, reason: 'relay-cap' };
+    }
+  }
   // A partner who left or whose address bounces gets nothing; the lifecycle handlers re-pair the sender.
   const recipients = partners.filter((p) => p.status === 'active' || p.status === 'paused');
   for (const partner of recipients) {

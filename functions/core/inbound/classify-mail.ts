@@ -5,6 +5,12 @@ import type { ParsedMail } from './parse-mail.ts';
 import { BOUNCE_SUBJECT, plainTextBounce } from './plain-bounce.ts';
 import { visibleReply } from './strip-reply.ts';
 
+/**
+ * Marks every relayed mail, so that one which comes back to a relay address (a forwarding rule, a
+ * mailbox that resends what it gets, a redirect) is recognised and never relayed again.
+ */
+export const RELAY_MARKER_HEADER = 'X-Tandem-Relay';
+
 export type CommandWord = 'STOP' | 'PAUSE' | 'RESUME' | 'QUIET';
 /** A command a participant mailed in. UNSUBSCRIBE arrives as STOP; PAUSE may carry a duration ('2w'). */
 export interface InboundCommand {
@@ -96,7 +102,8 @@ const plainBounceOf = (mail: ParsedMail, envelope: Envelope): Classification | u
  * What an inbound mail is, decided by the first rule that matches, in this order:
  *
  * 1. **loop** — From or the envelope sender is one of our addresses (any address at the reply
- *    domain, or our sending address): rejected, so two relays never answer each other.
+ *    domain, or our sending address), or the mail carries our relay marker: rejected, so two
+ *    relays never answer each other and a relayed mail that comes back is not relayed again.
  * 2. **bounce** — a delivery status notification (multipart/report; report-type=delivery-status,
  *    or DSN parts from a system sender): final recipients, permanent when any is 5.x.x or failed.
  *    Or a plain-text bounce (Postfix, Exim, qmail, Sendmail, Exchange, Lotus, old Gmail) from a
@@ -118,7 +125,11 @@ const plainBounceOf = (mail: ParsedMail, envelope: Envelope): Classification | u
  * Bounces precede auto-replies because every DSN also has a null return path.
  */
 export const classifyMail = (mail: ParsedMail, envelope: Envelope, ours: OurAddresses): Classification => {
-  if (isOurs(envelope.mailFrom, ours) || (mail.from !== undefined && isOurs(mail.from.address, ours))) {
+  if (
+    isOurs(envelope.mailFrom, ours) ||
+    (mail.from !== undefined && isOurs(mail.from.address, ours)) ||
+    mail.headers.has(RELAY_MARKER_HEADER.toLowerCase())
+  ) {
     return { kind: 'rejected', reason: 'loop' };
   }
   if (isDeliveryReport(mail, envelope)) return bounceOf(mail);

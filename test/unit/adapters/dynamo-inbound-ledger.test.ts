@@ -220,3 +220,54 @@ describe('DynamoInboundLedger', () => {
     });
   });
 });
+
+describe('DynamoInboundLedger.allowRelay', () => {
+  const key = { roundId: 'spring-2025', partnershipId: 'tpairaaaaaaaa', day: '2025-03-10' };
+  const itemKey = { pk: 'RELAYS#spring-2025#tpairaaaaaaaa', sk: '2025-03-10' };
+
+  beforeEach(() => {
+    db.reset();
+  });
+
+  it('grants a message while the day’s set of relayed keys is below the cap, or already holds it', async () => {
+    // Prepare
+    db.on(UpdateCommand).resolves({});
+
+    // Act
+    const allowance = await new DynamoInboundLedger(TABLE).allowRelay(key, 'msg-1', 20);
+
+    // Assess
+    expect(allowance).toBe('granted');
+    const input = db.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.Key).toEqual(itemKey);
+    expect(input?.UpdateExpression).toContain('ADD messageKeys :keys');
+    expect(input?.ConditionExpression).toBe(
+      'attribute_not_exists(messageKeys) OR contains(messageKeys, :key) OR size(messageKeys) < :cap',
+    );
+    expect(input?.ExpressionAttributeValues).toMatchObject({
+      ':keys': new Set(['msg-1']),
+      ':key': 'msg-1',
+      ':cap': 20,
+    });
+    expect(input?.ExpressionAttributeValues?.[':expiresAt']).toBe(Date.parse('2025-03-12T00:00:00Z') / 1000);
+  });
+
+  it('says first-held for the first message over the cap, held for the next', async () => {
+    // Prepare
+    db.on(UpdateCommand)
+      .rejectsOnce(conditionFailed())
+      .resolvesOnce({})
+      .rejectsOnce(conditionFailed())
+      .rejectsOnce(conditionFailed());
+    const ledger = new DynamoInboundLedger(TABLE);
+
+    // Act
+    const first = await ledger.allowRelay(key, 'msg-21', 20);
+    const next = await ledger.allowRelay(key, 'msg-22', 20);
+
+    // Assess
+    expect([first, next]).toEqual(['first-held', 'held']);
+    const mark = db.commandCalls(UpdateCommand)[1]?.args[0].input;
+    expect(mark?.ConditionExpression).toBe('attribute_not_exists(firstHeld) OR firstHeld = :key');
+  });
+});

@@ -129,6 +129,10 @@ describe('composeRelay', () => {
     );
   });
 
+  it('marks the relay with the header that tells a relay coming back from a new reply', () => {
+    expect(relayOf().headers).toContainEqual({ name: 'X-Tandem-Relay', value: expect.any(String) });
+  });
+
   it('does not mark a person’s message as auto-generated', () => {
     expect(relayOf().headers.map((h) => h.name)).not.toContain('Auto-Submitted');
   });

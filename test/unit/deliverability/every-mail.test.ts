@@ -18,7 +18,11 @@ import { encodedHtmlBytes, GMAIL_CLIP_BYTES, type OutboundMail } from '#core/out
 import { relayAddress, verifyRelayAddress } from '#core/relay-address';
 import { mailTemplates, topics } from '#templates/compiled/index';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
-import { type ReceiveDeps, receiveMail } from '../../../functions/use-cases/receive-mail.ts';
+import {
+  DEFAULT_RELAY_DAILY_CAP,
+  type ReceiveDeps,
+  receiveMail,
+} from '../../../functions/use-cases/receive-mail.ts';
 import { sendJob } from '../../../functions/use-cases/send-mail.ts';
 import { aMember, aRound, partnered, testKeys } from '../core/fixtures.ts';
 import { InMemoryActionWrites, partnershipOf } from '../use-cases/fake-actions.ts';
@@ -535,6 +539,7 @@ const receiveFor = (chloeStatus: Participant['status'], benStatus: Participant['
     pacer: new Pacer(clock, 14),
     bus: new RecordingBus(),
     settings,
+    relayDailyCap: DEFAULT_RELAY_DAILY_CAP,
   };
   let n = 0;
   const write = async (body: string) => {

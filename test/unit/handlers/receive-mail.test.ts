@@ -7,6 +7,7 @@ import type { Member } from '#core/model';
 import { relayAddress } from '#core/relay-address';
 import { SesReceiptEvent, sesEventFor } from '#handlers/ses-receipt-event';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
+import { DEFAULT_RELAY_DAILY_CAP } from '../../../functions/use-cases/receive-mail.ts';
 import { aMember, aRound, partnered, testKeys } from '../core/fixtures.ts';
 import { InMemoryActionWrites, partnershipOf } from '../use-cases/fake-actions.ts';
 import {
@@ -122,6 +123,7 @@ const fakeDeps = () => {
     bus,
     settings,
     metrics,
+    relayDailyCap: DEFAULT_RELAY_DAILY_CAP,
   };
   return { deps, mailer, rawMail, inbound, bus, store, metrics };
 };

@@ -11,7 +11,7 @@ import {
 import type { OutboundMail } from '#core/outbound-mail';
 import type { EventBus } from '#ports/bus';
 import type { Clock } from '#ports/clock';
-import type { Arrival, InboundClaim, InboundLedger } from '#ports/inbound-ledger';
+import type { Arrival, InboundClaim, InboundLedger, RelayKey } from '#ports/inbound-ledger';
 import type { Mailer, PauseReason } from '#ports/mailer';
 import type { JobQueue } from '#ports/queue';
 import { type RawMailStore, RawMailTooLarge } from '#ports/raw-mail';
@@ -384,6 +384,21 @@ export class InMemoryInboundLedger implements InboundLedger {
     if (this.answered.has(key)) return false;
     this.answered.add(key);
     return true;
+  }
+
+  /** `round/partnership/day` → the message keys relayed and the day's first held one. */
+  readonly relays = new Map<string, { keys: Set<string>; firstHeld?: string }>();
+
+  async allowRelay({ roundId, partnershipId, day }: RelayKey, messageKey: string, cap: number) {
+    const id = `${roundId}/${partnershipId}/${day}`;
+    const relays = this.relays.get(id) ?? { keys: new Set<string>() };
+    this.relays.set(id, relays);
+    if (relays.keys.has(messageKey) || relays.keys.size < cap) {
+      relays.keys.add(messageKey);
+      return 'granted' as const;
+    }
+    relays.firstHeld ??= messageKey;
+    return relays.firstHeld === messageKey ? ('first-held' as const) : ('held' as const);
   }
 }
 

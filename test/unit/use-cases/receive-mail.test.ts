@@ -8,6 +8,7 @@ import { LEASE_MS, SendDeferred } from '../../../functions/use-cases/deliver-onc
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
 import {
   checkinAnsweredBy,
+  DEFAULT_RELAY_DAILY_CAP,
   RawMailMissing,
   type ReceiveDeps,
   receiveMail,
@@ -95,6 +96,7 @@ const setUp = (
     pacer: new Pacer(clock, 14),
     bus,
     settings: SETTINGS,
+    relayDailyCap: DEFAULT_RELAY_DAILY_CAP,
   };
   const relayOf = (member: Member) =>
     relayAddress({ roundId: round.id, participantId: member.id }, testKeys, SETTINGS.replyDomain);
@@ -933,5 +935,64 @@ describe('receiveMail', () => {
       expect(checkinAnsweredBy({ status: 'running' })).toBe(1);
       expect(checkinAnsweredBy({ status: 'closed' })).toBe(2);
     });
+  });
+});
+
+describe('receiveMail: the loop guard', () => {
+  it('holds a partnership’s relays beyond the daily cap and tells the coordinators once', async () => {
+    // Prepare
+    const { deps, receive, mailer, ben, round } = setUp();
+    const held: unknown[] = [];
+    deps.relayDailyCap = 3;
+    deps.alerts = { relaysHeld: async (h) => void held.push(h), sendingPaused: async () => undefined };
+    const mail = (n: number) =>
+      textMail({
+        from: ben.email,
+        messageId: `loop-${n}@example.org`,
+        body: `Automatic answer number ${n}.`,
+      });
+
+    // Act
+    const outcomes = [];
+    for (let n = 1; n <= 5; n++) outcomes.push(await receive(mail(n)));
+
+    // Assess
+    expect(outcomes.map((o) => o.outcome)).toEqual(['relayed', 'relayed', 'relayed', 'held', 'held']);
+    expect(outcomes[3]).toEqual({ outcome: 'held', roundId: round.id, from: ben.id, reason: 'relay-cap' });
+    expect(mailer.accepted).toHaveLength(3);
+    expect(held).toEqual([
+      { roundId: round.id, partnershipId: ben.partnershipId, day: PROCESSED.slice(0, 10), cap: 3 },
+    ]);
+  });
+
+  it('counts a redelivered message once against the cap', async () => {
+    // Prepare
+    const { deps, deliver, ben, inbound } = setUp();
+    deps.relayDailyCap = 1;
+    const raw = textMail({ from: ben.email, messageId: 'once@example.org', body: 'See you Thursday.' });
+    const { run } = await deliver(raw);
+    await run();
+    inbound.messages.clear();
+
+    // Act: the same message handled again (a replay after a crash before it was marked done).
+    const again = await run();
+
+    // Assess
+    expect(again.outcome).toBe('relayed');
+  });
+
+  it('drops a relayed mail that comes back, by the marker every relay carries', async () => {
+    // Prepare
+    const { receive, mailer, ben } = setUp();
+    const marked = new TextDecoder()
+      .decode(textMail({ from: ben.email, messageId: 'back@example.org', body: 'Thursday works for me.' }))
+      .replace('MIME-Version: 1.0', 'X-Tandem-Relay: spring-2025\r\nMIME-Version: 1.0');
+
+    // Act
+    const outcome = await receive(new TextEncoder().encode(marked));
+
+    // Assess
+    expect(outcome).toEqual({ outcome: 'dropped', reason: 'loop' });
+    expect(mailer.attempts).toEqual([]);
   });
 });
