@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
 import { COORDINATOR_SOURCE, RoundLaunchRequested } from '#core/events';
@@ -11,7 +10,6 @@ import type { Invocation } from '#local/lambda-runtime';
 import { seedMatchedRound } from '#local/seed';
 import { type LocalStack, startLocalStack } from '#local/stack';
 import { CliError, ExitCode } from './errors.ts';
-import { localOnly } from './target.ts';
 
 interface DevOptions {
   demo?: boolean;
@@ -124,17 +122,4 @@ Press Ctrl+C to stop.`);
   process.once('SIGTERM', shutdown);
 
   if (options.demo) await seedDemo(stack);
-};
-
-export const registerDevCommand = (program: Command) => {
-  const command = program
-    .command('dev')
-    .description(
-      'Run Tandem locally: DynamoDB Local, SES outbox, event bus, schedules and queue, all on this machine',
-    )
-    .option('--demo', 'seed, match and launch a demo round')
-    .option('--data <dir>', 'keep DynamoDB data in this folder (default: in memory)')
-    .option('--clock <speed>', 'run the local clock faster, e.g. 60x (one real minute is an hour)', '1x')
-    .action(devCommand);
-  localOnly(command);
 };

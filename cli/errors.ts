@@ -21,3 +21,10 @@ export class CliError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * Whether an error is a CliError. The built CLI runs `dev` and `simulate` from the sources
+ * (commands/lazy.ts), whose CliError is a second copy of the class, so `instanceof` cannot tell.
+ */
+export const isCliError = (error: unknown): error is CliError =>
+  error instanceof Error && error.name === 'CliError' && typeof (error as CliError).exitCode === 'number';

@@ -1,7 +1,6 @@
-import type { Command } from 'commander';
 import { CliError, ExitCode } from './errors.ts';
 import { print } from './output.ts';
-import { localControlUrl, localOnly, unreachable } from './target.ts';
+import { localControlUrl, unreachable } from './target.ts';
 
 /**
  * Runs the receive function again on a stored raw mail — for a mail whose processing ended in the
@@ -30,20 +29,4 @@ export const replayCommand = async (mailId: string, options: { json?: boolean })
     { mailId, ...result },
     () => `Replayed ${mailId}: ${result.outcome}${result.reason ? ` (${result.reason})` : ''}`,
   );
-};
-
-export const registerInboundCommands = (program: Command) => {
-  const inbound = program.command('inbound').description('Inbound mail (replies to relay addresses)');
-  const replay = inbound
-    .command('replay')
-    .description(
-      'Process a stored inbound mail again on the local stack, e.g. one whose processing ended in the dead-letter queue',
-    )
-    .argument(
-      '<mailId>',
-      'the id SES (or the local SMTP server) gave the mail; the raw mail is stored under it',
-    )
-    .option('--json', 'print the result as JSON')
-    .action(replayCommand);
-  localOnly(replay);
 };

@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoProposals } from '#adapters/dynamo-proposals';
 import {
@@ -8,7 +7,6 @@ import {
   parseMatchesCsv,
   proposalFromFile,
 } from '#core/matches-file';
-import { roundIdArgument } from './arguments.ts';
 import { CliError, ExitCode } from './errors.ts';
 import { readTextFile, writeOutputFile } from './files.ts';
 import { loadProposalState, storeProposal } from './match.ts';
@@ -128,25 +126,4 @@ export const importMatchesCommand = async (file: string, options: { round: strin
       `Next: \`tandem match --round ${options.round} --keep-locked\` re-matches everyone but the locked partnerships.`,
     ].join('\n'),
   );
-};
-
-export const registerMatchesCommands = (program: Command) => {
-  const matches = program.command('matches').description("Review a round's proposed partnerships");
-  matches
-    .command('export')
-    .description(
-      'Write the proposal as CSV for review: one row per partnership, then one per member without one',
-    )
-    .requiredOption('--round <roundId>', 'the round', roundIdArgument)
-    .option('--out <file>', 'write to this file instead of stdout')
-    .action(exportMatchesCommand);
-  matches
-    .command('import')
-    .description(
-      'Replace the proposal with an edited review file, if every row meets the hard constraints (else nothing changes)',
-    )
-    .argument('<file>', 'the edited CSV (columns email_1, email_2, email_3 and locked are read)')
-    .requiredOption('--round <roundId>', 'the draft or matched round', roundIdArgument)
-    .option('--json', 'print the outcome as JSON')
-    .action(importMatchesCommand);
 };

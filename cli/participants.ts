@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type Command, Option } from 'commander';
 import pMap from 'p-map';
 import * as z from 'zod';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
@@ -34,12 +33,12 @@ import {
   forgetParticipant,
   planForget,
 } from '../functions/use-cases/forget-participant.ts';
-import { roundIdArgument } from './arguments.ts';
 import { CliError, ExitCode } from './errors.ts';
 import { readTextFile, writeOutputFile } from './files.ts';
 import { print, progress } from './output.ts';
+import { chosenStage } from './stage.ts';
 import { stageStack } from './stage-outputs.ts';
-import { chosenStage, target, unreachable } from './target.ts';
+import { target, unreachable } from './target.ts';
 
 /** Registrations written at once (each is 3-4 DynamoDB requests). */
 const CONCURRENCY = 8;
@@ -436,47 +435,4 @@ export const forgetCommand = async (email: string, options: ForgetOptions) => {
       );
     return lines.filter(Boolean).join('\n');
   });
-};
-
-export const registerParticipantsCommands = (program: Command) => {
-  const participants = program
-    .command('participants')
-    .description("Register people for rounds; export or forget one person's data");
-  participants
-    .command('import')
-    .description(
-      'Register the people in a CSV or JSON file for a draft round (an upsert by email: importing again is safe)',
-    )
-    .argument('<file>', 'the registrations file (see "Registrations file" in the README)')
-    .requiredOption('--round <roundId>', 'the draft round to register them for', roundIdArgument)
-    .addOption(
-      new Option('--format <format>', 'the file format (default: json for *.json, else csv)').choices([
-        'csv',
-        'json',
-      ]),
-    )
-    .option('--skip-invalid', 'import the valid rows and list the others, instead of importing nothing')
-    .option('--json', 'print the outcome as JSON')
-    .action(importCommand);
-  participants
-    .command('export')
-    .description(
-      'Print everything stored about one person as one JSON document (a data-subject access request)',
-    )
-    .argument('<email>', 'the address they registered with')
-    .option('--out <file>', 'write the document to this file instead of stdout')
-    .action(exportCommand);
-  participants
-    .command('forget')
-    .description(
-      "Remove one person's personal data and raw mails, keeping the anonymous counts (a data-subject erasure request)",
-    )
-    .argument('<email>', 'the address they registered with')
-    .option('--yes', 'do it without asking (needed when stdin is not a terminal)')
-    .option(
-      '--raw-mail-dir <dir>',
-      "local stack only: the folder holding raw inbound mail (default: $RAW_MAIL_DIR, or the running `tandem dev`'s)",
-    )
-    .option('--json', 'print what was done as JSON')
-    .action(forgetCommand);
 };

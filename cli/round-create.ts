@@ -1,5 +1,3 @@
-import type { Command } from 'commander';
-import * as z from 'zod';
 import { type Round, Round as RoundSchema } from '#core/model';
 import {
   DEFAULT_ESCALATION_DAYS,
@@ -14,34 +12,6 @@ import { roundIdArgument } from './arguments.ts';
 import { CliError, ExitCode } from './errors.ts';
 import { print } from './output.ts';
 import { target, unreachable } from './target.ts';
-
-/** YYYY-MM-DD that is a real calendar day (2026-02-30 is not). */
-const calendarDate = (value: string): string => {
-  const date = new Date(`${value}T00:00:00Z`);
-  if (
-    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
-    Number.isNaN(date.getTime()) ||
-    !date.toISOString().startsWith(value)
-  ) {
-    throw new CliError(`--start: expected a date as YYYY-MM-DD, got "${value}"`, ExitCode.usage);
-  }
-  return value;
-};
-
-const weeksOption = (value: string): number => {
-  const weeks = Number(value);
-  if (!/^\d+$/.test(value) || weeks < 1 || weeks > 104) {
-    throw new CliError(`--weeks: expected a whole number from 1 to 104, got "${value}"`, ExitCode.usage);
-  }
-  return weeks;
-};
-
-const emailOption = (value: string): string => {
-  const result = z.email().safeParse(value.trim());
-  if (!result.success)
-    throw new CliError(`--coordinator: "${value}" is not an email address`, ExitCode.usage);
-  return result.data.toLowerCase();
-};
 
 interface CreateOptions {
   start: string;
@@ -115,21 +85,4 @@ export const createRoundCommand = async (roundIdArg: string, options: CreateOpti
       `check-in on day ${round.checkinDays.join(', ')}.\n` +
       `Next: tandem participants import <file> --round ${round.id}`,
   );
-};
-
-export const registerRoundCreate = (round: Command) => {
-  round
-    .command('create')
-    .description('Create a draft round: a topic every fortnight from the start date, a check-in mid-round')
-    .argument('<roundId>', 'the new round\'s id: 1-24 characters of a-z, 0-9 and "-"')
-    .requiredOption(
-      '--start <date>',
-      'the first day, YYYY-MM-DD (topic 1 goes out at 09:00 local time)',
-      calendarDate,
-    )
-    .option('--weeks <n>', 'length in weeks, 1-104', weeksOption, 16)
-    .option('--name <name>', 'the name participants see in their mails (default: the round id)')
-    .option('--coordinator <email>', "the coordinator's address for alerts and digests", emailOption)
-    .option('--json', 'print the created round as JSON')
-    .action(createRoundCommand);
 };

@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { REPORT_CHARTS, renderRoundReport, roundReport } from '#core/round-report';
 import { writeOutputFile } from './files.ts';
 import { print } from './output.ts';
@@ -16,16 +15,4 @@ export const reportCommand = async (roundIdArg: string, options: { out: string; 
     () =>
       `Wrote the report of round ${input.round.id} to ${options.out} (${Math.max(1, Math.round(bytes / 1024))} KB)`,
   );
-};
-
-export const registerRoundReport = (round: Command) => {
-  round
-    .command('report')
-    .description(
-      'Write one self-contained HTML page with charts: activity per week, partnership health, replies by country pair, check-in answers',
-    )
-    .argument('<roundId>', 'the round')
-    .requiredOption('--out <file>', 'the HTML file to write')
-    .option('--json', 'print {roundId, out, bytes, charts} as JSON')
-    .action(reportCommand);
 };

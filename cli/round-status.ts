@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import {
   checkinsOf,
@@ -170,21 +169,4 @@ export const exportCommand = async (roundIdArg: string, options: { out?: string 
   }
   await writeOutputFile('--out', options.out, csv);
   process.stdout.write(`Wrote ${rows.length} partnerships of round ${input.round.id} to ${options.out}\n`);
-};
-
-export const registerRoundStatus = (round: Command) => {
-  round
-    .command('status')
-    .description(
-      'How a round is going: partnerships, replies, members who left, check-in answers, the next mail',
-    )
-    .argument('<roundId>', 'the round')
-    .option('--json', 'print the status as one JSON object')
-    .action(statusCommand);
-  round
-    .command('export')
-    .description('Write a CSV of the round’s partnerships and their activity, one row per partnership')
-    .argument('<roundId>', 'the round')
-    .option('--out <file>', 'write to this file instead of stdout')
-    .action(exportCommand);
 };

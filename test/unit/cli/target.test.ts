@@ -9,14 +9,15 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { mockClient } from 'aws-sdk-client-mock';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { registerClockCommands } from '#cli/clock';
-import { registerDevCommand } from '#cli/dev';
+import { registerClockCommands } from '#cli/commands/clock';
+import { registerDevCommand } from '#cli/commands/dev';
+import { registerInboundCommands } from '#cli/commands/inbound';
+import { registerRoundCommands } from '#cli/commands/round';
+import { registerSimulateCommand } from '#cli/commands/simulate';
 import { CliError, ExitCode } from '#cli/errors';
-import { registerInboundCommands } from '#cli/inbound';
-import { registerRoundCommands } from '#cli/round';
-import { registerSimulateCommand } from '#cli/simulate';
+import { addStageOption, chooseStage, chosenStage } from '#cli/stage';
 import { forgetStageStacks } from '#cli/stage-outputs';
-import { addStageOption, chooseStage, chosenStage, target, unreachable } from '#cli/target';
+import { target, unreachable } from '#cli/target';
 import { localAwsEnvironment, localNames, localPorts } from '#local/config';
 
 const cfn = mockClient(CloudFormationClient);

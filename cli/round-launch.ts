@@ -1,14 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Command } from 'commander';
 import { DynamoLedgerReader } from '#adapters/dynamo-ledger-reader';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { RoundLaunchRequested } from '#core/events';
 import { roundIdArgument } from './arguments.ts';
 import { CliError, ExitCode } from './errors.ts';
 import { print, progress } from './output.ts';
-import { registerRoundCreate } from './round-create.ts';
-import { registerRoundReport } from './round-report.ts';
-import { registerRoundStatus } from './round-status.ts';
 import { type Target, target, unreachable } from './target.ts';
 
 interface LaunchOptions {
@@ -53,14 +49,6 @@ const waitForIntroductions = async (stack: Target, roundId: string, options: Lau
   }
 };
 
-const secondsOption = (value: string): number => {
-  const seconds = Number(value);
-  if (!/^\d+$/.test(value) || seconds < 1) {
-    throw new CliError(`--timeout: expected a whole number of seconds, got "${value}"`, ExitCode.usage);
-  }
-  return seconds;
-};
-
 /**
  * Asks for a launch by putting a RoundLaunchRequested event on the bus. The round's state is checked
  * first so that a mistake gets a clear answer here; the launch handler checks again, atomically.
@@ -92,26 +80,4 @@ export const launchCommand = async (roundIdArg: string, options: LaunchOptions) 
     () =>
       `Launch of round ${roundId} requested (event ${eventId}); introductions go out as the send queue runs.`,
   );
-};
-
-export const registerRoundCommands = (program: Command) => {
-  const round = program.command('round').description('Work with rounds');
-  round
-    .command('launch')
-    .description(
-      'Launch a matched round: every partnership gets its introduction, then a topic every fortnight',
-    )
-    .argument('<roundId>', 'the round to launch')
-    .option('--wait', 'follow the launch until every introduction is sent, with a progress bar')
-    .option(
-      '--timeout <seconds>',
-      'with --wait: give up waiting after this long (exit 3)',
-      secondsOption,
-      600,
-    )
-    .option('--json', 'print the result as JSON')
-    .action(launchCommand);
-  registerRoundCreate(round);
-  registerRoundStatus(round);
-  registerRoundReport(round);
 };
