@@ -18,7 +18,7 @@ import {
   type MatchParticipant,
   type MatchResult,
   matchParticipants,
-} from '#core/matching/index';
+} from '#core/coordinator/matching/index';
 import { interestPool, seededRandom } from '#local/cohort';
 
 interface CountrySpec {

@@ -5,7 +5,6 @@ import { performance } from 'node:perf_hooks';
 import { stringify } from 'csv-stringify/sync';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoProposals } from '#adapters/dynamo-proposals';
-import { newId } from '#core/ids';
 import {
   buildMatchGraph,
   type MatchGraph,
@@ -13,9 +12,10 @@ import {
   type MatchResult,
   MatchSettings,
   matchCohort,
-} from '#core/matching/index';
+} from '#core/coordinator/matching/index';
+import { groupsOf, inRegistrationOrder, matchParticipantsOf } from '#core/coordinator/proposal';
+import { newId } from '#core/ids';
 import type { Member, Partnership } from '#core/model';
-import { groupsOf, inRegistrationOrder, matchParticipantsOf } from '#core/proposal';
 import type { ProposedPartnership, RoundState } from '#ports/store';
 import {
   applyProposal,

@@ -6,7 +6,7 @@ import {
   matchesCsv,
   parseMatchesCsv,
   proposalFromFile,
-} from '#core/matches-file';
+} from '#core/coordinator/matches-file';
 import { CliError, ExitCode } from './errors.ts';
 import { readTextFile, writeOutputFile } from './files.ts';
 import { loadProposalState, storeProposal } from './match.ts';

@@ -11,9 +11,6 @@ import { DynamoMembership } from '#adapters/dynamo-membership';
 import { DynamoPersonalData } from '#adapters/dynamo-personal-data';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
 import { FileRawMailEraser, S3RawMailEraser } from '#adapters/raw-mail-eraser';
-import { MEMBERS_SOURCE } from '#core/events';
-import { newId } from '#core/ids';
-import type { Registration } from '#core/model';
 import {
   describeRef,
   formatIssue,
@@ -22,7 +19,10 @@ import {
   RegistrationFileError,
   type RowIssue,
   type RowRef,
-} from '#core/registration';
+} from '#core/coordinator/registration';
+import { MEMBERS_SOURCE } from '#core/events';
+import { newId } from '#core/ids';
+import type { Registration } from '#core/model';
 import { inboundMail } from '#infra/wiring';
 import { localNames } from '#local/config';
 import type { RawMailEraser } from '#ports/personal-data';

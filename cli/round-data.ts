@@ -1,7 +1,7 @@
 import { DynamoLedgerReader } from '#adapters/dynamo-ledger-reader';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoSendingGate } from '#adapters/dynamo-sending-gate';
-import type { RoundStatusInput, SendingStatus } from '#core/round-status';
+import type { RoundStatusInput, SendingStatus } from '#core/coordinator/round-status';
 import { roundIdArgument } from './arguments.ts';
 import { CliError, ExitCode } from './errors.ts';
 import { type Target, target, unreachable } from './target.ts';

@@ -1,4 +1,4 @@
-import { REPORT_CHARTS, renderRoundReport, roundReport } from '#core/round-report';
+import { REPORT_CHARTS, renderRoundReport, roundReport } from '#core/coordinator/round-report';
 import { writeOutputFile } from './files.ts';
 import { print } from './output.ts';
 import { loadRoundData } from './round-data.ts';

@@ -5,7 +5,7 @@ import {
   partnershipActivity,
   type RoundStatusReport,
   roundStatus,
-} from '#core/round-status';
+} from '#core/coordinator/round-status';
 import { writeOutputFile } from './files.ts';
 import { print } from './output.ts';
 import { loadRoundData } from './round-data.ts';

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import pMap from 'p-map';
 import { DynamoProposals } from '#adapters/dynamo-proposals';
 import type { DynamoStore } from '#adapters/dynamo-store';
+import { matchParticipants } from '#core/coordinator/matching/index';
+import { groupsOf, matchParticipantsOf } from '#core/coordinator/proposal';
 import { newId, type RandomBytes } from '#core/ids';
-import { matchParticipants } from '#core/matching/index';
 import { memberOf, type Participant, type Partnership, type Profile, type Round } from '#core/model';
-import { groupsOf, matchParticipantsOf } from '#core/proposal';
 import {
   DEFAULT_ESCALATION_DAYS,
   DEFAULT_INACTIVITY_DAYS,

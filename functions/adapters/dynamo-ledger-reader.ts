@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { MailTally, SentLedgerRow } from '#core/round-status';
+import type { MailTally, SentLedgerRow } from '#core/coordinator/round-status';
 import { documentClient } from './aws-clients.ts';
 import { parseItem } from './parse-item.ts';
 import { keys } from './table-design.ts';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { MatchSettings } from './matching/config.ts';
+import { MatchSettings } from './coordinator/matching/config.ts';
 import { DEFAULT_ESCALATION_DAYS, DEFAULT_INACTIVITY_DAYS } from './schedule.ts';
 
 /** Round ids appear inside relay addresses, so they are short lowercase slugs. */

@@ -1,5 +1,5 @@
 import pMap from 'p-map';
-import type { MatchSettings } from '#core/matching/config';
+import type { MatchSettings } from '#core/coordinator/matching/config';
 import type { Partnership } from '#core/model';
 import type { ProposalStore, ProposedPartnership, RoundState, RoundStore } from '#ports/store';
 

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { graphFromEdges, maxWeightMatching } from '#core/matching/index';
+import { graphFromEdges, maxWeightMatching } from '#core/coordinator/matching/index';
 import { clockNow, DAY, roundState, sentMails, settle, tandem } from './support.ts';
 
 /**

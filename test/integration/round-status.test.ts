@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import type { RoundStatusReport } from '#core/coordinator/round-status';
 import type { Member, Partnership } from '#core/model';
-import type { RoundStatusReport } from '#core/round-status';
 import { freePort } from '#local/free-port';
 import { seedMatchedRound } from '#local/seed';
 import {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MatchSettings } from '#core/matching/config';
+import { MatchSettings } from '#core/coordinator/matching/config';
 import type { Member, Partnership, Round, RoundStatus } from '#core/model';
 import {
   type ProposalStore,

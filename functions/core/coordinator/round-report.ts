@@ -1,5 +1,6 @@
-import type { Partnership, Round } from './model.ts';
-import { escapeHtml } from './render.ts';
+import type { Partnership, Round } from '../model.ts';
+import { escapeHtml } from '../render.ts';
+import { roundEndDate } from '../schedule.ts';
 import {
   type CheckinTally,
   type RoundStatusInput,
@@ -7,7 +8,6 @@ import {
   repliesByPartnership,
   roundStatus,
 } from './round-status.ts';
-import { roundEndDate } from './schedule.ts';
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;

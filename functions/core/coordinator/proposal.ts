@@ -1,10 +1,10 @@
+import type { Member } from '../model.ts';
 import {
   buildMatchGraph,
   type MatchConfigInput,
   type MatchParticipant,
   type MatchResult,
 } from './matching/index.ts';
-import type { Member } from './model.ts';
 
 /** Members in registration order (the order the country cap admits them in): first import, then row. */
 export const inRegistrationOrder = (members: readonly Member[]): Member[] =>

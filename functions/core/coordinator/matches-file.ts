@@ -1,8 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 import * as z from 'zod';
+import type { Member, Partnership } from '../model.ts';
 import { CsvFileError, readCsvRecords } from './csv-records.ts';
 import { type MatchConfigInput, pairProblems } from './matching/index.ts';
-import type { Member, Partnership } from './model.ts';
 import { describeGroup, matchParticipantsOf } from './proposal.ts';
 
 /**

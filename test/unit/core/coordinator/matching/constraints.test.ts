@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMatchGraph, type MatchParticipant, pairProblems } from '#core/matching/index';
+import { buildMatchGraph, type MatchParticipant, pairProblems } from '#core/coordinator/matching/index';
 
 type Profile = MatchParticipant['profile'];
 

@@ -6,7 +6,7 @@ import {
   MatchInputError,
   type MatchParticipant,
   sharedWorkingMinutes,
-} from '#core/matching/index';
+} from '#core/coordinator/matching/index';
 
 type Profile = MatchParticipant['profile'];
 

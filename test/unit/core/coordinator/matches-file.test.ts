@@ -6,11 +6,11 @@ import {
   type ProposalState,
   parseMatchesCsv,
   proposalFromFile,
-} from '#core/matches-file';
-import type { MatchConfigInput } from '#core/matching/index';
+} from '#core/coordinator/matches-file';
+import type { MatchConfigInput } from '#core/coordinator/matching/index';
+import { describeGroup, matchParticipantsOf } from '#core/coordinator/proposal';
 import type { Member, Partnership } from '#core/model';
-import { describeGroup, matchParticipantsOf } from '#core/proposal';
-import { aMember, partnershipId } from './fixtures.ts';
+import { aMember, partnershipId } from '../fixtures.ts';
 
 const ROUND_ID = 'spring-2025';
 const config: MatchConfigInput = { referenceDate: '2026-03-02' };

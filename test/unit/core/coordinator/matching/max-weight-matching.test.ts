@@ -6,7 +6,7 @@ import {
   maxWeightMatching,
   sharedBlossomDual,
   type WeightedGraph,
-} from '#core/matching/max-weight-matching';
+} from '#core/coordinator/matching/max-weight-matching';
 
 type Edge = readonly [number, number, number];
 

@@ -1,5 +1,5 @@
 import { tzOffset } from '@date-fns/tz';
-import { CareerStage, type Profile, Sector } from '../model.ts';
+import { CareerStage, type Profile, Sector } from '../../model.ts';
 import { MatchConfig, type MatchConfigInput, maxScore } from './config.ts';
 import { normaliseCountry, normaliseEmail } from './constraints.ts';
 

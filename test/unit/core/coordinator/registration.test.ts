@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Profile } from '#core/model';
 import {
   formatIssue,
   normaliseCountry,
@@ -9,7 +8,8 @@ import {
   parseRegistrationsCsv,
   parseRegistrationsJson,
   RegistrationFileError,
-} from '#core/registration';
+} from '#core/coordinator/registration';
+import { Profile } from '#core/model';
 
 const HEADER = 'email,name,country,languages,timezone,organisation,sector,career_stage,interests,not_with';
 const ROW =

@@ -6,10 +6,15 @@ import {
   type MatchedTriad,
   type MatchResult,
   matchParticipants,
-} from '#core/matching/index';
+} from '#core/coordinator/matching/index';
+import {
+  describeGroup,
+  groupsOf,
+  inRegistrationOrder,
+  matchParticipantsOf,
+} from '#core/coordinator/proposal';
 import type { Member } from '#core/model';
-import { describeGroup, groupsOf, inRegistrationOrder, matchParticipantsOf } from '#core/proposal';
-import { aMember, participantId } from './fixtures.ts';
+import { aMember, participantId } from '../fixtures.ts';
 
 const round: MatchConfigInput = { referenceDate: '2026-03-02' };
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { exportCsv } from '#cli/round-status';
-import type { Alert, Member, Partnership, Round } from '#core/model';
 import {
   isWaitingForPartner,
   nextMailOf,
@@ -10,8 +9,9 @@ import {
   roundStatus,
   type SentLedgerRow,
   tallyCheckins,
-} from '#core/round-status';
-import { aMember, aRound, noMailTrouble, participantId, partnershipId } from './fixtures.ts';
+} from '#core/coordinator/round-status';
+import type { Alert, Member, Partnership, Round } from '#core/model';
+import { aMember, aRound, noMailTrouble, participantId, partnershipId } from '../fixtures.ts';
 
 const ROUND_ID = 'spring-2025';
 const LAUNCHED_AT = '2025-03-02T10:00:00.000Z';

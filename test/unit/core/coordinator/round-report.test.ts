@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import {
+  REPORT_CHARTS,
+  renderRoundReport,
+  roundReport,
+  TOP_COUNTRY_PAIRS,
+} from '#core/coordinator/round-report';
+import { type RoundStatusInput, roundStatus, type SentLedgerRow } from '#core/coordinator/round-status';
 import type { Member, Partnership } from '#core/model';
-import { REPORT_CHARTS, renderRoundReport, roundReport, TOP_COUNTRY_PAIRS } from '#core/round-report';
-import { type RoundStatusInput, roundStatus, type SentLedgerRow } from '#core/round-status';
-import { aMember, aRound, noMailTrouble, participantId, partnershipId } from './fixtures.ts';
+import { aMember, aRound, noMailTrouble, participantId, partnershipId } from '../fixtures.ts';
 
 const ROUND_ID = 'spring-2025';
 const id = participantId;

@@ -7,8 +7,8 @@ import {
   type Round,
   type RoundStatus as RoundLifecycleStatus,
   topicRef,
-} from './model.ts';
-import { localSendTime, roundEndDate } from './schedule.ts';
+} from '../model.ts';
+import { localSendTime, roundEndDate } from '../schedule.ts';
 
 /** One SENT row of a round's send ledger (`LEDGER#<roundId>`, sk `<kind>#<ref>#<participantId>`). */
 export interface SentLedgerRow {

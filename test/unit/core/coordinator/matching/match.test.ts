@@ -7,7 +7,7 @@ import {
   type MatchResult,
   matchCohort,
   matchParticipants,
-} from '#core/matching/index';
+} from '#core/coordinator/matching/index';
 
 type Profile = MatchParticipant['profile'];
 

@@ -2,8 +2,8 @@ import countries from 'i18n-iso-countries';
 import english from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
 import { iso6393 } from 'iso-639-3';
 import * as z from 'zod';
+import { CareerStage, PROFILE_LIMITS, Profile, Sector, TimeZone } from '../model.ts';
 import { CsvFileError, type LocatedRecord, readCsvRecords } from './csv-records.ts';
-import { CareerStage, PROFILE_LIMITS, Profile, Sector, TimeZone } from './model.ts';
 
 /**
  * Registrations: the file a coordinator imports to register people for a round (CSV, or JSON with the
