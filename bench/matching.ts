@@ -19,7 +19,8 @@ import {
   type MatchResult,
   matchParticipants,
 } from '#core/coordinator/matching/index';
-import { interestPool, seededRandom } from '#local/cohort';
+import { seededRandom } from '#core/seeded-random';
+import { interestPool } from '#local/cohort';
 
 interface CountrySpec {
   code: string;

@@ -1,4 +1,5 @@
 import type { Profile } from '#core/model';
+import { seededRandom } from '#core/seeded-random';
 
 /**
  * Made-up librarians for the demo round and for simulations. Every name, organisation and address is
@@ -117,18 +118,6 @@ export const interestPool = [
 ];
 const sectors = ['public', 'academic', 'school', 'special', 'national', 'other'] as const;
 const stages = ['student', 'early', 'mid', 'senior'] as const;
-
-/** Small, fast, seedable PRNG (mulberry32): the same seed gives the same cohort. */
-export const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 const pick = <T>(items: readonly T[], random: () => number): T =>
   items[Math.floor(random() * items.length)] as T;

@@ -1,5 +1,6 @@
 import { tzOffset } from '@date-fns/tz';
 import { CareerStage, type Profile, Sector } from '../../model.ts';
+import { seededRandom } from '../../seeded-random.ts';
 import { MatchConfig, type MatchConfigInput, maxScore } from './config.ts';
 import { normaliseCountry, normaliseEmail } from './constraints.ts';
 
@@ -46,18 +47,6 @@ const STAGES = CareerStage.options;
 const WORKING_DAY_MINUTES = 12 * 60;
 
 const normaliseInterest = (interest: string): string => interest.trim().toLowerCase().replace(/\s+/g, ' ');
-
-/** mulberry32: a small seedable PRNG, so a seed always gives the same order. */
-const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 const popcount = (x: number): number => {
   let v = x - ((x >>> 1) & 0x55555555);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMatchGraph, type MatchParticipant, pairProblems } from '#core/coordinator/matching/index';
+import { seededRandom } from '#core/seeded-random';
 
 type Profile = MatchParticipant['profile'];
 
@@ -171,21 +172,9 @@ describe('pairProblems', () => {
   });
 });
 
-/** mulberry32, so every random cohort here is reproducible. */
-const prng = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
 /** A tightly constrained cohort: three countries, three languages (mixed case), not-with lists and earlier partners. */
 const randomCohort = (seed: number, size: number): MatchParticipant[] => {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const address = () => `P${Math.floor(random() * size)}@Example.org`;
   return Array.from({ length: size }, (_, i) => {

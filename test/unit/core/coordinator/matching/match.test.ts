@@ -8,6 +8,7 @@ import {
   matchCohort,
   matchParticipants,
 } from '#core/coordinator/matching/index';
+import { seededRandom } from '#core/seeded-random';
 
 type Profile = MatchParticipant['profile'];
 
@@ -31,18 +32,6 @@ const person = (
 
 const round: MatchConfigInput = { referenceDate: '2026-01-15', countryCap: 1 };
 
-/** mulberry32, so every random cohort here is reproducible. */
-const prng = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
 const sectors = ['public', 'academic', 'school', 'special', 'national', 'other'] as const;
 const stages = ['student', 'early', 'mid', 'senior'] as const;
 const zones = ['Pacific/Auckland', 'Asia/Kolkata', 'Europe/Berlin', 'America/Chicago', 'America/Sao_Paulo'];
@@ -58,7 +47,7 @@ const topics = [
 
 /** A small, tightly constrained random cohort: few countries and languages, some not-with lists. */
 const randomCohort = (seed: number, size: number): MatchParticipant[] => {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const cohort = Array.from({ length: size }, (_, i) => {
     const languages = ['en', 'fr', 'es'].filter(() => random() < 0.5);

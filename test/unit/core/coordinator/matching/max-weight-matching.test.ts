@@ -7,23 +7,12 @@ import {
   sharedBlossomDual,
   type WeightedGraph,
 } from '#core/coordinator/matching/max-weight-matching';
+import { seededRandom } from '#core/seeded-random';
 
 type Edge = readonly [number, number, number];
 
-/** mulberry32: a small seedable PRNG, so every random graph here is reproducible. */
-const prng = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
 const randomGraph = (seed: number, n: number, density: number, maxWeight: number): Edge[] => {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const edges: Edge[] = [];
   for (let a = 0; a < n; a++)
     for (let b = a + 1; b < n; b++)
@@ -227,7 +216,7 @@ describe('maxWeightMatching', () => {
     const stats = { blossoms: 0, tExpansions: 0 };
     const failures: string[] = [];
     for (let seed = 1; seed <= 3000; seed++) {
-      const random = prng(seed * 7919);
+      const random = seededRandom(seed * 7919);
       const n = 1 + Math.floor(random() * 10);
       const density = 0.2 + random() * 0.8;
       const maxWeight = seed % 3 === 0 ? 1000 : seed % 3 === 1 ? 4 : 1;
@@ -265,7 +254,7 @@ describe('maxWeightMatching', () => {
   it('finds the maximum-cardinality maximum-weight matching through the weight transform', () => {
     // Prepare: adding M > any matching's weight to every edge makes one more edge always worth more.
     for (let seed = 1; seed <= 500; seed++) {
-      const random = prng(seed * 104729);
+      const random = seededRandom(seed * 104729);
       const n = 2 + Math.floor(random() * 9);
       const edges = randomGraph(seed + 50_000, n, 0.15 + random() * 0.5, 30);
       const bigM = Math.floor(n / 2) * 30 + 1;
@@ -287,7 +276,7 @@ describe('maxWeightMatching', () => {
   it('proves its matching optimal by LP duality on larger random graphs', { timeout: 60_000 }, () => {
     // Prepare
     for (let seed = 1; seed <= 40; seed++) {
-      const random = prng(seed * 31337);
+      const random = seededRandom(seed * 31337);
       const n = 30 + Math.floor(random() * 120);
       const edges = randomGraph(seed + 90_000, n, 0.03 + random() * 0.3, seed % 2 === 0 ? 20 : 100_000);
       const graph = graphFromEdges(n, edges);
