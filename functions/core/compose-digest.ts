@@ -2,6 +2,7 @@ import { mailTemplates } from '#templates/compiled/index';
 import type { ComposeSettings } from './compose-mail.ts';
 import { type Alert, AlertKind, type Member, type Round } from './model.ts';
 import { encodedHtmlBytes, type OutboundMail } from './outbound-mail.ts';
+import { plural } from './plural.ts';
 import { renderHtml, renderSubject, renderText } from './render.ts';
 
 export interface DigestInput {
@@ -17,13 +18,11 @@ export interface DigestInput {
   settings: Pick<ComposeSettings, 'from'>;
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
 const kinds: Record<AlertKind, { title: string; explanation: string; count: (n: number) => string }> = {
   'at-risk': {
     title: 'Partnerships at risk',
     explanation: 'A partner went quiet or was flagged as quiet by their partner.',
-    count: (n) => `${plural(n, 'partnership', 'partnerships')} at risk`,
+    count: (n) => `${plural(n, 'partnership')} at risk`,
   },
   unsubscribe: {
     title: 'Unsubscribed',
@@ -131,7 +130,7 @@ export const composeDigest = (input: DigestInput): OutboundMail => {
   const values = {
     roundName: round.name,
     day: dayFormat.format(new Date(`${day}T00:00:00Z`)),
-    total: plural(input.alerts.length, 'new alert', 'new alerts'),
+    total: plural(input.alerts.length, 'new alert'),
     summary:
       byKind.map(({ kind, alerts }) => kinds[kind].count(alerts.length)).join(', ') || 'nothing to report',
   };

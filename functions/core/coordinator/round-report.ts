@@ -1,4 +1,5 @@
 import type { Partnership, Round } from '../model.ts';
+import { plural } from '../plural.ts';
 import { escapeHtml } from '../render.ts';
 import { roundEndDate } from '../schedule.ts';
 import {
@@ -173,7 +174,6 @@ const countryPairs = (
 
 const e = escapeHtml;
 const fmt = (n: number): string => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(1));
-const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
 /** SVG coordinates with at most one decimal. */
 const c = (n: number): string => String(Math.round(n * 10) / 10);
 
@@ -304,7 +304,7 @@ const activityChart = (data: RoundReportData): string => {
   const busiest = [...data.weeks].sort((a, b) => b.replies - a.replies || a.week - b.week)[0];
   const desc = empty
     ? 'No data yet: the round has not begun.'
-    : `${plural(totalReplies, 'reply', 'replies')} over ${plural(data.weeks.length, 'week')}` +
+    : `${plural(totalReplies, 'reply', 'replies', fmt)} over ${plural(data.weeks.length, 'week', 'weeks', fmt)}` +
       (busiest && busiest.replies > 0
         ? `; the most in week ${busiest.week} (${fmt(busiest.replies)}).`
         : '.');
@@ -388,7 +388,7 @@ const countryPairsChart = (data: RoundReportData): string => {
   const empty = pairs.length === 0;
   const desc = empty
     ? 'No data yet: no partnerships.'
-    : `${plural(data.countryCombinations, 'combination')} of countries` +
+    : `${plural(data.countryCombinations, 'combination', 'combinations', fmt)} of countries` +
       (pairs[0] && pairs[0].replies > 0
         ? `; the most replies in ${pairs[0].label} (${fmt(pairs[0].replies)}).`
         : '.');
@@ -410,7 +410,7 @@ const countryPairsChart = (data: RoundReportData): string => {
       if (w > 0) {
         svg +=
           `<rect class="mark ${pair.other ? 'other' : 'pair'}" x="${labelWidth}" y="${c(yMid - 8)}" width="${c(w)}" height="16" rx="2">` +
-          `<title>${e(pair.label)}: ${e(plural(pair.replies, 'reply', 'replies'))}</title></rect>`;
+          `<title>${e(pair.label)}: ${e(plural(pair.replies, 'reply', 'replies', fmt))}</title></rect>`;
       }
       svg += `<text class="value" x="${c(labelWidth + w + 5)}" y="${c(yMid + 4)}">${fmt(pair.replies)}</text>`;
     });
@@ -623,7 +623,7 @@ export const renderRoundReport = (data: RoundReportData): string => {
     '</head>',
     '<body>',
     '<main>',
-    `<header><h1>${e(s.name)}</h1><p>Round <code>${e(s.roundId)}</code>, ${e(dates)} (${plural(s.weeks, 'week')}): ${e(s.status)}.</p></header>`,
+    `<header><h1>${e(s.name)}</h1><p>Round <code>${e(s.roundId)}</code>, ${e(dates)} (${plural(s.weeks, 'week', 'weeks', fmt)}): ${e(s.status)}.</p></header>`,
     headline(s, data.weeks.length),
     `<div class="charts">${activityChart(data)}${healthChart(data)}${countryPairsChart(data)}${checkinsChart(data)}</div>`,
     `<footer>As of ${e(s.asOf.slice(0, 16).replace('T', ' '))} UTC · made by <code>tandem round report</code></footer>`,
