@@ -14,6 +14,18 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'contract',
+          include: ['test/contract/**/*.contract.test.ts'],
+          // One DynamoDB Local for the run; each suite makes fresh tables on it.
+          globalSetup: ['test/contract/global-setup.ts'],
+          // Node 20 still runs the SDK; its warning about that says nothing about the contracts.
+          env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/setup/build-cli.ts', 'test/integration/global-setup.ts'],

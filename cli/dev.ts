@@ -1,13 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DynamoStore } from '#adapters/dynamo-store';
-import { EventBridgeBus } from '#adapters/eventbridge-bus';
-import { COORDINATOR_SOURCE, RoundLaunchRequested } from '#core/events';
 import { LocalClock, parseClockSpeed } from '#local/clock';
 import { demoCohort } from '#local/cohort';
-import { localNames, localPorts } from '#local/config';
+import { localPorts } from '#local/config';
 import type { Invocation } from '#local/lambda-runtime';
-import { seedMatchedRound } from '#local/seed';
+import { DEMO_ROUND, launchSeededRound, seedDemoRound } from '#local/seed';
 import { type LocalStack, startLocalStack } from '#local/stack';
 import { CliError, ExitCode } from './errors.ts';
 
@@ -16,8 +13,6 @@ interface DevOptions {
   data?: string;
   clock: string;
 }
-
-const DEMO_ROUND = 'demo';
 
 /** One line per invocation, for people watching `tandem dev`. */
 const describe = (invocation: Invocation): string | undefined => {
@@ -47,24 +42,18 @@ const describe = (invocation: Invocation): string | undefined => {
 };
 
 const seedDemo = async (stack: LocalStack) => {
-  const store = new DynamoStore(localNames.tableName);
-  if (await store.getRound(DEMO_ROUND)) {
+  const seeded = await seedDemoRound({
+    startDate: stack.clock.now().toISOString().slice(0, 10),
+    cohort: demoCohort(),
+  });
+  if (!seeded) {
     console.log(`Demo round "${DEMO_ROUND}" already exists in the data folder; not seeding it again.`);
     return;
   }
-  const seeded = await seedMatchedRound(store, {
-    roundId: DEMO_ROUND,
-    name: 'Tandem demo round',
-    startDate: stack.clock.now().toISOString().slice(0, 10),
-    weeks: 16,
-    cohort: demoCohort(),
-  });
   console.log(
     `Demo round "${DEMO_ROUND}": ${seeded.participants} participants from 12 countries in ${seeded.partnerships.length} partnerships; launching it.`,
   );
-  await new EventBridgeBus(localNames.busName, COORDINATOR_SOURCE).put(RoundLaunchRequested.detailType, {
-    roundId: DEMO_ROUND,
-  });
+  await launchSeededRound(DEMO_ROUND);
 };
 
 export const devCommand = async (options: DevOptions) => {

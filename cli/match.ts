@@ -1,27 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { stringify } from 'csv-stringify/sync';
-import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
-import { DynamoProposals } from '#adapters/dynamo-proposals';
-import {
-  buildMatchGraph,
-  type MatchGraph,
-  MatchInputError,
-  type MatchResult,
-  MatchSettings,
-  matchCohort,
-} from '#core/coordinator/matching/index';
-import { groupsOf, inRegistrationOrder, matchParticipantsOf } from '#core/coordinator/proposal';
+import { type MatchGraph, MatchInputError } from '#core/coordinator/matching/index';
 import { newId } from '#core/ids';
-import type { Member, Partnership } from '#core/model';
-import type { ProposedPartnership, RoundState } from '#ports/store';
+import { ProposalRefused } from '../functions/use-cases/apply-proposal.ts';
+import { ProposalInterrupted, RoundNotFound } from '../functions/use-cases/coordinator/errors.ts';
 import {
-  applyProposal,
-  type ProposalOutcome,
-  ProposalRefused,
-} from '../functions/use-cases/apply-proposal.ts';
+  InvalidMatchSettings,
+  type MatchSettingsChange,
+  matchRound,
+} from '../functions/use-cases/coordinator/match-round.ts';
 import { CliError, ExitCode } from './errors.ts';
 import { print, progress } from './output.ts';
 import { type Target, target, unreachable } from './target.ts';
@@ -38,74 +27,46 @@ interface MatchOptions {
   weights?: Record<string, number>;
 }
 
-/** The round's state, refused unless it can still be (re)matched. */
-export const loadProposalState = async (roundId: string): Promise<{ stack: Target; state: RoundState }> => {
-  const stack = await target();
-  const state = await new DynamoLifecycle(stack.tableName).loadRoundState(roundId).catch(unreachable);
-  if (!state) throw new CliError(`round ${roundId} does not exist`, ExitCode.refused);
-  const { status } = state.round;
-  if (status !== 'draft' && status !== 'matched') {
-    throw new CliError(
-      `round ${roundId} is ${status}: partnerships can only be proposed before the launch`,
-      ExitCode.refused,
-    );
-  }
-  return { stack, state };
+/** What rewriting a proposal needs from the target: its stores, and an id for each new partnership. */
+export const proposalDeps = (stack: Target) => ({ ...stack, newId: () => newId('t', randomBytes) });
+
+/**
+ * The refusals of reading a round for its proposal and of storing one, as the commands that do both
+ * (`match`, `matches import`) answer them: exit 1; anything else is the stack's trouble.
+ */
+export const proposalRefusal = (error: unknown): never => {
+  if (error instanceof RoundNotFound || error instanceof ProposalRefused)
+    throw new CliError(error.message, ExitCode.refused);
+  if (error instanceof ProposalInterrupted)
+    throw new CliError(error.message, ExitCode.refused, { cause: error.cause });
+  return unreachable(error);
 };
 
-/** Stores a proposal, with a progress bar; a refusal (the round was launched meanwhile) exits 1. */
-export const storeProposal = async (
-  stack: Target,
-  state: RoundState,
-  desired: ProposedPartnership[],
-  options: { json?: boolean },
-  settings?: MatchSettings,
-): Promise<ProposalOutcome> =>
-  applyProposal(
-    {
-      rounds: stack.store,
-      proposals: new DynamoProposals(stack.tableName),
-      newId: () => newId('t', randomBytes),
-      onProgress: (done, total) => {
-        if (!options.json && total > 0) progress('saving', done, total);
-      },
-    },
-    state,
-    desired,
-    settings,
-  ).catch((error: unknown) => {
-    if (error instanceof ProposalRefused) throw new CliError(error.message, ExitCode.refused);
-    if ((error as Error).name === 'TransactionCanceledException') {
-      throw new CliError(
-        `round ${state.round.id} changed while the proposal was being stored (launched, or another run): ` +
-          'run the command again',
-        ExitCode.refused,
-        { cause: error },
-      );
-    }
-    return unreachable(error);
-  });
-
-/** The round's stored settings with the options given on top, checked (exit 2 naming the option). */
-const settingsFor = (stored: MatchSettings | undefined, options: MatchOptions): MatchSettings => {
-  const input = {
-    ...stored,
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-    ...(options.countryCap === undefined ? {} : { countryCap: options.countryCap }),
-    ...(options.sector ? { sectorPreference: options.sector } : {}),
-    ...(options.careerStage ? { careerStagePreference: options.careerStage } : {}),
-    weights: { ...stored?.weights, ...options.weights },
-  };
-  const parsed = MatchSettings.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const option =
-      { seed: '--seed', countryCap: '--country-cap', weights: '--weights' }[String(issue?.path[0])] ??
-      String(issue?.path.join('.'));
-    throw new CliError(`${option}: ${issue?.message}`, ExitCode.usage);
-  }
-  return parsed.data;
+/** The options that name a setting, for messages about its value. */
+const OPTION_OF: Record<string, string> = {
+  seed: '--seed',
+  countryCap: '--country-cap',
+  weights: '--weights',
 };
+
+/** A bad setting is exit 2 naming its option; a profile the matcher cannot read, exit 2 too. */
+const matchRefusal = (error: unknown): never => {
+  if (error instanceof InvalidMatchSettings) {
+    const option = OPTION_OF[error.setting.split('.')[0] ?? ''] ?? error.setting;
+    throw new CliError(`${option}: ${error.reason}`, ExitCode.usage);
+  }
+  if (error instanceof MatchInputError) throw new CliError(error.message, ExitCode.usage);
+  return proposalRefusal(error);
+};
+
+/** The settings given on the command line, by their names in the round's settings. */
+const settingsChange = (options: MatchOptions): MatchSettingsChange => ({
+  seed: options.seed,
+  countryCap: options.countryCap,
+  sectorPreference: options.sector,
+  careerStagePreference: options.careerStage,
+  weights: options.weights,
+});
 
 /** Writes every feasible edge as `a,b,weight` (a header, then one pair per line, a before b). */
 const dumpGraph = async (graph: MatchGraph, file: string): Promise<number> => {
@@ -135,24 +96,6 @@ const dumpGraph = async (graph: MatchGraph, file: string): Promise<number> => {
   return edges;
 };
 
-/** Who is not matched at all: members who get no mail, then the matcher's unmatched with its reason. */
-const unmatchedOf = (inactive: readonly Member[], result: MatchResult) => [
-  ...inactive.map((m) => ({ email: m.email, reason: `${m.status}: gets no mail` })),
-  ...result.unmatched,
-];
-
-const emptyResult = (): MatchResult => ({
-  pairs: [],
-  triads: [],
-  unmatched: [],
-  totalWeight: 0,
-  triadWeight: 0,
-  matchingWeight: 0,
-  cardinality: 0,
-  optimality: { proven: true, upperBound: 0 },
-  stats: { participants: 0, admitted: 0, feasibleEdges: 0, solverEdges: 0, pricingRounds: 0, method: 'auto' },
-});
-
 /**
  * Matches a round's cohort and stores the result as its proposal: maximum cardinality, then maximum
  * total score, on the graph of pairs that meet the hard constraints. With --keep-locked, locked
@@ -160,51 +103,20 @@ const emptyResult = (): MatchResult => ({
  */
 export const matchCommand = async (options: MatchOptions) => {
   const roundId = options.round;
-  const { stack, state } = await loadProposalState(roundId);
-  const settings = settingsFor(state.round.matching, options);
-  const locked = options.keepLocked ? state.partnerships.filter((p) => p.locked) : [];
-  const lockedIds = new Set(locked.flatMap((p) => p.members));
-  const free = inRegistrationOrder(state.members).filter((m) => !lockedIds.has(m.id));
-  const active = free.filter((m) => m.status === 'active');
-  const inactive = free.filter((m) => m.status !== 'active');
-  const past = await new DynamoProposals(stack.tableName).pastPartners(roundId).catch(unreachable);
+  const stack = await target();
+  let edges: number | undefined;
+  const { result, durationMs, locked, unmatched, saved, settings, members } = await matchRound(
+    proposalDeps(stack),
+    { roundId, keepLocked: options.keepLocked, settings: settingsChange(options) },
+    {
+      onProgress: options.json ? undefined : progress,
+      beforeStoring: async (graph) => {
+        if (options.dumpGraph) edges = await dumpGraph(graph, options.dumpGraph);
+      },
+    },
+  ).catch(matchRefusal);
 
-  const showProgress = !options.json;
-  const started = performance.now();
-  let graph: MatchGraph;
-  try {
-    graph = buildMatchGraph(matchParticipantsOf(active, past), {
-      ...settings,
-      referenceDate: state.round.startDate,
-    });
-  } catch (error) {
-    if (error instanceof MatchInputError) throw new CliError(error.message, ExitCode.usage);
-    throw error;
-  }
-  const result =
-    graph.size === 0
-      ? emptyResult()
-      : matchCohort(graph, {
-          onProgress: ({ phase, done, total }) => {
-            if (showProgress) progress(phase, done, total);
-          },
-        });
-  const durationMs = Math.round(performance.now() - started);
-  const edges = options.dumpGraph ? await dumpGraph(graph, options.dumpGraph) : undefined;
-
-  const desired: ProposedPartnership[] = [
-    ...locked.map((p: Partnership) => ({
-      members: p.members,
-      locked: true,
-      ...(p.score === undefined ? {} : { score: p.score }),
-      ...(p.explanation === undefined ? {} : { explanation: p.explanation }),
-    })),
-    ...groupsOf(result, active).map((group) => ({ ...group, locked: false })),
-  ];
-  const saved = await storeProposal(stack, state, desired, options, settings);
-
-  const emailOf = new Map(state.members.map((m) => [m.id, m.email] as const));
-  const unmatched = unmatchedOf(inactive, result);
+  const emailOf = new Map(members.map((m) => [m.id, m.email] as const));
   const data = {
     pairs: result.pairs.map((p) => p.members),
     triads: result.triads.map((t) => t.members),

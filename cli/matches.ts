@@ -1,36 +1,30 @@
-import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
-import { DynamoProposals } from '#adapters/dynamo-proposals';
+import { MatchesFileError, type MatchesIssue } from '#core/coordinator/matches-file';
+import { RoundNotFound } from '../functions/use-cases/coordinator/errors.ts';
+import { exportReviewFile } from '../functions/use-cases/coordinator/export-review-file.ts';
 import {
-  MatchesFileError,
-  type MatchesIssue,
-  matchesCsv,
-  parseMatchesCsv,
-  proposalFromFile,
-} from '#core/coordinator/matches-file';
+  importReviewFile,
+  ReviewFileInvalid,
+} from '../functions/use-cases/coordinator/import-review-file.ts';
 import { CliError, ExitCode } from './errors.ts';
 import { readTextFile, writeOutputFile } from './files.ts';
-import { loadProposalState, storeProposal } from './match.ts';
-import { print } from './output.ts';
+import { proposalDeps, proposalRefusal } from './match.ts';
+import { print, progress } from './output.ts';
 import { target, unreachable } from './target.ts';
 
 /** Writes the round's proposal as the review CSV, to a file or stdout. */
 export const exportMatchesCommand = async (options: { round: string; out?: string }) => {
   const stack = await target();
-  const state = await new DynamoLifecycle(stack.tableName).loadRoundState(options.round).catch(unreachable);
-  if (!state) throw new CliError(`round ${options.round} does not exist`, ExitCode.refused);
-  const csv = matchesCsv({
-    roundId: state.round.id,
-    members: state.members,
-    partnerships: state.partnerships,
+  const file = await exportReviewFile(stack, options.round).catch((error: unknown) => {
+    if (error instanceof RoundNotFound) throw new CliError(error.message, ExitCode.refused);
+    return unreachable(error);
   });
   if (!options.out) {
-    process.stdout.write(csv);
+    process.stdout.write(file.csv);
     return;
   }
-  await writeOutputFile('--out', options.out, csv);
-  const alone = state.members.filter((m) => !m.partnershipId).length;
+  await writeOutputFile('--out', options.out, file.csv);
   process.stdout.write(
-    `Wrote ${state.partnerships.length} partnerships and ${alone} members without one (round ${state.round.id}, ${state.round.status}) to ${options.out}\n`,
+    `Wrote ${file.partnerships} partnerships and ${file.alone} members without one (round ${file.round.id}, ${file.round.status}) to ${options.out}\n`,
   );
 };
 
@@ -76,52 +70,40 @@ export const importMatchesCommand = async (file: string, options: { round: strin
     throw new CliError(message, exitCode);
   };
   const text = await readTextFile(file);
-  const { stack, state } = await loadProposalState(options.round);
-  const past = await new DynamoProposals(stack.tableName).pastPartners(options.round).catch(unreachable);
-  const proposal = { roundId: state.round.id, members: state.members, partnerships: state.partnerships };
-  let parsed: ReturnType<typeof parseMatchesCsv>;
-  try {
-    parsed = parseMatchesCsv(text, proposal, past);
-  } catch (error) {
-    if (!(error instanceof MatchesFileError)) throw error;
-    report.errors = [{ field: 'file', message: error.message }];
-    return fail(`${file}: ${error.message}`, ExitCode.usage);
-  }
-  if (parsed.issues.length > 0) {
-    report.errors = parsed.issues;
-    if (!options.json) for (const issue of parsed.issues) console.error(formatIssue(issue));
-    const lines = new Set(parsed.issues.map((i) => i.line)).size;
-    fail(
-      `${file}: ${parsed.issues.length} problem${parsed.issues.length === 1 ? '' : 's'} on ${lines} line${lines === 1 ? '' : 's'}; nothing was changed`,
-      ExitCode.usage,
-    );
-  }
-  const desired = proposalFromFile(parsed, proposal, past, {
-    ...state.round.matching,
-    referenceDate: state.round.startDate,
+  const stack = await target();
+  const imported = await importReviewFile(
+    proposalDeps(stack),
+    { roundId: options.round, text },
+    { onProgress: options.json ? undefined : progress },
+  ).catch((error: unknown) => {
+    if (error instanceof MatchesFileError) {
+      report.errors = [{ field: 'file', message: error.message }];
+      return fail(`${file}: ${error.message}`, ExitCode.usage);
+    }
+    if (error instanceof ReviewFileInvalid) {
+      report.errors = [...error.issues];
+      if (!options.json) for (const issue of error.issues) console.error(formatIssue(issue));
+      return fail(`${file}: ${error.message}`, ExitCode.usage);
+    }
+    return proposalRefusal(error);
   });
-  const saved = await storeProposal(
-    stack,
-    state,
-    desired.map(({ changed: _, ...p }) => p),
-    options,
-  );
+  const { saved } = imported;
   Object.assign(report, {
-    partnerships: desired.length,
-    changed: desired.filter((p) => p.changed).length,
-    locked: desired.filter((p) => p.locked).length,
+    partnerships: imported.partnerships,
+    changed: imported.changed,
+    locked: imported.locked,
     kept: saved.kept,
     added: saved.added,
     removed: saved.removed,
-    alone: parsed.alone,
+    alone: imported.alone,
     status: saved.status,
   });
   print(options, report, () =>
     [
-      `Imported ${desired.length} partnerships from ${file} into round ${options.round} (${saved.status}): ` +
+      `Imported ${imported.partnerships} partnerships from ${file} into round ${options.round} (${saved.status}): ` +
         `${report.changed} changed, ${report.locked} locked; ${saved.added} new, ${saved.kept} kept, ${saved.removed} removed.`,
-      ...(parsed.alone.length > 0
-        ? [`Without a partnership (${parsed.alone.length}): ${parsed.alone.join(', ')}`]
+      ...(imported.alone.length > 0
+        ? [`Without a partnership (${imported.alone.length}): ${imported.alone.join(', ')}`]
         : []),
       `Next: \`tandem match --round ${options.round} --keep-locked\` re-matches everyone but the locked partnerships.`,
     ].join('\n'),

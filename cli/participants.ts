@@ -1,16 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { access, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { extname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import pMap from 'p-map';
 import * as z from 'zod';
-import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
-import { DynamoMembership } from '#adapters/dynamo-membership';
-import { DynamoPersonalData } from '#adapters/dynamo-personal-data';
-import { EventBridgeBus } from '#adapters/eventbridge-bus';
-import { FileRawMailEraser, S3RawMailEraser } from '#adapters/raw-mail-eraser';
 import {
   describeRef,
   formatIssue,
@@ -20,28 +11,28 @@ import {
   type RowIssue,
   type RowRef,
 } from '#core/coordinator/registration';
-import { MEMBERS_SOURCE } from '#core/events';
 import { newId } from '#core/ids';
-import type { Registration } from '#core/model';
-import { inboundMail } from '#infra/wiring';
-import { localNames } from '#local/config';
 import type { RawMailEraser } from '#ports/personal-data';
 import {
-  exportPersonalData,
+  RoundNotFound,
+  RoundStatusRefused,
+  UnknownParticipant,
+} from '../functions/use-cases/coordinator/errors.ts';
+import { exportPersonalData } from '../functions/use-cases/coordinator/export-participant.ts';
+import {
   type ForgetPlan,
   type ForgetResult,
   forgetParticipant,
   planForget,
-} from '../functions/use-cases/forget-participant.ts';
+} from '../functions/use-cases/coordinator/forget-participant.ts';
+import {
+  ImportInterrupted,
+  importRegistrations,
+} from '../functions/use-cases/coordinator/import-registrations.ts';
 import { CliError, ExitCode } from './errors.ts';
 import { readTextFile, writeOutputFile } from './files.ts';
 import { print, progress } from './output.ts';
-import { chosenStage } from './stage.ts';
-import { stageStack } from './stage-outputs.ts';
 import { target, unreachable } from './target.ts';
-
-/** Registrations written at once (each is 3-4 DynamoDB requests). */
-const CONCURRENCY = 8;
 
 type Format = 'csv' | 'json';
 
@@ -132,79 +123,34 @@ export const importCommand = async (file: string, options: ImportOptions) => {
   const { registrations } = parsed;
   if (registrations.length === 0) fail(`${file}: no valid rows to import`, ExitCode.usage);
 
-  const { store } = await target();
-  const round = await store.getRound(roundId).catch(unreachable);
-  if (!round)
-    return fail(`round ${roundId} does not exist (create it with \`tandem round create\`)`, ExitCode.refused);
-  if (round.status !== 'draft') {
-    fail(
-      `round ${roundId} is ${round.status}: participants can only be imported into a draft round, before matching`,
-      ExitCode.refused,
-    );
-  }
-
-  // Who is a member already decides between "imported" and "updated" (members are keyed by participant id);
-  // a known member keeps their place in the registration order, a new one is placed by this file's rows.
-  const members = new Map<string, Registration>();
-  const importedAt = new Date().toISOString();
+  const stack = await target();
   try {
-    for await (const page of store.listMembers(roundId)) {
-      for (const member of page) {
-        members.set(member.id, {
-          at: member.registeredAt ?? importedAt,
-          seq: member.registrationSeq ?? 0,
-        });
-      }
-    }
-  } catch (error) {
-    unreachable(error);
-  }
-
-  let done = 0;
-  const showProgress = () => {
-    if (!options.json) progress('import', done, registrations.length);
-  };
-  showProgress();
-  try {
-    // p-map starts nothing more after a failure.
-    await pMap(
-      registrations,
-      async ({ ref, profile }) => {
-        const participant = await store.upsertParticipant(profile, () => newId('p', randomBytes));
-        const registration = members.get(participant.id) ?? {
-          at: importedAt,
-          seq: 'line' in ref ? ref.line : ref.index,
-        };
-        await store.addMember(roundId, participant, registration).catch((error: unknown) => {
-          // addMember never replaces a member who has a partnership: the round was matched meanwhile.
-          if (error instanceof ConditionalCheckFailedException) {
-            throw new CliError(`round ${roundId} was matched during the import`, ExitCode.refused, {
-              cause: error,
-            });
-          }
-          throw error;
-        });
-        if (members.has(participant.id)) report.updated++;
-        else report.imported++;
-        if (participant.status !== 'active') {
-          report.inactive.push({ ...ref, email: participant.email, status: participant.status });
-        }
-        done++;
-        showProgress();
-      },
-      { concurrency: CONCURRENCY },
+    const outcome = await importRegistrations(
+      { ...stack, newParticipantId: () => newId('p', randomBytes) },
+      { roundId, registrations, at: new Date() },
+      { onProgress: options.json ? undefined : (done, total) => progress('import', done, total) },
     );
+    Object.assign(report, {
+      imported: outcome.imported,
+      updated: outcome.updated,
+      inactive: outcome.inactive,
+    });
   } catch (error) {
-    const written = `${done} of ${plural(registrations.length, 'registration')} written; importing the file again is safe`;
+    if (error instanceof RoundNotFound)
+      fail(`${error.message} (create it with \`tandem round create\`)`, ExitCode.refused);
+    if (error instanceof RoundStatusRefused) fail(error.message, ExitCode.refused);
+    if (!(error instanceof ImportInterrupted)) return unreachable(error);
+    Object.assign(report, error.soFar);
+    const written = `${error.written} of ${plural(error.total, 'registration')} written; importing the file again is safe`;
+    if (error.roundMatched) fail(`${error.message} (${written})`, ExitCode.refused);
     try {
-      unreachable(error);
+      unreachable(error.cause);
     } catch (cause) {
       if (cause instanceof CliError) fail(`${cause.message} (${written})`, cause.exitCode);
       throw cause;
     }
   }
 
-  report.inactive.sort((a, b) => ('line' in a ? a.line : a.index) - ('line' in b ? b.line : b.index));
   print(options, report, () => {
     const lines = [
       `Imported ${plural(registrations.length, 'registration')} from ${file} into round ${roundId}: ` +
@@ -228,8 +174,11 @@ const emailArgument = (value: string): string => {
   return parsed.data.toLowerCase();
 };
 
-const unknownPerson = (email: string) =>
-  new CliError(`nobody is registered with ${email} (never imported, or already forgotten)`, ExitCode.refused);
+/** Nobody by that address is exit 1; anything else is the stack's trouble. */
+const refusal = (error: unknown): never => {
+  if (error instanceof UnknownParticipant) throw new CliError(error.message, ExitCode.refused);
+  return unreachable(error);
+};
 
 /**
  * `tandem participants export <email>`: everything stored about one person, as one JSON document (a
@@ -238,12 +187,7 @@ const unknownPerson = (email: string) =>
 export const exportCommand = async (email: string, options: { out?: string }) => {
   const address = emailArgument(email);
   const stack = await target();
-  const document = await exportPersonalData(
-    { personalData: new DynamoPersonalData(stack.tableName) },
-    address,
-    await stack.now(),
-  ).catch(unreachable);
-  if (!document) throw unknownPerson(address);
+  const document = await exportPersonalData(stack, address, await stack.now()).catch(refusal);
   const json = `${JSON.stringify(document, null, 2)}\n`;
   if (!options.out) {
     process.stdout.write(json);
@@ -258,54 +202,6 @@ interface ForgetOptions {
   json?: boolean;
   rawMailDir?: string;
 }
-
-/** The folders `tandem dev` keeps raw mail in when it has no --data folder: temporary ones. */
-const DEV_RAW_MAIL_PREFIX = 'tandem-raw-mail-';
-
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
-
-/**
- * Where the raw copies of the person's mails are. On a stage: the stack's raw-mail bucket. Locally:
- * --raw-mail-dir, else RAW_MAIL_DIR (what the receive function reads), else the one temporary folder of
- * a running `tandem dev` that holds one of the mails; with none of these, exit 2 before anything changes.
- */
-const rawMailEraser = async (options: ForgetOptions, mailIds: readonly string[]): Promise<RawMailEraser> => {
-  const stage = chosenStage();
-  if (stage) {
-    if (options.rawMailDir)
-      throw new CliError(
-        '--raw-mail-dir is for the local stack: a stage keeps raw mail in its bucket',
-        ExitCode.usage,
-      );
-    const stack = await stageStack(stage.stage);
-    return new S3RawMailEraser(stack.output('RawMailBucket'), inboundMail.rawMailPrefix);
-  }
-  const dir = options.rawMailDir ?? (process.env.RAW_MAIL_DIR || undefined);
-  if (dir) return new FileRawMailEraser(dir);
-  const temporary = (await readdir(tmpdir()).catch(() => [] as string[]))
-    .filter((name) => name.startsWith(DEV_RAW_MAIL_PREFIX))
-    .map((name) => join(tmpdir(), name));
-  const holding: string[] = [];
-  for (const folder of temporary) {
-    for (const mailId of mailIds) {
-      if (await exists(join(folder, mailId))) {
-        holding.push(folder);
-        break;
-      }
-    }
-  }
-  if (holding.length === 1 && holding[0]) return new FileRawMailEraser(holding[0]);
-  throw new CliError(
-    `${mailIds.length} raw mail(s) from this person must be deleted, but the local raw-mail folder is ${
-      holding.length > 1 ? `one of ${holding.join(', ')}` : 'unknown'
-    }: pass --raw-mail-dir (\`tandem dev --data <dir>\` keeps raw mail in <dir>/raw-mail); nothing was changed`,
-    ExitCode.usage,
-  );
-};
 
 /** Nothing to delete: no raw mail to find. */
 const noRawMail: RawMailEraser = {
@@ -373,10 +269,11 @@ const confirmed = async (email: string): Promise<boolean> => {
 export const forgetCommand = async (email: string, options: ForgetOptions) => {
   const address = emailArgument(email);
   const stack = await target();
-  const personalData = new DynamoPersonalData(stack.tableName);
-  const plan = await planForget({ personalData }, address).catch(unreachable);
-  if (!plan) throw unknownPerson(address);
-  const rawMail = plan.inboundMails.length > 0 ? await rawMailEraser(options, plan.inboundMails) : noRawMail;
+  const plan = await planForget(stack, address).catch(refusal);
+  const rawMail =
+    plan.inboundMails.length > 0
+      ? await stack.rawMailEraser({ rawMailDir: options.rawMailDir, mailIds: plan.inboundMails })
+      : noRawMail;
 
   if (!options.yes) {
     const interactive = Boolean(process.stdin.isTTY);
@@ -391,24 +288,11 @@ export const forgetCommand = async (email: string, options: ForgetOptions) => {
     if (!(await confirmed(address))) throw new CliError(`${address} was not forgotten`, ExitCode.refused);
   }
 
-  const stage = chosenStage();
-  const busName = stage ? (await stageStack(stage.stage)).output('BusName') : localNames.busName;
   const now = await stack.now().catch(unreachable);
   let result: ForgetResult;
   try {
-    result = await forgetParticipant(
-      {
-        personalData,
-        rawMail,
-        membership: new DynamoMembership(stack.tableName),
-        lifecycle: new DynamoLifecycle(stack.tableName),
-        participants: stack.store,
-        // As the unsubscribe link does, so the lifecycle's MemberChanged rule picks it up.
-        bus: new EventBridgeBus(busName, MEMBERS_SOURCE),
-      },
-      plan,
-      now,
-    );
+    // Unsubscribing announces MemberChanged as the unsubscribe link does, on the members' bus.
+    result = await forgetParticipant({ ...stack, rawMail, bus: stack.memberBus }, plan, now);
   } catch (error) {
     // Whatever stopped it, the email lookup is deleted last: the same command finds them and finishes.
     let reason: CliError;

@@ -1,13 +1,7 @@
-import { type Round, Round as RoundSchema } from '#core/model';
-import {
-  DEFAULT_ESCALATION_DAYS,
-  DEFAULT_INACTIVITY_DAYS,
-  defaultCheckinDays,
-  defaultTopicDays,
-  roundEndDate,
-} from '#core/schedule';
-import { TransitionRejected } from '#ports/store';
-import { topics } from '#templates/compiled/index';
+import { InvalidRound, newRound } from '#core/coordinator/new-round';
+import type { Round } from '#core/model';
+import { roundEndDate } from '#core/schedule';
+import { createRound, RoundAlreadyExists } from '../functions/use-cases/coordinator/create-round.ts';
 import { roundIdArgument } from './arguments.ts';
 import { CliError, ExitCode } from './errors.ts';
 import { print } from './output.ts';
@@ -20,29 +14,6 @@ interface CreateOptions {
   coordinator?: string;
   json?: boolean;
 }
-
-/** The round as `round create` stores it: a draft with the default schedule for its length. */
-export const newRound = (roundId: string, options: Omit<CreateOptions, 'json'>): Round => {
-  const topicDays = defaultTopicDays(options.weeks, topics.length);
-  const parsed = RoundSchema.safeParse({
-    id: roundId,
-    // Round names go into mail subjects and footers: one line.
-    name: options.name?.replace(/\s+/g, ' ').trim() ?? roundId,
-    startDate: options.start,
-    weeks: options.weeks,
-    topicDays,
-    status: 'draft',
-    checkinDays: defaultCheckinDays(options.weeks, topicDays),
-    inactivityDays: DEFAULT_INACTIVITY_DAYS,
-    escalationDays: DEFAULT_ESCALATION_DAYS,
-    ...(options.coordinator ? { coordinatorEmail: options.coordinator } : {}),
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new CliError(`${issue?.path.join('.') || 'round'}: ${issue?.message}`, ExitCode.usage);
-  }
-  return parsed.data;
-};
 
 /** What `round create --json` prints. */
 const summary = (round: Round) => ({
@@ -59,20 +30,28 @@ const summary = (round: Round) => ({
   ...(round.coordinatorEmail ? { coordinatorEmail: round.coordinatorEmail } : {}),
 });
 
+/** The round as asked for, checked before the stack is asked anything (exit 2 naming the field). */
+const roundAskedFor = (roundId: string, options: CreateOptions): Round => {
+  try {
+    return newRound({
+      id: roundId,
+      startDate: options.start,
+      weeks: options.weeks,
+      ...(options.name === undefined ? {} : { name: options.name }),
+      ...(options.coordinator ? { coordinatorEmail: options.coordinator } : {}),
+    });
+  } catch (error) {
+    if (error instanceof InvalidRound) throw new CliError(error.message, ExitCode.usage);
+    throw error;
+  }
+};
+
 /** Creates a draft round; an id already taken, in whatever state, is refused and nothing changes. */
 export const createRoundCommand = async (roundIdArg: string, options: CreateOptions) => {
-  const round = newRound(roundIdArgument(roundIdArg), options);
-  const { store } = await target();
-  const existing = await store.getRound(round.id).catch(unreachable);
-  if (existing) {
-    throw new CliError(
-      `round ${round.id} already exists (${existing.status}, starting ${existing.startDate}): choose another id`,
-      ExitCode.refused,
-    );
-  }
-  await store.createRound(round).catch((error: unknown) => {
-    // Someone created it between the read and the conditional write.
-    if (error instanceof TransitionRejected) throw new CliError(error.message, ExitCode.refused);
+  const round = roundAskedFor(roundIdArgument(roundIdArg), options);
+  const stack = await target();
+  await createRound(stack, round).catch((error: unknown) => {
+    if (error instanceof RoundAlreadyExists) throw new CliError(error.message, ExitCode.refused);
     return unreachable(error);
   });
   const data = summary(round);

@@ -1,7 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { DynamoLedgerReader } from '#adapters/dynamo-ledger-reader';
-import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
-import { RoundLaunchRequested } from '#core/events';
+import { RoundNotFound, RoundStatusRefused } from '../functions/use-cases/coordinator/errors.ts';
+import {
+  followLaunch,
+  LaunchNotFinished,
+  requestLaunch,
+} from '../functions/use-cases/coordinator/request-launch.ts';
 import { roundIdArgument } from './arguments.ts';
 import { CliError, ExitCode } from './errors.ts';
 import { print, progress } from './output.ts';
@@ -14,40 +16,23 @@ interface LaunchOptions {
 }
 
 /**
- * Follows a launch until every partnered member's introduction is sent (the ledger's SENT rows), with a
- * progress bar; exit 3 if that takes longer than the timeout (the launch itself goes on).
+ * Follows a launch until every partnered member's introduction is sent, with a progress bar; exit 3 if
+ * that takes longer than the timeout (the launch itself goes on).
  */
-const waitForIntroductions = async (stack: Target, roundId: string, options: LaunchOptions) => {
-  const deadline = Date.now() + options.timeout * 1000;
-  const lifecycle = new DynamoLifecycle(stack.tableName);
-  const ledger = new DynamoLedgerReader(stack.tableName);
-  let expected: number | undefined;
-  let sent = 0;
-  for (;;) {
-    if (expected === undefined) {
-      const state = await lifecycle.loadRoundState(roundId).catch(unreachable);
-      if (state?.round.status === 'running') {
-        expected = state.members.filter((m) => m.partnershipId && m.status === 'active').length;
-      }
-    }
-    if (expected !== undefined) {
-      const rows = await ledger.sentRows(roundId).catch(unreachable);
-      sent = rows.filter((row) => row.kind === 'intro').length;
-      if (!options.json) progress('launch', Math.min(sent, expected), expected);
-      if (sent >= expected) return { introductions: sent };
-    }
-    if (Date.now() > deadline) {
-      throw new CliError(
-        expected === undefined
-          ? `round ${roundId} was not launched within ${options.timeout} s: is the launch function running?`
-          : `round ${roundId}: ${sent} of ${expected} introductions sent within ${options.timeout} s; ` +
-              'the launch goes on (see `tandem round status`)',
-        ExitCode.unavailable,
-      );
-    }
-    await sleep(1000);
-  }
-};
+const waitForIntroductions = (stack: Target, roundId: string, options: LaunchOptions) =>
+  followLaunch(stack, roundId, {
+    timeoutMs: options.timeout * 1000,
+    onProgress: options.json ? undefined : (done, total) => progress('launch', done, total),
+  }).catch((error: unknown) => {
+    if (!(error instanceof LaunchNotFinished)) return unreachable(error);
+    throw new CliError(
+      error.expected === undefined
+        ? `round ${roundId} was not launched within ${options.timeout} s: is the launch function running?`
+        : `round ${roundId}: ${error.sent} of ${error.expected} introductions sent within ${options.timeout} s; ` +
+            'the launch goes on (see `tandem round status`)',
+      ExitCode.unavailable,
+    );
+  });
 
 /**
  * Asks for a launch by putting a RoundLaunchRequested event on the bus. The round's state is checked
@@ -56,15 +41,11 @@ const waitForIntroductions = async (stack: Target, roundId: string, options: Lau
 export const launchCommand = async (roundIdArg: string, options: LaunchOptions) => {
   const roundId = roundIdArgument(roundIdArg);
   const stack = await target();
-  const round = await stack.store.getRound(roundId).catch(unreachable);
-  if (!round) throw new CliError(`round ${roundId} does not exist`, ExitCode.refused);
-  if (round.status !== 'matched') {
-    throw new CliError(
-      `round ${roundId} is ${round.status}: only a matched round can be launched`,
-      ExitCode.refused,
-    );
-  }
-  const { eventId } = await stack.bus.put(RoundLaunchRequested.detailType, { roundId }).catch(unreachable);
+  const { eventId } = await requestLaunch(stack, roundId).catch((error: unknown) => {
+    if (error instanceof RoundNotFound || error instanceof RoundStatusRefused)
+      throw new CliError(error.message, ExitCode.refused);
+    return unreachable(error);
+  });
   if (options.wait) {
     const { introductions } = await waitForIntroductions(stack, roundId, options);
     print(

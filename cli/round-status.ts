@@ -1,14 +1,12 @@
-import { stringify } from 'csv-stringify/sync';
-import {
-  checkinsOf,
-  type PartnershipActivity,
-  partnershipActivity,
-  type RoundStatusReport,
-  roundStatus,
-} from '#core/coordinator/round-status';
+import type { RoundStatusReport } from '#core/coordinator/round-status';
+import { RoundNotFound } from '../functions/use-cases/coordinator/errors.ts';
+import { exportRound } from '../functions/use-cases/coordinator/export-round.ts';
+import { roundStatusReport } from '../functions/use-cases/coordinator/round-status.ts';
+import { roundIdArgument } from './arguments.ts';
+import { CliError, ExitCode } from './errors.ts';
 import { writeOutputFile } from './files.ts';
 import { print } from './output.ts';
-import { loadRoundData } from './round-data.ts';
+import { target, unreachable } from './target.ts';
 
 /** Label/value lines with the values lined up. */
 const lines = (rows: readonly (readonly [string, string])[]): string => {
@@ -106,67 +104,31 @@ export const formatStatus = (report: RoundStatusReport): string => {
   return `${head}\n\n${checkins}`;
 };
 
+/** A round that does not exist is exit 1; anything else is the stack's trouble. */
+export const roundRefusal = (error: unknown): never => {
+  if (error instanceof RoundNotFound) throw new CliError(error.message, ExitCode.refused);
+  return unreachable(error);
+};
+
 /** Prints how a round is going: a table for people, one JSON object with `--json`. */
 export const statusCommand = async (roundIdArg: string, options: { json?: boolean }) => {
-  const { input, stack } = await loadRoundData(roundIdArg);
-  const report = roundStatus(input, await stack.now());
+  const roundId = roundIdArgument(roundIdArg);
+  const stack = await target();
+  const report = await roundStatusReport(stack, roundId).catch(roundRefusal);
   print(options, report, () => formatStatus(report));
 };
 
-/** The export's columns; one `checkin_<n>` per check-in the round asks. */
-export const exportColumns = (checkinNumbers: readonly number[]): string[] => [
-  'partnership_id',
-  'status',
-  'origin',
-  'started_at',
-  'ended_at',
-  'ended_reason',
-  'members',
-  'countries',
-  'replies',
-  'last_activity',
-  'nudges',
-  'at_risk_since',
-  'at_risk_reason',
-  ...checkinNumbers.map((n) => `checkin_${n}`),
-];
-
-/**
- * The CSV of a round's partnerships (RFC 4180: CRLF line ends, fields quoted when they need it).
- * Lists hold one entry per member, `;`-separated, in the same order as `members`; a check-in column
- * holds each member's answer, `-` where none is stored.
- */
-export const exportCsv = (rows: readonly PartnershipActivity[], checkinNumbers: readonly number[]): string =>
-  stringify(
-    rows.map((row) => [
-      row.partnershipId,
-      row.status,
-      row.origin,
-      row.startedAt ?? '',
-      row.endedAt ?? '',
-      row.endedReason ?? '',
-      row.members.map((m) => m.email).join(';'),
-      row.members.map((m) => m.country).join(';'),
-      row.replies,
-      row.lastActivity ?? '',
-      row.nudges,
-      row.atRiskSince ?? '',
-      row.atRiskReason ?? '',
-      ...checkinNumbers.map((n) => (row.checkins[n] ?? []).map((answer) => answer ?? '-').join(';')),
-    ]),
-    { header: true, columns: exportColumns(checkinNumbers), record_delimiter: 'windows' },
-  );
-
 /** Writes the round's partnerships and their activity as CSV, to a file or stdout. */
 export const exportCommand = async (roundIdArg: string, options: { out?: string }) => {
-  const { input } = await loadRoundData(roundIdArg);
-  const numbers = checkinsOf(input.round).map((c) => c.number);
-  const rows = partnershipActivity(input);
-  const csv = exportCsv(rows, numbers);
+  const roundId = roundIdArgument(roundIdArg);
+  const stack = await target();
+  const exported = await exportRound(stack, roundId).catch(roundRefusal);
   if (!options.out) {
-    process.stdout.write(csv);
+    process.stdout.write(exported.csv);
     return;
   }
-  await writeOutputFile('--out', options.out, csv);
-  process.stdout.write(`Wrote ${rows.length} partnerships of round ${input.round.id} to ${options.out}\n`);
+  await writeOutputFile('--out', options.out, exported.csv);
+  process.stdout.write(
+    `Wrote ${exported.partnerships} partnerships of round ${exported.round.id} to ${options.out}\n`,
+  );
 };

@@ -1,22 +1,69 @@
+import { DynamoAddressChange } from '#adapters/dynamo-address-change';
+import { DynamoLedgerReader } from '#adapters/dynamo-ledger-reader';
+import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
+import { DynamoMembership } from '#adapters/dynamo-membership';
+import { DynamoPersonalData } from '#adapters/dynamo-personal-data';
+import { DynamoProposals } from '#adapters/dynamo-proposals';
+import { DynamoSendingGate } from '#adapters/dynamo-sending-gate';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
-import { COORDINATOR_SOURCE } from '#core/events';
+import { systemClock } from '#adapters/system-clock';
+import { COORDINATOR_SOURCE, MEMBERS_SOURCE } from '#core/events';
 import { localAwsEnvironment, localNames, localPorts, localUrls } from '#local/config';
+import { queueUrl } from '#local/gateway-sqs';
+import type { AddressChangeStore } from '#ports/address-change';
+import type { EventBus } from '#ports/bus';
+import type { Clock } from '#ports/clock';
+import type { LedgerReader } from '#ports/ledger-reader';
+import type { PersonalDataStore, RawMailEraser } from '#ports/personal-data';
+import type { JobQueue } from '#ports/queue';
+import type { SendingGate } from '#ports/sending-gate';
+import type {
+  LifecycleStore,
+  MembershipStore,
+  ParticipantStore,
+  ProposalStore,
+  RoundStore,
+} from '#ports/store';
 import { CliError, ExitCode } from './errors.ts';
+import { localRawMailFolder } from './raw-mail-folder.ts';
 import { chosenStage } from './stage.ts';
-import { stageFailure, stageStack } from './stage-outputs.ts';
+import { type StageStack, stageFailure, stageStack } from './stage-outputs.ts';
+
+// The one module of the CLI that builds adapters: every command gets the ports of its target from here
+// and hands them to its use cases, so the rest of cli/ knows no AWS service.
 
 /**
- * The stack a command talks to: the local one started by `tandem dev`, or a deployed stage
- * (`--stage <stage>` / `TANDEM_STAGE`) found through its CloudFormation outputs.
+ * The stack a command talks to — the local one started by `tandem dev`, or a deployed stage
+ * (`--stage <stage>` / `TANDEM_STAGE`) found through its CloudFormation outputs — as the ports the
+ * coordinator's use cases take.
  */
 export interface Target {
-  /** The Tandem table, for the adapters that take its name. */
-  tableName: string;
-  store: DynamoStore;
-  bus: EventBridgeBus;
-  /** The stack's clock: the local stack's may be virtual and far from the machine's. */
+  rounds: RoundStore;
+  participants: ParticipantStore;
+  lifecycle: LifecycleStore;
+  proposals: ProposalStore;
+  membership: MembershipStore;
+  ledger: LedgerReader;
+  sendingGate: Pick<SendingGate, 'current'>;
+  personalData: PersonalDataStore;
+  /** Moving a person to a new address (`participants change-email`). */
+  addresses: AddressChangeStore;
+  /** The coordinator's requests (a launch), as the launch function's rule expects them. */
+  bus: EventBus;
+  /** Member changes, as the links announce them, so the lifecycle's MemberChanged rule picks them up. */
+  memberBus: EventBus;
+  /** The send queue, for mail a command queues itself. */
+  sendQueue: JobQueue;
+  /** The machine's time, for waiting on the stack. */
+  clock: Clock;
+  /** The stack's time: the local stack's may be virtual and far from the machine's. */
   now(): Promise<Date>;
+  /**
+   * What deletes a person's raw inbound mails: the stage's bucket, or the local stack's folder
+   * (`rawMailDir`, else found; exit 2 when it cannot be).
+   */
+  rawMailEraser(options: { rawMailDir?: string; mailIds: readonly string[] }): Promise<RawMailEraser>;
 }
 
 /** The control API of `tandem dev` (clock, replays): there is no such thing on a deployed stack. */
@@ -34,27 +81,80 @@ export const control = async <T>(path: string, init?: RequestInit): Promise<T> =
   return body;
 };
 
+/** A queue made on first use: the SQS client is loaded only by the commands that queue mail. */
+const lazyQueue = (url: () => string): JobQueue => ({
+  enqueue: async (jobs, delaySeconds) => {
+    const { SqsJobQueue } = await import('#adapters/sqs-job-queue');
+    await new SqsJobQueue(url()).enqueue(jobs, delaySeconds);
+  },
+});
+
+type StackPorts = Omit<Target, 'now' | 'rawMailEraser' | 'sendQueue'>;
+
+/** The table's and the bus's adapters, by their names. */
+const portsOf = (tableName: string, busName: string): StackPorts => {
+  const store = new DynamoStore(tableName);
+  return {
+    rounds: store,
+    participants: store,
+    lifecycle: new DynamoLifecycle(tableName),
+    proposals: new DynamoProposals(tableName),
+    membership: new DynamoMembership(tableName),
+    ledger: new DynamoLedgerReader(tableName),
+    sendingGate: new DynamoSendingGate(tableName),
+    personalData: new DynamoPersonalData(tableName),
+    addresses: new DynamoAddressChange(tableName),
+    bus: new EventBridgeBus(busName, COORDINATOR_SOURCE),
+    memberBus: new EventBridgeBus(busName, MEMBERS_SOURCE),
+    clock: systemClock,
+  };
+};
+
+/**
+ * The local stack's ports, for a command that runs the stack in its own process (`tandem dev`): the
+ * stack has pointed this process's SDK clients at itself already.
+ */
+export const inProcessLocalTarget = (): Target => {
+  const ports = localPorts();
+  return {
+    ...portsOf(localNames.tableName, localNames.busName),
+    sendQueue: lazyQueue(() => queueUrl(localUrls(ports).gateway, localNames.sendQueue)),
+    now: async () => new Date((await control<{ now: string }>('/clock')).now),
+    rawMailEraser: async ({ rawMailDir, mailIds }) => {
+      const { FileRawMailEraser } = await import('#adapters/raw-mail-eraser');
+      return new FileRawMailEraser(await localRawMailFolder(rawMailDir, mailIds));
+    },
+  };
+};
+
 const localTarget = (): Target => {
   Object.assign(process.env, localAwsEnvironment(localPorts()));
-  return {
-    tableName: localNames.tableName,
-    store: new DynamoStore(localNames.tableName),
-    bus: new EventBridgeBus(localNames.busName, COORDINATOR_SOURCE),
-    now: async () => new Date((await control<{ now: string }>('/clock')).now),
-  };
+  return inProcessLocalTarget();
+};
+
+/** Raw mail on a stage is in its bucket, under the receipt rule's prefix. */
+const bucketEraser = async (stack: StageStack, rawMailDir: string | undefined): Promise<RawMailEraser> => {
+  if (rawMailDir)
+    throw new CliError(
+      '--raw-mail-dir is for the local stack: a stage keeps raw mail in its bucket',
+      ExitCode.usage,
+    );
+  const [{ S3RawMailEraser }, { inboundMail }] = await Promise.all([
+    import('#adapters/raw-mail-eraser'),
+    import('#infra/wiring'),
+  ]);
+  return new S3RawMailEraser(stack.output('RawMailBucket'), inboundMail.rawMailPrefix);
 };
 
 const stageTarget = async (stage: string): Promise<Target> => {
   const stack = await stageStack(stage);
-  const tableName = stack.output('TableName');
-  const busName = stack.output('BusName');
   // No endpoint or region is set here: the SDK clients use the default credential chain and region,
   // the same ones that found the stack.
   return {
-    tableName,
-    store: new DynamoStore(tableName),
-    bus: new EventBridgeBus(busName, COORDINATOR_SOURCE),
+    ...portsOf(stack.output('TableName'), stack.output('BusName')),
+    sendQueue: lazyQueue(() => stack.output('SendQueueUrl')),
     now: async () => new Date(),
+    rawMailEraser: ({ rawMailDir }) => bucketEraser(stack, rawMailDir),
   };
 };
 

@@ -1,18 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import pMap from 'p-map';
+import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoProposals } from '#adapters/dynamo-proposals';
-import type { DynamoStore } from '#adapters/dynamo-store';
-import { matchParticipants } from '#core/coordinator/matching/index';
-import { groupsOf, matchParticipantsOf } from '#core/coordinator/proposal';
+import { DynamoStore } from '#adapters/dynamo-store';
+import { EventBridgeBus } from '#adapters/eventbridge-bus';
+import { newRound } from '#core/coordinator/new-round';
+import { COORDINATOR_SOURCE } from '#core/events';
 import { newId, type RandomBytes } from '#core/ids';
-import { memberOf, type Participant, type Partnership, type Profile, type Round } from '#core/model';
-import {
-  DEFAULT_ESCALATION_DAYS,
-  DEFAULT_INACTIVITY_DAYS,
-  defaultCheckinDays,
-  defaultTopicDays,
-} from '#core/schedule';
-import { topics } from '#templates/compiled/index';
+import type { Participant, Partnership, Profile, Round } from '#core/model';
+import type { ParticipantStore, RoundStore } from '#ports/store';
+import { createRound } from '../functions/use-cases/coordinator/create-round.ts';
+import { importRegistrations } from '../functions/use-cases/coordinator/import-registrations.ts';
+import { matchRound } from '../functions/use-cases/coordinator/match-round.ts';
+import { requestLaunch } from '../functions/use-cases/coordinator/request-launch.ts';
 import { localNames } from './config.ts';
 
 export interface SeedOptions {
@@ -36,71 +35,79 @@ export interface SeedResult {
   unmatched: Participant[];
 }
 
+/** DynamoDB Local answers faster in parallel. */
+const CONCURRENCY = 16;
+
 /**
- * Creates a round, registers a cohort, matches it as `tandem match` does and marks the round matched —
- * the state a coordinator reaches before launching. Used by the demo, simulations and tests.
+ * Creates a round, registers a cohort and matches it with the round's default settings, through the
+ * coordinator's own use cases (`round create`, `participants import`, `match`): the state a
+ * coordinator reaches before launching. Used by the demo, simulations and tests.
  */
-export const seedMatchedRound = async (store: DynamoStore, options: SeedOptions): Promise<SeedResult> => {
+export const seedMatchedRound = async (
+  store: RoundStore & ParticipantStore,
+  options: SeedOptions,
+): Promise<SeedResult> => {
   const bytes = options.randomBytes ?? randomBytes;
-  const topicDays = defaultTopicDays(options.weeks, topics.length);
-  const round: Round = {
-    id: options.roundId,
-    name: options.name,
-    startDate: options.startDate,
-    weeks: options.weeks,
-    topicDays,
-    status: 'draft',
-    timeZones: [],
-    checkinDays: defaultCheckinDays(options.weeks, topicDays),
-    inactivityDays: DEFAULT_INACTIVITY_DAYS,
-    escalationDays: DEFAULT_ESCALATION_DAYS,
-  };
-  await store.createRound(round);
+  const round = await createRound(
+    { rounds: store },
+    newRound({ id: options.roundId, name: options.name, startDate: options.startDate, weeks: options.weeks }),
+  );
 
   // Ids are drawn up front, in cohort order, so a seeded run gets the same ids whatever the concurrency.
   const ids = options.cohort.map(() => newId('p', bytes));
-  const participants: Participant[] = new Array(options.cohort.length);
-  let done = 0;
-  // DynamoDB Local answers faster in parallel.
-  await pMap(
-    options.cohort.keys(),
-    async (i) => {
-      const participant = await store.upsertParticipant(options.cohort[i] as Profile, () => ids[i] as string);
-      await store.addMember(round.id, participant);
-      participants[i] = participant;
-      options.onProgress?.(++done, options.cohort.length);
+  const { participants } = await importRegistrations(
+    { rounds: store, participants: store, newParticipantId: (index) => ids[index] as string },
+    {
+      roundId: round.id,
+      registrations: options.cohort.map((profile, index) => ({ ref: { index }, profile })),
+      at: new Date(),
     },
-    { concurrency: 16 },
+    { concurrency: CONCURRENCY, onProgress: options.onProgress },
   );
 
-  // The matcher `tandem match` uses, with the round's default settings, the cohort in registration order.
-  const members = participants.map((p) => memberOf(p, round.id));
-  const result = matchParticipants(matchParticipantsOf(members, new Map()), {
-    referenceDate: round.startDate,
-  });
-  const partnerships: Partnership[] = groupsOf(result, members).map((group) => ({
-    roundId: round.id,
-    id: newId('t', bytes),
-    members: group.members,
-    status: 'active',
-    origin: 'matched',
-    lastActivity: {},
-    nudged: {},
-    flaggedBy: {},
-    quietIds: [],
-    notices: {},
-    score: group.score,
-    explanation: group.explanation,
-  }));
-  const unmatched = new Set(result.unmatched.map((u) => u.email));
-  const proposals = new DynamoProposals(localNames.tableName);
-  await pMap(partnerships, (partnership) => proposals.addPartnership(partnership), { concurrency: 16 });
-  await store.transitionRound(round.id, 'draft', 'matched');
+  const lifecycle = new DynamoLifecycle(localNames.tableName);
+  const matched = await matchRound(
+    {
+      rounds: store,
+      lifecycle,
+      proposals: new DynamoProposals(localNames.tableName),
+      newId: () => newId('t', bytes),
+    },
+    { roundId: round.id },
+  );
+  const state = await lifecycle.loadRoundState(round.id);
+  if (!state) throw new Error(`seeded round ${round.id} is gone`);
+  const unmatched = new Set(matched.unmatched.map((u) => u.email));
   return {
-    round: { ...round, status: 'matched' },
+    round: state.round,
     participants: participants.length,
     registered: participants,
-    partnerships,
+    partnerships: state.partnerships,
     unmatched: participants.filter((p) => unmatched.has(p.email)),
   };
 };
+
+/** The round `tandem dev --demo` seeds and launches. */
+export const DEMO_ROUND = 'demo';
+
+/**
+ * Seeds the demo round, matched, on the local stack this process runs; undefined when the stack's data
+ * folder holds it already.
+ */
+export const seedDemoRound = async (
+  options: Pick<SeedOptions, 'startDate' | 'cohort'>,
+): Promise<SeedResult | undefined> => {
+  const store = new DynamoStore(localNames.tableName);
+  if (await store.getRound(DEMO_ROUND)) return undefined;
+  return seedMatchedRound(store, { roundId: DEMO_ROUND, name: 'Tandem demo round', weeks: 16, ...options });
+};
+
+/** Asks for a seeded round's launch, as `tandem round launch` does. */
+export const launchSeededRound = (roundId: string): Promise<{ eventId: string }> =>
+  requestLaunch(
+    {
+      rounds: new DynamoStore(localNames.tableName),
+      bus: new EventBridgeBus(localNames.busName, COORDINATOR_SOURCE),
+    },
+    roundId,
+  );

@@ -2,10 +2,8 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, dynamoClient, sesClient } from '#adapters/aws-clients';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoStore } from '#adapters/dynamo-store';
-import { EventBridgeBus } from '#adapters/eventbridge-bus';
 import { loadSigningKeys } from '#adapters/signing-keys';
 import { keys } from '#adapters/table-design';
-import { COORDINATOR_SOURCE, RoundLaunchRequested } from '#core/events';
 import { roundEndDate } from '#core/schedule';
 import { seededRandom } from '#core/seeded-random';
 import { assignBehaviours, type Behaviour, Participants, replyAddressOf } from './behaviours.ts';
@@ -14,7 +12,7 @@ import { syntheticCohort } from './cohort.ts';
 import { localNames } from './config.ts';
 import { freePorts } from './free-port.ts';
 import { DYNAMODB_WRITES, RequestCounter } from './request-counter.ts';
-import { seedMatchedRound } from './seed.ts';
+import { launchSeededRound, seedMatchedRound } from './seed.ts';
 import { startLocalStack } from './stack.ts';
 
 export interface SimulationOptions {
@@ -249,9 +247,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationSu
       }
     };
 
-    await new EventBridgeBus(localNames.busName, COORDINATOR_SOURCE).put(RoundLaunchRequested.detailType, {
-      roundId,
-    });
+    await launchSeededRound(roundId);
     await stack.settle();
     let outbox = await collectOutbox(stack.urls.ses);
     let delivered = outbox.length;

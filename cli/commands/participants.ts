@@ -44,4 +44,13 @@ export const registerParticipantsCommands = (program: Command) => {
     )
     .option('--json', 'print what was done as JSON')
     .action(lazy(async () => (await import('../participants.ts')).forgetCommand));
+  participants
+    .command('change-email')
+    .description(
+      'Move one person to a new email address: their mail goes there, and their replies are taken from there',
+    )
+    .argument('<old>', 'the address they are registered with')
+    .argument('<new>', 'their new address (registered to nobody)')
+    .option('--json', 'print what was changed as JSON')
+    .action(lazy(async () => (await import('../participants-change-email.ts')).changeEmailCommand));
 };

@@ -65,6 +65,14 @@ export const registerRoundCommands = (program: Command) => {
     .option('--json', 'print the created round as JSON')
     .action(lazy(async () => (await import('../round-create.ts')).createRoundCommand));
   round
+    .command('close')
+    .description(
+      'Close a running round before its end date: every partnership ends, and everyone still taking part gets the closing mail with the final check-in',
+    )
+    .argument('<roundId>', 'the running round to close')
+    .option('--json', 'print what was done as JSON')
+    .action(lazy(async () => (await import('../round-close.ts')).closeCommand));
+  round
     .command('status')
     .description(
       'How a round is going: partnerships, replies, members who left, check-in answers, the next mail',

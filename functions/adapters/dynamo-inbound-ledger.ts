@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Arrival, InboundClaim, InboundLedger, RelayAllowance, RelayKey } from '#ports/inbound-ledger';
 import { documentClient } from './aws-clients.ts';
+import { conditionHeld } from './dynamo-requests.ts';
 import { claimLease } from './lease-claim.ts';
 import { keys } from './table-design.ts';
 
@@ -13,14 +13,22 @@ const MESSAGE_RETENTION_SECONDS = 400 * DAY_SECONDS;
 
 const epoch = (now: Date) => Math.floor(now.getTime() / 1000);
 
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
-
+/** Arrivals, message claims, automatic answers and relay counts in the single Tandem table. */
 export class DynamoInboundLedger implements InboundLedger {
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly tableName: string,
+    /** The table's client; the process's shared one unless a test or the local stack passes its own. */
+    private readonly client?: DynamoDBDocumentClient,
+  ) {}
+
+  private get db() {
+    return this.client ?? documentClient();
+  }
 
   async recordArrival(arrival: Arrival): Promise<void> {
-    try {
-      await documentClient().send(
+    // A second record of the same mail (SES redelivered it) keeps the first.
+    await conditionHeld(
+      this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -31,14 +39,12 @@ export class DynamoInboundLedger implements InboundLedger {
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   async getArrival(mailId: string): Promise<Arrival | undefined> {
-    const { Item } = await documentClient().send(
+    const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.arrival(mailId), ConsistentRead: true }),
     );
     if (!Item) return undefined;
@@ -47,7 +53,7 @@ export class DynamoInboundLedger implements InboundLedger {
   }
 
   async claim(messageKey: string, now: Date, leaseMs: number): Promise<InboundClaim> {
-    const outcome = await claimLease({
+    const outcome = await claimLease(this.db, {
       tableName: this.tableName,
       key: keys.inboundMessage(messageKey),
       working: 'PROCESSING',
@@ -60,7 +66,7 @@ export class DynamoInboundLedger implements InboundLedger {
   }
 
   async finish(messageKey: string, outcome: string, now: Date): Promise<void> {
-    await documentClient().send(
+    await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.inboundMessage(messageKey),
@@ -71,9 +77,9 @@ export class DynamoInboundLedger implements InboundLedger {
     );
   }
 
-  async allowAutomaticAnswer(sender: string, now: Date): Promise<boolean> {
-    try {
-      await documentClient().send(
+  allowAutomaticAnswer(sender: string, now: Date): Promise<boolean> {
+    return conditionHeld(
+      this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -83,12 +89,8 @@ export class DynamoInboundLedger implements InboundLedger {
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /**
@@ -103,8 +105,8 @@ export class DynamoInboundLedger implements InboundLedger {
   ): Promise<RelayAllowance> {
     const Key = keys.relaysOfDay(roundId, partnershipId, day);
     const expiresAt = epoch(new Date(`${day}T00:00:00Z`)) + 2 * DAY_SECONDS;
-    try {
-      await documentClient().send(
+    const granted = await conditionHeld(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key,
@@ -119,13 +121,11 @@ export class DynamoInboundLedger implements InboundLedger {
             ':expiresAt': expiresAt,
           },
         }),
-      );
-      return 'granted';
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-    try {
-      await documentClient().send(
+      ),
+    );
+    if (granted) return 'granted';
+    const firstHeld = await conditionHeld(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key,
@@ -134,11 +134,8 @@ export class DynamoInboundLedger implements InboundLedger {
           ConditionExpression: 'attribute_not_exists(firstHeld) OR firstHeld = :key',
           ExpressionAttributeValues: { ':key': messageKey },
         }),
-      );
-      return 'first-held';
-    } catch (error) {
-      if (isConditionFailure(error)) return 'held';
-      throw error;
-    }
+      ),
+    );
+    return firstHeld ? 'first-held' : 'held';
   }
 }

@@ -1,7 +1,9 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { MailTally, SentLedgerRow } from '#core/coordinator/round-status';
+import type { LedgerReader } from '#ports/ledger-reader';
 import { documentClient } from './aws-clients.ts';
+import { queryPages } from './dynamo-requests.ts';
 import { parseItem } from './parse-item.ts';
 import { keys } from './table-design.ts';
 
@@ -30,32 +32,30 @@ const rowOf = (sk: string, sentAt: string): SentLedgerRow => {
 const TALLY_OF = { SENT: 'sent', DEFERRED: 'deferred', FAILED: 'failed', SENDING: 'inFlight' } as const;
 
 /** Reads a round's send ledger back: for status reports, never on a request path that sends. */
-export class DynamoLedgerReader {
-  constructor(private readonly tableName: string) {}
+export class DynamoLedgerReader implements LedgerReader {
+  constructor(
+    private readonly tableName: string,
+    /** The table's client; the process's shared one unless a test or the local stack passes its own. */
+    private readonly client?: DynamoDBDocumentClient,
+  ) {}
 
   /** Every row of the round (one paginated Query on `LEDGER#<roundId>`): the SENT rows in sort-key order, and all of them by state. */
   async ledger(roundId: string): Promise<{ sent: SentLedgerRow[]; mails: MailTally }> {
     const sent: SentLedgerRow[] = [];
     const mails: MailTally = { sent: 0, deferred: 0, failed: 0, inFlight: 0 };
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documentClient().send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ProjectionExpression: 'pk, sk, #status, sentAt',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pk': keys.ledgerPartition(roundId) },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
+    for await (const page of queryPages(this.client ?? documentClient(), {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ProjectionExpression: 'pk, sk, #status, sentAt',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pk': keys.ledgerPartition(roundId) },
+    })) {
+      for (const item of page) {
         const row = parseItem(StoredRow, item, 'ledger row');
         mails[TALLY_OF[row.status]]++;
         if (row.status === 'SENT') sent.push(rowOf(row.sk, row.sentAt));
       }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    }
     return { sent, mails };
   }
 

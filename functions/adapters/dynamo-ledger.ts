@@ -1,7 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimOutcome, Deferral, LedgerKey, SendLedger } from '#ports/store';
 import { documentClient } from './aws-clients.ts';
+import { writeConditionally } from './dynamo-requests.ts';
 import { keys } from './table-design.ts';
 
 /** Ledger rows outlive any retry or replay by far, then expire through the table's TTL. */
@@ -9,15 +10,22 @@ const RETENTION_SECONDS = 400 * 24 * 3600;
 
 const itemKey = (key: LedgerKey) => keys.ledger(key.roundId, key.kind, key.ref, key.participantId);
 const expiresAt = (now: Date) => Math.floor(now.getTime() / 1000) + RETENTION_SECONDS;
-const STATUS = { '#status': 'status' };
 
 /** What a row that refused a conditional write is, from the item DynamoDB returned with the refusal. */
-const blockedBy = (error: ConditionalCheckFailedException) => {
-  const status = error.Item?.status?.S;
+const blockedBy = (found: Record<string, AttributeValue> | undefined) => {
+  const status = found?.status?.S;
   if (status === 'SENT') return 'already-sent';
   if (status === 'FAILED') return 'already-failed';
   return 'in-flight';
 };
+
+/** One conditional change of a ledger row's status: what it sets and removes, and when it may. */
+interface StatusChange {
+  set: string;
+  remove?: string;
+  condition: string;
+  values: Record<string, unknown>;
+}
 
 /**
  * The send ledger on DynamoDB: two writes per mail (claim, then sent). A claim is a lease, so a
@@ -28,15 +36,23 @@ const blockedBy = (error: ConditionalCheckFailedException) => {
  * SES refused for good are FAILED rows, never claimed again.
  */
 export class DynamoSendLedger implements SendLedger {
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly tableName: string,
+    /** The table's client; the process's shared one unless a test or the local stack passes its own. */
+    private readonly client?: DynamoDBDocumentClient,
+  ) {}
+
+  private get db() {
+    return this.client ?? documentClient();
+  }
 
   /**
    * One conditional Put that also asks for the row it replaced: a SENDING row is only replaced when
    * its lease had run out, so getting one back is a takeover; a DEFERRED row is simply next in line.
    */
   async claim(key: LedgerKey, now: Date, leaseMs: number): Promise<ClaimOutcome> {
-    try {
-      const { Attributes: replaced } = await documentClient().send(
+    const outcome = await writeConditionally(
+      this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -50,7 +66,7 @@ export class DynamoSendLedger implements SendLedger {
           },
           ConditionExpression:
             'attribute_not_exists(pk) OR #status = :deferred OR (#status = :working AND leaseUntil < :now)',
-          ExpressionAttributeNames: STATUS,
+          ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':working': 'SENDING',
             ':deferred': 'DEFERRED',
@@ -59,22 +75,20 @@ export class DynamoSendLedger implements SendLedger {
           ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
-      );
-      return replaced?.status === 'SENDING' ? 'claimed-after-expiry' : 'claimed';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return blockedBy(error);
-      throw error;
-    }
+      ),
+    );
+    if (!outcome.written) return blockedBy(outcome.found);
+    return outcome.output.Attributes?.status === 'SENDING' ? 'claimed-after-expiry' : 'claimed';
   }
 
   async markSent(key: LedgerKey, now: Date, messageId: string): Promise<void> {
-    await documentClient().send(
+    await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: itemKey(key),
         UpdateExpression:
           'SET #status = :sent, sentAt = :now, messageId = :messageId REMOVE leaseUntil, deferredUntil, reason',
-        ExpressionAttributeNames: STATUS,
+        ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':sent': 'SENT', ':now': now.toISOString(), ':messageId': messageId },
       }),
     );
@@ -82,80 +96,74 @@ export class DynamoSendLedger implements SendLedger {
 
   /** Only our own SENDING row turns DEFERRED: a row another sender already recorded is left as it is. */
   async defer(key: LedgerKey, now: Date, { reason, until }: Deferral): Promise<void> {
-    try {
-      await documentClient().send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: itemKey(key),
-          UpdateExpression:
-            'SET #status = :deferred, deferredAt = :now, deferredUntil = :until, reason = :reason REMOVE leaseUntil',
-          ConditionExpression: '#status = :sending',
-          ExpressionAttributeNames: STATUS,
-          ExpressionAttributeValues: {
-            ':deferred': 'DEFERRED',
-            ':sending': 'SENDING',
-            ':now': now.toISOString(),
-            ':until': until.toISOString(),
-            ':reason': reason,
-          },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await this.changeStatus(key, {
+      set: '#status = :deferred, deferredAt = :now, deferredUntil = :until, reason = :reason',
+      remove: 'leaseUntil',
+      condition: '#status = :sending',
+      values: {
+        ':deferred': 'DEFERRED',
+        ':sending': 'SENDING',
+        ':now': now.toISOString(),
+        ':until': until.toISOString(),
+        ':reason': reason,
+      },
+    });
   }
 
   async deferUnclaimed(key: LedgerKey, now: Date, { reason, until }: Deferral) {
-    try {
-      await documentClient().send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: itemKey(key),
-          UpdateExpression:
-            'SET v = :v, #status = :deferred, deferredAt = :now, deferredUntil = :until, reason = :reason, expiresAt = if_not_exists(expiresAt, :expiresAt)',
-          ConditionExpression: 'attribute_not_exists(pk) OR #status = :deferred',
-          ExpressionAttributeNames: STATUS,
-          ExpressionAttributeValues: {
-            ':v': 1,
-            ':deferred': 'DEFERRED',
-            ':now': now.toISOString(),
-            ':until': until.toISOString(),
-            ':reason': reason,
-            ':expiresAt': expiresAt(now),
-          },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return 'deferred' as const;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return blockedBy(error);
-      throw error;
-    }
+    const outcome = await this.changeStatus(key, {
+      set:
+        'v = :v, #status = :deferred, deferredAt = :now, deferredUntil = :until, reason = :reason, ' +
+        'expiresAt = if_not_exists(expiresAt, :expiresAt)',
+      condition: 'attribute_not_exists(pk) OR #status = :deferred',
+      values: {
+        ':v': 1,
+        ':deferred': 'DEFERRED',
+        ':now': now.toISOString(),
+        ':until': until.toISOString(),
+        ':reason': reason,
+        ':expiresAt': expiresAt(now),
+      },
+    });
+    return outcome.written ? ('deferred' as const) : blockedBy(outcome.found);
   }
 
   async fail(key: LedgerKey, now: Date, reason: string): Promise<void> {
-    try {
-      await documentClient().send(
+    await this.changeStatus(key, {
+      set:
+        'v = :v, #status = :failed, failedAt = :now, reason = :reason, ' +
+        'expiresAt = if_not_exists(expiresAt, :expiresAt)',
+      remove: 'leaseUntil, deferredUntil',
+      condition: 'attribute_not_exists(pk) OR #status <> :sent',
+      values: {
+        ':v': 1,
+        ':failed': 'FAILED',
+        ':sent': 'SENT',
+        ':now': now.toISOString(),
+        // Reasons come from SES or our own errors; bounded so a long message cannot bloat the row.
+        ':reason': reason.slice(0, 500),
+        ':expiresAt': expiresAt(now),
+      },
+    });
+  }
+
+  /**
+   * The shape `defer`, `deferUnclaimed` and `fail` share: one conditional UpdateItem of the row. A
+   * refusal is an answer (the row is in a state the change must not touch), and comes back with the row.
+   */
+  private changeStatus(key: LedgerKey, change: StatusChange) {
+    return writeConditionally(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: itemKey(key),
-          UpdateExpression:
-            'SET v = :v, #status = :failed, failedAt = :now, reason = :reason, expiresAt = if_not_exists(expiresAt, :expiresAt) REMOVE leaseUntil, deferredUntil',
-          ConditionExpression: 'attribute_not_exists(pk) OR #status <> :sent',
-          ExpressionAttributeNames: STATUS,
-          ExpressionAttributeValues: {
-            ':v': 1,
-            ':failed': 'FAILED',
-            ':sent': 'SENT',
-            ':now': now.toISOString(),
-            // Reasons come from SES or our own errors; bounded so a long message cannot bloat the row.
-            ':reason': reason.slice(0, 500),
-            ':expiresAt': expiresAt(now),
-          },
+          UpdateExpression: `SET ${change.set}${change.remove ? ` REMOVE ${change.remove}` : ''}`,
+          ConditionExpression: change.condition,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: change.values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 }

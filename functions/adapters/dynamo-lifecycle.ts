@@ -1,9 +1,16 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Alert, type CheckinAnswer, type EndedReason, Member, Partnership, Round } from '#core/model';
 import type { Joining, LifecycleStore, Repairing, RoundState } from '#ports/store';
 import { documentClient } from './aws-clients.ts';
+import {
+  conditionHeld,
+  queryPages,
+  type TransactItem,
+  transactWrite,
+  writeConditionally,
+} from './dynamo-requests.ts';
 import { parseItem } from './parse-item.ts';
+import type { AdapterRetry } from './retry.ts';
 import { keys } from './table-design.ts';
 
 const ITEM_VERSION = 1;
@@ -11,35 +18,26 @@ const ITEM_VERSION = 1;
 const MAIL_EVENT_RETENTION_SECONDS = 30 * 24 * 3600;
 
 /**
- * A condition that did not hold. A transaction cancelled for another reason (a conflicting write,
- * throttling) is not one: it is thrown, so the caller's retry runs it again.
+ * The round lifecycle's conditional writes on the single table. A condition that does not hold is an
+ * answer (false, 'unchanged'); a transaction that kept conflicting with concurrent writes is not: it
+ * throws ConcurrentChange, so the caller's retry runs it again.
  */
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error instanceof TransactionCanceledException &&
-    (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed'));
-
-/** Runs a conditional write; false when its condition did not hold. */
-const conditionally = async (write: () => Promise<unknown>): Promise<boolean> => {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
-
-type TransactItem = NonNullable<
-  ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
->[number];
-
-/** The round lifecycle's conditional writes on the single table. */
 export class DynamoLifecycle implements LifecycleStore {
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly tableName: string,
+    /** How transaction conflicts are retried (bounded; production defaults). */
+    private readonly retry: AdapterRetry = {},
+    /** The table's client; the process's shared one unless a test or the local stack passes its own. */
+    private readonly client?: DynamoDBDocumentClient,
+  ) {}
 
   private get db() {
-    return documentClient();
+    return this.client ?? documentClient();
+  }
+
+  /** One transaction; false when a condition did not hold. */
+  private async transactIf(items: TransactItem[]): Promise<boolean> {
+    return (await transactWrite(this.db, items, this.retry)).written;
   }
 
   async loadRoundState(roundId: string): Promise<RoundState | undefined> {
@@ -48,18 +46,13 @@ export class DynamoLifecycle implements LifecycleStore {
       partnerships: [],
       alerts: [],
     };
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.round(roundId).pk },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.round(roundId).pk },
+      ConsistentRead: true,
+    })) {
+      for (const item of page) {
         const sk = String(item.sk);
         if (sk === 'ROUND') state.round = parseItem(Round, item, 'round');
         else if (sk.startsWith(keys.memberPrefix)) state.members.push(parseItem(Member, item, 'member'));
@@ -67,14 +60,16 @@ export class DynamoLifecycle implements LifecycleStore {
           state.partnerships.push(parseItem(Partnership, item, 'partnership'));
         else if (sk.startsWith(keys.alertPrefix)) state.alerts.push(parseItem(Alert, item, 'alert'));
       }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    }
     return state.round ? { ...state, round: state.round } : undefined;
   }
 
-  /** Sets `field.key = at` on a partnership unless it is already set. */
+  /**
+   * Sets `field.key = at` on a partnership unless it is already set. A refusal comes back with the
+   * partnership as it was (none when it is not stored), to tell "set before" from "no partnership".
+   */
   private setOnce(roundId: string, partnershipId: string, field: string, key: string, at: string) {
-    return conditionally(() =>
+    return writeConditionally(
       this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -83,13 +78,14 @@ export class DynamoLifecycle implements LifecycleStore {
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#field.#key)',
           ExpressionAttributeNames: { '#field': field, '#key': key },
           ExpressionAttributeValues: { ':at': at },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       ),
     );
   }
 
-  markNotice(roundId: string, partnershipId: string, key: string, at: string): Promise<boolean> {
-    return this.setOnce(roundId, partnershipId, 'notices', key, at);
+  async markNotice(roundId: string, partnershipId: string, key: string, at: string): Promise<boolean> {
+    return (await this.setOnce(roundId, partnershipId, 'notices', key, at)).written;
   }
 
   markNudged(
@@ -99,7 +95,7 @@ export class DynamoLifecycle implements LifecycleStore {
     at: string,
     silentSince: string,
   ): Promise<boolean> {
-    return conditionally(() =>
+    return conditionHeld(
       this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -119,10 +115,13 @@ export class DynamoLifecycle implements LifecycleStore {
     partnershipId: string,
     change: { reason: 'silent' | 'flagged'; quietIds: string[]; at: string; flaggedBy?: string },
   ): Promise<'changed' | 'unchanged' | 'flagged-before'> {
-    const flaggedBefore =
-      change.flaggedBy !== undefined &&
-      !(await this.setOnce(roundId, partnershipId, 'flaggedBy', change.flaggedBy, change.at));
-    const changed = await conditionally(() =>
+    const flag =
+      change.flaggedBy === undefined
+        ? undefined
+        : await this.setOnce(roundId, partnershipId, 'flaggedBy', change.flaggedBy, change.at);
+    // Refused with the partnership found: this member had flagged it. Refused without: it is not stored.
+    const flaggedBefore = flag?.written === false && flag.found !== undefined;
+    const changed = await conditionHeld(
       this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -212,16 +211,8 @@ export class DynamoLifecycle implements LifecycleStore {
     at: string,
     leftBehind: readonly string[],
   ): Promise<boolean> {
-    return conditionally(() =>
-      this.db.send(
-        new TransactWriteCommand({
-          TransactItems: this.endingItems(
-            roundId,
-            { id: partnershipId, reason, leftBehind: [...leftBehind] },
-            at,
-          ),
-        }),
-      ),
+    return this.transactIf(
+      this.endingItems(roundId, { id: partnershipId, reason, leftBehind: [...leftBehind] }, at),
     );
   }
 
@@ -245,7 +236,7 @@ export class DynamoLifecycle implements LifecycleStore {
       ),
       ...repairing.ending.flatMap((ending) => this.endingItems(roundId, ending, at)),
     ];
-    return conditionally(() => this.db.send(new TransactWriteCommand({ TransactItems: items })));
+    return this.transactIf(items);
   }
 
   async join(roundId: string, joining: Joining, at: string): Promise<boolean> {
@@ -288,7 +279,7 @@ export class DynamoLifecycle implements LifecycleStore {
       ),
       ...(joining.ending ? this.endingItems(roundId, joining.ending, at) : []),
     ];
-    return conditionally(() => this.db.send(new TransactWriteCommand({ TransactItems: items })));
+    return this.transactIf(items);
   }
 
   async markIntroduced(roundId: string, partnershipId: string, introRef: string, at: string): Promise<void> {
@@ -296,7 +287,7 @@ export class DynamoLifecycle implements LifecycleStore {
   }
 
   raiseAlert(alert: Alert): Promise<boolean> {
-    return conditionally(() =>
+    return conditionHeld(
       this.db.send(
         new PutCommand({
           TableName: this.tableName,
@@ -313,7 +304,7 @@ export class DynamoLifecycle implements LifecycleStore {
     day: string,
   ): Promise<void> {
     for (const alert of alerts) {
-      await conditionally(() =>
+      await conditionHeld(
         this.db.send(
           new UpdateCommand({
             TableName: this.tableName,
@@ -333,7 +324,7 @@ export class DynamoLifecycle implements LifecycleStore {
     checkin: number,
     answer: CheckinAnswer,
   ): Promise<void> {
-    await conditionally(() =>
+    await conditionHeld(
       this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -348,32 +339,26 @@ export class DynamoLifecycle implements LifecycleStore {
   }
 
   async countSoftBounce(roundId: string, participantId: string, eventId: string): Promise<void> {
-    await conditionally(() =>
-      this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.mailEvent(eventId),
-                  expiresAt: Math.floor(Date.now() / 1000) + MAIL_EVENT_RETENTION_SECONDS,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.member(roundId, participantId),
-                UpdateExpression: 'ADD softBounces :one',
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeValues: { ':one': 1 },
-              },
-            },
-          ],
-        }),
-      ),
-    );
+    await this.transactIf([
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.mailEvent(eventId),
+            expiresAt: Math.floor(Date.now() / 1000) + MAIL_EVENT_RETENTION_SECONDS,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.member(roundId, participantId),
+          UpdateExpression: 'ADD softBounces :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      },
+    ]);
   }
 }

@@ -1,9 +1,10 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Member, ParticipantStatus } from '#core/model';
 import { type MemberStatusChange, type MembershipStore, TransitionRejected } from '#ports/store';
 import type { SuppressionReason, SuppressionStore } from '#ports/suppression';
 import { documentClient } from './aws-clients.ts';
+import { transactWrite, writeConditionally } from './dynamo-requests.ts';
+import type { AdapterRetry } from './retry.ts';
 import { keys } from './table-design.ts';
 
 /**
@@ -11,7 +12,17 @@ import { keys } from './table-design.ts';
  * suppression, one transaction with the participant's profile).
  */
 export class DynamoMembership implements MembershipStore, SuppressionStore {
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly tableName: string,
+    /** How transaction conflicts are retried (bounded; production defaults). */
+    private readonly retry: AdapterRetry = {},
+    /** The table's client; the process's shared one unless a test or the local stack passes its own. */
+    private readonly client?: DynamoDBDocumentClient,
+  ) {}
+
+  private get db() {
+    return this.client ?? documentClient();
+  }
 
   /**
    * Moves the member to `to` if their status is one of `allowedFrom`. Already in `to`, or not a member
@@ -28,8 +39,8 @@ export class DynamoMembership implements MembershipStore, SuppressionStore {
   ): Promise<'changed' | 'unchanged'> {
     if (allowedFrom.length === 0) throw new Error('setMemberStatus: allowedFrom is empty');
     const from = Object.fromEntries(allowedFrom.map((status, i) => [`:from${i}`, status]));
-    try {
-      await documentClient().send(
+    const outcome = await writeConditionally(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.member(roundId, participantId),
@@ -48,26 +59,19 @@ export class DynamoMembership implements MembershipStore, SuppressionStore {
           },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
-      );
-      return 'changed';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        // The old item comes back unmarshalled: attribute values in their wire form.
-        const current = error.Item?.status?.S;
-        if (current === undefined || current === to) return 'unchanged';
-        throw new TransitionRejected(
-          `member ${participantId} of ${roundId} is ${current}, not ${allowedFrom.join('/')}`,
-          {
-            cause: error,
-          },
-        );
-      }
-      throw error;
-    }
+      ),
+    );
+    if (outcome.written) return 'changed';
+    const current = outcome.found?.status?.S;
+    if (current === undefined || current === to) return 'unchanged';
+    throw new TransitionRejected(
+      `member ${participantId} of ${roundId} is ${current}, not ${allowedFrom.join('/')}`,
+      { cause: outcome.cause },
+    );
   }
 
   async memberStatus(roundId: string, participantId: string): Promise<Member['status'] | undefined> {
-    const { Item } = await documentClient().send(
+    const { Item } = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
         Key: keys.member(roundId, participantId),
@@ -83,8 +87,9 @@ export class DynamoMembership implements MembershipStore, SuppressionStore {
    * Suppresses an active or paused member and the participant's profile in one TransactWriteItems, so
    * neither this round nor a later one mails the address again. The member's condition decides: when it
    * fails (already suppressed, unsubscribed, not a member) nothing is written and the answer is 'unchanged'.
-   * @throws when the member exists but the participant's profile does not (broken data: the event goes to
-   * the dead-letter queue for a human), and on throttling or a transaction conflict (retried).
+   * @throws {Error} when the member exists but the participant's profile does not (broken data: the event
+   * goes to the dead-letter queue for a human).
+   * @throws {ConcurrentChange} when the transaction kept conflicting with concurrent writes (retried).
    */
   async suppress(
     roundId: string,
@@ -92,53 +97,43 @@ export class DynamoMembership implements MembershipStore, SuppressionStore {
     reason: SuppressionReason,
     at: string,
   ): Promise<'changed' | 'unchanged'> {
-    try {
-      await documentClient().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.member(roundId, participantId),
-                UpdateExpression:
-                  'SET #status = :suppressed, statusChangedAt = :at, suppressedReason = :reason REMOVE pausedUntil',
-                ConditionExpression: 'attribute_exists(pk) AND #status IN (:active, :paused)',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: {
-                  ':suppressed': 'suppressed',
-                  ':at': at,
-                  ':reason': reason,
-                  ':active': 'active',
-                  ':paused': 'paused',
-                },
-              },
+    const outcome = await transactWrite(
+      this.db,
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.member(roundId, participantId),
+            UpdateExpression:
+              'SET #status = :suppressed, statusChangedAt = :at, suppressedReason = :reason REMOVE pausedUntil',
+            ConditionExpression: 'attribute_exists(pk) AND #status IN (:active, :paused)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':suppressed': 'suppressed',
+              ':at': at,
+              ':reason': reason,
+              ':active': 'active',
+              ':paused': 'paused',
             },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.participant(participantId),
-                UpdateExpression: 'SET #status = :suppressed',
-                // Without it an update would create a stub profile with no address.
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':suppressed': 'suppressed' },
-              },
-            },
-          ],
-        }),
-      );
-      return 'changed';
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        const [member, profile] = error.CancellationReasons ?? [];
-        if (member?.Code === 'ConditionalCheckFailed') return 'unchanged';
-        if (profile?.Code === 'ConditionalCheckFailed') {
-          throw new Error(`member ${participantId} of ${roundId} has no participant profile to suppress`, {
-            cause: error,
-          });
-        }
-      }
-      throw error;
-    }
+          },
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.participant(participantId),
+            UpdateExpression: 'SET #status = :suppressed',
+            // Without it an update would create a stub profile with no address.
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':suppressed': 'suppressed' },
+          },
+        },
+      ],
+      this.retry,
+    );
+    if (outcome.written) return 'changed';
+    // The member's condition decides; only the profile's failing alone means broken data.
+    if (outcome.failed.includes(0)) return 'unchanged';
+    throw new Error(`member ${participantId} of ${roundId} has no participant profile to suppress`);
   }
 }

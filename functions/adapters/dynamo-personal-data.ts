@@ -1,10 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
+  type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   type QueryCommandInput,
-  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { Round, RoundStatus } from '#core/model';
@@ -17,6 +15,7 @@ import type {
   StoredItem,
 } from '#ports/personal-data';
 import { documentClient } from './aws-clients.ts';
+import { conditionHeld, queryAll, scanPages } from './dynamo-requests.ts';
 import { parseItem } from './parse-item.ts';
 import { type AdapterRetry, batchGetAll } from './retry.ts';
 import { keys, tableDesign } from './table-design.ts';
@@ -37,7 +36,12 @@ const withoutKeys = (item: Item): StoredItem =>
 /** `r-<round>.<participant>.<key version><mac>@…`: whose relay address it is, without checking the MAC. */
 const RELAY_LOCAL_PART = /^r-[a-z0-9][a-z0-9-]{0,23}\.(p[a-z2-7]{12})\./;
 
-const isMissing = (error: unknown) => error instanceof ConditionalCheckFailedException;
+/**
+ * The participant a relay address names, without checking its MAC (a forged one still names whom it
+ * was sent for); undefined for any other address.
+ */
+export const relayAddressOwner = (recipient: string): string | undefined =>
+  RELAY_LOCAL_PART.exec(recipient.toLowerCase())?.[1];
 
 /** Reads and erases one person's data in the single Tandem table (see table-design.ts for the keys). */
 export class DynamoPersonalData implements PersonalDataStore {
@@ -45,24 +49,17 @@ export class DynamoPersonalData implements PersonalDataStore {
     private readonly tableName: string,
     /** How unprocessed keys are retried (bounded; production defaults). */
     private readonly retry: AdapterRetry = {},
+    /** The table's client; the process's shared one unless a test or the local stack passes its own. */
+    private readonly client?: DynamoDBDocumentClient,
   ) {}
 
   private get db() {
-    return documentClient();
+    return this.client ?? documentClient();
   }
 
-  /** Every item a query returns, page after page. */
-  private async query(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
-    const items: Item[] = [];
-    let ExclusiveStartKey: Item | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
+  /** Every item a query of this table returns. */
+  private query(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
+    return queryAll(this.db, { ...input, TableName: this.tableName });
   }
 
   async participantIdOf(email: string): Promise<string | undefined> {
@@ -169,27 +166,19 @@ export class DynamoPersonalData implements PersonalDataStore {
   async arrivals(email: string, participantId: string): Promise<Arrival[]> {
     const address = email.toLowerCase();
     const arrivals: Arrival[] = [];
-    let ExclusiveStartKey: Item | undefined;
-    do {
-      const page = await this.db.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'begins_with(pk, :arrival)',
-          ExpressionAttributeValues: { ':arrival': keys.arrival('').pk },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
+    for await (const page of scanPages(this.db, {
+      TableName: this.tableName,
+      FilterExpression: 'begins_with(pk, :arrival)',
+      ExpressionAttributeValues: { ':arrival': keys.arrival('').pk },
+    })) {
+      for (const item of page) {
         const { mailId, receivedAt, envelope, verdicts } = item as unknown as Arrival;
         const theirs =
           envelope?.mailFrom?.toLowerCase() === address ||
-          (envelope?.recipients ?? []).some(
-            (recipient) => RELAY_LOCAL_PART.exec(recipient.toLowerCase())?.[1] === participantId,
-          );
+          (envelope?.recipients ?? []).some((recipient) => relayAddressOwner(recipient) === participantId);
         if (theirs) arrivals.push({ mailId, receivedAt, envelope, verdicts });
       }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    }
     return arrivals.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
   }
 
@@ -201,9 +190,10 @@ export class DynamoPersonalData implements PersonalDataStore {
     return items.map((item) => String(item.sk));
   }
 
+  /** Refused only when the item is gone already: nothing of the person is left there. */
   private async anonymise(key: { pk: string; sk: string }, fields: AnonymousFields, at: string) {
-    try {
-      await this.db.send(
+    await conditionHeld(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
@@ -221,11 +211,8 @@ export class DynamoPersonalData implements PersonalDataStore {
             ':at': at,
           },
         }),
-      );
-    } catch (error) {
-      // Gone already: nothing of the person is left there.
-      if (!isMissing(error)) throw error;
-    }
+      ),
+    );
   }
 
   anonymiseMember(roundId: string, participantId: string, fields: AnonymousFields, at: string) {
@@ -237,23 +224,23 @@ export class DynamoPersonalData implements PersonalDataStore {
   }
 
   async removeExplanation(roundId: string, partnershipId: string): Promise<void> {
-    try {
-      await this.db.send(
+    // Conditional, so that a partnership deleted meanwhile is not recreated as a stub.
+    await conditionHeld(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.partnership(roundId, partnershipId),
           UpdateExpression: 'REMOVE explanation',
           ConditionExpression: 'attribute_exists(pk)',
         }),
-      );
-    } catch (error) {
-      if (!isMissing(error)) throw error;
-    }
+      ),
+    );
   }
 
   async anonymiseArrival(mailId: string, at: string): Promise<void> {
-    try {
-      await this.db.send(
+    // Refused when the arrival expired meanwhile: then there is nothing to anonymise.
+    await conditionHeld(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.arrival(mailId),
@@ -262,10 +249,8 @@ export class DynamoPersonalData implements PersonalDataStore {
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':nobody': '', ':none': [], ':at': at },
         }),
-      );
-    } catch (error) {
-      if (!isMissing(error)) throw error;
-    }
+      ),
+    );
   }
 
   async deleteAutomaticAnswers(email: string, days: readonly string[]): Promise<void> {
@@ -277,8 +262,8 @@ export class DynamoPersonalData implements PersonalDataStore {
   }
 
   async deleteEmail(email: string, participantId: string): Promise<void> {
-    try {
-      await this.db.send(
+    await conditionHeld(
+      this.db.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: keys.email(email),
@@ -286,9 +271,7 @@ export class DynamoPersonalData implements PersonalDataStore {
           ConditionExpression: 'participantId = :id',
           ExpressionAttributeValues: { ':id': participantId },
         }),
-      );
-    } catch (error) {
-      if (!isMissing(error)) throw error;
-    }
+      ),
+    );
   }
 }

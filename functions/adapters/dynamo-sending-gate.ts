@@ -1,9 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { PauseReason } from '#ports/mailer';
 import type { SendingGate, SendingPause } from '#ports/sending-gate';
 import { documentClient } from './aws-clients.ts';
+import { conditionHeld } from './dynamo-requests.ts';
 import { parseItem } from './parse-item.ts';
 import { keys } from './table-design.ts';
 
@@ -36,7 +36,15 @@ const pauseOf = (item: Record<string, unknown> | undefined): SendingPause | unde
 export class DynamoSendingGate implements SendingGate {
   #known: { pause: SendingPause | undefined; readAt: number } | undefined;
 
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly tableName: string,
+    /** The table's client; the process's shared one unless a test or the local stack passes its own. */
+    private readonly client?: DynamoDBDocumentClient,
+  ) {}
+
+  private get db() {
+    return this.client ?? documentClient();
+  }
 
   async holding(now: Date): Promise<SendingPause | undefined> {
     if (!this.#known || now.getTime() - this.#known.readAt >= READ_EVERY_MS) {
@@ -47,7 +55,7 @@ export class DynamoSendingGate implements SendingGate {
   }
 
   async current(): Promise<SendingPause | undefined> {
-    const { Item } = await documentClient().send(
+    const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.sendingState, ConsistentRead: true }),
     );
     return pauseOf(Item);
@@ -55,9 +63,8 @@ export class DynamoSendingGate implements SendingGate {
 
   async pause(reason: PauseReason, now: Date, until: Date): Promise<boolean> {
     const values = { ':paused': 'paused', ':reason': reason, ':until': until.toISOString() };
-    let began = true;
-    try {
-      await documentClient().send(
+    const began = await conditionHeld(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.sendingState,
@@ -66,13 +73,12 @@ export class DynamoSendingGate implements SendingGate {
           ExpressionAttributeNames: { '#state': 'state', '#until': 'until' },
           ExpressionAttributeValues: { ...values, ':now': now.toISOString() },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      ),
+    );
+    if (!began) {
       // Already paused: a refused probe (or a sender that had not heard yet) extends the same episode.
-      began = false;
-      await documentClient()
-        .send(
+      await conditionHeld(
+        this.db.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: keys.sendingState,
@@ -81,10 +87,8 @@ export class DynamoSendingGate implements SendingGate {
             ExpressionAttributeNames: { '#state': 'state', '#until': 'until' },
             ExpressionAttributeValues: values,
           }),
-        )
-        .catch((extendError: unknown) => {
-          if (!(extendError instanceof ConditionalCheckFailedException)) throw extendError;
-        });
+        ),
+      );
     }
     this.#known = { pause: await this.current(), readAt: now.getTime() };
     return began;
@@ -93,8 +97,9 @@ export class DynamoSendingGate implements SendingGate {
   async resumed(now: Date): Promise<void> {
     // Only when this instance last saw a pause: the common case, sending as usual, writes nothing.
     if (!this.#known?.pause) return;
-    try {
-      await documentClient().send(
+    // Another instance may have ended the pause already: then there is nothing left to end.
+    await conditionHeld(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.sendingState,
@@ -103,10 +108,8 @@ export class DynamoSendingGate implements SendingGate {
           ExpressionAttributeNames: { '#state': 'state', '#until': 'until' },
           ExpressionAttributeValues: { ':active': 'active', ':paused': 'paused', ':now': now.toISOString() },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
     this.#known = { pause: undefined, readAt: now.getTime() };
   }
 }

@@ -1,11 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { withBackoff } from '#core/backoff';
 import {
   Member,
@@ -16,22 +9,16 @@ import {
   Round,
   type RoundStatus,
 } from '#core/model';
+import { ConcurrentChange, StoredItemInvalid } from '#ports/errors';
 import { type ParticipantStore, type RoundStore, type SendContext, TransitionRejected } from '#ports/store';
 import { documentClient } from './aws-clients.ts';
-import { parseItem, StoredItemInvalid } from './parse-item.ts';
+import { conditionHeld, queryPages, transactWrite, writeOrThrow } from './dynamo-requests.ts';
+import { parseItem } from './parse-item.ts';
 import { type AdapterRetry, batchGetAll, retrySettings } from './retry.ts';
 import { keys, tableDesign } from './table-design.ts';
 
 /** Version of the item shapes below; items are parsed back through the zod schemas. */
 const ITEM_VERSION = 1;
-
-const isTransactionCanceled = (error: unknown) =>
-  error instanceof Error && error.name === 'TransactionCanceledException';
-
-/** A registration's transaction was cancelled on every attempt (ever-conflicting writes to one address). */
-export class RegistrationConflict extends Error {
-  override name = 'RegistrationConflict';
-}
 
 const roundIndexKeys = (round: Pick<Round, 'id' | 'status'>) => ({
   [tableDesign.indexes.byStatus.partitionKey]: keys.roundsByStatus(round.status),
@@ -44,27 +31,25 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     private readonly tableName: string,
     /** How unprocessed keys and transaction conflicts are retried (bounded; production defaults). */
     private readonly retry: AdapterRetry = {},
+    /** The table's client; the process's shared one unless a test or the local stack passes its own. */
+    private readonly client?: DynamoDBDocumentClient,
   ) {}
 
   private get db() {
-    return documentClient();
+    return this.client ?? documentClient();
   }
 
   async createRound(round: Round): Promise<void> {
-    try {
-      await this.db.send(
+    await writeOrThrow(
+      this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...keys.round(round.id), ...roundIndexKeys(round), v: ITEM_VERSION, ...round },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new TransitionRejected(`round ${round.id} already exists`, { cause: error });
-      }
-      throw error;
-    }
+      ),
+      ({ cause }) => new TransitionRejected(`round ${round.id} already exists`, { cause }),
+    );
   }
 
   async getRound(roundId: string): Promise<Round | undefined> {
@@ -92,8 +77,8 @@ export class DynamoStore implements RoundStore, ParticipantStore {
       values[`:v${i}`] = value;
       return `#f${i} = :v${i}`;
     });
-    try {
-      await this.db.send(
+    await writeOrThrow(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.round(roundId),
@@ -102,30 +87,21 @@ export class DynamoStore implements RoundStore, ParticipantStore {
           ExpressionAttributeNames: { ...names, '#status': 'status' },
           ExpressionAttributeValues: values,
         }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new TransitionRejected(`round ${roundId} is not ${from}`, { cause: error });
-      }
-      throw error;
-    }
+      ),
+      ({ cause }) => new TransitionRejected(`round ${roundId} is not ${from}`, { cause }),
+    );
   }
 
   async listRunningRounds(onUnreadable?: (roundId: string, error: Error) => void): Promise<Round[]> {
     const rounds: Round[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: tableDesign.indexes.byStatus.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': tableDesign.indexes.byStatus.partitionKey },
-          ExpressionAttributeValues: { ':pk': keys.roundsByStatus('running') },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: tableDesign.indexes.byStatus.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': tableDesign.indexes.byStatus.partitionKey },
+      ExpressionAttributeValues: { ':pk': keys.roundsByStatus('running') },
+    })) {
+      for (const item of page) {
         try {
           rounds.push(parseItem(Round, item, 'round'));
         } catch (error) {
@@ -133,14 +109,13 @@ export class DynamoStore implements RoundStore, ParticipantStore {
           onUnreadable(String(item[tableDesign.indexes.byStatus.sortKey] ?? item.pk), error);
         }
       }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    }
     return rounds;
   }
 
-  async advanceDispatchedUntil(roundId: string, until: string): Promise<boolean> {
-    try {
-      await this.db.send(
+  advanceDispatchedUntil(roundId: string, until: string): Promise<boolean> {
+    return conditionHeld(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.round(roundId),
@@ -150,34 +125,21 @@ export class DynamoStore implements RoundStore, ParticipantStore {
             'attribute_exists(pk) AND (attribute_not_exists(dispatchedUntil) OR dispatchedUntil < :until)',
           ExpressionAttributeValues: { ':until': until },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /**
    * Registers or updates a participant. Two registrations of one address at once make the transaction
    * of one of them fail; it then reads the winner's item and updates it. That retry is bounded, with
    * backoff and jitter, like every retry loop here.
-   * @throws {RegistrationConflict} when the transaction kept being cancelled on every attempt.
+   * @throws {ConcurrentChange} when the address kept changing hands on every attempt.
    */
-  async upsertParticipant(profile: Profile, newId: () => string): Promise<Participant> {
-    const settings = retrySettings(this.retry);
-    try {
-      return await withBackoff(() => this.upsertOnce(profile, newId), {
-        ...settings,
-        retryable: isTransactionCanceled,
-      });
-    } catch (error) {
-      if (!isTransactionCanceled(error)) throw error;
-      throw new RegistrationConflict(
-        `a registration was not stored: its transaction was cancelled on all ${settings.attempts} attempts`,
-        { cause: error },
-      );
-    }
+  upsertParticipant(profile: Profile, newId: () => string): Promise<Participant> {
+    return withBackoff(() => this.upsertOnce(profile, newId), {
+      ...retrySettings(this.retry),
+      retryable: (error) => error instanceof ConcurrentChange,
+    });
   }
 
   private async upsertOnce(profile: Profile, newId: () => string): Promise<Participant> {
@@ -219,56 +181,60 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     }
     const participant: Participant = { ...profile, id: newId(), status: 'active' };
     // If someone registers the same email between our read and this write, the transaction is
-    // cancelled: theirs wins, and upsertParticipant's next attempt reads and updates it.
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...keys.email(profile.email), v: ITEM_VERSION, participantId: participant.id },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+    // refused: theirs wins, and upsertParticipant's next attempt reads and updates it.
+    const outcome = await transactWrite(
+      this.db,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.email(profile.email), v: ITEM_VERSION, participantId: participant.id },
+            ConditionExpression: 'attribute_not_exists(pk)',
           },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...keys.participant(participant.id), v: ITEM_VERSION, ...participant },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.participant(participant.id), v: ITEM_VERSION, ...participant },
+            ConditionExpression: 'attribute_not_exists(pk)',
           },
-        ],
-      }),
+        },
+      ],
+      // Tried once per attempt: upsertParticipant's loop tries again, after reading the address again.
+      { ...this.retry, policy: { ...this.retry.policy, attempts: 1 } },
     );
+    if (!outcome.written) throw new ConcurrentChange(`${profile.email} was registered meanwhile`);
     return participant;
   }
 
+  /**
+   * Registers the participant for the round, or refreshes the snapshot of one who is registered.
+   * @throws {ConcurrentChange} when the member has a partnership already: the round was matched meanwhile.
+   */
   async addMember(roundId: string, participant: Participant, registration?: Registration): Promise<void> {
     const member = memberOf(participant, roundId, registration);
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.member(roundId, participant.id), v: ITEM_VERSION, ...member },
-        // Re-registering refreshes the profile snapshot but never drops an existing partnership.
-        ConditionExpression: 'attribute_not_exists(partnershipId)',
-      }),
+    await writeOrThrow(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.member(roundId, participant.id), v: ITEM_VERSION, ...member },
+          // Re-registering refreshes the profile snapshot but never drops an existing partnership.
+          ConditionExpression: 'attribute_not_exists(partnershipId)',
+        }),
+      ),
+      ({ cause }) =>
+        new ConcurrentChange(`member ${participant.id} of ${roundId} has a partnership already`, { cause }),
     );
   }
 
   async *listMembers(roundId: string): AsyncIterable<Member[]> {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.round(roundId).pk, ':prefix': keys.memberPrefix },
-          ExclusiveStartKey,
-        }),
-      );
-      yield (page.Items ?? []).map((item) => parseItem(Member, item, 'member'));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.round(roundId).pk, ':prefix': keys.memberPrefix },
+    })) {
+      yield page.map((item) => parseItem(Member, item, 'member'));
+    }
   }
 
   async recordActivity(
@@ -277,8 +243,9 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     participantId: string,
     at: string,
   ): Promise<void> {
-    try {
-      await this.db.send(
+    // Refused when a later activity is recorded already (or the partnership is gone): nothing to do.
+    await conditionHeld(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.partnership(roundId, partnershipId),
@@ -288,10 +255,8 @@ export class DynamoStore implements RoundStore, ParticipantStore {
           ExpressionAttributeNames: { '#member': participantId },
           ExpressionAttributeValues: { ':at': at },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   async getSendContext(

@@ -1,6 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './aws-clients.ts';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { writeConditionally } from './dynamo-requests.ts';
 
 export interface LeaseClaim {
   tableName: string;
@@ -19,9 +18,12 @@ export interface LeaseClaim {
  * lease ran out without the work being marked done (its holder crashed). Otherwise it says whether
  * the work is done or still held.
  */
-export const claimLease = async (claim: LeaseClaim): Promise<'claimed' | 'done' | 'held'> => {
-  try {
-    await documentClient().send(
+export const claimLease = async (
+  db: DynamoDBDocumentClient,
+  claim: LeaseClaim,
+): Promise<'claimed' | 'done' | 'held'> => {
+  const outcome = await writeConditionally(
+    db.send(
       new PutCommand({
         TableName: claim.tableName,
         Item: {
@@ -38,12 +40,8 @@ export const claimLease = async (claim: LeaseClaim): Promise<'claimed' | 'done' 
         ExpressionAttributeValues: { ':working': claim.working, ':now': claim.now.toISOString() },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
-    );
-    return 'claimed';
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      return error.Item?.status?.S === claim.done ? 'done' : 'held';
-    }
-    throw error;
-  }
+    ),
+  );
+  if (outcome.written) return 'claimed';
+  return outcome.found?.status?.S === claim.done ? 'done' : 'held';
 };

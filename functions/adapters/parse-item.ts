@@ -1,14 +1,10 @@
 import type { z } from 'zod';
+import { StoredItemInvalid } from '#ports/errors';
 
 /**
- * A stored item does not fit its schema (written by an older version, or edited by hand). Permanent:
- * reading it again gives the same answer, so it is worth a log line and a person, not a retry.
+ * Parses a stored item back through its schema, naming the item if it does not fit.
+ * @throws {StoredItemInvalid} when it does not.
  */
-export class StoredItemInvalid extends Error {
-  override name = 'StoredItemInvalid';
-}
-
-/** Parses a stored item back through its schema, naming the item if it does not fit. */
 export const parseItem = <S extends z.ZodType>(
   schema: S,
   item: Record<string, unknown>,

@@ -1,5 +1,5 @@
 import { correlated, loggableError } from '#adapters/logger';
-import { StoredItemInvalid } from '#adapters/parse-item';
+import { StoredItemInvalid } from '#ports/errors';
 import { METRIC, type Metrics } from '#ports/metrics';
 import type { RoundFailure } from '../use-cases/each-round.ts';
 

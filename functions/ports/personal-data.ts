@@ -33,25 +33,29 @@ export interface AnonymousFields {
 }
 
 /**
- * Everything stored about one person, found from their address, and the writes that forget them. Reads
- * that have no index (arrivals are keyed by mail id) scan; this serves a rare coordinator request, never
- * a Lambda's request path.
+ * Everything stored about one person, found from their address (in any case), and the writes that
+ * forget them. Reads that have no index (arrivals are keyed by mail id) scan; this serves a rare
+ * coordinator request, never a Lambda's request path. A write to an item that is gone already does
+ * nothing (and creates nothing), so forgetting can run again after a run that stopped half-way.
  */
 export interface PersonalDataStore {
   /** The participant id the address is registered under (the email lookup item), if any. */
   participantIdOf(email: string): Promise<string | undefined>;
   profile(participantId: string): Promise<StoredItem | undefined>;
-  /** Every round, of any status, with the person's member item. */
+  /** Every round, of any status, with the person's member item; by the rounds' start dates. */
   memberships(participantId: string): Promise<Membership[]>;
   /** The round's partnerships with the person among their members, as stored. */
   partnerships(roundId: string, participantId: string): Promise<StoredItem[]>;
-  /** The round's alerts about the person (by participant id, or a ref naming them), as stored. */
+  /** The round's alerts about the person (by participant id, or a ref containing it), as stored. */
   alerts(roundId: string, participantId: string): Promise<StoredItem[]>;
   /** The round's send-ledger rows addressed to the person. */
   ledger(roundId: string, participantId: string): Promise<LedgerEntry[]>;
-  /** Inbound mails from the address, or to one of the person's relay addresses (envelope, verdicts). */
+  /**
+   * Inbound mails from the address, or to one of the person's relay addresses (envelope, verdicts), in
+   * the order they arrived.
+   */
   arrivals(email: string, participantId: string): Promise<Arrival[]>;
-  /** The days on which the person was sent an automatic answer (the once-a-day limit's items). */
+  /** The days on which the person was sent an automatic answer (the once-a-day limit's items), in order. */
   automaticAnswers(email: string): Promise<string[]>;
 
   /** Replaces the personal fields of a member item; notes and the not-with list go. Idempotent. */

@@ -20,20 +20,35 @@ export interface SendContext {
   subject?: Member;
 }
 
-/** A state transition lost a race or started from the wrong state. */
+/**
+ * A state transition lost a race or started from the wrong state. The storage ports' other errors are
+ * in ports/errors.ts.
+ */
 export class TransitionRejected extends Error {
   override name = 'TransitionRejected';
 }
 
+/**
+ * Rounds. Every read parses the stored item and throws StoredItemInvalid (ports/errors.ts) for one that
+ * does not fit its schema; so do the reads of the other storage ports.
+ */
 export interface RoundStore {
+  /**
+   * Stores a new round.
+   * @throws {TransitionRejected} when a round with its id exists already.
+   */
   createRound(round: Round): Promise<void>;
   getRound(roundId: string): Promise<Round | undefined>;
-  /** Moves a round from one status to another; throws TransitionRejected if it is not in `from`. */
+  /**
+   * Moves a round from one status to another, setting the fields of `set` that are not undefined (an
+   * undefined one is left as it is).
+   * @throws {TransitionRejected} when the round is not in `from`, or does not exist.
+   */
   transitionRound(roundId: string, from: RoundStatus, to: RoundStatus, set?: Partial<Round>): Promise<void>;
   /**
-   * Rounds in the running state, read from an index (never a scan). A stored round that no longer fits
-   * its schema is handed to `onUnreadable` and left out, so one broken round does not stop the
-   * scheduled runs of the others; without `onUnreadable` it is thrown.
+   * Rounds in the running state, by id, read from an index (never a scan). A stored round that no longer
+   * fits its schema is handed to `onUnreadable` and left out, so one broken round does not stop the
+   * scheduled runs of the others; without `onUnreadable` it is thrown (StoredItemInvalid).
    */
   listRunningRounds(onUnreadable?: (roundId: string, error: Error) => void): Promise<Round[]>;
   /**
@@ -44,9 +59,16 @@ export interface RoundStore {
 }
 
 export interface ParticipantStore {
-  /** Creates or updates the participant with this email; returns their stable id. */
+  /**
+   * Creates or updates the participant with this email (the latest registration is the whole profile;
+   * the id and status stay); returns them with their stable id.
+   * @throws {ConcurrentChange} when registrations of the same address raced on every attempt.
+   */
   upsertParticipant(profile: Profile, newId: () => string): Promise<Participant>;
-  /** Registers the participant for the round (refreshing their snapshot); `registration` orders the cohort. */
+  /**
+   * Registers the participant for the round (refreshing their snapshot); `registration` orders the cohort.
+   * @throws {ConcurrentChange} when the member has a partnership already: the round was matched meanwhile.
+   */
   addMember(roundId: string, participant: Participant, registration?: Registration): Promise<void>;
   /** All members of a round, a page at a time. */
   listMembers(roundId: string): AsyncIterable<Member[]>;
@@ -97,7 +119,8 @@ export interface Deferral {
 
 /**
  * The send ledger: one row per (round, kind, topic, participant) makes sending exactly-once, and says
- * what became of every mail (SENDING, SENT, DEFERRED, FAILED).
+ * what became of every mail (SENDING, SENT, DEFERRED, FAILED). A row in a state a write must not touch
+ * is an answer (an outcome, or nothing done), never an error.
  */
 export interface SendLedger {
   /** Claims the right to send for `leaseMs`: a new or DEFERRED row, or a crashed sender's expired claim. */
@@ -124,9 +147,10 @@ export type MemberStatusChange = 'unsubscribed' | 'paused' | 'active' | 'suppres
 /** The one write the link actions need: a member's status in a round, changed conditionally. */
 export interface MembershipStore {
   /**
-   * Sets the member's status to `to` if it is one of `allowedFrom`; 'unchanged' if it is already `to`
-   * or there is no such member.
+   * Sets the member's status to `to` if it is one of `allowedFrom` ('changed', even when it was `to`
+   * already); otherwise 'unchanged' if it is already `to` or there is no such member.
    * @throws {TransitionRejected} when the member is in some other state.
+   * @throws {Error} when `allowedFrom` is empty (a caller's mistake).
    */
   setMemberStatus(
     roundId: string,
@@ -168,7 +192,9 @@ export interface Joining {
 
 /**
  * The writes of the round lifecycle (inactivity, flags, departures, re-pairing, check-ins, close).
- * Every one is conditional, so a retried or concurrent run changes nothing twice.
+ * Every one is conditional, so a retried or concurrent run changes nothing twice: a condition that does
+ * not hold is an answer (false, 'unchanged'), not an error. The transactions (endPartnership, repair,
+ * join, countSoftBounce) throw ConcurrentChange when they kept conflicting with concurrent writes.
  */
 export interface LifecycleStore {
   loadRoundState(roundId: string): Promise<RoundState | undefined>;
@@ -185,8 +211,8 @@ export interface LifecycleStore {
   /**
    * Moves an active partnership to at-risk. `flaggedBy` records a flag even when the partnership is
    * already at risk (the first flag of each member is kept). 'unchanged' when it was not active (both
-   * partners flagging, or at risk for silence); 'flagged-before' when, besides, `flaggedBy` had flagged
-   * it already — a repeat, or the retry of a flag whose announcement failed.
+   * partners flagging, or at risk for silence) or is not stored; 'flagged-before' when, besides,
+   * `flaggedBy` had flagged it already — a repeat, or the retry of a flag whose announcement failed.
    */
   markAtRisk(
     roundId: string,
@@ -211,14 +237,14 @@ export interface LifecycleStore {
   raiseAlert(alert: Alert): Promise<boolean>;
   /** Puts undigested alerts in the digest of `day`. */
   assignToDigest(roundId: string, alerts: readonly Pick<Alert, 'kind' | 'ref'>[], day: string): Promise<void>;
-  /** Records a check-in answer (latest wins). */
+  /** Records a check-in answer (latest wins); nothing for someone not a member. */
   recordCheckin(
     roundId: string,
     participantId: string,
     checkin: number,
     answer: CheckinAnswer,
   ): Promise<void>;
-  /** Counts a soft bounce once per SES event id. */
+  /** Counts a soft bounce once per SES event id; nothing (the event id unspent) for someone not a member. */
   countSoftBounce(roundId: string, participantId: string, eventId: string): Promise<void>;
 }
 
@@ -233,16 +259,28 @@ export interface ProposedPartnership {
 /**
  * The writes of matching and its review, on a round not yet launched. Every write checks that the
  * round is a draft, so nothing can change under a launch (`tandem match` moves a matched round back
- * to draft while it rewrites the proposal).
+ * to draft while it rewrites the proposal); every write is refused whole, with ConcurrentChange, when
+ * the round or its members are no longer as the caller read them.
  */
 export interface ProposalStore {
   /** Each member's partners in every launched round but this one (participant id → ids). */
   pastPartners(roundId: string): Promise<Map<string, Set<string>>>;
-  /** Stores a partnership and points its members at it (they must have none). */
+  /**
+   * Stores a partnership and points its members at it.
+   * @throws {ConcurrentChange} when the round is not a draft, the id is taken, or a member is not
+   * registered or has a partnership already.
+   */
   addPartnership(partnership: Partnership): Promise<void>;
-  /** Deletes a partnership and leaves its members without one. */
+  /**
+   * Deletes a partnership and leaves its members without one.
+   * @throws {ConcurrentChange} when the round is not a draft, or the partnership is not stored with these members.
+   */
   removePartnership(partnership: Partnership): Promise<void>;
-  /** Updates what the review may change on a stored partnership: its lock, score and explanation. */
+  /**
+   * Updates what the review may change on a stored partnership: its lock, score and explanation (a
+   * field given as undefined is removed).
+   * @throws {ConcurrentChange} when the round is not a draft or the partnership is not stored.
+   */
   updateProposed(
     roundId: string,
     partnershipId: string,

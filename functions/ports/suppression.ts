@@ -9,6 +9,8 @@ export interface SuppressionStore {
    * Moves an active or paused member of the round to `suppressed` (with `reason`), and the participant's
    * profile with them, in one transaction. 'unchanged' when the member is already suppressed, has
    * unsubscribed (which stands) or is not a member of the round, so a redelivered event changes nothing.
+   * @throws {Error} when the member has no participant profile (broken data, for a person to look at).
+   * @throws {ConcurrentChange} when the transaction kept conflicting with concurrent writes.
    */
   suppress(
     roundId: string,

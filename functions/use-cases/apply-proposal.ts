@@ -1,11 +1,16 @@
 import pMap from 'p-map';
 import type { MatchSettings } from '#core/coordinator/matching/config';
-import type { Partnership } from '#core/model';
+import { newPartnership } from '#core/coordinator/new-partnership';
 import type { ProposalStore, ProposedPartnership, RoundState, RoundStore } from '#ports/store';
+import { RoundStatusRefused } from './coordinator/errors.ts';
 
 /** The proposal cannot be changed: the round has been launched (or closed). */
-export class ProposalRefused extends Error {
+export class ProposalRefused extends RoundStatusRefused {
   override name = 'ProposalRefused';
+
+  constructor(roundId: string, status: string) {
+    super(roundId, status, 'partnerships can only be proposed before the launch');
+  }
 }
 
 export interface ProposalDeps {
@@ -47,9 +52,7 @@ export const applyProposal = async (
 ): Promise<ProposalOutcome> => {
   const { round } = state;
   if (round.status !== 'draft' && round.status !== 'matched') {
-    throw new ProposalRefused(
-      `round ${round.id} is ${round.status}: partnerships can only be proposed before the launch`,
-    );
+    throw new ProposalRefused(round.id, round.status);
   }
   const memberIds = new Set(state.members.map((m) => m.id));
   const placed = new Set<string>();
@@ -88,21 +91,15 @@ export const applyProposal = async (
   await pMap(
     added,
     (p) => {
-      const partnership: Partnership = {
+      const partnership = newPartnership({
         roundId: round.id,
         id: deps.newId(),
         members: p.members,
-        status: 'active',
         origin: 'matched',
-        lastActivity: {},
-        nudged: {},
-        flaggedBy: {},
-        quietIds: [],
-        notices: {},
         locked: p.locked,
-        ...(p.score === undefined ? {} : { score: p.score }),
-        ...(p.explanation === undefined ? {} : { explanation: p.explanation }),
-      };
+        score: p.score,
+        explanation: p.explanation,
+      });
       return deps.proposals.addPartnership(partnership).then(step);
     },
     { concurrency: CONCURRENCY },

@@ -3,6 +3,7 @@ import type { DigestJob, Round, SendJob } from '#core/model';
 import { roundEndDate } from '#core/schedule';
 import type { AlertNotifier } from '#ports/alert-notifier';
 import type { MembershipStore, RoundState, RoundStore } from '#ports/store';
+import { closeRound } from './close-round.ts';
 import { forEachRunningRound, type RoundsRun } from './each-round.ts';
 import { type FollowUpDeps, type FollowUpResult, followUpRound } from './follow-up.ts';
 import { type RepairDeps, type RepairResult, repairRound } from './repair-round.ts';
@@ -104,22 +105,6 @@ const sendDigest = async (deps: DailyLifecycleDeps, state: RoundState, day: stri
     await deps.queue.enqueue([job]);
   }
   return fresh.length;
-};
-
-/**
- * The closing day: every member still taking part gets the "what now" mail (with the final check-in),
- * every partnership ends, then the round is closed, so nothing more is sent for it. The mails are
- * queued first: a run that fails half-way still finds the round running the next time.
- */
-const closeRound = async (deps: DailyLifecycleDeps, state: RoundState, now: Date): Promise<void> => {
-  const at = now.toISOString();
-  const closing: SendJob[] = state.members
-    .filter((m) => m.status === 'active' && m.partnershipId)
-    .map((m) => ({ v: 1, roundId: state.round.id, participantId: m.id, kind: 'close', topic: 0 }));
-  await deps.queue.enqueue(closing);
-  for (const partnership of state.partnerships.filter((p) => p.status !== 'ended'))
-    await deps.lifecycle.endPartnership(state.round.id, partnership.id, 'round-closed', at, []);
-  await deps.rounds.transitionRound(state.round.id, 'running', 'closed', { closedAt: at });
 };
 
 /** One round's daily run; also what `tandem` tests and the simulation call for a single round. */

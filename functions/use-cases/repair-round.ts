@@ -1,3 +1,4 @@
+import { newPartnership } from '#core/coordinator/new-partnership';
 import type { Alert, Member, Partnership } from '#core/model';
 import { type OpenPartnership, planRepairs, type RepairCandidate } from '#core/repairing';
 import type { Clock } from '#ports/clock';
@@ -95,20 +96,14 @@ export const repairRound = async (
   for (const [a, b] of plan.pairs) {
     const id = deps.newPartnershipId();
     const [left, right] = [leaving(a), leaving(b)];
-    const partnership: Partnership = {
+    const partnership = newPartnership({
       roundId,
       id,
       members: [a.member.id, b.member.id],
-      status: 'active',
       origin: 'repaired',
       startedAt: at,
-      lastActivity: {},
-      nudged: {},
-      flaggedBy: {},
-      quietIds: [],
-      notices: {},
       introRef: id,
-    };
+    });
     const ending = [...left.ending, ...right.ending];
     const done = await deps.lifecycle.repair(
       roundId,

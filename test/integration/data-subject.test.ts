@@ -6,7 +6,7 @@ import { documentClient } from '#adapters/aws-clients';
 import { keys } from '#adapters/table-design';
 import type { Member } from '#core/model';
 import { localNames } from '#local/config';
-import type { PersonalDataExport } from '../../functions/use-cases/forget-participant.ts';
+import type { PersonalDataExport } from '../../functions/use-cases/coordinator/export-participant.ts';
 import { launch, roundState, seedRound, settle, store, tandem, write } from './support.ts';
 
 const ROUND = 'it-data-subject';

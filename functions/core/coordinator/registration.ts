@@ -213,7 +213,11 @@ const List = z.preprocess(
   z.array(z.unknown(), { error: 'must be a ";"-separated list' }),
 );
 
-const Email = RequiredText.pipe(
+/**
+ * A registration's address: trimmed, checked, at most 254 characters, lower-cased. Everything that takes
+ * an address for a participant (the not-with lists, `participants change-email`) normalises it this way.
+ */
+export const Email = RequiredText.pipe(
   z
     .email({ error: (issue) => `${quote(String(issue.input))} is not an email address` })
     .max(254, { error: 'longer than 254 characters' }),

@@ -27,8 +27,13 @@ const pair = partnershipId('pair');
 const gone = partnershipId('gone');
 const fresh = partnershipId('fresh');
 
-const conditionFailed = () =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+/** A refused write; `item` is the item as it was, when the write asked for it and it exists. */
+const conditionFailed = (item?: Record<string, { S: string }>) =>
+  new ConditionalCheckFailedException({
+    message: 'The conditional request failed',
+    $metadata: {},
+    ...(item ? { Item: item } : {}),
+  });
 const cancelled = (...codes: string[]) =>
   new TransactionCanceledException({
     message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`,
@@ -154,6 +159,7 @@ describe('DynamoLifecycle set-once marks', () => {
       ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#field.#key)',
       ExpressionAttributeNames: { '#field': 'notices', '#key': 'at-risk' },
       ExpressionAttributeValues: { ':at': AT },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
   });
 
@@ -256,7 +262,7 @@ describe('DynamoLifecycle.markAtRisk', () => {
 
   it("answers 'flagged-before' when the partnership is at risk and this member had flagged it already", async () => {
     // Prepare: both conditions fail: the flag is recorded, the partnership is no longer active.
-    db.on(UpdateCommand).rejects(conditionFailed());
+    db.on(UpdateCommand).rejects(conditionFailed({ status: { S: 'at-risk' } }));
 
     // Act
     const outcome = await new DynamoLifecycle(TABLE).markAtRisk(ROUND_ID, pair, change);
@@ -264,6 +270,17 @@ describe('DynamoLifecycle.markAtRisk', () => {
     // Assess: a repeat, or the retry of a flag whose announcement failed.
     expect(outcome).toBe('flagged-before');
     expect(db.commandCalls(UpdateCommand)).toHaveLength(2);
+  });
+
+  it("answers 'unchanged' for a flag of a partnership that is not stored, which nobody flagged before", async () => {
+    // Prepare: the flag is refused with no item: there is no partnership.
+    db.on(UpdateCommand).rejects(conditionFailed());
+
+    // Act
+    const outcome = await new DynamoLifecycle(TABLE).markAtRisk(ROUND_ID, gone, change);
+
+    // Assess
+    expect(outcome).toBe('unchanged');
   });
 
   it('writes no flag for silence', async () => {

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoProposals } from '#adapters/dynamo-proposals';
 import { tableDesign } from '#adapters/table-design';
 import type { Partnership } from '#core/model';
+import { ConcurrentChange } from '#ports/errors';
 import { participantId, partnershipId } from '../core/fixtures.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
@@ -106,7 +107,7 @@ describe('DynamoProposals.addPartnership', () => {
     ]);
   });
 
-  it('lets a cancelled transaction reach the caller', async () => {
+  it('turns a transaction refused by its conditions into ConcurrentChange', async () => {
     // Prepare
     db.on(TransactWriteCommand).rejects(
       new TransactionCanceledException({
@@ -120,7 +121,7 @@ describe('DynamoProposals.addPartnership', () => {
     const attempt = new DynamoProposals(TABLE).addPartnership(aPartnership([aroha, priya]));
 
     // Assess
-    await expect(attempt).rejects.toThrow(TransactionCanceledException);
+    await expect(attempt).rejects.toThrow(ConcurrentChange);
   });
 });
 

@@ -9,8 +9,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { DynamoStore, RegistrationConflict } from '#adapters/dynamo-store';
+import { DynamoStore } from '#adapters/dynamo-store';
 import type { Profile } from '#core/model';
+import { ConcurrentChange } from '#ports/errors';
 import { aParticipant, participantId } from '../core/fixtures.ts';
 import { VirtualClock } from '../use-cases/fakes.ts';
 
@@ -128,11 +129,10 @@ describe('DynamoStore.upsertParticipant', () => {
       expect(clock.sleeps).toEqual([50]);
     });
 
-    it('gives up after the last attempt, having waited longer each time, with a RegistrationConflict', async () => {
+    it('gives up after the last attempt, having waited longer each time, with ConcurrentChange', async () => {
       // Prepare: every transaction is cancelled.
       db.on(GetCommand).resolves({});
-      const conflict = cancelled();
-      db.on(TransactWriteCommand).rejects(conflict);
+      db.on(TransactWriteCommand).rejects(cancelled());
       const clock = new VirtualClock('2025-03-17T09:00:00Z');
 
       // Act
@@ -141,11 +141,8 @@ describe('DynamoStore.upsertParticipant', () => {
         .catch((e: unknown) => e);
 
       // Assess
-      expect(error).toBeInstanceOf(RegistrationConflict);
-      expect(error).toMatchObject({
-        message: 'a registration was not stored: its transaction was cancelled on all 4 attempts',
-        cause: conflict,
-      });
+      expect(error).toBeInstanceOf(ConcurrentChange);
+      expect(error).toMatchObject({ message: 'aroha@example.org was registered meanwhile' });
       expect(db.commandCalls(TransactWriteCommand)).toHaveLength(4);
       expect(clock.sleeps).toEqual([50, 100, 200]);
     });

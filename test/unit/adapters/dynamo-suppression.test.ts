@@ -3,7 +3,9 @@ import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoMembership } from '#adapters/dynamo-membership';
+import { ConcurrentChange } from '#ports/errors';
 import { participantId } from '../core/fixtures.ts';
+import { VirtualClock } from '../use-cases/fakes.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const TABLE = 'tandem-test';
@@ -89,12 +91,19 @@ describe('DynamoMembership.suppress', () => {
     await expect(attempt).rejects.toThrow(`member ${aroha} of spring-2025 has no participant profile`);
   });
 
-  it('passes a transaction conflict on, for the event to be retried', async () => {
+  it('tries a conflicting transaction again, then throws ConcurrentChange for the event to be retried', async () => {
+    // Prepare: every attempt conflicts; waits go on a virtual clock.
     db.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict'));
+    const clock = new VirtualClock('2025-03-17T09:00:00Z');
+    const membership = new DynamoMembership(TABLE, { clock, policy: { attempts: 3 } });
 
-    const attempt = new DynamoMembership(TABLE).suppress('spring-2025', aroha, 'bounce', AT);
+    // Act
+    const attempt = membership.suppress('spring-2025', aroha, 'bounce', AT);
 
-    await expect(attempt).rejects.toBeInstanceOf(TransactionCanceledException);
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ConcurrentChange);
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(3);
+    expect(clock.sleeps).toHaveLength(2);
   });
 
   it('passes throttling on, for the event to be retried', async () => {

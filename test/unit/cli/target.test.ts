@@ -5,6 +5,8 @@ import {
   type StackStatus,
 } from '@aws-sdk/client-cloudformation';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Command } from 'commander';
@@ -18,11 +20,14 @@ import { CliError, ExitCode } from '#cli/errors';
 import { addStageOption, chooseStage, chosenStage } from '#cli/stage';
 import { forgetStageStacks } from '#cli/stage-outputs';
 import { target, unreachable } from '#cli/target';
+import { COORDINATOR_SOURCE, MEMBERS_SOURCE } from '#core/events';
 import { localAwsEnvironment, localNames, localPorts } from '#local/config';
 
 const cfn = mockClient(CloudFormationClient);
 const db = mockClient(DynamoDBDocumentClient);
 const events = mockClient(EventBridgeClient);
+const s3 = mockClient(S3Client);
+const sqs = mockClient(SQSClient);
 
 const REGION = 'eu-west-1';
 const OUTPUTS: Output[] = [
@@ -30,6 +35,11 @@ const OUTPUTS: Output[] = [
   { OutputKey: 'BusName', OutputValue: 'tandem-prod' },
   { OutputKey: 'BusArn', OutputValue: 'arn:aws:events:eu-west-1:123456789012:event-bus/tandem-prod' },
   { OutputKey: 'LinksUrl', OutputValue: 'https://links.example.org/' },
+  {
+    OutputKey: 'SendQueueUrl',
+    OutputValue: 'https://sqs.eu-west-1.amazonaws.com/123456789012/tandem-prod-send',
+  },
+  { OutputKey: 'RawMailBucket', OutputValue: 'tandem-prod-raw-mail' },
 ];
 
 const stackDescribed = (outputs: Output[] = OUTPUTS, status: StackStatus = 'UPDATE_COMPLETE') =>
@@ -71,6 +81,8 @@ describe('target', () => {
     cfn.reset();
     db.reset();
     events.reset();
+    s3.reset();
+    sqs.reset();
     forgetStageStacks();
     chooseStage(undefined);
     vi.stubEnv('AWS_REGION', REGION);
@@ -95,18 +107,63 @@ describe('target', () => {
 
       // Act
       const stack = await target();
-      await stack.store.getRound('spring-2025');
+      await stack.rounds.getRound('spring-2025');
       await stack.bus.put('RoundLaunchRequested', { roundId: 'spring-2025' });
+      await stack.memberBus.put('MemberChanged', { roundId: 'spring-2025' });
 
       // Assess
       expect(cfn.commandCalls(DescribeStacksCommand)[0]?.args[0].input).toEqual({ StackName: 'Tandem-prod' });
-      expect(stack.tableName).toBe('Tandem-prod-DataTable1234');
       expect(db.commandCalls(GetCommand)[0]?.args[0].input.TableName).toBe('Tandem-prod-DataTable1234');
-      expect(events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]?.EventBusName).toBe(
-        'tandem-prod',
-      );
+      const [launch, member] = events
+        .commandCalls(PutEventsCommand)
+        .map((call) => call.args[0].input.Entries?.[0]);
+      expect(launch).toMatchObject({ EventBusName: 'tandem-prod', Source: COORDINATOR_SOURCE });
+      expect(member).toMatchObject({ EventBusName: 'tandem-prod', Source: MEMBERS_SOURCE });
       expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toBeUndefined();
       expect(process.env.AWS_ENDPOINT_URL_EVENTBRIDGE).toBeUndefined();
+    });
+
+    it("queues mail on the stage's send queue", async () => {
+      // Prepare
+      stackDescribed();
+      sqs
+        .on(SendMessageBatchCommand)
+        .resolves({ Successful: [{ Id: '0', MessageId: 'm-1', MD5OfMessageBody: '' }] });
+      chooseStage({ stage: 'prod', from: '--stage' });
+
+      // Act
+      const stack = await target();
+      await stack.sendQueue.enqueue([
+        { v: 1, roundId: 'spring-2025', participantId: 'p1', kind: 'close', topic: 0 },
+      ]);
+
+      // Assess
+      expect(sqs.commandCalls(SendMessageBatchCommand)[0]?.args[0].input.QueueUrl).toBe(
+        'https://sqs.eu-west-1.amazonaws.com/123456789012/tandem-prod-send',
+      );
+    });
+
+    it("erases raw mail from the stage's bucket, and refuses a local raw-mail folder", async () => {
+      // Prepare
+      stackDescribed();
+      s3.on(DeleteObjectCommand).resolves({});
+      chooseStage({ stage: 'prod', from: '--stage' });
+      const stack = await target();
+
+      // Act
+      const eraser = await stack.rawMailEraser({ mailIds: ['mail-1'] });
+      await eraser.erase('mail-1');
+      const folder = await failure(stack.rawMailEraser({ rawMailDir: '/tmp/raw', mailIds: ['mail-1'] }));
+
+      // Assess
+      expect(s3.commandCalls(DeleteObjectCommand)[0]?.args[0].input).toEqual({
+        Bucket: 'tandem-prod-raw-mail',
+        Key: 'inbound/mail-1',
+      });
+      expect(folder).toEqual({
+        exitCode: ExitCode.usage,
+        message: '--raw-mail-dir is for the local stack: a stage keeps raw mail in its bucket',
+      });
     });
 
     it("tells the time by the machine's clock, not the local control API", async () => {
@@ -173,13 +230,15 @@ describe('target', () => {
         });
       chooseStage({ stage: 'prod', from: '--stage' });
 
+      db.on(GetCommand).resolves({});
+
       // Act
       const first = await failure(target());
-      const second = await target();
+      await (await target()).rounds.getRound('spring-2025');
 
       // Assess
       expect(first?.exitCode).toBe(ExitCode.refused);
-      expect(second.tableName).toBe('Tandem-prod-DataTable1234');
+      expect(db.commandCalls(GetCommand)[0]?.args[0].input.TableName).toBe('Tandem-prod-DataTable1234');
     });
 
     it('reports a stack without the output it needs as unavailable, naming the output and the stack status', async () => {
@@ -270,14 +329,28 @@ describe('target', () => {
     it('works on the local stack', async () => {
       // Prepare: the local target points the SDK at the local stack; afterEach puts the environment back.
       for (const key of Object.keys(localAwsEnvironment(localPorts()))) vi.stubEnv(key, process.env[key]);
+      db.on(GetCommand).resolves({});
 
       // Act
       const stack = await target();
+      await stack.rounds.getRound('demo');
 
       // Assess
-      expect(stack.tableName).toBe(localNames.tableName);
+      expect(db.commandCalls(GetCommand)[0]?.args[0].input.TableName).toBe(localNames.tableName);
       expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toMatch(/^http:\/\/(127\.0\.0\.1|localhost):/);
       expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+    });
+
+    it('erases raw mail in the folder it is given', async () => {
+      // Prepare
+      for (const key of Object.keys(localAwsEnvironment(localPorts()))) vi.stubEnv(key, process.env[key]);
+      const stack = await target();
+
+      // Act
+      const eraser = await stack.rawMailEraser({ rawMailDir: '/tmp/tandem-raw', mailIds: ['mail-1'] });
+
+      // Assess
+      expect(eraser.locate('mail-1')).toBe('/tmp/tandem-raw/mail-1');
     });
 
     it('says to start the local stack when nothing listens', async () => {

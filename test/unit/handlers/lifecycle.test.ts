@@ -201,7 +201,7 @@ describe('lifecycle handler', () => {
     'runs the other rounds when one fails, counts and logs that round, and fails the invocation when a retry %s',
     async (_what, failure, fails) => {
       // Prepare: a second running round, listed first, whose state cannot be loaded.
-      const { StoredItemInvalid } = await import('#adapters/parse-item');
+      const { StoredItemInvalid } = await import('#ports/errors');
       const error = failure ?? new StoredItemInvalid('stored member ROUND#abroken/MEMBER#pxx is invalid');
       const { deps, metrics, store, queue, priya } = setUp();
       await store.createRound({ ...round, id: 'abroken' });

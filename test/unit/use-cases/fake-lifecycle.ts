@@ -9,17 +9,21 @@ import {
   type RoundStatus,
   type SendJob,
 } from '#core/model';
+import { ConcurrentChange } from '#ports/errors';
 import type { JobQueue } from '#ports/queue';
 import {
   type Joining,
   type LifecycleStore,
   type MemberStatusChange,
   type MembershipStore,
+  type ProposalStore,
+  type ProposedPartnership,
   type Repairing,
   type RoundState,
   type RoundStore,
   TransitionRejected,
 } from '#ports/store';
+import { definedFields } from './fakes.ts';
 
 /** One write of a transaction: the item it touches, its condition, and what it changes. */
 interface Write {
@@ -37,12 +41,12 @@ export interface LifecycleSeed {
 
 /**
  * Rounds, members, partnerships and alerts in maps, with the conditional semantics of DynamoLifecycle,
- * DynamoMembership and DynamoStore's round writes: set-once maps, status-conditioned updates, and
+ * DynamoMembership, DynamoProposals and DynamoStore's round writes: set-once maps, status-conditioned updates, and
  * transactions that check every condition against the state before any write and then write all or
  * nothing (and, like DynamoDB, refuse two writes to one item). Reads return copies parsed through the
  * item schemas, as `parseItem` does, so a use case can never change the state by reference.
  */
-export class InMemoryLifecycle implements LifecycleStore, MembershipStore, RoundStore {
+export class InMemoryLifecycle implements LifecycleStore, MembershipStore, RoundStore, ProposalStore {
   private readonly rounds = new Map<string, Round>();
   private readonly members = new Map<string, Member>();
   private readonly partnerships = new Map<string, Partnership>();
@@ -50,6 +54,11 @@ export class InMemoryLifecycle implements LifecycleStore, MembershipStore, Round
   private readonly mailEvents = new Set<string>();
 
   constructor(seed: LifecycleSeed = {}) {
+    this.seed(seed);
+  }
+
+  /** Stores copies of the items, as they are. */
+  seed(seed: LifecycleSeed): void {
     for (const round of seed.rounds ?? []) this.rounds.set(round.id, structuredClone(round));
     for (const member of seed.members ?? [])
       this.members.set(memberKey(member.roundId, member.id), structuredClone(member));
@@ -111,7 +120,7 @@ export class InMemoryLifecycle implements LifecycleStore, MembershipStore, Round
   ): Promise<void> {
     const round = this.rounds.get(roundId);
     if (!round || round.status !== from) throw new TransitionRejected(`round ${roundId} is not ${from}`);
-    this.rounds.set(roundId, { ...round, ...structuredClone(set), status: to });
+    this.rounds.set(roundId, { ...round, ...structuredClone(definedFields(set)), status: to });
   }
 
   async listRunningRounds(): Promise<Round[]> {
@@ -208,10 +217,12 @@ export class InMemoryLifecycle implements LifecycleStore, MembershipStore, Round
     partnershipId: string,
     change: { reason: 'silent' | 'flagged'; quietIds: string[]; at: string; flaggedBy?: string },
   ): Promise<'changed' | 'unchanged' | 'flagged-before'> {
+    const partnership = this.partnerships.get(partnershipKey(roundId, partnershipId));
+    // Like the adapter: a partnership that is not stored was never flagged before.
     const flaggedBefore =
+      partnership !== undefined &&
       change.flaggedBy !== undefined &&
       !this.setOnce(roundId, partnershipId, 'flaggedBy', change.flaggedBy, change.at);
-    const partnership = this.partnerships.get(partnershipKey(roundId, partnershipId));
     if (partnership?.status !== 'active') return flaggedBefore ? 'flagged-before' : 'unchanged';
     partnership.status = 'at-risk';
     partnership.atRiskAt = change.at;
@@ -393,6 +404,113 @@ export class InMemoryLifecycle implements LifecycleStore, MembershipStore, Round
     if (!member || this.mailEvents.has(eventId)) return;
     this.mailEvents.add(eventId);
     member.softBounces += 1;
+  }
+
+  // ProposalStore: DynamoProposals, every write a transaction that checks the round is a draft.
+
+  async pastPartners(roundId: string): Promise<Map<string, Set<string>>> {
+    const launched = new Set(
+      [...this.rounds.values()]
+        .filter((r) => r.id !== roundId && (r.status === 'running' || r.status === 'closed'))
+        .map((r) => r.id),
+    );
+    const partners = new Map<string, Set<string>>();
+    for (const { roundId: round, members } of this.partnerships.values()) {
+      if (!launched.has(round)) continue;
+      for (const a of members) {
+        const set = partners.get(a) ?? new Set<string>();
+        for (const b of members) if (b !== a) set.add(b);
+        partners.set(a, set);
+      }
+    }
+    return partners;
+  }
+
+  async addPartnership(partnership: Partnership): Promise<void> {
+    const key = partnershipKey(partnership.roundId, partnership.id);
+    this.proposalTransaction(partnership.roundId, [
+      {
+        item: key,
+        condition: () => !this.partnerships.has(key),
+        apply: () => {
+          this.partnerships.set(key, structuredClone(partnership));
+        },
+      },
+      ...partnership.members.map((id): Write => {
+        const mkey = memberKey(partnership.roundId, id);
+        return {
+          item: mkey,
+          condition: () => {
+            const member = this.members.get(mkey);
+            return member !== undefined && member.partnershipId === undefined;
+          },
+          apply: () => {
+            const member = this.members.get(mkey) as Member;
+            member.partnershipId = partnership.id;
+            member.partnerIds = partnership.members.filter((other) => other !== id);
+          },
+        };
+      }),
+    ]);
+  }
+
+  async removePartnership(partnership: Partnership): Promise<void> {
+    const key = partnershipKey(partnership.roundId, partnership.id);
+    this.proposalTransaction(partnership.roundId, [
+      {
+        item: key,
+        condition: () => this.partnerships.has(key),
+        apply: () => {
+          this.partnerships.delete(key);
+        },
+      },
+      ...partnership.members.map((id): Write => {
+        const mkey = memberKey(partnership.roundId, id);
+        return {
+          item: mkey,
+          condition: () => this.members.get(mkey)?.partnershipId === partnership.id,
+          apply: () => {
+            const member = this.members.get(mkey) as Member;
+            delete member.partnershipId;
+            member.partnerIds = [];
+          },
+        };
+      }),
+    ]);
+  }
+
+  /** Sets the fields given a value and removes those given as undefined, like the adapter's update. */
+  async updateProposed(
+    roundId: string,
+    partnershipId: string,
+    fields: Pick<ProposedPartnership, 'locked' | 'score' | 'explanation'>,
+  ): Promise<void> {
+    const key = partnershipKey(roundId, partnershipId);
+    this.proposalTransaction(roundId, [
+      {
+        item: key,
+        condition: () => this.partnerships.has(key),
+        apply: () => {
+          const updated: Partnership = { ...(this.partnerships.get(key) as Partnership), ...fields };
+          for (const field of Object.keys(fields) as (keyof typeof fields)[]) {
+            if (fields[field] === undefined) delete updated[field];
+          }
+          this.partnerships.set(key, updated);
+        },
+      },
+    ]);
+  }
+
+  /** A proposal's transaction: the round must be a draft; refused, it throws ConcurrentChange. */
+  private proposalTransaction(roundId: string, writes: Write[]): void {
+    const roundIsDraft: Write = {
+      item: `ROUND#${roundId}/ROUND`,
+      condition: () => this.rounds.get(roundId)?.status === 'draft',
+      apply: () => {},
+    };
+    if (!this.transact([roundIsDraft, ...writes])) {
+      throw new ConcurrentChange(`round ${roundId} or its members changed while the proposal was stored`);
+    }
   }
 }
 

@@ -11,6 +11,7 @@ import {
 import type { OutboundMail } from '#core/outbound-mail';
 import type { EventBus } from '#ports/bus';
 import type { Clock } from '#ports/clock';
+import { ConcurrentChange } from '#ports/errors';
 import type { Arrival, InboundClaim, InboundLedger, RelayKey } from '#ports/inbound-ledger';
 import type { Mailer, PauseReason } from '#ports/mailer';
 import type { JobQueue } from '#ports/queue';
@@ -29,6 +30,10 @@ import {
   type SendLedger,
   TransitionRejected,
 } from '#ports/store';
+
+/** The fields a partial update sets: like the DynamoDB store, one left undefined is not touched. */
+export const definedFields = <T extends object>(fields: T): Partial<T> =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 
 /** A clock whose sleep advances virtual time at once, recording every wait. */
 export class VirtualClock implements Clock {
@@ -72,6 +77,11 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
     members: Member[] = [],
     private readonly pageSize = 2,
   ) {
+    this.seed({ rounds, members });
+  }
+
+  /** Stores rounds and members as they are (members are kept by reference, for tests that watch them). */
+  seed({ rounds = [], members = [] }: { rounds?: Round[]; members?: Member[] }): void {
     for (const round of rounds) this.rounds.set(round.id, { ...round });
     for (const member of members)
       this.members.set(member.roundId, [...(this.members.get(member.roundId) ?? []), member]);
@@ -95,11 +105,15 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
   ): Promise<void> {
     const round = this.rounds.get(roundId);
     if (!round || round.status !== from) throw new TransitionRejected(`round ${roundId} is not ${from}`);
-    this.rounds.set(roundId, { ...round, ...set, status: to });
+    this.rounds.set(roundId, { ...round, ...definedFields(set), status: to });
   }
 
+  /** By id, as the status index holds them. */
   async listRunningRounds(): Promise<Round[]> {
-    return [...this.rounds.values()].filter((r) => r.status === 'running').map((r) => ({ ...r }));
+    return [...this.rounds.values()]
+      .filter((r) => r.status === 'running')
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((r) => ({ ...r }));
   }
 
   /** Every write of a dispatch watermark that moved it, as `roundId@until`. */
@@ -114,13 +128,28 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
     return true;
   }
 
-  async upsertParticipant(_profile: Profile, _newId: () => string): Promise<Participant> {
-    throw new Error('not used by these tests');
+  /** Participants by email address: the profile and the email lock in one. */
+  readonly participants = new Map<string, Participant>();
+
+  /** Like the DynamoDB store: an address keeps its id and status; the rest is the latest registration. */
+  async upsertParticipant(profile: Profile, newId: () => string): Promise<Participant> {
+    const existing = this.participants.get(profile.email);
+    const participant: Participant = existing
+      ? { ...profile, id: existing.id, status: existing.status }
+      : { ...profile, id: newId(), status: 'active' };
+    this.participants.set(profile.email, participant);
+    return { ...participant };
   }
 
+  /** Adds or refreshes the member, never one who has a partnership (ConcurrentChange, as the adapter). */
   async addMember(roundId: string, participant: Participant, registration?: Registration): Promise<void> {
+    const members = this.members.get(roundId) ?? [];
+    const existing = members.find((m) => m.id === participant.id);
+    if (existing?.partnershipId) {
+      throw new ConcurrentChange(`member ${participant.id} of ${roundId} has a partnership already`);
+    }
     this.members.set(roundId, [
-      ...(this.members.get(roundId) ?? []),
+      ...members.filter((m) => m !== existing),
       memberOf(participant, roundId, registration),
     ]);
   }
@@ -131,20 +160,27 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
     for (let i = 0; i < all.length; i += this.pageSize) yield all.slice(i, i + this.pageSize);
   }
 
-  /** Member status changes, with the DynamoDB adapter's conditional semantics (a pause carries its end). */
+  /**
+   * Member status changes, with the DynamoDB adapter's conditional semantics: the change is made
+   * whenever the status is one of `allowedFrom` (even if it is `to` already), and a pause carries its end.
+   */
   async setMemberStatus(
     roundId: string,
     participantId: string,
     to: MemberStatusChange,
     allowedFrom: readonly string[],
-    at?: string,
+    at: string,
     pausedUntil?: string,
   ): Promise<'changed' | 'unchanged'> {
+    if (allowedFrom.length === 0) throw new Error('setMemberStatus: allowedFrom is empty');
     const member = this.members.get(roundId)?.find((m) => m.id === participantId);
-    if (!member || member.status === to) return 'unchanged';
-    if (!allowedFrom.includes(member.status)) throw new TransitionRejected(`member is ${member.status}`);
+    if (!member) return 'unchanged';
+    if (!allowedFrom.includes(member.status)) {
+      if (member.status === to) return 'unchanged';
+      throw new TransitionRejected(`member ${participantId} of ${roundId} is ${member.status}`);
+    }
     member.status = to;
-    if (at) member.statusChangedAt = at;
+    member.statusChangedAt = at;
     if (to === 'paused' && pausedUntil) member.pausedUntil = pausedUntil;
     else delete member.pausedUntil;
     return 'changed';
@@ -153,12 +189,17 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
   /** Latest activity per `roundId/partnershipId/participantId`, as recorded. */
   readonly activity = new Map<string, string>();
 
+  /**
+   * Later times win. The store holds no partnerships: one counts as stored while a member of the round
+   * names it (the adapter's write needs the partnership item).
+   */
   async recordActivity(
     roundId: string,
     partnershipId: string,
     participantId: string,
     at: string,
   ): Promise<void> {
+    if (!this.members.get(roundId)?.some((m) => m.partnershipId === partnershipId)) return;
     const key = `${roundId}/${partnershipId}/${participantId}`;
     const previous = this.activity.get(key);
     if (!previous || previous < at) this.activity.set(key, at);

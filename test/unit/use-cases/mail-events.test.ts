@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MemberChanged } from '#core/events';
-import type { Member } from '#core/model';
 import type { EventBus } from '#ports/bus';
-import type { LifecycleStore } from '#ports/store';
-import type { SuppressionReason, SuppressionStore } from '#ports/suppression';
 import {
   handleMailEvent,
   type MailEventDeps,
@@ -12,47 +9,10 @@ import {
   whoseMail,
 } from '../../../functions/use-cases/mail-events.ts';
 import { participantId } from '../core/fixtures.ts';
+import { InMemorySoftBounces, InMemorySuppression } from './fake-mail-events.ts';
 
 const NOW = new Date('2025-03-17T09:05:00Z');
 const aroha = participantId('aroha');
-
-/** Members' statuses with the adapter's rule: only active or paused members can be suppressed. */
-class FakeSuppression implements SuppressionStore {
-  readonly members = new Map<string, { status: string; suppressedReason?: SuppressionReason }>();
-  readonly profiles = new Map<string, string>();
-
-  constructor(members: Record<string, string> = {}) {
-    for (const [key, status] of Object.entries(members)) {
-      this.members.set(key, { status });
-      this.profiles.set(key.split('/')[1] ?? '', 'active');
-    }
-  }
-
-  async suppress(roundId: string, participantId: string, reason: SuppressionReason) {
-    const member = this.members.get(`${roundId}/${participantId}`);
-    if (!member || !['active', 'paused'].includes(member.status)) return 'unchanged' as const;
-    this.members.set(`${roundId}/${participantId}`, { status: 'suppressed', suppressedReason: reason });
-    this.profiles.set(participantId, 'suppressed');
-    return 'changed' as const;
-  }
-
-  async memberStatus(roundId: string, participantId: string) {
-    return this.members.get(`${roundId}/${participantId}`)?.status as Member['status'] | undefined;
-  }
-}
-
-/** Counts each soft bounce once per event id, as the MAILEVENT# marker does. */
-class FakeSoftBounces implements Pick<LifecycleStore, 'countSoftBounce'> {
-  readonly counted = new Map<string, number>();
-  readonly seen = new Set<string>();
-
-  async countSoftBounce(roundId: string, participantId: string, eventId: string) {
-    if (this.seen.has(eventId)) return;
-    this.seen.add(eventId);
-    const key = `${roundId}/${participantId}`;
-    this.counted.set(key, (this.counted.get(key) ?? 0) + 1);
-  }
-}
 
 class RecordingBus implements EventBus {
   readonly events: { detailType: string; detail: unknown }[] = [];
@@ -64,8 +24,8 @@ class RecordingBus implements EventBus {
 }
 
 const setup = (status = 'active') => {
-  const suppression = new FakeSuppression({ [`spring-2025/${aroha}`]: status });
-  const softBounces = new FakeSoftBounces();
+  const suppression = new InMemorySuppression({ [`spring-2025/${aroha}`]: status });
+  const softBounces = new InMemorySoftBounces(suppression.members);
   const bus = new RecordingBus();
   const deps: MailEventDeps = { suppression, softBounces, bus };
   return { deps, suppression, softBounces, bus };

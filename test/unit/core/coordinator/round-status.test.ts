@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exportCsv } from '#cli/round-status';
+import { exportCsv } from '#core/coordinator/round-export';
 import {
   isWaitingForPartner,
   nextMailOf,

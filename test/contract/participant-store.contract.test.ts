@@ -1,0 +1,212 @@
+import { expect, it, vi } from 'vitest';
+import { DynamoStore } from '#adapters/dynamo-store';
+import { keys } from '#adapters/table-design';
+import { type Member, memberOf, type Profile } from '#core/model';
+import { ConcurrentChange } from '#ports/errors';
+import type { ParticipantStore } from '#ports/store';
+import {
+  aMember,
+  aParticipant,
+  aRound,
+  participantId,
+  partnered,
+  partnershipId,
+} from '../unit/core/fixtures.ts';
+import { partnershipOf } from '../unit/use-cases/fake-actions.ts';
+import { InMemoryStore } from '../unit/use-cases/fakes.ts';
+import { describeContract, onDynamoDbLocal } from './harness.ts';
+import { type Stored, storedItem, storeItems } from './stored-items.ts';
+
+/** The port, how a test stores what it starts from, and a look at a partnership's recorded activity. */
+interface Subject {
+  participants: ParticipantStore;
+  store(stored: Stored): Promise<void>;
+  activity(roundId: string, partnershipId: string): Promise<Record<string, string>>;
+}
+
+const inMemory = (): Subject => {
+  const store = new InMemoryStore();
+  return {
+    participants: store,
+    store: async (stored) => store.seed(stored),
+    activity: async (roundId, partnership) =>
+      Object.fromEntries(
+        [...store.activity.entries()].flatMap(([key, at]) => {
+          const [round, tid, member] = key.split('/');
+          return round === roundId && tid === partnership ? [[member, at]] : [];
+        }),
+      ),
+  };
+};
+
+const onTable = onDynamoDbLocal(
+  (db, tableName): Subject => ({
+    participants: new DynamoStore(tableName, {}, db),
+    store: (stored) => storeItems(db, tableName, stored),
+    activity: async (roundId, partnership) =>
+      ((await storedItem(db, tableName, keys.partnership(roundId, partnership)))?.lastActivity ??
+        {}) as Record<string, string>,
+  }),
+);
+
+const ROUND = 'spring-2025';
+const { id: _id, status: _status, ...arohaProfile } = aParticipant({ seed: 'aroha' });
+const profile = (overrides: Partial<Profile> = {}): Profile => ({ ...arohaProfile, ...overrides });
+const ARRIVED = '2025-03-10T09:00:00.000Z';
+
+/** Every member of the round, all pages read, by id. */
+const allMembers = async (participants: ParticipantStore, roundId: string) => {
+  const members: Member[] = [];
+  for await (const page of participants.listMembers(roundId)) members.push(...page);
+  return members.sort((a, b) => a.id.localeCompare(b.id));
+};
+
+describeContract('ParticipantStore', { InMemoryStore: inMemory, DynamoStore: onTable }, (make) => {
+  it('registers a new address under a new id, active', async () => {
+    const { participants } = await make();
+    const newId = vi.fn(() => participantId('aroha'));
+
+    const participant = await participants.upsertParticipant(
+      profile({ notWith: ['ben@example.org'], notes: { pronouns: 'she/her' } }),
+      newId,
+    );
+
+    expect(participant).toEqual({
+      ...profile({ notWith: ['ben@example.org'], notes: { pronouns: 'she/her' } }),
+      id: participantId('aroha'),
+      status: 'active',
+    });
+    expect(newId).toHaveBeenCalledOnce();
+  });
+
+  it('updates a registered address under its id, the latest registration being the whole truth', async () => {
+    const { participants } = await make();
+    await participants.upsertParticipant(
+      profile({ notWith: ['ben@example.org'], notes: { pronouns: 'she/her' } }),
+      () => participantId('aroha'),
+    );
+    const newId = vi.fn(() => participantId('other'));
+
+    const participant = await participants.upsertParticipant(
+      profile({ name: 'Aroha T.', country: 'AU' }),
+      newId,
+    );
+
+    expect(participant).toEqual({
+      ...profile({ name: 'Aroha T.', country: 'AU' }),
+      id: participantId('aroha'),
+      status: 'active',
+    });
+    expect(newId).not.toHaveBeenCalled();
+  });
+
+  it('adds a participant to a round as a fresh member, with their registration', async () => {
+    const { participants } = await make();
+    const aroha = await participants.upsertParticipant(profile(), () => participantId('aroha'));
+
+    await participants.addMember(ROUND, aroha, { at: ARRIVED, seq: 3 });
+
+    expect(await allMembers(participants, ROUND)).toEqual([memberOf(aroha, ROUND, { at: ARRIVED, seq: 3 })]);
+  });
+
+  it('refreshes the snapshot of a member registered again, keeping one member', async () => {
+    const { participants } = await make();
+    const aroha = await participants.upsertParticipant(profile(), () => participantId('aroha'));
+    await participants.addMember(ROUND, aroha, { at: ARRIVED, seq: 3 });
+    const renamed = await participants.upsertParticipant(profile({ name: 'Aroha T.' }), () => 'unused');
+
+    await participants.addMember(ROUND, renamed, { at: ARRIVED, seq: 3 });
+
+    expect(await allMembers(participants, ROUND)).toEqual([
+      memberOf(renamed, ROUND, { at: ARRIVED, seq: 3 }),
+    ]);
+  });
+
+  it('refuses to register again a member who has a partnership (the round was matched meanwhile)', async () => {
+    const { participants, store } = await make();
+    const [aroha, ben] = partnered('pair', [aMember({ seed: 'aroha' }), aMember({ seed: 'ben' })]) as [
+      Member,
+      Member,
+    ];
+    await store({ rounds: [aRound({ status: 'draft' })], members: [aroha, ben] });
+
+    const attempt = participants.addMember(ROUND, aParticipant({ seed: 'aroha', name: 'Renamed' }));
+
+    await expect(attempt).rejects.toBeInstanceOf(ConcurrentChange);
+    expect((await allMembers(participants, ROUND)).map((m) => [m.name, m.partnershipId])).toEqual([
+      ['Aroha', partnershipId('pair')],
+      ['Ben', partnershipId('pair')],
+    ]);
+  });
+
+  it('lists every member of the round, page after page, and no one of another round', async () => {
+    const { participants, store } = await make();
+    const members = ['aroha', 'ben', 'carla', 'dev', 'emi'].map((seed) => aMember({ seed }));
+    await store({ members: [...members, aMember({ seed: 'fay', roundId: 'autumn-2025' })] });
+
+    expect(await allMembers(participants, ROUND)).toEqual(members);
+    expect(await allMembers(participants, 'winter-2025')).toEqual([]);
+  });
+
+  it('records the latest activity of each member of a partnership, never moving it back', async () => {
+    const { participants, store, activity } = await make();
+    const [aroha, ben] = partnered('pair', [aMember({ seed: 'aroha' }), aMember({ seed: 'ben' })]) as [
+      Member,
+      Member,
+    ];
+    await store({
+      members: [aroha, ben],
+      partnerships: [partnershipOf([aroha, ben])],
+    });
+    const tid = partnershipId('pair');
+
+    await participants.recordActivity(ROUND, tid, aroha.id, '2025-03-10T09:00:00.000Z');
+    await participants.recordActivity(ROUND, tid, aroha.id, '2025-03-12T09:00:00.000Z');
+    await participants.recordActivity(ROUND, tid, aroha.id, '2025-03-11T09:00:00.000Z');
+    await participants.recordActivity(ROUND, tid, ben.id, '2025-03-11T10:00:00.000Z');
+
+    expect(await activity(ROUND, tid)).toEqual({
+      [aroha.id]: '2025-03-12T09:00:00.000Z',
+      [ben.id]: '2025-03-11T10:00:00.000Z',
+    });
+  });
+
+  it('records no activity in a partnership that is not stored', async () => {
+    const { participants, store, activity } = await make();
+    await store({ members: [aMember({ seed: 'aroha' })] });
+
+    await participants.recordActivity(ROUND, partnershipId('gone'), participantId('aroha'), ARRIVED);
+
+    expect(await activity(ROUND, partnershipId('gone'))).toEqual({});
+  });
+
+  it('reads a member’s round, their current partners and the member a mail is about', async () => {
+    const { participants, store } = await make();
+    const [aroha, ben, carla] = partnered('trio', [
+      aMember({ seed: 'aroha' }),
+      aMember({ seed: 'ben' }),
+      aMember({ seed: 'carla' }),
+    ]) as [Member, Member, Member];
+    const left = aMember({ seed: 'dev', status: 'unsubscribed' });
+    await store({ rounds: [aRound()], members: [aroha, ben, carla, left] });
+
+    // The job expected Dev as a partner: the partners stored now are the ones that count.
+    const context = await participants.getSendContext(ROUND, aroha.id, [left.id], left.id);
+
+    expect(context).toEqual({ round: aRound(), member: aroha, partners: [ben, carla], subject: left });
+  });
+
+  it('leaves out a subject who is not a member, and has no context without the round or the member', async () => {
+    const { participants, store } = await make();
+    const aroha = aMember({ seed: 'aroha' });
+    await store({ rounds: [aRound()], members: [aroha, aMember({ seed: 'ben', roundId: 'autumn-2025' })] });
+
+    expect(await participants.getSendContext(ROUND, aroha.id, [], participantId('nobody'))).toEqual({
+      round: aRound(),
+      member: aroha,
+      partners: [],
+    });
+    expect(await participants.getSendContext(ROUND, participantId('nobody'))).toBeUndefined();
+    expect(await participants.getSendContext('autumn-2025', participantId('ben'))).toBeUndefined();
+  });
+});

@@ -1,0 +1,103 @@
+import { expect, it } from 'vitest';
+import { DynamoStore } from '#adapters/dynamo-store';
+import type { Round } from '#core/model';
+import { type RoundStore, TransitionRejected } from '#ports/store';
+import { aRound } from '../unit/core/fixtures.ts';
+import { InMemoryLifecycle } from '../unit/use-cases/fake-lifecycle.ts';
+import { InMemoryStore } from '../unit/use-cases/fakes.ts';
+import { describeContract, onDynamoDbLocal } from './harness.ts';
+
+const draft = (id: string, overrides: Partial<Round> = {}) => aRound({ id, status: 'draft', ...overrides });
+
+describeContract<RoundStore>(
+  'RoundStore',
+  {
+    InMemoryStore: () => new InMemoryStore(),
+    InMemoryLifecycle: () => new InMemoryLifecycle(),
+    DynamoStore: onDynamoDbLocal((db, tableName) => new DynamoStore(tableName, {}, db)),
+  },
+  (make) => {
+    it('reads back the round it created, and nothing for a round never created', async () => {
+      const rounds = await make();
+
+      await rounds.createRound(draft('spring-2025'));
+
+      expect(await rounds.getRound('spring-2025')).toEqual(draft('spring-2025'));
+      expect(await rounds.getRound('autumn-2025')).toBeUndefined();
+    });
+
+    it('refuses to create a round whose id is taken, keeping the first', async () => {
+      const rounds = await make();
+      await rounds.createRound(draft('spring-2025'));
+
+      const attempt = rounds.createRound(draft('spring-2025', { name: 'Another' }));
+
+      await expect(attempt).rejects.toBeInstanceOf(TransitionRejected);
+      expect((await rounds.getRound('spring-2025'))?.name).toBe('Spring 2025');
+    });
+
+    it('moves a round from the status it is in, with the fields given', async () => {
+      const rounds = await make();
+      await rounds.createRound(draft('spring-2025'));
+
+      await rounds.transitionRound('spring-2025', 'draft', 'matched', { launchEventId: 'event-1' });
+
+      expect(await rounds.getRound('spring-2025')).toEqual({
+        ...draft('spring-2025'),
+        status: 'matched',
+        launchEventId: 'event-1',
+      });
+    });
+
+    it('leaves a field the transition passes as undefined as it was', async () => {
+      const rounds = await make();
+      await rounds.createRound(draft('spring-2025', { launchEventId: 'event-1' }));
+
+      await rounds.transitionRound('spring-2025', 'draft', 'matched', { launchEventId: undefined });
+
+      expect((await rounds.getRound('spring-2025'))?.launchEventId).toBe('event-1');
+    });
+
+    it('refuses a transition from a status the round is not in, or of a round that does not exist', async () => {
+      const rounds = await make();
+      await rounds.createRound(draft('spring-2025'));
+
+      await expect(rounds.transitionRound('spring-2025', 'matched', 'running')).rejects.toBeInstanceOf(
+        TransitionRejected,
+      );
+      await expect(rounds.transitionRound('autumn-2025', 'draft', 'matched')).rejects.toBeInstanceOf(
+        TransitionRejected,
+      );
+      expect((await rounds.getRound('spring-2025'))?.status).toBe('draft');
+      expect(await rounds.getRound('autumn-2025')).toBeUndefined();
+    });
+
+    it('lists the running rounds only, by id, following each transition', async () => {
+      const rounds = await make();
+      for (const id of ['spring-2025', 'autumn-2024', 'winter-2025']) await rounds.createRound(draft(id));
+      for (const id of ['spring-2025', 'autumn-2024', 'winter-2025']) {
+        await rounds.transitionRound(id, 'draft', 'running');
+      }
+      await rounds.transitionRound('winter-2025', 'running', 'closed');
+
+      const running = await rounds.listRunningRounds();
+
+      expect(running.map((r) => r.id)).toEqual(['autumn-2024', 'spring-2025']);
+      expect(running[0]).toEqual({ ...draft('autumn-2024'), status: 'running' });
+    });
+
+    it('moves the dispatch watermark only forward, and only on a stored round', async () => {
+      const rounds = await make();
+      await rounds.createRound(draft('spring-2025'));
+
+      expect(await rounds.advanceDispatchedUntil('spring-2025', '2025-03-03T10:00:00.000Z')).toBe(true);
+      expect(await rounds.advanceDispatchedUntil('spring-2025', '2025-03-03T11:00:00.000Z')).toBe(true);
+      expect(await rounds.advanceDispatchedUntil('spring-2025', '2025-03-03T11:00:00.000Z')).toBe(false);
+      expect(await rounds.advanceDispatchedUntil('spring-2025', '2025-03-03T09:00:00.000Z')).toBe(false);
+      expect(await rounds.advanceDispatchedUntil('autumn-2025', '2025-03-03T12:00:00.000Z')).toBe(false);
+
+      expect((await rounds.getRound('spring-2025'))?.dispatchedUntil).toBe('2025-03-03T11:00:00.000Z');
+      expect(await rounds.getRound('autumn-2025')).toBeUndefined();
+    });
+  },
+);

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidRound, newRound } from '#core/coordinator/new-round';
+import { DEFAULT_ESCALATION_DAYS, DEFAULT_INACTIVITY_DAYS } from '#core/schedule';
+
+describe('newRound', () => {
+  it('makes a draft with a topic every fortnight, the check-in mid-round and the default silence thresholds', () => {
+    // Act
+    const round = newRound({ id: 'spring', startDate: '2027-03-01', weeks: 16 });
+
+    // Assess
+    expect(round).toEqual({
+      id: 'spring',
+      name: 'spring',
+      startDate: '2027-03-01',
+      weeks: 16,
+      status: 'draft',
+      topicDays: [0, 14, 28, 42, 56, 70, 84, 98],
+      // Day 56 is a topic's: the check-in moves a week on.
+      checkinDays: [63],
+      timeZones: [],
+      inactivityDays: DEFAULT_INACTIVITY_DAYS,
+      escalationDays: DEFAULT_ESCALATION_DAYS,
+    });
+  });
+
+  it('keeps the name on one line and the coordinator given', () => {
+    // Act
+    const round = newRound({
+      id: 'spring',
+      startDate: '2027-03-01',
+      weeks: 6,
+      name: '  Spring\n  2027 ',
+      coordinatorEmail: 'co@example.org',
+    });
+
+    // Assess
+    expect(round).toMatchObject({
+      name: 'Spring 2027',
+      coordinatorEmail: 'co@example.org',
+      topicDays: [0, 14, 28],
+    });
+  });
+
+  it('names the first field that does not hold', () => {
+    // Act
+    const attempt = () => newRound({ id: 'spring', startDate: '2027-03-01', weeks: 6, name: ' ' });
+
+    // Assess
+    expect(attempt).toThrow(InvalidRound);
+    expect(attempt).toThrow(/^name: /);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { newRound } from '#core/coordinator/new-round';
+import { AlreadyTaken } from '#ports/errors';
+import { TransitionRejected } from '#ports/store';
+import { createRound, RoundAlreadyExists } from '../../../../functions/use-cases/coordinator/create-round.ts';
+import { aRound } from '../../core/fixtures.ts';
+import { CoordinatorStore } from './fakes.ts';
+
+const spring = newRound({ id: 'spring', startDate: '2027-03-01', weeks: 16 });
+
+describe('createRound', () => {
+  it('stores the new round as a draft', async () => {
+    // Prepare
+    const store = new CoordinatorStore();
+
+    // Act
+    const created = await createRound({ rounds: store }, spring);
+
+    // Assess
+    expect(created).toEqual(spring);
+    expect(await store.getRound('spring')).toEqual(spring);
+  });
+
+  it('refuses an id already taken, naming what holds it, and changes nothing', async () => {
+    // Prepare
+    const stored = aRound({ id: 'spring', status: 'running', startDate: '2026-09-01' });
+    const store = new CoordinatorStore({ rounds: [stored] });
+
+    // Act
+    const attempt = createRound({ rounds: store }, spring);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(
+      new RoundAlreadyExists('spring', { status: 'running', startDate: '2026-09-01' }),
+    );
+    await expect(attempt).rejects.toThrow(
+      'round spring already exists (running, starting 2026-09-01): choose another id',
+    );
+    expect(await store.getRound('spring')).toEqual(stored);
+  });
+
+  it.each([
+    ['a refused transition', new TransitionRejected('round spring already exists')],
+    ['an id already taken', new AlreadyTaken('round', 'spring')],
+  ])('refuses a round someone created between the read and the write (%s)', async (_, refusal) => {
+    // Prepare: the read finds nothing; the conditional write finds the other round.
+    const rounds = {
+      getRound: async () => undefined,
+      createRound: async () => {
+        throw refusal;
+      },
+    };
+
+    // Act
+    const attempt = createRound({ rounds }, spring);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(RoundAlreadyExists);
+    await expect(attempt).rejects.toThrow(/^round spring already exists$/);
+    await expect(attempt).rejects.toHaveProperty('cause', refusal);
+  });
+});
