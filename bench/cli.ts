@@ -5,15 +5,11 @@
 import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { DynamoStore } from '#adapters/dynamo-store';
-import { EventBridgeBus } from '#adapters/eventbridge-bus';
 import { ensureBuiltCli } from '#cli/bundle';
-import { COORDINATOR_SOURCE, RoundLaunchRequested } from '#core/events';
 import { VirtualClock } from '#local/clock';
 import { syntheticCohort } from '#local/cohort';
-import { localNames } from '#local/config';
 import { freePorts } from '#local/free-port';
-import { seedMatchedRound } from '#local/seed';
+import { launchSeededRound, seedMatchedRound } from '#local/seed';
 import { startLocalStack } from '#local/stack';
 
 const RUNS = 15;
@@ -22,20 +18,18 @@ const GOAL_STATUS_MS = 700;
 const ROUND = 'bench-cli';
 const COHORT = 60;
 
-// Taken before the stack points this process's environment at itself: the CLI finds the stack by its ports.
-const shellEnv = { ...process.env };
-// The stack's functions log every mail sent; the bench prints its figures alone.
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-
 console.log(`CLI build: ${await ensureBuiltCli()}`);
 const stack = await startLocalStack({
   ports: await freePorts(),
   clock: new VirtualClock(new Date('2027-03-01T00:00:00Z')),
+  // The stack's functions log every mail sent; the bench prints its figures alone.
+  logLevel: 'SILENT',
 });
 
 const run = promisify(execFile);
+// The CLI finds the stack by its ports.
 const env = {
-  ...shellEnv,
+  ...process.env,
   TANDEM_STAGE: '',
   TANDEM_DYNAMODB_PORT: String(stack.ports.dynamodb),
   TANDEM_GATEWAY_PORT: String(stack.ports.gateway),
@@ -65,16 +59,14 @@ const median = (values: readonly number[]): number => {
 
 try {
   // A launched round: its members, partnerships and the ledger rows of the introductions.
-  await seedMatchedRound(new DynamoStore(localNames.tableName), {
+  await seedMatchedRound(stack.clients, {
     roundId: ROUND,
     name: 'CLI bench round',
     startDate: '2027-03-02',
     weeks: 16,
     cohort: syntheticCohort(COHORT, 1),
   });
-  await new EventBridgeBus(localNames.busName, COORDINATOR_SOURCE).put(RoundLaunchRequested.detailType, {
-    roundId: ROUND,
-  });
+  await launchSeededRound(stack.clients, ROUND);
   await stack.settle();
 
   const commands = {

@@ -9,7 +9,6 @@ import { simulate } from '#local/simulate';
 
 const { values } = parseArgs({ options: { participants: { type: 'string', default: '10000' } } });
 const participants = Number(values.participants);
-process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
 const summary = await simulate({ participants, weeks: 16, seed: 1, behaviours: false });
 const mails = Object.values(summary.mails).reduce((a, b) => a + b, 0);

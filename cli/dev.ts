@@ -42,7 +42,7 @@ const describe = (invocation: Invocation): string | undefined => {
 };
 
 const seedDemo = async (stack: LocalStack) => {
-  const seeded = await seedDemoRound({
+  const seeded = await seedDemoRound(stack.clients, {
     startDate: stack.clock.now().toISOString().slice(0, 10),
     cohort: demoCohort(),
   });
@@ -53,7 +53,7 @@ const seedDemo = async (stack: LocalStack) => {
   console.log(
     `Demo round "${DEMO_ROUND}": ${seeded.participants} participants from 12 countries in ${seeded.partnerships.length} partnerships; launching it.`,
   );
-  await launchSeededRound(DEMO_ROUND);
+  await launchSeededRound(stack.clients, DEMO_ROUND);
 };
 
 export const devCommand = async (options: DevOptions) => {
@@ -65,7 +65,6 @@ export const devCommand = async (options: DevOptions) => {
   }
   const dataDir = options.data ? resolve(options.data) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
   const stack = await startLocalStack({
     ports: localPorts(),
@@ -73,6 +72,8 @@ export const devCommand = async (options: DevOptions) => {
     dataDir,
     // Fault plans (`POST <SES proxy>/_local/faults`) let a coordinator rehearse SES refusing or pausing.
     sesFaults: true,
+    // The terminal shows one line per invocation (below); the functions' own lines only when they warn.
+    logLevel: 'WARN',
     onAlert: (alert) =>
       console.log(`alert to the coordinators: ${alert.subject ?? alert.message.split('\n')[0]}`),
     onInvocation: (invocation) => {

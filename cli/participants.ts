@@ -12,6 +12,7 @@ import {
   type RowRef,
 } from '#core/coordinator/registration';
 import { newId } from '#core/ids';
+import { plural } from '#core/plural';
 import type { RawMailEraser } from '#ports/personal-data';
 import {
   RoundNotFound,
@@ -67,8 +68,6 @@ interface FileIssue {
   field: 'file';
   message: string;
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * Registers the people in a CSV or JSON file for a draft round. Every row is validated first; a file
@@ -209,8 +208,6 @@ const noRawMail: RawMailEraser = {
   erase: async () => {},
 };
 
-const count = (n: number, word: string, plural = `${word}s`) => `${n} ${n === 1 ? word : plural}`;
-
 const describePlan = (plan: ForgetPlan, rawMail: RawMailEraser): string => {
   const lines = [`Forgetting ${plan.email} (participant ${plan.participantId}):`];
   for (const { roundId, roundStatus } of plan.leaves) {
@@ -224,15 +221,15 @@ const describePlan = (plan: ForgetPlan, rawMail: RawMailEraser): string => {
   }
   lines.push(
     `  - removes name, address, organisation, interests, languages, time zone, notes and not-with list from ` +
-      `${plan.profile ? 'their profile and ' : ''}${count(plan.memberships.length, 'round membership')}`,
+      `${plan.profile ? 'their profile and ' : ''}${plural(plan.memberships.length, 'round membership')}`,
   );
   if (plan.explanations.length > 0)
     lines.push(
-      `  - removes the matcher's explanation from ${count(plan.explanations.length, 'partnership')}`,
+      `  - removes the matcher's explanation from ${plural(plan.explanations.length, 'partnership')}`,
     );
   if (plan.inboundMails.length > 0) {
     lines.push(
-      `  - deletes ${count(plan.inboundMails.length, 'raw mail')} they sent (${plan.inboundMails
+      `  - deletes ${plural(plan.inboundMails.length, 'raw mail')} they sent (${plan.inboundMails
         .slice(0, 3)
         .map((id) => rawMail.locate(id))
         .join(', ')}${plan.inboundMails.length > 3 ? ', …' : ''}) and the addresses on their arrival records`,
@@ -240,13 +237,13 @@ const describePlan = (plan: ForgetPlan, rawMail: RawMailEraser): string => {
   }
   if (plan.automaticAnswers.length > 0)
     lines.push(
-      `  - deletes ${count(plan.automaticAnswers.length, 'record')} of automatic answers to their address`,
+      `  - deletes ${plural(plan.automaticAnswers.length, 'record')} of automatic answers to their address`,
     );
   lines.push(
     '  - deletes the email lookup: the address becomes unknown, and importing it again registers a new participant',
     `  - keeps, by participant id only: country, sector, career stage, statuses, check-in answers, ` +
-      `${count(plan.kept.partnerships, 'partnership')}, ${count(plan.kept.mails, 'ledger row')} and ` +
-      `${count(plan.kept.alerts, 'alert')}, so round figures stay the same`,
+      `${plural(plan.kept.partnerships, 'partnership')}, ${plural(plan.kept.mails, 'ledger row')} and ` +
+      `${plural(plan.kept.alerts, 'alert')}, so round figures stay the same`,
   );
   return lines.join('\n');
 };
@@ -291,8 +288,8 @@ export const forgetCommand = async (email: string, options: ForgetOptions) => {
   const now = await stack.now().catch(unreachable);
   let result: ForgetResult;
   try {
-    // Unsubscribing announces MemberChanged as the unsubscribe link does, on the members' bus.
-    result = await forgetParticipant({ ...stack, rawMail, bus: stack.memberBus }, plan, now);
+    // Unsubscribing announces MemberChanged as the unsubscribe link does.
+    result = await forgetParticipant({ ...stack, rawMail }, plan, now);
   } catch (error) {
     // Whatever stopped it, the email lookup is deleted last: the same command finds them and finishes.
     let reason: CliError;

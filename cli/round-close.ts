@@ -1,3 +1,4 @@
+import { plural } from '#core/plural';
 import { closeRoundEarly } from '../functions/use-cases/coordinator/close-round-early.ts';
 import { RoundNotFound, RoundStatusRefused } from '../functions/use-cases/coordinator/errors.ts';
 import { roundIdArgument } from './arguments.ts';
@@ -24,7 +25,7 @@ export const closeCommand = async (roundIdArg: string, options: { json?: boolean
     options,
     { roundId, status: 'closed', ...closed },
     () =>
-      `Closed round ${roundId}: ${closed.partnershipsEnded} partnership${closed.partnershipsEnded === 1 ? '' : 's'} ended, ` +
-      `${closed.closingMails} closing mail${closed.closingMails === 1 ? '' : 's'} (with the final check-in) queued.`,
+      `Closed round ${roundId}: ${plural(closed.partnershipsEnded, 'partnership')} ended, ` +
+      `${plural(closed.closingMails, 'closing mail')} (with the final check-in) queued.`,
   );
 };

@@ -1,5 +1,6 @@
 import { InvalidRound, newRound } from '#core/coordinator/new-round';
 import type { Round } from '#core/model';
+import { plural } from '#core/plural';
 import { roundEndDate } from '#core/schedule';
 import { createRound, RoundAlreadyExists } from '../functions/use-cases/coordinator/create-round.ts';
 import { roundIdArgument } from './arguments.ts';
@@ -60,7 +61,7 @@ export const createRoundCommand = async (roundIdArg: string, options: CreateOpti
     data,
     () =>
       `Created round ${round.id} ("${round.name}"), a draft: ${round.weeks} weeks from ${data.startDate} to ${data.endDate}, ` +
-      `${round.topicDays.length} topic${round.topicDays.length === 1 ? '' : 's'} (days ${round.topicDays.join(', ')}), ` +
+      `${plural(round.topicDays.length, 'topic')} (days ${round.topicDays.join(', ')}), ` +
       `check-in on day ${round.checkinDays.join(', ')}.\n` +
       `Next: tandem participants import <file> --round ${round.id}`,
   );

@@ -29,7 +29,7 @@ const table = (rows: readonly (readonly string[])[]): string => {
 
 /** The report as people read it. */
 export const formatStatus = (report: RoundStatusReport): string => {
-  const { partnerships: p, replies: r, members: m, alerts: a } = report;
+  const { partnerships: p, replies: r, members: m, alerts: a, registrations: g } = report;
   const next = report.nextMail
     ? `${report.nextMail.kind} ${report.nextMail.number} on ${report.nextMail.date}`
     : 'none';
@@ -84,6 +84,11 @@ export const formatStatus = (report: RoundStatusReport): string => {
     ['  complained', String(m.suppressedFor.complaint)],
     ['  soft bounces', `${m.softBounces} (${m.membersWithSoftBounces} members)`],
     ['  waiting for a partner', String(m.waitingForPartner)],
+    ['', ''],
+    [
+      'Sign-ups',
+      `${g.confirmed} confirmed, ${g.pending} waiting for confirmation (registration ${g.open ? 'open' : 'closed'})`,
+    ],
     ['', ''],
     [
       'Alerts for the digest',

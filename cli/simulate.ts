@@ -10,7 +10,6 @@ interface SimulateOptions {
 }
 
 export const simulateCommand = async (options: SimulateOptions) => {
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   const summary = await simulate({
     participants: options.participants,
     weeks: options.weeks,

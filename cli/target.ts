@@ -1,3 +1,6 @@
+import { type AwsClientConfig, lazyClients } from '#adapters/aws-clients';
+import { dynamoDbClients } from '#adapters/clients/dynamodb';
+import { eventBridgeClients } from '#adapters/clients/eventbridge';
 import { DynamoAddressChange } from '#adapters/dynamo-address-change';
 import { DynamoLedgerReader } from '#adapters/dynamo-ledger-reader';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
@@ -5,11 +8,11 @@ import { DynamoMembership } from '#adapters/dynamo-membership';
 import { DynamoPersonalData } from '#adapters/dynamo-personal-data';
 import { DynamoProposals } from '#adapters/dynamo-proposals';
 import { DynamoSendingGate } from '#adapters/dynamo-sending-gate';
+import { DynamoSignUps } from '#adapters/dynamo-sign-ups';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
 import { systemClock } from '#adapters/system-clock';
-import { COORDINATOR_SOURCE, MEMBERS_SOURCE } from '#core/events';
-import { localAwsEnvironment, localNames, localPorts, localUrls } from '#local/config';
+import { localClientConfig, localNames, localPorts, localUrls } from '#local/config';
 import { queueUrl } from '#local/gateway-sqs';
 import type { AddressChangeStore } from '#ports/address-change';
 import type { EventBus } from '#ports/bus';
@@ -18,6 +21,7 @@ import type { LedgerReader } from '#ports/ledger-reader';
 import type { PersonalDataStore, RawMailEraser } from '#ports/personal-data';
 import type { JobQueue } from '#ports/queue';
 import type { SendingGate } from '#ports/sending-gate';
+import type { SignUpStore } from '#ports/sign-ups';
 import type {
   LifecycleStore,
   MembershipStore,
@@ -46,13 +50,13 @@ export interface Target {
   membership: MembershipStore;
   ledger: LedgerReader;
   sendingGate: Pick<SendingGate, 'current'>;
+  /** Sign-ups waiting for their confirmation (`round status` counts them). */
+  signUps: SignUpStore;
   personalData: PersonalDataStore;
   /** Moving a person to a new address (`participants change-email`). */
   addresses: AddressChangeStore;
-  /** The coordinator's requests (a launch), as the launch function's rule expects them. */
+  /** The Tandem bus: a launch request, member changes (each event's contract names its source). */
   bus: EventBus;
-  /** Member changes, as the links announce them, so the lifecycle's MemberChanged rule picks them up. */
-  memberBus: EventBus;
   /** The send queue, for mail a command queues itself. */
   sendQueue: JobQueue;
   /** The machine's time, for waiting on the stack. */
@@ -81,55 +85,63 @@ export const control = async <T>(path: string, init?: RequestInit): Promise<T> =
   return body;
 };
 
-/** A queue made on first use: the SQS client is loaded only by the commands that queue mail. */
-const lazyQueue = (url: () => string): JobQueue => ({
-  enqueue: async (jobs, delaySeconds) => {
-    const { SqsJobQueue } = await import('#adapters/sqs-job-queue');
-    await new SqsJobQueue(url()).enqueue(jobs, delaySeconds);
-  },
-});
+/**
+ * A queue made on first use: the SQS client, and the SDK package behind it, are loaded only by the
+ * commands that queue mail.
+ */
+const lazyQueue = (config: AwsClientConfig, url: () => string): JobQueue => {
+  let queue: Promise<JobQueue> | undefined;
+  const made = async () => {
+    const [{ SqsJobQueue }, { sqsClients }] = await Promise.all([
+      import('#adapters/sqs-job-queue'),
+      import('#adapters/clients/sqs'),
+    ]);
+    return new SqsJobQueue(url(), lazyClients(config, sqsClients).sqs);
+  };
+  return {
+    enqueue: async (jobs, delaySeconds) => {
+      queue ??= made();
+      await (await queue).enqueue(jobs, delaySeconds);
+    },
+  };
+};
 
 type StackPorts = Omit<Target, 'now' | 'rawMailEraser' | 'sendQueue'>;
 
-/** The table's and the bus's adapters, by their names. */
-const portsOf = (tableName: string, busName: string): StackPorts => {
-  const store = new DynamoStore(tableName);
+/** The table's and the bus's adapters, by their names, on clients made with `config`. */
+const portsOf = (config: AwsClientConfig, tableName: string, busName: string): StackPorts => {
+  const clients = lazyClients(config, { ...dynamoDbClients, ...eventBridgeClients });
+  const db = clients.document;
+  const store = new DynamoStore(tableName, db);
   return {
     rounds: store,
     participants: store,
-    lifecycle: new DynamoLifecycle(tableName),
-    proposals: new DynamoProposals(tableName),
-    membership: new DynamoMembership(tableName),
-    ledger: new DynamoLedgerReader(tableName),
-    sendingGate: new DynamoSendingGate(tableName),
-    personalData: new DynamoPersonalData(tableName),
-    addresses: new DynamoAddressChange(tableName),
-    bus: new EventBridgeBus(busName, COORDINATOR_SOURCE),
-    memberBus: new EventBridgeBus(busName, MEMBERS_SOURCE),
+    lifecycle: new DynamoLifecycle(tableName, db),
+    proposals: new DynamoProposals(tableName, db),
+    membership: new DynamoMembership(tableName, db),
+    ledger: new DynamoLedgerReader(tableName, db),
+    sendingGate: new DynamoSendingGate(tableName, db),
+    signUps: new DynamoSignUps(tableName, db),
+    personalData: new DynamoPersonalData(tableName, db),
+    addresses: new DynamoAddressChange(tableName, db),
+    bus: new EventBridgeBus(busName, clients.eventBridge),
     clock: systemClock,
   };
 };
 
-/**
- * The local stack's ports, for a command that runs the stack in its own process (`tandem dev`): the
- * stack has pointed this process's SDK clients at itself already.
- */
-export const inProcessLocalTarget = (): Target => {
+/** The local stack (`tandem dev`), found by its ports; its clients point at them, not the process's env. */
+const localTarget = (): Target => {
   const ports = localPorts();
+  const config = localClientConfig(ports);
   return {
-    ...portsOf(localNames.tableName, localNames.busName),
-    sendQueue: lazyQueue(() => queueUrl(localUrls(ports).gateway, localNames.sendQueue)),
+    ...portsOf(config, localNames.tableName, localNames.busName),
+    sendQueue: lazyQueue(config, () => queueUrl(localUrls(ports).gateway, localNames.sendQueue)),
     now: async () => new Date((await control<{ now: string }>('/clock')).now),
     rawMailEraser: async ({ rawMailDir, mailIds }) => {
       const { FileRawMailEraser } = await import('#adapters/raw-mail-eraser');
       return new FileRawMailEraser(await localRawMailFolder(rawMailDir, mailIds));
     },
   };
-};
-
-const localTarget = (): Target => {
-  Object.assign(process.env, localAwsEnvironment(localPorts()));
-  return inProcessLocalTarget();
 };
 
 /** Raw mail on a stage is in its bucket, under the receipt rule's prefix. */
@@ -139,20 +151,29 @@ const bucketEraser = async (stack: StageStack, rawMailDir: string | undefined): 
       '--raw-mail-dir is for the local stack: a stage keeps raw mail in its bucket',
       ExitCode.usage,
     );
-  const [{ S3RawMailEraser }, { inboundMail }] = await Promise.all([
+  const [{ S3RawMailEraser }, { s3Clients }, { inboundMail }] = await Promise.all([
     import('#adapters/raw-mail-eraser'),
+    import('#adapters/clients/s3'),
     import('#infra/wiring'),
   ]);
-  return new S3RawMailEraser(stack.output('RawMailBucket'), inboundMail.rawMailPrefix);
+  return new S3RawMailEraser(
+    stack.output('RawMailBucket'),
+    inboundMail.rawMailPrefix,
+    lazyClients(STAGE_CLIENTS, s3Clients).s3,
+  );
 };
+
+/**
+ * No endpoint or region for a stage: the SDK clients use the default credential chain and region, the
+ * same ones that found the stack.
+ */
+const STAGE_CLIENTS: AwsClientConfig = {};
 
 const stageTarget = async (stage: string): Promise<Target> => {
   const stack = await stageStack(stage);
-  // No endpoint or region is set here: the SDK clients use the default credential chain and region,
-  // the same ones that found the stack.
   return {
-    ...portsOf(stack.output('TableName'), stack.output('BusName')),
-    sendQueue: lazyQueue(() => stack.output('SendQueueUrl')),
+    ...portsOf(STAGE_CLIENTS, stack.output('TableName'), stack.output('BusName')),
+    sendQueue: lazyQueue(STAGE_CLIENTS, () => stack.output('SendQueueUrl')),
     now: async () => new Date(),
     rawMailEraser: ({ rawMailDir }) => bucketEraser(stack, rawMailDir),
   };

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { COORDINATOR_SOURCE, MEMBERS_SOURCE, MemberChanged, RoundLaunchRequested } from '#core/events';
+import { eventPattern } from '#core/event-contract';
+import { MemberChanged, RoundLaunchRequested, SesSendingEvents } from '#core/events';
 import {
   DispatchTopicsEnv,
   LaunchRoundEnv,
@@ -87,39 +88,33 @@ export const httpFunctions = { links: { target: 'links' } } as const satisfies R
 
 export type FunctionName = keyof typeof functionDefs;
 
-/** SES publishes a configuration set's events to the account's default bus with this source. */
-export const SES_EVENT_SOURCE = 'aws.ses';
-/** The SES event types Tandem acts on or counts (EventBridge detail types). */
-export const sesEventTypes = [
-  'Email Bounced',
-  'Email Complaint Received',
-  'Email Delivered',
-  'Email Rejected',
-  'Email Rendering Failed',
-  'Email Delivery Delayed',
-] as const;
+/** The SES event types Tandem acts on or counts: the configuration set publishes these to EventBridge. */
+export const sesEventTypes = SesSendingEvents.detailType;
 
-/** EventBridge rules: on the Tandem bus, or on the default bus where AWS services publish. */
+/**
+ * EventBridge rules: on the Tandem bus, or on the default bus where AWS services publish. Each pattern
+ * is its event contract's source and detail type(s), so a rule matches exactly what its target parses.
+ */
 export const busRules = [
   {
     id: 'LaunchRound',
     description: 'A coordinator asked to launch a round',
     bus: 'tandem',
-    pattern: { source: [COORDINATOR_SOURCE], 'detail-type': [RoundLaunchRequested.detailType] },
+    pattern: eventPattern(RoundLaunchRequested),
     target: 'launchRound',
   },
   {
     id: 'FollowUpMemberChange',
     description: 'A member unsubscribed, paused, resumed, was suppressed or flagged a quiet partner',
     bus: 'tandem',
-    pattern: { source: [MEMBERS_SOURCE], 'detail-type': [MemberChanged.detailType] },
+    pattern: eventPattern(MemberChanged),
     target: 'lifecycle',
   },
   {
     id: 'SesSendingEvents',
     description: 'Bounces, complaints and deliveries reported by the SES configuration set',
     bus: 'default',
-    pattern: { source: [SES_EVENT_SOURCE], 'detail-type': [...sesEventTypes] },
+    pattern: eventPattern(SesSendingEvents),
     target: 'mailEvents',
   },
 ] as const satisfies readonly {

@@ -7,8 +7,9 @@ import type { Clock } from '#ports/clock';
 export class VirtualClock implements Clock {
   #ms: number;
 
-  constructor(start: Date) {
-    this.#ms = start.getTime();
+  /** `start` as a Date or an ISO instant (tests write their times as strings). */
+  constructor(start: Date | string) {
+    this.#ms = new Date(start).getTime();
   }
 
   now(): Date {

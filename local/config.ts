@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import type { AwsClientConfig } from '#adapters/aws-clients';
 
 /** Where each local service listens. Defaults are fixed so scripts can rely on them; env overrides each. */
 export interface LocalPorts {
@@ -56,18 +57,19 @@ export const localNames = {
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
 /**
- * Environment that points the AWS SDK at the local services. Credentials are dummies: the local
- * services accept any, and pinning them keeps a developer's real credentials out of local runs.
+ * What points AWS clients at the local services. Credentials are dummies: the local services accept
+ * any, and pinning them keeps a developer's real credentials out of local runs.
  */
-export const localAwsEnvironment = (ports: LocalPorts): Record<string, string> => ({
-  AWS_REGION: localNames.region,
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  AWS_ENDPOINT_URL_DYNAMODB: url(ports.dynamodb),
-  AWS_ENDPOINT_URL_SESV2: url(ports.ses),
-  AWS_ENDPOINT_URL_SQS: url(ports.gateway),
-  AWS_ENDPOINT_URL_EVENTBRIDGE: url(ports.gateway),
-  AWS_ENDPOINT_URL_SNS: url(ports.gateway),
+export const localClientConfig = (ports: LocalPorts): AwsClientConfig => ({
+  region: localNames.region,
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  endpoints: {
+    dynamodb: url(ports.dynamodb),
+    sesv2: url(ports.ses),
+    sqs: url(ports.gateway),
+    eventbridge: url(ports.gateway),
+    sns: url(ports.gateway),
+  },
 });
 
 /** A fresh signing key set for a local run (never used on AWS, where Secrets Manager holds the keys). */

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { DepsContext } from '#handlers/runtime';
 import { asyncRetryAttempts, type FunctionName, functionDefs } from '#infra/wiring';
 import type { Clock } from '#ports/clock';
 
@@ -7,7 +8,7 @@ type Invoke = (event: unknown) => Promise<unknown>;
 
 /** The shape every handler module has (see functions/handlers/runtime.ts). */
 interface HandlerModule {
-  createDeps(clock: Clock): Promise<unknown>;
+  createDeps(context: DepsContext): Promise<unknown>;
   createHandler(deps: unknown): Invoke;
 }
 
@@ -44,9 +45,13 @@ export class LambdaRuntime {
     this.#onInvocation = onInvocation;
   }
 
-  /** Loads every handler module; call only after the environment points at the local services. */
+  /**
+   * Loads every handler module and builds its dependencies from `context`: the environment the stack
+   * gives its functions (one record for all of them, as each parses only what its schema names), the
+   * clients pointed at the local services, and the stack's clock.
+   */
   static async start(
-    clock: Clock,
+    context: DepsContext,
     onInvocation: (invocation: Invocation) => void = () => {},
   ): Promise<LambdaRuntime> {
     const handlers = new Map<FunctionName, Invoke>();
@@ -55,7 +60,7 @@ export class LambdaRuntime {
       (typeof functionDefs)[FunctionName],
     ][]) {
       const module = (await import(pathToFileURL(resolve(repoRoot, def.entry)).href)) as HandlerModule;
-      handlers.set(name, module.createHandler(await module.createDeps(clock)));
+      handlers.set(name, module.createHandler(await module.createDeps(context)));
     }
     return new LambdaRuntime(handlers, onInvocation);
   }

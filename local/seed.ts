@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { AwsClients } from '#adapters/aws-clients';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoProposals } from '#adapters/dynamo-proposals';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
 import { newRound } from '#core/coordinator/new-round';
-import { COORDINATOR_SOURCE } from '#core/events';
 import { newId, type RandomBytes } from '#core/ids';
 import type { Participant, Partnership, Profile, Round } from '#core/model';
-import type { ParticipantStore, RoundStore } from '#ports/store';
 import { createRound } from '../functions/use-cases/coordinator/create-round.ts';
 import { importRegistrations } from '../functions/use-cases/coordinator/import-registrations.ts';
 import { matchRound } from '../functions/use-cases/coordinator/match-round.ts';
@@ -41,12 +40,13 @@ const CONCURRENCY = 16;
 /**
  * Creates a round, registers a cohort and matches it with the round's default settings, through the
  * coordinator's own use cases (`round create`, `participants import`, `match`): the state a
- * coordinator reaches before launching. Used by the demo, simulations and tests.
+ * coordinator reaches before launching, in the local stack's table. Used by the demo, simulations and tests.
  */
 export const seedMatchedRound = async (
-  store: RoundStore & ParticipantStore,
+  clients: Pick<AwsClients, 'document'>,
   options: SeedOptions,
 ): Promise<SeedResult> => {
+  const store = new DynamoStore(localNames.tableName, clients.document);
   const bytes = options.randomBytes ?? randomBytes;
   const round = await createRound(
     { rounds: store },
@@ -65,12 +65,12 @@ export const seedMatchedRound = async (
     { concurrency: CONCURRENCY, onProgress: options.onProgress },
   );
 
-  const lifecycle = new DynamoLifecycle(localNames.tableName);
+  const lifecycle = new DynamoLifecycle(localNames.tableName, clients.document);
   const matched = await matchRound(
     {
       rounds: store,
       lifecycle,
-      proposals: new DynamoProposals(localNames.tableName),
+      proposals: new DynamoProposals(localNames.tableName, clients.document),
       newId: () => newId('t', bytes),
     },
     { roundId: round.id },
@@ -95,19 +95,22 @@ export const DEMO_ROUND = 'demo';
  * folder holds it already.
  */
 export const seedDemoRound = async (
+  clients: Pick<AwsClients, 'document'>,
   options: Pick<SeedOptions, 'startDate' | 'cohort'>,
 ): Promise<SeedResult | undefined> => {
-  const store = new DynamoStore(localNames.tableName);
-  if (await store.getRound(DEMO_ROUND)) return undefined;
-  return seedMatchedRound(store, { roundId: DEMO_ROUND, name: 'Tandem demo round', weeks: 16, ...options });
+  if (await new DynamoStore(localNames.tableName, clients.document).getRound(DEMO_ROUND)) return undefined;
+  return seedMatchedRound(clients, { roundId: DEMO_ROUND, name: 'Tandem demo round', weeks: 16, ...options });
 };
 
 /** Asks for a seeded round's launch, as `tandem round launch` does. */
-export const launchSeededRound = (roundId: string): Promise<{ eventId: string }> =>
+export const launchSeededRound = (
+  clients: Pick<AwsClients, 'document' | 'eventBridge'>,
+  roundId: string,
+): Promise<{ eventId: string }> =>
   requestLaunch(
     {
-      rounds: new DynamoStore(localNames.tableName),
-      bus: new EventBridgeBus(localNames.busName, COORDINATOR_SOURCE),
+      rounds: new DynamoStore(localNames.tableName, clients.document),
+      bus: new EventBridgeBus(localNames.busName, clients.eventBridge),
     },
     roundId,
   );

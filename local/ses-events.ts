@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { type SesDetailType, SesSendingEvents } from '#core/events';
 import type { AcceptedEvent } from './gateway-events.ts';
 import { ACCOUNT_ID, REGION } from './gateway-reply.ts';
 
@@ -10,7 +11,6 @@ import { ACCOUNT_ID, REGION } from './gateway-reply.ts';
  * with an optional `+label`), and every other address is delivered.
  */
 
-export const SES_SOURCE = 'aws.ses';
 export const SIMULATOR_DOMAIN = 'simulator.amazonses.com';
 const LOCAL_MTA = 'dns; ses-local.tandem.localhost';
 
@@ -79,7 +79,7 @@ export const simulatedOutcome = (address: string): SimulatedOutcome => {
   return 'delivery';
 };
 
-export const detailTypeOf: Record<SimulatedOutcome, string> = {
+export const detailTypeOf: Record<SimulatedOutcome, SesDetailType> = {
   bounce: 'Email Bounced',
   complaint: 'Email Complaint Received',
   delivery: 'Email Delivered',
@@ -165,7 +165,7 @@ export const sesEvents = (send: AcceptedSend): AcceptedEvent[] =>
       version: '0',
       id: randomUUID(),
       'detail-type': detailTypeOf[simulatedOutcome(recipient)],
-      source: SES_SOURCE,
+      source: SesSendingEvents.source,
       account: ACCOUNT_ID,
       // EventBridge stamps events to the second.
       time: send.at.toISOString().replace(/\.\d{3}Z$/, 'Z'),

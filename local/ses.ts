@@ -56,6 +56,7 @@ const startServer: StartServer =
 
 const SEND_EMAIL = '/v2/email/outbound-emails';
 const OUTBOX = '/_local/outbox';
+const ACCOUNT = '/v2/email/account';
 
 /**
  * Runs aws-ses-v2-local in this process, behind a small recorder on the public port. The package
@@ -63,7 +64,9 @@ const OUTBOX = '/_local/outbox';
  * viewer shows no headers at all; the recorder keeps, for every accepted SendEmail, the message's
  * complete header as SES would write it plus the configuration set and tags, serves them under
  * `/_local/outbox`, adds the set and tags to `/store`, and serves a viewer at `/` that shows them.
- * Everything else goes to the package untouched. Its mail store is module state: every instance in one
+ * It answers GetAccount itself, with the configured send rate: the package would read the account from
+ * `process.env.AWS_SES_ACCOUNT`, which this process would then have to write. Everything else goes to
+ * the package untouched. Its mail store is module state: every instance in one
  * process shares it.
  */
 export async function startSesLocal({
@@ -71,9 +74,6 @@ export async function startSesLocal({
   maxSendRate = 14,
   now = () => new Date(),
 }: SesLocalOptions): Promise<SesLocal> {
-  // aws-ses-v2-local answers GetAccount from this variable; the option is the one source of the rate
-  // (an inherited value, e.g. from a parent process's stack, must not decide it).
-  process.env.AWS_SES_ACCOUNT = JSON.stringify(account(maxSendRate));
   const ses = await startServer({ host: '127.0.0.1', port: 0 });
   const close = (server: Server) =>
     new Promise<void>((resolve, reject) => {
@@ -86,7 +86,9 @@ export async function startSesLocal({
   const upstream = new URL(`http://127.0.0.1:${(ses.address() as AddressInfo).port}`);
   const outbox = new Map<string, OutboxMessage>();
   const front = createServer((req, res) => {
-    route(upstream, outbox, now, req, res).catch((error: unknown) => unreachable(res, error as Error));
+    route(upstream, outbox, now, account(maxSendRate), req, res).catch((error: unknown) =>
+      unreachable(res, error as Error),
+    );
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -115,10 +117,15 @@ const route = async (
   upstream: URL,
   outbox: Map<string, OutboxMessage>,
   now: () => Date,
+  sesAccount: ReturnType<typeof account>,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> => {
   const url = new URL(req.url ?? '/', 'http://localhost');
+  if (req.method === 'GET' && url.pathname === ACCOUNT) {
+    json(res, 200, sesAccount);
+    return;
+  }
   if (req.method === 'POST' && url.pathname === SEND_EMAIL) {
     const body = await readAll(req);
     const answer = await forward(upstream, req, body);

@@ -1,11 +1,10 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, dynamoClient, sesClient } from '#adapters/aws-clients';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoLedgerReader } from '#adapters/dynamo-ledger-reader';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
-import { DynamoStore } from '#adapters/dynamo-store';
 import { loadSigningKeys } from '#adapters/signing-keys';
-import { keys } from '#adapters/table-design';
 import { roundEndDate } from '#core/schedule';
 import { seededRandom } from '#core/seeded-random';
+import type { SentMailRow } from '#ports/ledger-reader';
 import { assignBehaviours, type Behaviour, Participants, replyAddressOf } from './behaviours.ts';
 import { VirtualClock } from './clock.ts';
 import { syntheticCohort } from './cohort.ts';
@@ -72,41 +71,12 @@ export const START_DATE = '2027-03-01';
 const bytesFrom = (random: () => number) => (size: number) =>
   Uint8Array.from({ length: size }, () => Math.floor(random() * 256));
 
-interface SentRow {
-  kind: string;
-  ref: string;
-  participantId: string;
-  /** When the sender claimed it (decided to send), and when SES accepted it. */
-  claimedAt: string;
-  sentAt: string;
-}
-
-/** The round's SENT ledger rows (sent after `after`, when given). */
-const sentRows = async (roundId: string, after = ''): Promise<SentRow[]> => {
-  const rows: SentRow[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: localNames.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        FilterExpression: '#status = :sent AND sentAt > :after',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':pk': keys.ledgerPartition(roundId), ':sent': 'SENT', ':after': after },
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const [kind = '?', ref = '?', participantId = '?'] = String(item.sk).split('#');
-      rows.push({ kind, ref, participantId, claimedAt: String(item.claimedAt), sentAt: String(item.sentAt) });
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return rows;
-};
+/** The round's SENT ledger rows (sent after `after`, when given), each with when it was claimed. */
+const sentRows = (db: DynamoDBDocumentClient, roundId: string, after?: string): Promise<SentMailRow[]> =>
+  new DynamoLedgerReader(localNames.tableName, db).sentSince(roundId, after);
 
 /** Counts SENT ledger rows by kind and by participant. */
-const ledgerCounts = (rows: readonly SentRow[], participantIds: readonly string[]) => {
+const ledgerCounts = (rows: readonly SentMailRow[], participantIds: readonly string[]) => {
   const byKind: Record<string, number> = {};
   const perParticipant = new Map<string, Record<string, number>>(participantIds.map((id) => [id, {}]));
   for (const { kind, participantId } of rows) {
@@ -142,8 +112,12 @@ const oneClickUrl = (mail: OutboxMail): string | undefined => {
 };
 
 /** What the round's lifecycle did, from the stored round and the ledger. */
-const lifecycleCounts = async (roundId: string, rows: readonly SentRow[]): Promise<LifecycleCounts> => {
-  const state = await new DynamoLifecycle(localNames.tableName).loadRoundState(roundId);
+const lifecycleCounts = async (
+  db: DynamoDBDocumentClient,
+  roundId: string,
+  rows: readonly SentMailRow[],
+): Promise<LifecycleCounts> => {
+  const state = await new DynamoLifecycle(localNames.tableName, db).loadRoundState(roundId);
   if (!state) throw new Error(`simulated round ${roundId} is gone`);
   const leftAt = new Map(
     state.members
@@ -177,18 +151,20 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationSu
   const launchAt = new Date(`${START_DATE}T00:00:00Z`);
   launchAt.setUTCDate(launchAt.getUTCDate() - 1);
   const clock = new VirtualClock(launchAt);
-  const stack = await startLocalStack({ ports: await freePorts(), clock });
+  // A simulation prints its summary and nothing else: the functions log only their errors.
+  const stack = await startLocalStack({ ports: await freePorts(), clock, logLevel: 'ERROR' });
+  const { clients } = stack;
   try {
     const dynamoRequests = new RequestCounter();
-    dynamoRequests.attach(dynamoClient(), 'countDynamoRequests');
+    dynamoRequests.attach(clients.dynamo, 'countDynamoRequests');
     const sesRequests = new RequestCounter();
-    sesRequests.attach(sesClient(), 'countSesRequests');
+    sesRequests.attach(clients.ses, 'countSesRequests');
     const roundId = `sim-${options.seed}`;
     const withBehaviours = options.behaviours ?? true;
     const assigned = withBehaviours
       ? assignBehaviours(syntheticCohort(options.participants, options.seed))
       : { cohort: syntheticCohort(options.participants, options.seed), behaviours: [] };
-    const seeded = await seedMatchedRound(new DynamoStore(localNames.tableName), {
+    const seeded = await seedMatchedRound(clients, {
       roundId,
       name: `Simulated round (seed ${options.seed})`,
       startDate: START_DATE,
@@ -208,12 +184,12 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationSu
       people.set(member.id, { email: member.email, name: member.name });
     });
     const participants = new Participants(stack.ports.smtp);
-    const keys = await loadSigningKeys({ SIGNING_KEYS: process.env.SIGNING_KEYS });
+    const keys = await loadSigningKeys(stack.env, clients);
 
     /** The participants' answers to what reached them since the last look. */
     let lastLook = '';
     const respond = async (outbox: readonly OutboxMail[]) => {
-      const rows = await sentRows(roundId, lastLook);
+      const rows = await sentRows(clients.document, roundId, lastLook);
       for (const row of rows) {
         lastLook = row.sentAt > lastLook ? row.sentAt : lastLook;
         const person = people.get(row.participantId);
@@ -247,7 +223,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationSu
       }
     };
 
-    await launchSeededRound(roundId);
+    await launchSeededRound(clients, roundId);
     await stack.settle();
     let outbox = await collectOutbox(stack.urls.ses);
     let delivered = outbox.length;
@@ -275,7 +251,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationSu
     delivered += (await collectOutbox(stack.urls.ses)).length;
 
     const memberIds = seeded.partnerships.flatMap((p) => p.members);
-    const rows = await sentRows(roundId);
+    const rows = await sentRows(clients.document, roundId);
     const ledger = ledgerCounts(rows, memberIds);
     const mailsSent = Object.values(ledger.byKind).reduce((a, b) => a + b, 0);
     const dynamoWrites = dynamoRequests.since(dynamoBefore, DYNAMODB_WRITES);
@@ -293,7 +269,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationSu
       dynamoWrites,
       dynamoWritesPerMail: mailsSent ? Math.round((dynamoWrites / mailsSent) * 1000) / 1000 : 0,
       perParticipant: ledger.spread,
-      lifecycle: await lifecycleCounts(roundId, rows),
+      lifecycle: await lifecycleCounts(clients.document, roundId, rows),
       behaviours: { ...behaviourCounts, ...participants.done },
       deadLetters: stack.sendQueue.deadLetters().length,
       failedInvocations: stack.runtime.failures.length,

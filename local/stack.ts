@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AwsClientConfig, AwsClients } from '#adapters/aws-clients';
+import { createAwsClients } from '#adapters/clients/all';
 import { DynamoInboundLedger } from '#adapters/dynamo-inbound-ledger';
 import { FileRawMailStore } from '#adapters/file-raw-mail';
+import { type LogLevel, setDefaultLogLevel } from '#adapters/logger';
 import { sesEventFor } from '#handlers/ses-receipt-event';
 import { busRules, httpFunctions, inboundMail, queues, schedules } from '#infra/wiring';
 import type { Clock } from '#ports/clock';
 import { type AcceptedEvent, type AwsGateway, type PublishedAlert, startAwsGateway } from './aws-gateway.ts';
-import { type LocalPorts, localAwsEnvironment, localNames, localSigningKeys, localUrls } from './config.ts';
+import { type LocalPorts, localClientConfig, localNames, localSigningKeys, localUrls } from './config.ts';
 import { createTable, startDynamoDbLocal } from './dynamodb.ts';
 import { DEFAULT_BUS, EventRouter } from './event-router.ts';
 import { startHttpFunction } from './http-function.ts';
@@ -45,12 +48,20 @@ export interface LocalStackOptions {
   onInvocation?: (invocation: Invocation) => void;
   /** Told of every alert published to the coordinators' topic (SNS Publish on the gateway). */
   onAlert?: (alert: PublishedAlert) => void;
+  /** How much the functions log, unless POWERTOOLS_LOG_LEVEL says (the logger's own default otherwise). */
+  logLevel?: LogLevel;
 }
 
 export interface LocalStack {
   urls: ReturnType<typeof localUrls> & { sesApi: string };
   ports: LocalPorts;
   clock: StackClock;
+  /** The environment the functions run with, as Lambda would set it from the stack's wiring. */
+  env: Readonly<Record<string, string>>;
+  /** Where the functions' clients send their requests: the local services (SES through its proxy). */
+  clientConfig: AwsClientConfig;
+  /** Clients made with `clientConfig`: the ones the functions use, for anything else in this process. */
+  clients: AwsClients;
   runtime: LambdaRuntime;
   sendQueue: LocalQueue;
   /** The proxy in front of SES, when `sesFaults` asked for throttling plans. */
@@ -87,7 +98,9 @@ const wiringBusOf = (eventBusName: string): WiringBus | undefined => {
 /**
  * Starts DynamoDB Local, SES (aws-ses-v2-local), the local EventBridge/SQS gateway, and the functions
  * of infra/wiring.ts wired by the same rules, schedules and queue settings as the CDK stack.
- * The process environment is pointed at these services, so every SDK client in it uses them.
+ * The functions get their environment and clients from the stack (`stack.env`, `stack.clients`), not
+ * from the process's environment, which the stack leaves as it is: several stacks can run in one
+ * process, and whatever else runs there is not pointed at them.
  */
 export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
   const { ports, clock } = options;
@@ -150,7 +163,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
           },
         }),
         replayInbound: async (mailId) => {
-          const arrival = await new DynamoInboundLedger(localNames.tableName).getArrival(mailId);
+          const inbound = new DynamoInboundLedger(localNames.tableName, stack.clients.document);
+          const arrival = await inbound.getArrival(mailId);
           if (!arrival) return { outcome: 'unknown-mail', reason: `no inbound mail ${mailId} was recorded` };
           return runtime?.invoke(inboundMail.target, sesEventFor(arrival), clock);
         },
@@ -185,9 +199,14 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       links: links.port,
     };
 
-    Object.assign(process.env, localAwsEnvironment(actualPorts), {
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SESV2: sesProxy.endpoint,
+    const localConfig = localClientConfig(actualPorts);
+    // The functions send through the SES proxy, which publishes SES's events and plays its faults.
+    const clientConfig = {
+      ...localConfig,
+      endpoints: { ...localConfig.endpoints, dynamodb: dynamo.endpoint, sesv2: sesProxy.endpoint },
+    };
+    const clients = createAwsClients(clientConfig);
+    const env = Object.freeze({
       TABLE_NAME: localNames.tableName,
       SEND_QUEUE_URL: gateway.queueUrl(localNames.sendQueue),
       MAIL_FROM: localNames.mailFrom,
@@ -195,6 +214,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       REPLY_DOMAIN: localNames.replyDomain,
       SES_CONFIGURATION_SET: localNames.configurationSet,
       SEND_CONCURRENCY: String(queues.send.maxConcurrency),
+      // A developer's own keys, so that links in mail kept in a data folder still verify; fresh ones otherwise.
       SIGNING_KEYS: process.env.SIGNING_KEYS ?? localSigningKeys(),
       RAW_MAIL_DIR: rawMailDir,
       LINKS_BASE_URL: links.url,
@@ -203,7 +223,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     });
     await createTable(dynamo.endpoint, localNames.tableName);
 
-    runtime = await LambdaRuntime.start(clock, options.onInvocation);
+    if (options.logLevel) setDefaultLogLevel(options.logLevel);
+    runtime = await LambdaRuntime.start({ env, clients, clock }, options.onInvocation);
     const functions = runtime;
     const queueSettings = queues.send;
     sendQueue = new LocalQueue({
@@ -241,6 +262,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       },
       ports: actualPorts,
       clock,
+      env,
+      clientConfig,
+      clients,
       runtime,
       sendQueue,
       sesFaults: options.sesFaults ? sesProxy : undefined,

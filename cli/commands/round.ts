@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import { CliError, ExitCode } from '../errors.ts';
 import { coordinatorOption, loadChecksBeforeSubcommands } from './checks.ts';
 import { lazy } from './lazy.ts';
@@ -72,6 +72,15 @@ export const registerRoundCommands = (program: Command) => {
     .argument('<roundId>', 'the running round to close')
     .option('--json', 'print what was done as JSON')
     .action(lazy(async () => (await import('../round-close.ts')).closeCommand));
+  round
+    .command('registration')
+    .description(
+      'Open or close the round’s sign-up page; only a draft round can be open, and matching closes it',
+    )
+    .argument('<roundId>', 'the round')
+    .addArgument(new Argument('<action>', 'open or close').choices(['open', 'close']))
+    .option('--json', 'print {roundId, registration} as JSON')
+    .action(lazy(async () => (await import('../round-registration.ts')).registrationCommand));
   round
     .command('status')
     .description(

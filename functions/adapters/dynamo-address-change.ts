@@ -10,7 +10,6 @@ import {
   type NotWithEntry,
 } from '#ports/address-change';
 import { AlreadyTaken, ConcurrentChange } from '#ports/errors';
-import { documentClient } from './aws-clients.ts';
 import { queryAll, type TransactItem, transactWrite } from './dynamo-requests.ts';
 import { parseItem } from './parse-item.ts';
 import { type AdapterRetry, batchGetAll } from './retry.ts';
@@ -29,15 +28,10 @@ const NEW_LOCK = 0;
 export class DynamoAddressChange implements AddressChangeStore {
   constructor(
     private readonly tableName: string,
+    private readonly db: DynamoDBDocumentClient,
     /** How transaction conflicts and unprocessed keys are retried (bounded; production defaults). */
     private readonly retry: AdapterRetry = {},
-    /** The table's client; the process's shared one unless a test or the local stack passes its own. */
-    private readonly client?: DynamoDBDocumentClient,
   ) {}
-
-  private get db() {
-    return this.client ?? documentClient();
-  }
 
   async participantIdOf(email: string): Promise<string | undefined> {
     const { Item } = await this.db.send(

@@ -1,6 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Arrival, InboundClaim, InboundLedger, RelayAllowance, RelayKey } from '#ports/inbound-ledger';
-import { documentClient } from './aws-clients.ts';
 import { conditionHeld } from './dynamo-requests.ts';
 import { claimLease } from './lease-claim.ts';
 import { keys } from './table-design.ts';
@@ -17,13 +16,8 @@ const epoch = (now: Date) => Math.floor(now.getTime() / 1000);
 export class DynamoInboundLedger implements InboundLedger {
   constructor(
     private readonly tableName: string,
-    /** The table's client; the process's shared one unless a test or the local stack passes its own. */
-    private readonly client?: DynamoDBDocumentClient,
+    private readonly db: DynamoDBDocumentClient,
   ) {}
-
-  private get db() {
-    return this.client ?? documentClient();
-  }
 
   async recordArrival(arrival: Arrival): Promise<void> {
     // A second record of the same mail (SES redelivered it) keeps the first.

@@ -1,7 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimOutcome, Deferral, LedgerKey, SendLedger } from '#ports/store';
-import { documentClient } from './aws-clients.ts';
 import { writeConditionally } from './dynamo-requests.ts';
 import { keys } from './table-design.ts';
 
@@ -38,13 +37,8 @@ interface StatusChange {
 export class DynamoSendLedger implements SendLedger {
   constructor(
     private readonly tableName: string,
-    /** The table's client; the process's shared one unless a test or the local stack passes its own. */
-    private readonly client?: DynamoDBDocumentClient,
+    private readonly db: DynamoDBDocumentClient,
   ) {}
-
-  private get db() {
-    return this.client ?? documentClient();
-  }
 
   /**
    * One conditional Put that also asks for the row it replaced: a SENDING row is only replaced when

@@ -1,7 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Alert, type CheckinAnswer, type EndedReason, Member, Partnership, Round } from '#core/model';
 import type { Joining, LifecycleStore, Repairing, RoundState } from '#ports/store';
-import { documentClient } from './aws-clients.ts';
 import {
   conditionHeld,
   queryPages,
@@ -25,15 +24,10 @@ const MAIL_EVENT_RETENTION_SECONDS = 30 * 24 * 3600;
 export class DynamoLifecycle implements LifecycleStore {
   constructor(
     private readonly tableName: string,
+    private readonly db: DynamoDBDocumentClient,
     /** How transaction conflicts are retried (bounded; production defaults). */
     private readonly retry: AdapterRetry = {},
-    /** The table's client; the process's shared one unless a test or the local stack passes its own. */
-    private readonly client?: DynamoDBDocumentClient,
   ) {}
-
-  private get db() {
-    return this.client ?? documentClient();
-  }
 
   /** One transaction; false when a condition did not hold. */
   private async transactIf(items: TransactItem[]): Promise<boolean> {

@@ -2,7 +2,6 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk
 import { type Member, ParticipantStatus } from '#core/model';
 import { type MemberStatusChange, type MembershipStore, TransitionRejected } from '#ports/store';
 import type { SuppressionReason, SuppressionStore } from '#ports/suppression';
-import { documentClient } from './aws-clients.ts';
 import { transactWrite, writeConditionally } from './dynamo-requests.ts';
 import type { AdapterRetry } from './retry.ts';
 import { keys } from './table-design.ts';
@@ -14,15 +13,10 @@ import { keys } from './table-design.ts';
 export class DynamoMembership implements MembershipStore, SuppressionStore {
   constructor(
     private readonly tableName: string,
+    private readonly db: DynamoDBDocumentClient,
     /** How transaction conflicts are retried (bounded; production defaults). */
     private readonly retry: AdapterRetry = {},
-    /** The table's client; the process's shared one unless a test or the local stack passes its own. */
-    private readonly client?: DynamoDBDocumentClient,
   ) {}
-
-  private get db() {
-    return this.client ?? documentClient();
-  }
 
   /**
    * Moves the member to `to` if their status is one of `allowedFrom`. Already in `to`, or not a member

@@ -14,7 +14,7 @@ import type {
   PersonalDataStore,
   StoredItem,
 } from '#ports/personal-data';
-import { documentClient } from './aws-clients.ts';
+import { DynamoLedgerReader } from './dynamo-ledger-reader.ts';
 import { conditionHeld, queryAll, scanPages } from './dynamo-requests.ts';
 import { parseItem } from './parse-item.ts';
 import { type AdapterRetry, batchGetAll } from './retry.ts';
@@ -47,15 +47,10 @@ export const relayAddressOwner = (recipient: string): string | undefined =>
 export class DynamoPersonalData implements PersonalDataStore {
   constructor(
     private readonly tableName: string,
+    private readonly db: DynamoDBDocumentClient,
     /** How unprocessed keys are retried (bounded; production defaults). */
     private readonly retry: AdapterRetry = {},
-    /** The table's client; the process's shared one unless a test or the local stack passes its own. */
-    private readonly client?: DynamoDBDocumentClient,
   ) {}
-
-  private get db() {
-    return this.client ?? documentClient();
-  }
 
   /** Every item a query of this table returns. */
   private query(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
@@ -131,31 +126,13 @@ export class DynamoPersonalData implements PersonalDataStore {
 
   /**
    * Rows are `<kind>#<ref>#<recipient>`, and a query cannot filter on the sort key by its end: the
-   * round's rows are read (only the attributes shown) and those addressed to the person kept.
+   * round's rows are read and those addressed to the person kept.
    */
   async ledger(roundId: string, participantId: string): Promise<LedgerEntry[]> {
-    const items = await this.query({
-      KeyConditionExpression: 'pk = :pk',
-      ProjectionExpression: 'sk, #status, claimedAt, sentAt, messageId',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':pk': keys.ledgerPartition(roundId) },
-    });
-    return items.flatMap((item): LedgerEntry[] => {
-      const parts = String(item.sk).split('#');
-      if (parts.length < 3 || parts.at(-1) !== participantId) return [];
-      const optional = (name: string) => (typeof item[name] === 'string' ? { [name]: item[name] } : {});
-      return [
-        {
-          roundId,
-          kind: parts[0] ?? '',
-          ref: parts.slice(1, -1).join('#'),
-          status: String(item.status),
-          ...optional('claimedAt'),
-          ...optional('sentAt'),
-          ...optional('messageId'),
-        },
-      ];
-    });
+    const rows = await new DynamoLedgerReader(this.tableName, this.db).rows(roundId);
+    return rows.flatMap(({ participantId: recipient, ...entry }) =>
+      recipient === participantId ? [{ roundId, ...entry }] : [],
+    );
   }
 
   /**

@@ -2,7 +2,6 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Partnership } from '#core/model';
 import { ConcurrentChange } from '#ports/errors';
 import type { ProposalStore, ProposedPartnership } from '#ports/store';
-import { documentClient } from './aws-clients.ts';
 import { queryPages, type TransactItem, transactWrite } from './dynamo-requests.ts';
 import type { AdapterRetry } from './retry.ts';
 import { keys, tableDesign } from './table-design.ts';
@@ -17,15 +16,10 @@ const ITEM_VERSION = 1;
 export class DynamoProposals implements ProposalStore {
   constructor(
     private readonly tableName: string,
+    private readonly db: DynamoDBDocumentClient,
     /** How transaction conflicts are retried (bounded; production defaults). */
     private readonly retry: AdapterRetry = {},
-    /** The table's client; the process's shared one unless a test or the local stack passes its own. */
-    private readonly client?: DynamoDBDocumentClient,
   ) {}
-
-  private get db() {
-    return this.client ?? documentClient();
-  }
 
   /** Runs the transaction; its conditions failing means the round changed under the caller. */
   private async transact(roundId: string, items: TransactItem[]): Promise<void> {

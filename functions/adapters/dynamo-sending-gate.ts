@@ -2,7 +2,6 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk
 import * as z from 'zod';
 import type { PauseReason } from '#ports/mailer';
 import type { SendingGate, SendingPause } from '#ports/sending-gate';
-import { documentClient } from './aws-clients.ts';
 import { conditionHeld } from './dynamo-requests.ts';
 import { parseItem } from './parse-item.ts';
 import { keys } from './table-design.ts';
@@ -38,13 +37,8 @@ export class DynamoSendingGate implements SendingGate {
 
   constructor(
     private readonly tableName: string,
-    /** The table's client; the process's shared one unless a test or the local stack passes its own. */
-    private readonly client?: DynamoDBDocumentClient,
+    private readonly db: DynamoDBDocumentClient,
   ) {}
-
-  private get db() {
-    return this.client ?? documentClient();
-  }
 
   async holding(now: Date): Promise<SendingPause | undefined> {
     if (!this.#known || now.getTime() - this.#known.readAt >= READ_EVERY_MS) {

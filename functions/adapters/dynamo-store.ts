@@ -6,12 +6,12 @@ import {
   Participant,
   type Profile,
   type Registration,
+  type RegistrationState,
   Round,
   type RoundStatus,
 } from '#core/model';
-import { ConcurrentChange, StoredItemInvalid } from '#ports/errors';
+import { AlreadyTaken, ConcurrentChange, StoredItemInvalid } from '#ports/errors';
 import { type ParticipantStore, type RoundStore, type SendContext, TransitionRejected } from '#ports/store';
-import { documentClient } from './aws-clients.ts';
 import { conditionHeld, queryPages, transactWrite, writeOrThrow } from './dynamo-requests.ts';
 import { parseItem } from './parse-item.ts';
 import { type AdapterRetry, batchGetAll, retrySettings } from './retry.ts';
@@ -29,15 +29,10 @@ const roundIndexKeys = (round: Pick<Round, 'id' | 'status'>) => ({
 export class DynamoStore implements RoundStore, ParticipantStore {
   constructor(
     private readonly tableName: string,
+    private readonly db: DynamoDBDocumentClient,
     /** How unprocessed keys and transaction conflicts are retried (bounded; production defaults). */
     private readonly retry: AdapterRetry = {},
-    /** The table's client; the process's shared one unless a test or the local stack passes its own. */
-    private readonly client?: DynamoDBDocumentClient,
   ) {}
-
-  private get db() {
-    return this.client ?? documentClient();
-  }
 
   async createRound(round: Round): Promise<void> {
     await writeOrThrow(
@@ -48,7 +43,7 @@ export class DynamoStore implements RoundStore, ParticipantStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
-      ({ cause }) => new TransitionRejected(`round ${round.id} already exists`, { cause }),
+      ({ cause }) => new AlreadyTaken('round', round.id, { cause }),
     );
   }
 
@@ -89,6 +84,30 @@ export class DynamoStore implements RoundStore, ParticipantStore {
         }),
       ),
       ({ cause }) => new TransitionRejected(`round ${roundId} is not ${from}`, { cause }),
+    );
+  }
+
+  async setRegistration(roundId: string, registration: RegistrationState): Promise<void> {
+    const opening = registration === 'open';
+    await writeOrThrow(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.round(roundId),
+          UpdateExpression: 'SET registration = :registration',
+          ConditionExpression: opening ? 'attribute_exists(pk) AND #status = :draft' : 'attribute_exists(pk)',
+          ...(opening ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+          ExpressionAttributeValues: {
+            ':registration': registration,
+            ...(opening ? { ':draft': 'draft' } : {}),
+          },
+        }),
+      ),
+      ({ cause }) =>
+        new TransitionRejected(
+          opening ? `round ${roundId} is not a draft` : `round ${roundId} does not exist`,
+          { cause },
+        ),
     );
   }
 
@@ -235,6 +254,17 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     })) {
       yield page.map((item) => parseItem(Member, item, 'member'));
     }
+  }
+
+  async getMember(roundId: string, participantId: string): Promise<Member | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.member(roundId, participantId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? parseItem(Member, Item, 'member') : undefined;
   }
 
   async recordActivity(

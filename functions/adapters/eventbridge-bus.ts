@@ -1,22 +1,28 @@
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type * as z from 'zod';
+import { detailToPublish, type PublishedEvent } from '#core/event-contract';
 import type { EventBus } from '#ports/bus';
-import { eventBridgeClient } from './aws-clients.ts';
 
 export class EventBridgeBus implements EventBus {
   constructor(
     private readonly busName: string,
-    private readonly source: string,
+    private readonly client: EventBridgeClient,
   ) {}
 
-  async put(detailType: string, detail: unknown): Promise<{ eventId: string }> {
-    const result = await eventBridgeClient().send(
+  async publish<Detail extends z.ZodType>(
+    contract: PublishedEvent<Detail>,
+    detail: z.input<Detail>,
+  ): Promise<{ eventId: string }> {
+    // Checked before the request is even built: a detail the contract refuses never reaches the bus.
+    const checked = detailToPublish(contract, detail);
+    const result = await this.client.send(
       new PutEventsCommand({
         Entries: [
           {
             EventBusName: this.busName,
-            Source: this.source,
-            DetailType: detailType,
-            Detail: JSON.stringify(detail),
+            Source: contract.source,
+            DetailType: contract.detailType,
+            Detail: JSON.stringify(checked),
           },
         ],
       }),

@@ -3,6 +3,17 @@ import { Logger } from '@aws-lambda-powertools/logger';
 /** One structured JSON logger per process (service POWERTOOLS_SERVICE_NAME, default `tandem`). */
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'tandem' });
 
+export type LogLevel = Parameters<Logger['setLogLevel']>[0];
+
+/**
+ * Sets the logger's level unless the environment chose one (POWERTOOLS_LOG_LEVEL or LOG_LEVEL, which
+ * the logger read when it was made): how the local stack keeps the functions quiet on a terminal, or in
+ * a test run, while a developer can still turn them up — without writing the variable.
+ */
+export const setDefaultLogLevel = (level: LogLevel): void => {
+  if (!process.env.POWERTOOLS_LOG_LEVEL && !process.env.LOG_LEVEL) logger.setLogLevel(level);
+};
+
 /**
  * The ids that tie a log line to what it is about. Ids only: a line never carries an address or a
  * name, so logs hold no personal data and need no erasing.
@@ -11,6 +22,8 @@ export interface Correlation {
   roundId?: string;
   partnershipId?: string;
   participantId?: string;
+  /** A sign-up waiting for its confirmation (its random id, never the address). */
+  signUpId?: string;
   /**
    * SES's id of the mail the line is about: the one the sender sent, the one a bounce or complaint
    * is about (so the two lines can be joined), or the inbound one the receiver handles (also the key

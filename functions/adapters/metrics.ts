@@ -101,7 +101,7 @@ export const noMetrics: Metrics = {
  * stack and the tests run the same handlers without a Lambda environment — or when
  * POWERTOOLS_METRICS_DISABLED is `true`.
  */
-export const metricsFromEnvironment = (env: NodeJS.ProcessEnv = process.env): Metrics => {
+export const metricsFromEnvironment = (env: Readonly<Record<string, string | undefined>>): Metrics => {
   if (!env.AWS_LAMBDA_FUNCTION_NAME || env.POWERTOOLS_METRICS_DISABLED?.toLowerCase() === 'true') {
     return noMetrics;
   }

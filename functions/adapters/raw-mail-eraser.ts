@@ -1,8 +1,7 @@
 import { unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { RawMailEraser } from '#ports/personal-data';
-import { s3Client } from './aws-clients.ts';
 
 /** Mail ids as SES (and the local SMTP server) make them: a file name, never a path. */
 const MAIL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
@@ -17,6 +16,7 @@ export class S3RawMailEraser implements RawMailEraser {
   constructor(
     private readonly bucket: string,
     private readonly prefix: string,
+    private readonly s3: S3Client,
   ) {}
 
   locate(mailId: string): string {
@@ -28,7 +28,7 @@ export class S3RawMailEraser implements RawMailEraser {
    * inbound-mail.ts), so this removes the mail itself, not just its current version.
    */
   async erase(mailId: string): Promise<void> {
-    await s3Client().send(
+    await this.s3.send(
       new DeleteObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${checked(mailId)}` }),
     );
   }

@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type RawMailStore, RawMailTooLarge } from '#ports/raw-mail';
-import { s3Client } from './aws-clients.ts';
 
 const tooLarge = (key: string, maxBytes: number) =>
   new RawMailTooLarge(`raw mail ${key} is larger than ${maxBytes} bytes`);
@@ -14,10 +13,11 @@ export class S3RawMailStore implements RawMailStore {
   constructor(
     private readonly bucket: string,
     private readonly prefix: string,
+    private readonly s3: S3Client,
   ) {}
 
   async put(key: string, raw: Uint8Array): Promise<void> {
-    await s3Client().send(
+    await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: `${this.prefix}${key}`,
@@ -30,7 +30,7 @@ export class S3RawMailStore implements RawMailStore {
   async get(key: string, maxBytes: number): Promise<Uint8Array | undefined> {
     let body: unknown;
     try {
-      const object = await s3Client().send(
+      const object = await this.s3.send(
         new GetObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${key}` }),
       );
       body = object.Body;

@@ -1,4 +1,4 @@
-import { GetAccountCommand, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { GetAccountCommand, type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { classifySesError } from '#core/ses-answer';
 import {
   type Mailer,
@@ -8,7 +8,6 @@ import {
   type OutboundMail,
   SendingPaused,
 } from '#ports/mailer';
-import { sesClient } from './aws-clients.ts';
 
 /** Turns an SES error into the port's error for what it means; an ambiguous one is rethrown as it is. */
 const translate = (error: unknown): unknown => {
@@ -33,12 +32,14 @@ const translate = (error: unknown): unknown => {
 export class SesMailer implements Mailer {
   constructor(
     private readonly configurationSet: string,
+    /** Made as `sesClients` makes it: one attempt, bounded timeouts (see aws-clients.ts). */
+    private readonly ses: SESv2Client,
     private readonly sendRateOverride?: number,
   ) {}
 
   async send(mail: OutboundMail): Promise<{ messageId: string }> {
     try {
-      const result = await sesClient().send(
+      const result = await this.ses.send(
         new SendEmailCommand({
           FromEmailAddress: mail.from,
           Destination: { ToAddresses: mail.to },
@@ -73,7 +74,7 @@ export class SesMailer implements Mailer {
 
   async maxSendRate(): Promise<number> {
     if (this.sendRateOverride) return this.sendRateOverride;
-    const account = await sesClient().send(new GetAccountCommand({}));
+    const account = await this.ses.send(new GetAccountCommand({}));
     return account.SendQuota?.MaxSendRate ?? 1;
   }
 }

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import type { SigningKeys } from '#core/relay-address';
-import { secretsClient } from './aws-clients.ts';
+import type { AwsClients } from './aws-clients.ts';
 
 const KeyVersion = z.string().regex(/^[0-9a-z]$/, 'key version: one character 0-9 or a-z');
 
@@ -30,13 +30,19 @@ const parseKeys = (json: string, source: string): SigningKeys => {
   return result.data;
 };
 
-/** Reads the HMAC signing keys from Secrets Manager on AWS, or from the environment on the local stack. */
-export const loadSigningKeys = async (source: {
-  SIGNING_KEYS_SECRET_ARN?: string | undefined;
-  SIGNING_KEYS?: string | undefined;
-}): Promise<SigningKeys> => {
+/**
+ * Reads the HMAC signing keys from Secrets Manager on AWS, or from the environment on the local stack
+ * (where the Secrets Manager client is then never made).
+ */
+export const loadSigningKeys = async (
+  source: {
+    SIGNING_KEYS_SECRET_ARN?: string | undefined;
+    SIGNING_KEYS?: string | undefined;
+  },
+  clients: Pick<AwsClients, 'secrets'>,
+): Promise<SigningKeys> => {
   if (source.SIGNING_KEYS) return parseKeys(source.SIGNING_KEYS, 'SIGNING_KEYS');
-  const secret = await secretsClient().send(
+  const secret = await clients.secrets.send(
     new GetSecretValueCommand({ SecretId: source.SIGNING_KEYS_SECRET_ARN }),
   );
   if (!secret.SecretString) throw new Error('signing keys secret has no string value');

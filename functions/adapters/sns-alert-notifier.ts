@@ -1,8 +1,7 @@
-import { PublishCommand } from '@aws-sdk/client-sns';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Alert, Round } from '#core/model';
 import type { AlertNotifier, SendingAlerts } from '#ports/alert-notifier';
 import type { SendingPause } from '#ports/sending-gate';
-import { snsClient } from './aws-clients.ts';
 
 const describe: Record<Alert['kind'], string> = {
   'at-risk': 'partnership at risk',
@@ -17,14 +16,17 @@ const describe: Record<Alert['kind'], string> = {
  * no names or addresses, since SNS subscriptions are outside the table's access control.
  */
 export class SnsAlertNotifier implements AlertNotifier, SendingAlerts {
-  constructor(private readonly topicArn: string) {}
+  constructor(
+    private readonly topicArn: string,
+    private readonly sns: SNSClient,
+  ) {}
 
   async notify(round: Round, alerts: readonly Alert[]): Promise<void> {
     if (alerts.length === 0) return;
     const lines = alerts.map(
       (a) => `- ${describe[a.kind]}: ${[a.partnershipId, ...a.participantIds].filter(Boolean).join(', ')}`,
     );
-    await snsClient().send(
+    await this.sns.send(
       new PublishCommand({
         TopicArn: this.topicArn,
         // SNS subjects are at most 100 printable ASCII characters.
@@ -39,7 +41,7 @@ export class SnsAlertNotifier implements AlertNotifier, SendingAlerts {
       reason === 'daily-quota'
         ? 'the account has sent its 24-hour quota'
         : 'SES has paused or suspended sending for the account';
-    await snsClient().send(
+    await this.sns.send(
       new PublishCommand({
         TopicArn: this.topicArn,
         Subject: 'Tandem: sending paused',
@@ -60,7 +62,7 @@ export class SnsAlertNotifier implements AlertNotifier, SendingAlerts {
     day,
     cap,
   }: Parameters<SendingAlerts['relaysHeld']>[0]): Promise<void> {
-    await snsClient().send(
+    await this.sns.send(
       new PublishCommand({
         TopicArn: this.topicArn,
         Subject: `Tandem: relays held in round ${roundId}`.slice(0, 100),

@@ -1,8 +1,11 @@
-import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import {
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { retryLeftovers } from '#core/backoff';
 import type { QueuedMail } from '#core/model';
 import type { JobQueue } from '#ports/queue';
-import { sqsClient } from './aws-clients.ts';
 import { type AdapterRetry, retrySettings } from './retry.ts';
 
 const BATCH = 10; // SQS's limit per SendMessageBatch
@@ -23,6 +26,7 @@ export class EnqueueIncomplete extends Error {
 export class SqsJobQueue implements JobQueue {
   constructor(
     private readonly queueUrl: string,
+    private readonly sqs: SQSClient,
     /** How failed entries are retried (bounded, with backoff; production defaults). */
     private readonly retry: AdapterRetry = {},
   ) {}
@@ -46,7 +50,7 @@ export class SqsJobQueue implements JobQueue {
       const left = await retryLeftovers(
         entries,
         async (pending) => {
-          const result = await sqsClient().send(
+          const result = await this.sqs.send(
             new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }),
           );
           const failed = new Map((result.Failed ?? []).map((f) => [f.Id, f]));

@@ -47,6 +47,21 @@ export const keys = {
   }),
   /** At most one automatic answer per sender per day. */
   automaticAnswer: (sender: string, day: string) => ({ pk: `ANSWERED#${sender.toLowerCase()}`, sk: day }),
+  /** A round's pending sign-ups, apart from its members: matching never reads them. */
+  signUpsPartition: (roundId: string) => `SIGNUPS#${roundId}`,
+  /** A sign-up waiting for its confirmation, under its random id (which the confirmation link carries). */
+  pendingSignUp: (roundId: string, signUpId: string) => ({
+    pk: `SIGNUPS#${roundId}`,
+    sk: `PENDING#${signUpId}`,
+  }),
+  pendingSignUpPrefix: 'PENDING#',
+  /** Which pending sign-up of the round an address has, so that a second submission updates it. */
+  signUpOfEmail: (roundId: string, email: string) => ({
+    pk: `SIGNUPS#${roundId}`,
+    sk: `EMAIL#${email.toLowerCase()}`,
+  }),
+  /** How often a subject (a keyed hash, never an address or IP) did something in one window. */
+  rateCount: (subject: string, window: string) => ({ pk: `LIMIT#${subject}`, sk: window }),
   /** Whether SES may be sent to now: one item for the whole account (paused by quota or by SES). */
   sendingState: { pk: 'SENDING', sk: 'ACCOUNT' },
   ledgerPartition: (roundId: string) => `LEDGER#${roundId}`,

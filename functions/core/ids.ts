@@ -20,6 +20,9 @@ export const base32 = (bytes: Uint8Array): string => {
 /** Source of random bytes; injected so that seeded simulations are reproducible. */
 export type RandomBytes = (size: number) => Uint8Array;
 
-/** A new id such as `p4kq2…`: a one-letter kind prefix and 12 base32 characters (60 random bits). */
-export const newId = (prefix: 'p' | 't', randomBytes: RandomBytes): string =>
+/**
+ * A new id such as `p4kq2…`: a one-letter kind prefix (participant, partnership, sign-up) and 12 base32
+ * characters (60 random bits).
+ */
+export const newId = (prefix: 'p' | 't' | 's', randomBytes: RandomBytes): string =>
   prefix + base32(randomBytes(8)).slice(0, 12);

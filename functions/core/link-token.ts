@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
-import { ParticipantId, RoundId } from './model.ts';
+import { ParticipantId, RoundId, SignUpId } from './model.ts';
 import type { SigningKeys } from './relay-address.ts';
 
 /**
@@ -46,10 +46,71 @@ export class InvalidLinkClaims extends Error {
   override name = 'InvalidLinkClaims';
 }
 
+/**
+ * What a token is for. The purpose prefixes the MAC's input (`<purpose>|<payload>`), so a token made for
+ * one never verifies as another — and no relay-address MAC (input `relay|…`) is ever a valid token MAC.
+ */
+export type TokenPurpose = 'link' | 'sign-up' | 'form';
+
 // 128 bits of HMAC-SHA256: a link is a bearer credential that lives for weeks, so more than the relay
 // address's 80 bits, and still short enough for a URL that mail clients do not wrap.
 const MAC_BYTES = 16;
 const MAC_CHARS = 22; // base64url of 16 bytes, unpadded
+
+const TOKEN = /^([A-Za-z0-9_-]{1,200})\.([A-Za-z0-9_-]{22})$/;
+const VERSIONED = /^([0-9a-z])\|(.*)$/s;
+
+const mac = (purpose: TokenPurpose, secret: string, payload: string): string =>
+  createHmac('sha256', secret)
+    .update(`${purpose}|${payload}`)
+    .digest()
+    .subarray(0, MAC_BYTES)
+    .toString('base64url');
+
+/**
+ * A URL-safe token `<base64url payload>.<base64url MAC>` for `purpose`: the payload is
+ * `<key version>|<claims>`, the claims `|`-separated and ending with the expiry (epoch seconds), signed
+ * with the current key version.
+ */
+export const sealToken = (purpose: TokenPurpose, claims: string, keys: SigningKeys): string => {
+  const secret = keys.keys[keys.current];
+  if (!secret) throw new Error(`signing key version ${keys.current} is not among the keys`);
+  const payload = `${keys.current}|${claims}`;
+  return `${Buffer.from(payload).toString('base64url')}.${mac(purpose, secret, payload)}`;
+};
+
+/**
+ * Opens a token of `purpose` at `now`: its claims must match `shape` (anchored, the expiry in epoch
+ * seconds as its last group), and are given back as `shape`'s groups. The MAC is checked before the
+ * expiry, so an expired answer is only ever given for a token we issued. Every listed key version
+ * verifies, so keys can rotate.
+ */
+export const openToken = (
+  purpose: TokenPurpose,
+  token: string,
+  shape: RegExp,
+  keys: SigningKeys,
+  now: Date,
+): { ok: true; groups: string[]; keyVersion: string } | { ok: false; reason: LinkTokenProblem } => {
+  const parts = TOKEN.exec(token);
+  if (!parts) return { ok: false, reason: 'malformed' };
+  const [, encoded, given] = parts as unknown as [string, string, string];
+  const payload = Buffer.from(encoded, 'base64url').toString('utf8');
+  // Decoding base64 is lenient (stray low bits are dropped): only the canonical spelling is ours.
+  if (Buffer.from(payload).toString('base64url') !== encoded) return { ok: false, reason: 'malformed' };
+  const [, keyVersion = '', claims = ''] = VERSIONED.exec(payload) ?? [];
+  const groups = shape.exec(claims)?.slice(1);
+  if (!groups || groups.some((group) => group === undefined)) return { ok: false, reason: 'malformed' };
+  const secret = keys.keys[keyVersion];
+  if (!secret) return { ok: false, reason: 'unknown-key' };
+  // Compare the MAC as text, so a second spelling of the same bytes is no more valid than any other.
+  const expected = Buffer.from(mac(purpose, secret, payload));
+  if (expected.length !== MAC_CHARS || !timingSafeEqual(expected, Buffer.from(given))) {
+    return { ok: false, reason: 'forged' };
+  }
+  if (now.getTime() >= Number(groups.at(-1)) * 1000) return { ok: false, reason: 'expired' };
+  return { ok: true, groups, keyVersion };
+};
 
 const SignableClaims = z.object({
   roundId: RoundId,
@@ -58,63 +119,70 @@ const SignableClaims = z.object({
   expiresAt: z.number().int().positive().max(99_999_999_999),
 });
 
-const PAYLOAD = new RegExp(
-  `^([0-9a-z])\\|(${LinkAction.options.join('|')})\\|([a-z0-9][a-z0-9-]{0,23})\\|(p[a-z2-7]{12})\\|([1-9][0-9]{0,10})$`,
+const ROUND = '([a-z0-9][a-z0-9-]{0,23})';
+const EXPIRY = '([1-9][0-9]{0,10})';
+const LINK_CLAIMS = new RegExp(
+  `^(${LinkAction.options.join('|')})\\|${ROUND}\\|(p[a-z2-7]{12})\\|${EXPIRY}$`,
 );
-const TOKEN = /^([A-Za-z0-9_-]{1,200})\.([A-Za-z0-9_-]{22})$/;
-
-// The `link|` prefix separates the purposes: no relay-address MAC (input `relay|…`) is ever a valid link MAC.
-const mac = (secret: string, payload: string): string =>
-  createHmac('sha256', secret)
-    .update(`link|${payload}`)
-    .digest()
-    .subarray(0, MAC_BYTES)
-    .toString('base64url');
 
 /**
- * A URL-safe token `<base64url payload>.<base64url MAC>` for a one-click link. The payload is
- * `version|action|round|participant|expiry`, signed with the current key version.
+ * A URL-safe token for a one-click link (see sealToken): `action|round|participant|expiry`.
  * @throws {InvalidLinkClaims} when the ids or expiry are not well-formed.
  */
 export const signLinkToken = (claims: LinkClaims, keys: SigningKeys): string => {
   const parsed = SignableClaims.safeParse(claims);
   if (!parsed.success) throw new InvalidLinkClaims(`cannot sign link: ${parsed.error.issues[0]?.message}`);
-  const secret = keys.keys[keys.current];
-  if (!secret) throw new Error(`signing key version ${keys.current} is not among the keys`);
   const { roundId, participantId, action, expiresAt } = parsed.data;
-  const payload = `${keys.current}|${action}|${roundId}|${participantId}|${expiresAt}`;
-  return `${Buffer.from(payload).toString('base64url')}.${mac(secret, payload)}`;
+  return sealToken('link', `${action}|${roundId}|${participantId}|${expiresAt}`, keys);
 };
 
-/**
- * Verifies a link token at `now`. The MAC is checked before the expiry, so an expired answer is only
- * ever given for a token we issued. Every listed key version verifies, so keys can rotate.
- */
+/** Verifies a link token at `now` (see openToken). */
 export const verifyLinkToken = (token: string, keys: SigningKeys, now: Date): LinkTokenCheck => {
-  const parts = TOKEN.exec(token);
-  if (!parts) return { ok: false, reason: 'malformed' };
-  const [, encoded, given] = parts as unknown as [string, string, string];
-  const payload = Buffer.from(encoded, 'base64url').toString('utf8');
-  // Decoding base64 is lenient (stray low bits are dropped): only the canonical spelling is ours.
-  if (Buffer.from(payload).toString('base64url') !== encoded) return { ok: false, reason: 'malformed' };
-  const fields = PAYLOAD.exec(payload);
-  if (!fields) return { ok: false, reason: 'malformed' };
-  const [, keyVersion, action, roundId, participantId, expiry] = fields as unknown as [
-    string,
-    string,
-    LinkAction,
-    string,
-    string,
-    string,
-  ];
-  const secret = keys.keys[keyVersion];
-  if (!secret) return { ok: false, reason: 'unknown-key' };
-  // Compare the MAC as text, so a second spelling of the same bytes is no more valid than any other.
-  const expected = Buffer.from(mac(secret, payload));
-  if (expected.length !== MAC_CHARS || !timingSafeEqual(expected, Buffer.from(given))) {
-    return { ok: false, reason: 'forged' };
-  }
-  const expiresAt = Number(expiry);
-  if (now.getTime() >= expiresAt * 1000) return { ok: false, reason: 'expired' };
-  return { ok: true, claims: { roundId, participantId, action, expiresAt, keyVersion } };
+  const opened = openToken('link', token, LINK_CLAIMS, keys, now);
+  if (!opened.ok) return opened;
+  const [action, roundId, participantId, expiry] = opened.groups as [LinkAction, string, string, string];
+  return {
+    ok: true,
+    claims: { roundId, participantId, action, expiresAt: Number(expiry), keyVersion: opened.keyVersion },
+  };
+};
+
+/** What a sign-up confirmation link asserts: this pending sign-up of this round may be confirmed until `expiresAt`. */
+export interface SignUpClaims {
+  roundId: string;
+  signUpId: string;
+  /** Epoch seconds after which the link no longer works. */
+  expiresAt: number;
+}
+
+const SignableSignUp = z.object({
+  roundId: RoundId,
+  signUpId: SignUpId,
+  expiresAt: z.number().int().positive().max(99_999_999_999),
+});
+
+const SIGN_UP_CLAIMS = new RegExp(`^${ROUND}\\|(s[a-z2-7]{12})\\|${EXPIRY}$`);
+
+/**
+ * The token of a sign-up's confirmation link (double opt-in): `round|sign-up|expiry`, for purpose
+ * `sign-up`, so no link token of a round mail confirms a sign-up, nor the other way round.
+ * @throws {InvalidLinkClaims} when the ids or expiry are not well-formed.
+ */
+export const signSignUpToken = (claims: SignUpClaims, keys: SigningKeys): string => {
+  const parsed = SignableSignUp.safeParse(claims);
+  if (!parsed.success) throw new InvalidLinkClaims(`cannot sign sign-up: ${parsed.error.issues[0]?.message}`);
+  const { roundId, signUpId, expiresAt } = parsed.data;
+  return sealToken('sign-up', `${roundId}|${signUpId}|${expiresAt}`, keys);
+};
+
+/** Verifies a sign-up confirmation token at `now` (see openToken). */
+export const verifySignUpToken = (
+  token: string,
+  keys: SigningKeys,
+  now: Date,
+): { ok: true; claims: SignUpClaims } | { ok: false; reason: LinkTokenProblem } => {
+  const opened = openToken('sign-up', token, SIGN_UP_CLAIMS, keys, now);
+  if (!opened.ok) return opened;
+  const [roundId, signUpId, expiry] = opened.groups as [string, string, string];
+  return { ok: true, claims: { roundId, signUpId, expiresAt: Number(expiry) } };
 };

@@ -96,6 +96,10 @@ export type Participant = z.infer<typeof Participant>;
 export const RoundStatus = z.enum(['draft', 'matched', 'running', 'closed']);
 export type RoundStatus = z.infer<typeof RoundStatus>;
 
+/** Whether the round's sign-up page takes registrations: only a draft round can be open. */
+export const RegistrationState = z.enum(['open', 'closed']);
+export type RegistrationState = z.infer<typeof RegistrationState>;
+
 export const Round = z.object({
   id: RoundId,
   name: FreeText(120).min(1),
@@ -104,6 +108,8 @@ export const Round = z.object({
   /** Day offsets from the start date on which topic N (index N-1) is due. */
   topicDays: z.array(z.number().int().min(0)).min(1),
   status: RoundStatus,
+  /** A round is created closed; a coordinator opens it while it is a draft, and matching closes it. */
+  registration: RegistrationState.default('closed'),
   coordinatorEmail: z.email().optional(),
   /** The launch event that moved the round to running: a retry of that event resumes, any other is refused. */
   launchEventId: z.string().optional(),
@@ -158,13 +164,16 @@ export const Member = Participant.extend({
    */
   registeredAt: IsoInstant.optional(),
   registrationSeq: z.number().int().min(0).optional(),
+  /** Set when they registered themselves on the round's sign-up page (absent: a coordinator's import). */
+  registeredVia: z.literal('sign-up').optional(),
 });
 export type Member = z.infer<typeof Member>;
 
-/** When and in which row a member first registered for a round. */
+/** When and in which row a member first registered for a round, and whether through the sign-up page. */
 export interface Registration {
   at: string;
   seq: number;
+  via?: 'sign-up';
 }
 
 /** A participant's fresh place in a round: no partners yet, nothing answered. */
@@ -172,6 +181,7 @@ export const memberOf = (participant: Participant, roundId: string, registration
   ...participant,
   roundId,
   ...(registration ? { registeredAt: registration.at, registrationSeq: registration.seq } : {}),
+  ...(registration?.via ? { registeredVia: registration.via } : {}),
   partnerIds: [],
   previousPartnerIds: [],
   checkins: {},
@@ -279,8 +289,24 @@ export const DigestJob = z.object({
 });
 export type DigestJob = z.infer<typeof DigestJob>;
 
+/** Id of a sign-up waiting for its confirmation: random, never derived from the address. */
+export const SignUpId = z.string().regex(/^s[a-z2-7]{12}$/, 'sign-up id: "s" + 12 base32 characters');
+
+/**
+ * The confirmation mail of a pending sign-up (double opt-in). Ids only: the sender reads the address
+ * from the pending sign-up. `ref` tells the mails of one sign-up apart (at most a few a day).
+ */
+export const SignUpJob = z.object({
+  v: z.literal(1),
+  kind: z.literal('sign-up'),
+  roundId: RoundId,
+  signUpId: SignUpId,
+  ref: z.string().regex(/^[A-Za-z0-9.:_-]{1,40}$/),
+});
+export type SignUpJob = z.infer<typeof SignUpJob>;
+
 /** Everything the send queue carries. */
-export const QueuedMail = z.union([SendJob, DigestJob]);
+export const QueuedMail = z.union([SendJob, DigestJob, SignUpJob]);
 export type QueuedMail = z.infer<typeof QueuedMail>;
 
 /** The ledger reference of a participant's mail: its own ref, or the topic/check-in number. */

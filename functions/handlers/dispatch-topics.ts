@@ -1,31 +1,35 @@
 import * as z from 'zod';
+import { dynamoDbClients } from '#adapters/clients/dynamodb';
+import { sqsClients } from '#adapters/clients/sqs';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { correlated, logger } from '#adapters/logger';
 import { metricsFromEnvironment } from '#adapters/metrics';
 import { SqsJobQueue } from '#adapters/sqs-job-queue';
-import { systemClock } from '#adapters/system-clock';
 import type { Clock } from '#ports/clock';
 import type { Metrics } from '#ports/metrics';
 import { type DispatchDeps, type DispatchResult, dispatchDueTopics } from '../use-cases/dispatch-topics.ts';
 import { DispatchTopicsEnv, parseEnv } from './env.ts';
-import { lazyHandler, withMetrics } from './runtime.ts';
+import { type DepsContext, lazyHandler, withMetrics } from './runtime.ts';
 import { endScheduledRun } from './scheduled-runs.ts';
-
-const env = parseEnv(DispatchTopicsEnv);
 
 export interface DispatchTopicsDeps extends DispatchDeps {
   clock: Clock;
   metrics: Metrics;
 }
 
-export const createDeps = async (clock: Clock = systemClock): Promise<DispatchTopicsDeps> => {
-  const store = new DynamoStore(env.TABLE_NAME, { clock });
+export const createDeps = async ({
+  env: raw,
+  clients,
+  clock,
+}: DepsContext<'document' | 'sqs'>): Promise<DispatchTopicsDeps> => {
+  const env = parseEnv(DispatchTopicsEnv, raw);
+  const store = new DynamoStore(env.TABLE_NAME, clients.document, { clock });
   return {
     rounds: store,
     participants: store,
-    queue: new SqsJobQueue(env.SEND_QUEUE_URL, { clock }),
+    queue: new SqsJobQueue(env.SEND_QUEUE_URL, clients.sqs, { clock }),
     clock,
-    metrics: metricsFromEnvironment(),
+    metrics: metricsFromEnvironment(raw),
   };
 };
 
@@ -56,4 +60,4 @@ export const createHandler = (deps: DispatchTopicsDeps) =>
     return run.dispatched;
   });
 
-export const handler = lazyHandler(createDeps, createHandler);
+export const handler = lazyHandler(createDeps, createHandler, { ...dynamoDbClients, ...sqsClients });

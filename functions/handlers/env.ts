@@ -1,7 +1,8 @@
 import * as z from 'zod';
 
 /**
- * One zod schema per function for `process.env`, parsed once at cold start. The CDK construct types a
+ * One zod schema per function for its environment, parsed by its `createDeps` at cold start (from
+ * `process.env` on Lambda, from the record the local stack or a test passes). The CDK construct types a
  * function's `environment` from the same schema, so a missing variable fails the type-check, not production.
  */
 const TableEnv = z.object({ TABLE_NAME: z.string().min(1) });
@@ -87,10 +88,10 @@ export const LifecycleEnv = TableEnv.extend(QueueEnv.shape).extend(AlertsEnv.sha
 /** SES sending events (bounce, complaint, delivery): the table, and the bus for the lifecycle. */
 export const MailEventsEnv = TableEnv.extend({ EVENT_BUS_NAME: z.string().min(1) });
 
-/** Parses the environment, naming every missing or malformed variable. */
+/** Parses an environment record, naming every missing or malformed variable. */
 export const parseEnv = <S extends z.ZodType>(
   schema: S,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>>,
 ): z.output<S> => {
   const result = schema.safeParse(env);
   if (!result.success) {
@@ -99,3 +100,16 @@ export const parseEnv = <S extends z.ZodType>(
   }
   return result.data;
 };
+
+/**
+ * The sign-up pages: the table (rounds, people, pending sign-ups, rate limits), the send queue (the
+ * confirmation mails) and the keys that sign confirmation links, form tokens and rate-limit subjects.
+ */
+export const WebEnv = TableEnv.extend(QueueEnv.shape)
+  .extend({
+    /** Where the privacy notice sends people who want to see or delete their data. */
+    COORDINATOR_EMAIL: z.email(),
+    SIGNING_KEYS_SECRET_ARN: z.string().min(1).optional(),
+    SIGNING_KEYS: z.string().min(1).optional(),
+  })
+  .refine(oneSigningKeySource.check, oneSigningKeySource.message);

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
+import { dynamoDbClients } from '#adapters/clients/dynamodb';
+import { snsClients } from '#adapters/clients/sns';
+import { sqsClients } from '#adapters/clients/sqs';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoMembership } from '#adapters/dynamo-membership';
 import { DynamoStore } from '#adapters/dynamo-store';
@@ -7,34 +10,36 @@ import { correlated } from '#adapters/logger';
 import { metricsFromEnvironment } from '#adapters/metrics';
 import { SnsAlertNotifier } from '#adapters/sns-alert-notifier';
 import { SqsJobQueue } from '#adapters/sqs-job-queue';
-import { systemClock } from '#adapters/system-clock';
-import { BusEvent, MemberChanged } from '#core/events';
+import { parseEvent } from '#core/event-contract';
+import { MemberChanged } from '#core/events';
 import { newId } from '#core/ids';
-import type { Clock } from '#ports/clock';
 import { METRIC, type Metrics } from '#ports/metrics';
 import { type DailyLifecycleDeps, type RoundDay, runDailyLifecycle } from '../use-cases/daily-lifecycle.ts';
 import { type FollowUpResult, followUpRound } from '../use-cases/follow-up.ts';
 import { LifecycleEnv, parseEnv } from './env.ts';
-import { lazyHandler, withMetrics } from './runtime.ts';
+import { type DepsContext, lazyHandler, withMetrics } from './runtime.ts';
 import { endScheduledRun } from './scheduled-runs.ts';
-
-const env = parseEnv(LifecycleEnv);
 
 export interface LifecycleDeps extends DailyLifecycleDeps {
   metrics: Metrics;
 }
 
-export const createDeps = async (clock: Clock = systemClock): Promise<LifecycleDeps> => {
-  const store = new DynamoStore(env.TABLE_NAME, { clock });
+export const createDeps = async ({
+  env: raw,
+  clients,
+  clock,
+}: DepsContext<'document' | 'sqs' | 'sns'>): Promise<LifecycleDeps> => {
+  const env = parseEnv(LifecycleEnv, raw);
+  const store = new DynamoStore(env.TABLE_NAME, clients.document, { clock });
   return {
-    metrics: metricsFromEnvironment(),
+    metrics: metricsFromEnvironment(raw),
     rounds: store,
-    lifecycle: new DynamoLifecycle(env.TABLE_NAME),
-    membership: new DynamoMembership(env.TABLE_NAME),
-    queue: new SqsJobQueue(env.SEND_QUEUE_URL, { clock }),
+    lifecycle: new DynamoLifecycle(env.TABLE_NAME, clients.document),
+    membership: new DynamoMembership(env.TABLE_NAME, clients.document),
+    queue: new SqsJobQueue(env.SEND_QUEUE_URL, clients.sqs, { clock }),
     clock,
     newPartnershipId: () => newId('t', randomBytes),
-    ...(env.ALERTS_TOPIC_ARN ? { notifier: new SnsAlertNotifier(env.ALERTS_TOPIC_ARN) } : {}),
+    ...(env.ALERTS_TOPIC_ARN ? { notifier: new SnsAlertNotifier(env.ALERTS_TOPIC_ARN, clients.sns) } : {}),
   };
 };
 
@@ -64,32 +69,35 @@ export const createHandler = (deps: LifecycleDeps) =>
       endScheduledRun(deps.metrics, 'lifecycle', failed);
       return { trigger: 'schedule', rounds, failed: failed.map((f) => f.roundId) };
     }
-    const envelope = BusEvent.safeParse(event);
-    const change = MemberChanged.detail.safeParse(envelope.success ? envelope.data.detail : undefined);
-    if (!envelope.success || envelope.data['detail-type'] !== MemberChanged.detailType || !change.success) {
+    const received = parseEvent(MemberChanged, event);
+    if (!received.ok) {
       const reason = 'neither a scheduled event nor a well-formed MemberChanged event';
-      correlated({ ...(envelope.success ? { eventId: envelope.data.id } : {}) }).error(reason, {
-        detailType: envelope.success ? envelope.data['detail-type'] : undefined,
+      correlated({ ...(received.id ? { eventId: received.id } : {}) }).error(reason, {
+        detailType: received.detailType,
+        problem: received.problem,
       });
       return { trigger: 'ignored', reason };
     }
+    const change = received.detail;
     const log = correlated({
-      eventId: envelope.data.id,
-      roundId: change.data.roundId,
-      participantId: change.data.participantId,
+      eventId: received.id,
+      roundId: change.roundId,
+      participantId: change.participantId,
     });
-    const state = await deps.lifecycle.loadRoundState(change.data.roundId);
+    const state = await deps.lifecycle.loadRoundState(change.roundId);
     if (state?.round.status !== 'running') {
-      const reason = `round ${change.data.roundId} is not running`;
+      const reason = `round ${change.roundId} is not running`;
       log.info('member change ignored', { reason });
       return { trigger: 'ignored', reason };
     }
-    const partnershipId = state.members.find((m) => m.id === change.data.participantId)?.partnershipId;
+    const partnershipId = state.members.find((m) => m.id === change.participantId)?.partnershipId;
     const followUp = await followUpRound(deps, state);
-    log
-      .with({ partnershipId })
-      .info('member change followed up', { change: change.data.change, ...followUp });
-    return { trigger: 'member-change', roundId: change.data.roundId, followUp };
+    log.with({ partnershipId }).info('member change followed up', { change: change.change, ...followUp });
+    return { trigger: 'member-change', roundId: change.roundId, followUp };
   });
 
-export const handler = lazyHandler(createDeps, createHandler);
+export const handler = lazyHandler(createDeps, createHandler, {
+  ...dynamoDbClients,
+  ...sqsClients,
+  ...snsClients,
+});

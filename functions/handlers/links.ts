@@ -1,4 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { dynamoDbClients } from '#adapters/clients/dynamodb';
+import { eventBridgeClients } from '#adapters/clients/eventbridge';
+import { secretsClients } from '#adapters/clients/secrets-manager';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoMembership } from '#adapters/dynamo-membership';
 import { DynamoStore } from '#adapters/dynamo-store';
@@ -6,8 +9,6 @@ import { EventBridgeBus } from '#adapters/eventbridge-bus';
 import { correlated } from '#adapters/logger';
 import { metricsFromEnvironment } from '#adapters/metrics';
 import { loadSigningKeys } from '#adapters/signing-keys';
-import { systemClock } from '#adapters/system-clock';
-import { MEMBERS_SOURCE } from '#core/events';
 import { confirmationPage, donePage, invalidLinkPage } from '#core/link-pages';
 import { verifyLinkToken } from '#core/link-token';
 import type { SigningKeys } from '#core/relay-address';
@@ -15,10 +16,7 @@ import type { Clock } from '#ports/clock';
 import { METRIC, type Metrics } from '#ports/metrics';
 import { applyLinkAction, type LinkActionDeps } from '../use-cases/link-actions.ts';
 import { LinksEnv, parseEnv } from './env.ts';
-import { lazyHandler, withMetrics } from './runtime.ts';
-
-/** The links function's environment; the CDK construct types the function's `environment` from it. */
-const env = parseEnv(LinksEnv);
+import { type DepsContext, lazyHandler, withMetrics } from './runtime.ts';
 
 export interface LinksDeps extends LinkActionDeps {
   keys: SigningKeys;
@@ -26,15 +24,22 @@ export interface LinksDeps extends LinkActionDeps {
   metrics: Metrics;
 }
 
-export const createDeps = async (clock: Clock = systemClock): Promise<LinksDeps> => ({
-  membership: new DynamoMembership(env.TABLE_NAME),
-  lifecycle: new DynamoLifecycle(env.TABLE_NAME),
-  participants: new DynamoStore(env.TABLE_NAME),
-  bus: new EventBridgeBus(env.EVENT_BUS_NAME, MEMBERS_SOURCE),
-  keys: await loadSigningKeys(env),
+export const createDeps = async ({
+  env: raw,
+  clients,
   clock,
-  metrics: metricsFromEnvironment(),
-});
+}: DepsContext<'document' | 'eventBridge' | 'secrets'>): Promise<LinksDeps> => {
+  const env = parseEnv(LinksEnv, raw);
+  return {
+    membership: new DynamoMembership(env.TABLE_NAME, clients.document),
+    lifecycle: new DynamoLifecycle(env.TABLE_NAME, clients.document),
+    participants: new DynamoStore(env.TABLE_NAME, clients.document),
+    bus: new EventBridgeBus(env.EVENT_BUS_NAME, clients.eventBridge),
+    keys: await loadSigningKeys(env, clients),
+    clock,
+    metrics: metricsFromEnvironment(raw),
+  };
+};
 
 // The pages need nothing from elsewhere: no script, no image, no font; the form posts back to us.
 const HTML_HEADERS = {
@@ -119,4 +124,8 @@ export const createHandler = (deps: LinksDeps) =>
     },
   );
 
-export const handler = lazyHandler(createDeps, createHandler);
+export const handler = lazyHandler(createDeps, createHandler, {
+  ...dynamoDbClients,
+  ...eventBridgeClients,
+  ...secretsClients,
+});

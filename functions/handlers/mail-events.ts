@@ -1,23 +1,22 @@
+import { dynamoDbClients } from '#adapters/clients/dynamodb';
+import { eventBridgeClients } from '#adapters/clients/eventbridge';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoMembership } from '#adapters/dynamo-membership';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
 import { correlated } from '#adapters/logger';
 import { metricsFromEnvironment } from '#adapters/metrics';
-import { systemClock } from '#adapters/system-clock';
-import { BusEvent, MEMBERS_SOURCE } from '#core/events';
+import { parseEvent } from '#core/event-contract';
+import { type SesSendingEvent, SesSendingEvents } from '#core/events';
 import type { Clock } from '#ports/clock';
 import { METRIC, type Metrics } from '#ports/metrics';
 import {
   handleMailEvent,
   type MailEventDeps,
   type MailEventOutcome,
-  SesSendingEvent,
   whoseMail,
 } from '../use-cases/mail-events.ts';
 import { MailEventsEnv, parseEnv } from './env.ts';
-import { lazyHandler, withMetrics } from './runtime.ts';
-
-const env = parseEnv(MailEventsEnv);
+import { type DepsContext, lazyHandler, withMetrics } from './runtime.ts';
 
 export interface MailEventsDeps extends MailEventDeps {
   clock: Clock;
@@ -26,13 +25,20 @@ export interface MailEventsDeps extends MailEventDeps {
 
 export type MailEventsResult = MailEventOutcome | { outcome: 'rejected'; reason: string };
 
-export const createDeps = async (clock: Clock = systemClock): Promise<MailEventsDeps> => ({
-  suppression: new DynamoMembership(env.TABLE_NAME),
-  softBounces: new DynamoLifecycle(env.TABLE_NAME),
-  bus: new EventBridgeBus(env.EVENT_BUS_NAME, MEMBERS_SOURCE),
+export const createDeps = async ({
+  env: raw,
+  clients,
   clock,
-  metrics: metricsFromEnvironment(),
-});
+}: DepsContext<'document' | 'eventBridge'>): Promise<MailEventsDeps> => {
+  const env = parseEnv(MailEventsEnv, raw);
+  return {
+    suppression: new DynamoMembership(env.TABLE_NAME, clients.document),
+    softBounces: new DynamoLifecycle(env.TABLE_NAME, clients.document),
+    bus: new EventBridgeBus(env.EVENT_BUS_NAME, clients.eventBridge),
+    clock,
+    metrics: metricsFromEnvironment(raw),
+  };
+};
 
 /** Bounces (by SES's bounce type) and complaints, counted as SES reports them, whoever the mail was for. */
 const countEvent = (metrics: Metrics, event: SesSendingEvent) => {
@@ -48,24 +54,17 @@ const countEvent = (metrics: Metrics, event: SesSendingEvent) => {
  */
 export const createHandler = (deps: MailEventsDeps) =>
   withMetrics(deps.metrics, async (event: unknown): Promise<MailEventsResult> => {
-    const envelope = BusEvent.safeParse(event);
-    const detail = SesSendingEvent.safeParse(envelope.success ? envelope.data.detail : undefined);
-    if (!envelope.success || !detail.success) {
-      const issues = (envelope.error ?? detail.error)?.issues ?? [];
-      const reason = `malformed SES event: ${issues
-        .map((i) => `${i.path.join('.') || 'detail'}: ${i.message}`)
-        .join('; ')}`;
-      correlated({ ...(envelope.success ? { eventId: envelope.data.id } : {}) }).error(reason);
+    const received = parseEvent(SesSendingEvents, event);
+    if (!received.ok) {
+      const reason = `malformed SES event: ${received.problem}`;
+      correlated({ ...(received.id ? { eventId: received.id } : {}) }).error(reason);
       return { outcome: 'rejected', reason };
     }
-    countEvent(deps.metrics, detail.data);
-    const log = correlated({
-      eventId: envelope.data.id,
-      messageId: detail.data.mail.messageId,
-      ...whoseMail(detail.data),
-    });
-    const context = { eventType: detail.data.eventType };
-    const result = await handleMailEvent(deps, envelope.data.id, detail.data, deps.clock.now());
+    const { id: eventId, detail } = received;
+    countEvent(deps.metrics, detail);
+    const log = correlated({ eventId, messageId: detail.mail.messageId, ...whoseMail(detail) });
+    const context = { eventType: detail.eventType };
+    const result = await handleMailEvent(deps, eventId, detail, deps.clock.now());
     // Deliveries are nearly every event and change nothing: only worth a line when debugging.
     if (result.outcome === 'no-change') log.debug('SES event needs nothing', context);
     else if (result.outcome === 'untagged') log.warn('SES event for a mail without round tags', context);
@@ -73,4 +72,7 @@ export const createHandler = (deps: MailEventsDeps) =>
     return result;
   });
 
-export const handler = lazyHandler(createDeps, createHandler);
+export const handler = lazyHandler(createDeps, createHandler, {
+  ...dynamoDbClients,
+  ...eventBridgeClients,
+});

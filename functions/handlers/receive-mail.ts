@@ -1,3 +1,9 @@
+import { dynamoDbClients } from '#adapters/clients/dynamodb';
+import { eventBridgeClients } from '#adapters/clients/eventbridge';
+import { s3Clients } from '#adapters/clients/s3';
+import { secretsClients } from '#adapters/clients/secrets-manager';
+import { sesClients } from '#adapters/clients/sesv2';
+import { snsClients } from '#adapters/clients/sns';
 import { DynamoInboundLedger } from '#adapters/dynamo-inbound-ledger';
 import { DynamoSendLedger } from '#adapters/dynamo-ledger';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
@@ -12,49 +18,53 @@ import { S3RawMailStore } from '#adapters/s3-raw-mail';
 import { SesMailer } from '#adapters/ses-mailer';
 import { loadSigningKeys } from '#adapters/signing-keys';
 import { SnsAlertNotifier } from '#adapters/sns-alert-notifier';
-import { systemClock } from '#adapters/system-clock';
-import { MEMBERS_SOURCE } from '#core/events';
-import type { Clock } from '#ports/clock';
 import type { Arrival } from '#ports/inbound-ledger';
 import { METRIC, type Metrics } from '#ports/metrics';
 import { Pacer } from '../use-cases/pacing.ts';
 import { type ReceiveDeps, type ReceiveOutcome, receiveMail } from '../use-cases/receive-mail.ts';
 import { parseEnv, ReceiveMailEnv } from './env.ts';
-import { lazyHandler, withMetrics } from './runtime.ts';
+import { type DepsContext, lazyHandler, withMetrics } from './runtime.ts';
 import { SesReceiptEvent } from './ses-receipt-event.ts';
-
-const env = parseEnv(ReceiveMailEnv);
 
 export interface ReceiveMailDeps extends ReceiveDeps {
   metrics: Metrics;
 }
 
-export const createDeps = async (clock: Clock = systemClock): Promise<ReceiveMailDeps> => {
-  const mailer = new SesMailer(env.SES_CONFIGURATION_SET, env.SES_MAX_SEND_RATE);
-  const [keys, rate] = await Promise.all([loadSigningKeys(env), mailer.maxSendRate()]);
-  const metrics = metricsFromEnvironment();
+/** The clients the receiver uses: raw mail in S3, the relay through SES, commands on the bus, alerts. */
+type ReceiveClients = 'document' | 'ses' | 's3' | 'eventBridge' | 'secrets' | 'sns';
+
+export const createDeps = async ({
+  env: raw,
+  clients,
+  clock,
+}: DepsContext<ReceiveClients>): Promise<ReceiveMailDeps> => {
+  const env = parseEnv(ReceiveMailEnv, raw);
+  const db = clients.document;
+  const mailer = new SesMailer(env.SES_CONFIGURATION_SET, clients.ses, env.SES_MAX_SEND_RATE);
+  const [keys, rate] = await Promise.all([loadSigningKeys(env, clients), mailer.maxSendRate()]);
+  const metrics = metricsFromEnvironment(raw);
   return {
     metrics,
     rawMail: env.RAW_MAIL_BUCKET
-      ? new S3RawMailStore(env.RAW_MAIL_BUCKET, env.RAW_MAIL_PREFIX)
+      ? new S3RawMailStore(env.RAW_MAIL_BUCKET, env.RAW_MAIL_PREFIX, clients.s3)
       : new FileRawMailStore(env.RAW_MAIL_DIR as string),
-    inbound: new DynamoInboundLedger(env.TABLE_NAME),
-    participants: new DynamoStore(env.TABLE_NAME),
-    membership: new DynamoMembership(env.TABLE_NAME),
-    lifecycle: new DynamoLifecycle(env.TABLE_NAME),
-    ledger: countingExpiredLeases(new DynamoSendLedger(env.TABLE_NAME), metrics),
+    inbound: new DynamoInboundLedger(env.TABLE_NAME, db),
+    participants: new DynamoStore(env.TABLE_NAME, db),
+    membership: new DynamoMembership(env.TABLE_NAME, db),
+    lifecycle: new DynamoLifecycle(env.TABLE_NAME, db),
+    ledger: countingExpiredLeases(new DynamoSendLedger(env.TABLE_NAME, db), metrics),
     mailer,
     // A pause SES announced holds relays back too (the invocation fails and is retried, nothing is lost).
-    gate: new DynamoSendingGate(env.TABLE_NAME),
+    gate: new DynamoSendingGate(env.TABLE_NAME, db),
     onOutcome: countingDeliveryOutcomes(metrics),
     // Replies share the account's send rate with the sender functions; a small share keeps them quick.
     pacer: new Pacer(clock, rate / (env.SEND_CONCURRENCY + 1)),
     // Commands by mail change members exactly as the links do, so they announce it the same way.
-    bus: new EventBridgeBus(env.EVENT_BUS_NAME, MEMBERS_SOURCE),
+    bus: new EventBridgeBus(env.EVENT_BUS_NAME, clients.eventBridge),
     clock,
     settings: { from: env.MAIL_FROM, replyDomain: env.REPLY_DOMAIN, keys, linksBaseUrl: env.LINKS_BASE_URL },
     relayDailyCap: env.RELAY_DAILY_CAP,
-    ...(env.ALERTS_TOPIC_ARN ? { alerts: new SnsAlertNotifier(env.ALERTS_TOPIC_ARN) } : {}),
+    ...(env.ALERTS_TOPIC_ARN ? { alerts: new SnsAlertNotifier(env.ALERTS_TOPIC_ARN, clients.sns) } : {}),
   };
 };
 
@@ -130,4 +140,11 @@ export const createHandler = (deps: ReceiveMailDeps) =>
     return outcome;
   });
 
-export const handler = lazyHandler(createDeps, createHandler);
+export const handler = lazyHandler(createDeps, createHandler, {
+  ...dynamoDbClients,
+  ...sesClients,
+  ...s3Clients,
+  ...eventBridgeClients,
+  ...secretsClients,
+  ...snsClients,
+});

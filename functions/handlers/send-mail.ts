@@ -1,7 +1,13 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { dynamoDbClients } from '#adapters/clients/dynamodb';
+import { secretsClients } from '#adapters/clients/secrets-manager';
+import { sesClients } from '#adapters/clients/sesv2';
+import { snsClients } from '#adapters/clients/sns';
+import { sqsClients } from '#adapters/clients/sqs';
 import { DynamoSendLedger } from '#adapters/dynamo-ledger';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoSendingGate } from '#adapters/dynamo-sending-gate';
+import { DynamoSignUps } from '#adapters/dynamo-sign-ups';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { correlated, loggableError } from '#adapters/logger';
 import { countingDeliveryOutcomes, countingExpiredLeases, metricsFromEnvironment } from '#adapters/metrics';
@@ -9,19 +15,16 @@ import { SesMailer } from '#adapters/ses-mailer';
 import { loadSigningKeys } from '#adapters/signing-keys';
 import { SnsAlertNotifier } from '#adapters/sns-alert-notifier';
 import { SqsJobQueue } from '#adapters/sqs-job-queue';
-import { systemClock } from '#adapters/system-clock';
 import { composeDigest } from '#core/compose-digest';
 import { composeMail } from '#core/compose-mail';
-import { DigestJob, ledgerRef, type QueuedMail, SendJob } from '#core/model';
-import type { Clock } from '#ports/clock';
+import { composeSignUpMail } from '#core/compose-sign-up';
+import { DigestJob, ledgerRef, type QueuedMail, SendJob, SignUpJob } from '#core/model';
 import { METRIC, type Metrics } from '#ports/metrics';
 import type { JobQueue } from '#ports/queue';
 import { Pacer } from '../use-cases/pacing.ts';
 import { type SendDeps, SendOnHold, type SendOutcome, sendQueued } from '../use-cases/send-mail.ts';
 import { parseEnv, SendMailEnv } from './env.ts';
-import { lazyHandler, withMetrics } from './runtime.ts';
-
-const env = parseEnv(SendMailEnv);
+import { type DepsContext, lazyHandler, withMetrics } from './runtime.ts';
 
 export interface SendMailDeps extends SendDeps {
   metrics: Metrics;
@@ -32,33 +35,44 @@ export interface SendMailDeps extends SendDeps {
 /** SQS delays a message by 15 minutes at most; a longer hold simply goes round again. */
 const MAX_DELAY_SECONDS = 900;
 
-export const createDeps = async (clock: Clock = systemClock): Promise<SendMailDeps> => {
-  const store = new DynamoStore(env.TABLE_NAME);
-  const mailer = new SesMailer(env.SES_CONFIGURATION_SET, env.SES_MAX_SEND_RATE);
-  const [keys, rate] = await Promise.all([loadSigningKeys(env), mailer.maxSendRate()]);
+export const createDeps = async ({
+  env: raw,
+  clients,
+  clock,
+}: DepsContext<'document' | 'ses' | 'sqs' | 'secrets' | 'sns'>): Promise<SendMailDeps> => {
+  const env = parseEnv(SendMailEnv, raw);
+  const db = clients.document;
+  const store = new DynamoStore(env.TABLE_NAME, db);
+  const mailer = new SesMailer(env.SES_CONFIGURATION_SET, clients.ses, env.SES_MAX_SEND_RATE);
+  const [keys, rate] = await Promise.all([loadSigningKeys(env, clients), mailer.maxSendRate()]);
   const settings = {
     from: env.MAIL_FROM,
     replyDomain: env.REPLY_DOMAIN,
     keys,
     linksBaseUrl: env.LINKS_BASE_URL,
   };
-  const metrics = metricsFromEnvironment();
+  const metrics = metricsFromEnvironment(raw);
   return {
     participants: store,
-    ledger: countingExpiredLeases(new DynamoSendLedger(env.TABLE_NAME), metrics),
+    ledger: countingExpiredLeases(new DynamoSendLedger(env.TABLE_NAME, db), metrics),
     metrics,
     mailer,
     clock,
-    queue: new SqsJobQueue(env.SEND_QUEUE_URL),
-    gate: new DynamoSendingGate(env.TABLE_NAME),
-    ...(env.ALERTS_TOPIC_ARN ? { alerts: new SnsAlertNotifier(env.ALERTS_TOPIC_ARN) } : {}),
+    queue: new SqsJobQueue(env.SEND_QUEUE_URL, clients.sqs),
+    gate: new DynamoSendingGate(env.TABLE_NAME, db),
+    ...(env.ALERTS_TOPIC_ARN ? { alerts: new SnsAlertNotifier(env.ALERTS_TOPIC_ARN, clients.sns) } : {}),
     onOutcome: countingDeliveryOutcomes(metrics),
     pacer: new Pacer(clock, rate / env.SEND_CONCURRENCY),
     compose: (recipient, job) => composeMail(recipient, job, settings),
     digest: {
-      rounds: new DynamoLifecycle(env.TABLE_NAME),
+      rounds: new DynamoLifecycle(env.TABLE_NAME, db),
       coordinatorEmail: env.COORDINATOR_EMAIL,
       compose: (input) => composeDigest({ ...input, settings }),
+    },
+    signUp: {
+      signUps: new DynamoSignUps(env.TABLE_NAME, db),
+      rounds: store,
+      compose: (input) => composeSignUpMail({ ...input, settings }),
     },
   };
 };
@@ -74,15 +88,27 @@ export interface SendBatchResult extends SQSBatchResponse {
   outcomes: RecordOutcome[];
 }
 
-/** A participant's mail or a coordinator's digest; the kind decides which schema names the problems. */
-const parseQueued = (body: unknown) =>
-  typeof body === 'object' && body !== null && (body as { kind?: unknown }).kind === 'digest'
-    ? DigestJob.safeParse(body)
-    : SendJob.safeParse(body);
+/** A participant's mail, a coordinator's digest or a sign-up's confirmation; the kind decides which schema names the problems. */
+const parseQueued = (body: unknown) => {
+  const kind = typeof body === 'object' && body !== null ? (body as { kind?: unknown }).kind : undefined;
+  if (kind === 'digest') return DigestJob.safeParse(body);
+  if (kind === 'sign-up') return SignUpJob.safeParse(body);
+  return SendJob.safeParse(body);
+};
 
 /** What a job's log lines say about the mail besides the ids: its kind and which one of its kind. */
-const mailOf = (job: ReturnType<typeof DigestJob.parse> | ReturnType<typeof SendJob.parse>) =>
-  job.kind === 'digest' ? { kind: job.kind, ref: job.day } : { kind: job.kind, ref: ledgerRef(job) };
+const mailOf = (job: QueuedMail) => {
+  if (job.kind === 'digest') return { kind: job.kind, ref: job.day };
+  if (job.kind === 'sign-up') return { kind: job.kind, ref: job.ref };
+  return { kind: job.kind, ref: ledgerRef(job) };
+};
+
+/** The ids a job's log lines carry besides its round. */
+const recipientOf = (job: QueuedMail) => {
+  if (job.kind === 'digest') return {};
+  if (job.kind === 'sign-up') return { signUpId: job.signUpId };
+  return { participantId: job.participantId };
+};
 
 /**
  * Reports partial batch failures: only the records that can succeed later are returned to the queue.
@@ -111,10 +137,7 @@ export const createHandler = (deps: SendMailDeps) =>
         result.outcomes.push({ outcome: 'rejected', reason });
         continue;
       }
-      log = log.with({
-        roundId: job.data.roundId,
-        ...(job.data.kind === 'digest' ? {} : { participantId: job.data.participantId }),
-      });
+      log = log.with({ roundId: job.data.roundId, ...recipientOf(job.data) });
       const mail = mailOf(job.data);
       try {
         const outcome = await sendQueued(deps, job.data);
@@ -171,4 +194,10 @@ const putBack = async (
   }
 };
 
-export const handler = lazyHandler(createDeps, createHandler);
+export const handler = lazyHandler(createDeps, createHandler, {
+  ...dynamoDbClients,
+  ...sesClients,
+  ...sqsClients,
+  ...secretsClients,
+  ...snsClients,
+});

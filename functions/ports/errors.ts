@@ -20,8 +20,9 @@ export class AlreadyTaken extends Error {
   constructor(
     readonly what: 'email' | 'round',
     readonly value: string,
+    options?: ErrorOptions,
   ) {
-    super(`${what} ${value} is already taken`);
+    super(`${what} ${value} is already taken`, options);
   }
 }
 

@@ -27,6 +27,11 @@ export const METRIC = {
   sendingPaused: 'SendingPaused',
   /** A scheduled run (dispatch, lifecycle) that failed for one round; dimension `run`. The other rounds go on. */
   scheduledRunFailures: 'ScheduledRunFailures',
+  /**
+   * A request of the sign-up pages that did something, or was refused; dimension `outcome` (queued,
+   * limited, trapped, invalid, too-many, refused-form, confirmed, unusable-link).
+   */
+  signUps: 'SignUps',
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 

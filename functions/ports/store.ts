@@ -7,6 +7,7 @@ import type {
   Partnership,
   Profile,
   Registration,
+  RegistrationState,
   Round,
   RoundStatus,
 } from '#core/model';
@@ -35,7 +36,7 @@ export class TransitionRejected extends Error {
 export interface RoundStore {
   /**
    * Stores a new round.
-   * @throws {TransitionRejected} when a round with its id exists already.
+   * @throws {AlreadyTaken} (ports/errors.ts) when a round with its id exists already.
    */
   createRound(round: Round): Promise<void>;
   getRound(roundId: string): Promise<Round | undefined>;
@@ -45,6 +46,12 @@ export interface RoundStore {
    * @throws {TransitionRejected} when the round is not in `from`, or does not exist.
    */
   transitionRound(roundId: string, from: RoundStatus, to: RoundStatus, set?: Partial<Round>): Promise<void>;
+  /**
+   * Opens or closes the round's sign-up page. Opening holds only while the round is a draft (matching
+   * moves it on); closing holds in any status.
+   * @throws {TransitionRejected} when the round does not exist, or is not a draft when opened.
+   */
+  setRegistration(roundId: string, registration: RegistrationState): Promise<void>;
   /**
    * Rounds in the running state, by id, read from an index (never a scan). A stored round that no longer
    * fits its schema is handed to `onUnreadable` and left out, so one broken round does not stop the
@@ -72,6 +79,8 @@ export interface ParticipantStore {
   addMember(roundId: string, participant: Participant, registration?: Registration): Promise<void>;
   /** All members of a round, a page at a time. */
   listMembers(roundId: string): AsyncIterable<Member[]>;
+  /** The participant's place in the round, if they are a member of it. */
+  getMember(roundId: string, participantId: string): Promise<Member | undefined>;
   /** Notes that a member was active at `at` (later times win, so a replay never moves it back). */
   recordActivity(roundId: string, partnershipId: string, participantId: string, at: string): Promise<void>;
   /**

@@ -42,7 +42,8 @@ const membersKey = (members: readonly string[]) => [...members].sort().join(' ')
  * Makes the round's stored partnerships exactly `desired`. A partnership whose members stay together
  * keeps its id; others are removed and added. A matched round goes back to draft for the rewrite (so
  * it cannot be launched half-written) and is matched again at the end, with the settings recorded; an
- * interrupted run leaves a draft that the same command, run again, completes.
+ * interrupted run leaves a draft that the same command, run again, completes. A matched round's
+ * registration is closed.
  */
 export const applyProposal = async (
   deps: ProposalDeps,
@@ -118,7 +119,11 @@ export const applyProposal = async (
   );
 
   const status = desired.length > 0 ? 'matched' : 'draft';
-  await deps.rounds.transitionRound(round.id, 'draft', status, settings ? { matching: settings } : {});
+  await deps.rounds.transitionRound(round.id, 'draft', status, {
+    ...(settings ? { matching: settings } : {}),
+    // The cohort is what was matched: nobody more signs up (a coordinator may open a draft again).
+    ...(status === 'matched' ? { registration: 'closed' as const } : {}),
+  });
   return {
     partnerships: desired.length,
     kept: desired.length - added.length,

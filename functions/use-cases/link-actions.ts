@@ -17,7 +17,7 @@ export interface LinkActionDeps {
   membership: MembershipStore;
   lifecycle: Pick<LifecycleStore, 'markAtRisk' | 'recordCheckin'>;
   participants: Pick<ParticipantStore, 'getSendContext' | 'recordActivity'>;
-  /** MemberChanged goes here (source MEMBERS_SOURCE) after every change. */
+  /** MemberChanged goes here after every change. */
   bus: EventBus;
 }
 
@@ -179,11 +179,10 @@ const contextOf = async (
     : deps.participants.getSendContext(claims.roundId, claims.participantId);
 
 const announce = async (deps: LinkActionDeps, claims: Claims, change: MemberChange, at: string) => {
-  const detail = MemberChanged.detail.parse({
+  await deps.bus.publish(MemberChanged, {
     roundId: claims.roundId,
     participantId: claims.participantId,
     change,
     at,
   });
-  await deps.bus.put(MemberChanged.detailType, detail);
 };

@@ -1,5 +1,4 @@
-import * as z from 'zod';
-import { MemberChanged } from '#core/events';
+import { MemberChanged, type SesSendingEvent } from '#core/events';
 import { ParticipantId, RoundId } from '#core/model';
 import type { EventBus } from '#ports/bus';
 import type { LifecycleStore } from '#ports/store';
@@ -11,55 +10,10 @@ import type { SuppressionReason, SuppressionStore } from '#ports/suppression';
  */
 export const MAIL_TAGS = { round: 'round', participant: 'participant' } as const;
 
-// SES adds fields to its events over time; every object is loose so that a new field never turns a
-// bounce into a malformed event.
-const Recipient = z.looseObject({ emailAddress: z.string() });
-
-/**
- * The detail of an SES event-publishing record (`eventType`, `mail`, and one object named after the
- * event type), as a configuration set's EventBridge destination puts it on the default bus. Only the
- * fields Tandem reads are checked.
- */
-export const SesSendingEvent = z
-  .looseObject({
-    eventType: z.string().min(1),
-    mail: z.looseObject({
-      messageId: z.string().min(1),
-      timestamp: z.string().optional(),
-      destination: z.array(z.string()).default([]),
-      /** Tag name → values (SES's own tags, such as `ses:configuration-set`, come along too). */
-      tags: z.record(z.string(), z.array(z.string())).default({}),
-    }),
-    bounce: z
-      .looseObject({
-        bounceType: z.string().min(1),
-        bounceSubType: z.string().optional(),
-        bouncedRecipients: z.array(Recipient).default([]),
-      })
-      .optional(),
-    complaint: z
-      .looseObject({
-        complainedRecipients: z.array(Recipient).default([]),
-        complaintFeedbackType: z.string().optional(),
-      })
-      .optional(),
-  })
-  .superRefine((event, context) => {
-    if (event.eventType === 'Bounce' && !event.bounce)
-      context.addIssue({ code: 'custom', path: ['bounce'], message: 'a Bounce event has a bounce object' });
-    if (event.eventType === 'Complaint' && !event.complaint)
-      context.addIssue({
-        code: 'custom',
-        path: ['complaint'],
-        message: 'a Complaint event has a complaint object',
-      });
-  });
-export type SesSendingEvent = z.infer<typeof SesSendingEvent>;
-
 export interface MailEventDeps {
   suppression: SuppressionStore;
   softBounces: Pick<LifecycleStore, 'countSoftBounce'>;
-  /** The Tandem bus, with the members source: MemberChanged prompts the lifecycle function. */
+  /** The Tandem bus: MemberChanged prompts the lifecycle function. */
   bus: EventBus;
 }
 
@@ -143,8 +97,7 @@ export const handleMailEvent = async (
   const at = now.toISOString();
   const change = await deps.suppression.suppress(whose.roundId, whose.participantId, action.reason, at);
   const announce = async () => {
-    const detail: z.input<typeof MemberChanged.detail> = { ...whose, change: 'suppressed', at };
-    await deps.bus.put(MemberChanged.detailType, MemberChanged.detail.parse(detail));
+    await deps.bus.publish(MemberChanged, { ...whose, change: 'suppressed', at });
   };
   if (change === 'unchanged') {
     // Suppressed already (perhaps by this very event, whose put failed): prompt the lifecycle again.

@@ -5,10 +5,20 @@ import {
   kindsNeedingSubject,
   MailNotComposable,
 } from '#core/compose-mail';
-import { type DigestJob, ledgerRef, type QueuedMail, type SendJob } from '#core/model';
+import type { SignUpToConfirm } from '#core/compose-sign-up';
+import {
+  type DigestJob,
+  ledgerRef,
+  type QueuedMail,
+  type Round,
+  type SendJob,
+  type SignUpJob,
+} from '#core/model';
 import type { OutboundMail } from '#core/outbound-mail';
 import { MissingTemplateValue, TemplateSyntaxError } from '#core/render';
-import type { LedgerKey, LifecycleStore, ParticipantStore, SendContext } from '#ports/store';
+import { takesSignUps } from '#core/sign-up/policy';
+import type { SignUpStore } from '#ports/sign-ups';
+import type { LedgerKey, LifecycleStore, ParticipantStore, RoundStore, SendContext } from '#ports/store';
 import { type Delivery, type DeliveryDeps, deliverOnce } from './deliver-once.ts';
 
 // Re-exported for the handler and the tests, which know sending by this module's name.
@@ -23,10 +33,18 @@ export interface DigestDeps {
   compose: (input: Omit<DigestInput, 'settings'>) => OutboundMail;
 }
 
+/** What sending a sign-up's confirmation mail needs. */
+export interface SignUpMailDeps {
+  signUps: Pick<SignUpStore, 'getPending'>;
+  rounds: Pick<RoundStore, 'getRound'>;
+  compose: (input: { round: Round; signUp: SignUpToConfirm }) => OutboundMail;
+}
+
 export interface SendDeps extends DeliveryDeps {
   participants: ParticipantStore;
   compose: (recipient: SendContext, job: SendJob) => OutboundMail;
   digest: DigestDeps;
+  signUp: SignUpMailDeps;
 }
 
 export type SendOutcome = Delivery | { outcome: 'skipped'; reason: string };
@@ -129,6 +147,30 @@ export const sendDigest = async (deps: SendDeps, job: DigestJob): Promise<SendOu
   );
 };
 
-/** Sends whatever the send queue carries: a participant's mail or a coordinator's digest. */
-export const sendQueued = (deps: SendDeps, job: QueuedMail): Promise<SendOutcome> =>
-  job.kind === 'digest' ? sendDigest(deps, job) : sendJob(deps, job);
+/**
+ * Sends a sign-up's confirmation mail at most once (its ledger row is the job's ref, under the sign-up's
+ * id), if the sign-up still waits and its round still takes sign-ups: both are checked at send time.
+ */
+export const sendSignUpMail = async (deps: SendDeps, job: SignUpJob): Promise<SendOutcome> => {
+  const signUp = await deps.signUp.signUps.getPending(job.roundId, job.signUpId, deps.clock.now());
+  if (!signUp) return { outcome: 'skipped', reason: 'sign-up-gone' };
+  const round = await deps.signUp.rounds.getRound(job.roundId);
+  if (!round || !takesSignUps(round)) return { outcome: 'skipped', reason: 'registration-closed' };
+  return composeAndDeliver(
+    deps,
+    { roundId: job.roundId, kind: job.kind, ref: job.ref, participantId: job.signUpId },
+    () => deps.signUp.compose({ round, signUp }),
+  );
+};
+
+/** Sends whatever the send queue carries: a participant's mail, a coordinator's digest, a sign-up's confirmation. */
+export const sendQueued = (deps: SendDeps, job: QueuedMail): Promise<SendOutcome> => {
+  switch (job.kind) {
+    case 'digest':
+      return sendDigest(deps, job);
+    case 'sign-up':
+      return sendSignUpMail(deps, job);
+    default:
+      return sendJob(deps, job);
+  }
+};

@@ -125,9 +125,10 @@ export class Monitoring extends Construct {
       defaultInterval: Duration.days(14),
       widgets: [
         [
-          graph('Mails sent and replies relayed (per hour)', [
+          graph('Mails sent, replies relayed, sign-ups (per hour)', [
             labelled(tandemMetric(names.mailsSent), 'mails sent'),
             labelled(tandemMetric(names.repliesRelayed), 'replies relayed'),
+            labelled(tandemMetric(names.signUps), 'sign-ups'),
           ]),
           graph('Inbound mail rejected, by reason (per hour)', [inboundRejected]),
           graph('Bounces, complaints, escalations (per hour)', [

@@ -1,7 +1,6 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expect, it } from 'vitest';
 import { DynamoAddressChange } from '#adapters/dynamo-address-change';
-import { keys, tableDesign } from '#adapters/table-design';
 import type { Member, Participant, Round } from '#core/model';
 import {
   type AddressChangeStore,
@@ -13,6 +12,7 @@ import { AlreadyTaken, ConcurrentChange } from '#ports/errors';
 import { aMember, aParticipant, aRound, participantId } from '../unit/core/fixtures.ts';
 import { InMemoryAddressChange } from '../unit/use-cases/fake-address-change.ts';
 import { describeContract, onDynamoDbLocal } from './harness.ts';
+import { storeItems } from './stored-items.ts';
 
 /** The port, and how a test stores what it starts from (as registration, round creation and import do). */
 interface Subject {
@@ -34,25 +34,11 @@ const inMemory = (): Subject => {
 
 /** The items as DynamoStore writes them (its item version is 1). */
 const onTable = (db: DynamoDBDocumentClient, tableName: string): Subject => {
-  const put = (Item: Record<string, unknown>) => db.send(new PutCommand({ TableName: tableName, Item }));
   return {
-    addresses: new DynamoAddressChange(tableName, {}, db),
-    register: async (participant) => {
-      await put({ ...keys.email(participant.email), v: 1, participantId: participant.id });
-      await put({ ...keys.participant(participant.id), v: 1, ...participant });
-    },
-    addRound: async (round) => {
-      await put({
-        ...keys.round(round.id),
-        [tableDesign.indexes.byStatus.partitionKey]: keys.roundsByStatus(round.status),
-        [tableDesign.indexes.byStatus.sortKey]: round.id,
-        v: 1,
-        ...round,
-      });
-    },
-    addMember: async (member) => {
-      await put({ ...keys.member(member.roundId, member.id), v: 1, ...member });
-    },
+    addresses: new DynamoAddressChange(tableName, db),
+    register: (participant) => storeItems(db, tableName, { participants: [participant] }),
+    addRound: (round) => storeItems(db, tableName, { rounds: [round] }),
+    addMember: (member) => storeItems(db, tableName, { members: [member] }),
   };
 };
 

@@ -32,9 +32,10 @@
  * (`storeItems` in stored-items.ts does it for a table) and probes of what a write left behind.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, inject } from 'vitest';
+import { lazyClients } from '#adapters/aws-clients';
+import { dynamoDbClients } from '#adapters/clients/dynamodb';
 import { createTable } from '#local/dynamodb';
 
 /** Builds an implementation on a fresh table of DynamoDB Local. */
@@ -80,15 +81,15 @@ const dynamoDbLocal = () => {
   const endpoint = () => inject('dynamoDbEndpoint');
   return {
     db(): DynamoDBDocumentClient {
-      db ??= DynamoDBDocumentClient.from(
-        new DynamoDBClient({
-          endpoint: endpoint(),
+      // Made as in production (the same marshalling), only pointed at DynamoDB Local.
+      db ??= lazyClients(
+        {
+          endpoints: { dynamodb: endpoint() },
           region: 'eu-west-1',
           credentials: { accessKeyId: 'contract', secretAccessKey: 'contract' },
-        }),
-        // As in production (aws-clients.ts): optional fields left undefined are not written.
-        { marshallOptions: { removeUndefinedValues: true } },
-      );
+        },
+        dynamoDbClients,
+      ).document;
       return db;
     },
     /** A new, empty table with the real design, named after the port so a leftover is recognisable. */

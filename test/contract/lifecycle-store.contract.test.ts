@@ -73,7 +73,7 @@ describeContract<Subject>(
       return { lifecycle: fake, store: async (stored) => fake.seed(stored) };
     },
     DynamoLifecycle: onDynamoDbLocal((db, tableName) => ({
-      lifecycle: new DynamoLifecycle(tableName, {}, db),
+      lifecycle: new DynamoLifecycle(tableName, db),
       store: (stored) => storeItems(db, tableName, stored),
     })),
   },
@@ -377,7 +377,7 @@ const wholeStore = {
       return item ? schema.parse(item) : undefined;
     };
     return {
-      part: new DynamoLifecycle(tableName, {}, db),
+      part: new DynamoLifecycle(tableName, db),
       store: (stored) => storeItems(db, tableName, stored),
       member: (seed) => read(keys.member(ROUND, id(seed)), Member),
       partnership: (tid) => read(keys.partnership(ROUND, tid), Partnership),

@@ -47,7 +47,7 @@ describeContract<Subject>(
       };
     },
     DynamoMembership: onDynamoDbLocal((db, tableName) => ({
-      membership: new DynamoMembership(tableName, {}, db),
+      membership: new DynamoMembership(tableName, db),
       store: (stored) => storeItems(db, tableName, stored),
       member: async (roundId, id) => {
         const item = await storedItem(db, tableName, keys.member(roundId, id));

@@ -41,7 +41,7 @@ const inMemory = (): Subject => {
 
 const onTable = onDynamoDbLocal(
   (db, tableName): Subject => ({
-    participants: new DynamoStore(tableName, {}, db),
+    participants: new DynamoStore(tableName, db),
     store: (stored) => storeItems(db, tableName, stored),
     activity: async (roundId, partnership) =>
       ((await storedItem(db, tableName, keys.partnership(roundId, partnership)))?.lastActivity ??
@@ -107,6 +107,19 @@ describeContract('ParticipantStore', { InMemoryStore: inMemory, DynamoStore: onT
     await participants.addMember(ROUND, aroha, { at: ARRIVED, seq: 3 });
 
     expect(await allMembers(participants, ROUND)).toEqual([memberOf(aroha, ROUND, { at: ARRIVED, seq: 3 })]);
+  });
+
+  it('reads one member of a round, how they registered included, and no one who is not a member', async () => {
+    const { participants } = await make();
+    const aroha = await participants.upsertParticipant(profile(), () => participantId('aroha'));
+    await participants.addMember(ROUND, aroha, { at: ARRIVED, seq: 0, via: 'sign-up' });
+
+    expect(await participants.getMember(ROUND, aroha.id)).toEqual({
+      ...memberOf(aroha, ROUND, { at: ARRIVED, seq: 0 }),
+      registeredVia: 'sign-up',
+    });
+    expect(await participants.getMember('autumn-2025', aroha.id)).toBeUndefined();
+    expect(await participants.getMember(ROUND, participantId('ben'))).toBeUndefined();
   });
 
   it('refreshes the snapshot of a member registered again, keeping one member', async () => {

@@ -91,11 +91,20 @@ const anasData = (): PersonStored => {
         ref: '00',
         participantId: ana,
         status: 'SENT',
+        claimedAt: AT,
         sentAt: AT,
         messageId: 'ses-1',
       },
       { roundId: 'autumn', kind: 'partner-left', ref: ben, participantId: ana, status: 'DEFERRED' },
-      { roundId: 'autumn', kind: 'intro', ref: '00', participantId: ben, status: 'SENT', sentAt: AT },
+      {
+        roundId: 'autumn',
+        kind: 'intro',
+        ref: '00',
+        participantId: ben,
+        status: 'SENT',
+        claimedAt: AT,
+        sentAt: AT,
+      },
     ],
     arrivals: [
       anArrival('m2', '2025-09-12T08:00:00.000Z', 'Ana@Example.org', [relay(ben)]),
@@ -135,7 +144,7 @@ describeContract<Subject>(
       };
     },
     DynamoPersonalData: onDynamoDbLocal((db, tableName) => ({
-      personalData: new DynamoPersonalData(tableName, {}, db),
+      personalData: new DynamoPersonalData(tableName, db),
       store: async (stored) => {
         await storeItems(db, tableName, stored);
         const put = (Item: Record<string, unknown>) =>
@@ -187,7 +196,15 @@ describeContract<Subject>(
         'unsubscribe',
       ]);
       expect(await personalData.ledger('autumn', ana)).toEqual([
-        { roundId: 'autumn', kind: 'intro', ref: '00', status: 'SENT', sentAt: AT, messageId: 'ses-1' },
+        {
+          roundId: 'autumn',
+          kind: 'intro',
+          ref: '00',
+          status: 'SENT',
+          claimedAt: AT,
+          sentAt: AT,
+          messageId: 'ses-1',
+        },
         { roundId: 'autumn', kind: 'partner-left', ref: ben, status: 'DEFERRED' },
       ]);
     });

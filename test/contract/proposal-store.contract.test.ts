@@ -47,9 +47,9 @@ describeContract<Subject>(
       };
     },
     DynamoProposals: onDynamoDbLocal((db, tableName) => {
-      const lifecycle = new DynamoLifecycle(tableName, {}, db);
+      const lifecycle = new DynamoLifecycle(tableName, db);
       return {
-        proposals: new DynamoProposals(tableName, {}, db),
+        proposals: new DynamoProposals(tableName, db),
         store: (stored) => storeItems(db, tableName, stored),
         state: (r) => lifecycle.loadRoundState(r),
       };

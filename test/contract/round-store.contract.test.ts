@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { DynamoStore } from '#adapters/dynamo-store';
 import type { Round } from '#core/model';
+import { AlreadyTaken } from '#ports/errors';
 import { type RoundStore, TransitionRejected } from '#ports/store';
 import { aRound } from '../unit/core/fixtures.ts';
 import { InMemoryLifecycle } from '../unit/use-cases/fake-lifecycle.ts';
@@ -14,7 +15,7 @@ describeContract<RoundStore>(
   {
     InMemoryStore: () => new InMemoryStore(),
     InMemoryLifecycle: () => new InMemoryLifecycle(),
-    DynamoStore: onDynamoDbLocal((db, tableName) => new DynamoStore(tableName, {}, db)),
+    DynamoStore: onDynamoDbLocal((db, tableName) => new DynamoStore(tableName, db)),
   },
   (make) => {
     it('reads back the round it created, and nothing for a round never created', async () => {
@@ -32,7 +33,8 @@ describeContract<RoundStore>(
 
       const attempt = rounds.createRound(draft('spring-2025', { name: 'Another' }));
 
-      await expect(attempt).rejects.toBeInstanceOf(TransitionRejected);
+      await expect(attempt).rejects.toBeInstanceOf(AlreadyTaken);
+      await expect(attempt).rejects.toMatchObject({ what: 'round', value: 'spring-2025' });
       expect((await rounds.getRound('spring-2025'))?.name).toBe('Spring 2025');
     });
 
@@ -84,6 +86,48 @@ describeContract<RoundStore>(
 
       expect(running.map((r) => r.id)).toEqual(['autumn-2024', 'spring-2025']);
       expect(running[0]).toEqual({ ...draft('autumn-2024'), status: 'running' });
+    });
+
+    it('creates a round with registration closed unless it says otherwise', async () => {
+      const rounds = await make();
+
+      await rounds.createRound(draft('spring-2025'));
+
+      expect((await rounds.getRound('spring-2025'))?.registration).toBe('closed');
+    });
+
+    it('opens registration of a draft round, and closes it again', async () => {
+      const rounds = await make();
+      await rounds.createRound(draft('spring-2025'));
+
+      await rounds.setRegistration('spring-2025', 'open');
+      const opened = await rounds.getRound('spring-2025');
+      await rounds.setRegistration('spring-2025', 'closed');
+
+      expect(opened).toEqual({ ...draft('spring-2025'), registration: 'open' });
+      expect(await rounds.getRound('spring-2025')).toEqual(draft('spring-2025'));
+    });
+
+    it('opens registration only while the round is a draft, and of no round that does not exist', async () => {
+      const rounds = await make();
+      await rounds.createRound(draft('spring-2025', { status: 'matched' }));
+
+      await expect(rounds.setRegistration('spring-2025', 'open')).rejects.toBeInstanceOf(TransitionRejected);
+      await expect(rounds.setRegistration('autumn-2025', 'open')).rejects.toBeInstanceOf(TransitionRejected);
+      await expect(rounds.setRegistration('autumn-2025', 'closed')).rejects.toBeInstanceOf(
+        TransitionRejected,
+      );
+      expect((await rounds.getRound('spring-2025'))?.registration).toBe('closed');
+      expect(await rounds.getRound('autumn-2025')).toBeUndefined();
+    });
+
+    it('closes registration of a round in any status', async () => {
+      const rounds = await make();
+      await rounds.createRound(draft('spring-2025', { status: 'running', registration: 'open' }));
+
+      await rounds.setRegistration('spring-2025', 'closed');
+
+      expect((await rounds.getRound('spring-2025'))?.registration).toBe('closed');
     });
 
     it('moves the dispatch watermark only forward, and only on a stored round', async () => {

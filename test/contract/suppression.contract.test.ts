@@ -38,7 +38,7 @@ describeContract<Subject>(
       };
     },
     DynamoMembership: onDynamoDbLocal((db, tableName) => ({
-      suppression: new DynamoMembership(tableName, {}, db),
+      suppression: new DynamoMembership(tableName, db),
       store: (stored) => storeItems(db, tableName, stored),
       profileStatus: async (id) => (await storedItem(db, tableName, keys.participant(id)))?.status,
     })),

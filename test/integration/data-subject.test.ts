@@ -1,20 +1,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { documentClient } from '#adapters/aws-clients';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '#adapters/table-design';
 import type { Member } from '#core/model';
 import { localNames } from '#local/config';
 import type { PersonalDataExport } from '../../functions/use-cases/coordinator/export-participant.ts';
-import { launch, roundState, seedRound, settle, store, tandem, write } from './support.ts';
+import { clients, launch, roundState, seedRound, settle, stackEnv, store, tandem, write } from './support.ts';
 
 const ROUND = 'it-data-subject';
-const rawMailDir = inject('stackEnv').RAW_MAIL_DIR as string;
+const rawMailDir = stackEnv.RAW_MAIL_DIR as string;
 
 const item = async (key: { pk: string; sk: string }) =>
   (
-    await documentClient().send(
+    await clients.document.send(
       new GetCommand({ TableName: localNames.tableName, Key: key, ConsistentRead: true }),
     )
   ).Item;

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
+import type { AwsClientConfig } from '#adapters/aws-clients';
 import { VirtualClock } from '#local/clock';
 import { freePorts } from '#local/free-port';
 import type { Verdicts } from '#local/smtp';
@@ -8,8 +9,10 @@ import { startLocalStack } from '#local/stack';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The environment that points SDK clients and handlers at the shared local stack. */
+    /** The environment the shared stack's functions run with (its signing keys, raw-mail folder, links URL…). */
     stackEnv: Record<string, string>;
+    /** Where the stack's services answer: tests make their clients from it (see support.ts). */
+    stackClients: AwsClientConfig;
     sesUrl: string;
     sesFaultsUrl: string;
     controlUrl: string;
@@ -19,10 +22,12 @@ declare module 'vitest' {
   }
 }
 
-/** Starts one local stack for the whole integration run, on free ports, with a virtual clock. */
+/**
+ * Starts one local stack for the whole integration run, on free ports, with a virtual clock, and
+ * provides where it answers. Nothing is written to `process.env`: the unit, infra and contract tests
+ * running in the same vitest invocation must not be pointed at the stack.
+ */
 export default async function setup(project: TestProject) {
-  const before = { ...process.env };
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   // Stands in for SES's spam/virus/DMARC scanning: tests choose the verdicts of the next mail.
   let nextVerdicts: Partial<Verdicts> = {};
   const verdicts = createServer((req, res) => {
@@ -41,17 +46,16 @@ export default async function setup(project: TestProject) {
     clock: new VirtualClock(new Date('2027-03-01T00:00:00Z')),
     sesFaults: true,
     sqsFaults: true,
+    // Handlers log rejected input at ERROR by design; the assertions check it, the console need not.
+    logLevel: 'SILENT',
     inboundVerdicts: () => {
       const once = nextVerdicts;
       nextVerdicts = {};
       return once;
     },
   });
-  const stackEnv: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && before[key] !== value) stackEnv[key] = value;
-  }
-  project.provide('stackEnv', stackEnv);
+  project.provide('stackEnv', { ...stack.env });
+  project.provide('stackClients', stack.clientConfig);
   project.provide('sesUrl', stack.urls.ses);
   project.provide('sesFaultsUrl', `${stack.urls.sesApi}/_local/faults`);
   project.provide('controlUrl', `${stack.urls.gateway}/_local`);

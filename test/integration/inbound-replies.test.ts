@@ -1,10 +1,19 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import nodemailer from 'nodemailer';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { documentClient } from '#adapters/aws-clients';
 import { keys } from '#adapters/table-design';
 import { localNames } from '#local/config';
-import { launch, mailsTo, outbox, type SentMail, seedRound, settle, store, tandem } from './support.ts';
+import {
+  clients,
+  launch,
+  mailsTo,
+  outbox,
+  type SentMail,
+  seedRound,
+  settle,
+  store,
+  tandem,
+} from './support.ts';
 
 const transport = nodemailer.createTransport({
   host: '127.0.0.1',
@@ -81,7 +90,7 @@ describe('replies by email on the local stack', () => {
 
   it("records the sender's activity on the partnership", async () => {
     const context = await store.getSendContext('it-inbound', aroha.id);
-    const { Item } = await documentClient().send(
+    const { Item } = await clients.document.send(
       new GetCommand({
         TableName: localNames.tableName,
         Key: keys.partnership('it-inbound', context?.member.partnershipId as string),

@@ -3,6 +3,7 @@ import type { Member } from '#core/model';
 import { seedMatchedRound } from '#local/seed';
 import {
   advance,
+  clients,
   clockNow,
   cohortFor,
   DAY,
@@ -11,7 +12,6 @@ import {
   roundState,
   sentMails,
   settle,
-  store,
 } from './support.ts';
 
 describe('bounces, complaints and deliveries reported by SES', () => {
@@ -23,7 +23,7 @@ describe('bounces, complaints and deliveries reported by SES', () => {
     cohort[0] = { ...cohort[0], email: bouncer } as (typeof cohort)[number];
     cohort[3] = { ...cohort[3], email: complainer } as (typeof cohort)[number];
     const startDate = new Date((await clockNow()).getTime() + DAY).toISOString().slice(0, 10);
-    const seeded = await seedMatchedRound(store, {
+    const seeded = await seedMatchedRound(clients, {
       roundId: 'it-ses',
       name: 'SES events',
       startDate,

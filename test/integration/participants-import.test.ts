@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '#adapters/aws-clients';
 import { keys } from '#adapters/table-design';
 import { newId } from '#core/ids';
 import { type Member, Profile } from '#core/model';
 import { localNames } from '#local/config';
-import { clockNow, DAY, seedRound, store, tandem } from './support.ts';
+import { clients, clockNow, DAY, seedRound, store, tandem } from './support.ts';
 
 const HEADER =
   'email,name,country,languages,timezone,organisation,sector,career_stage,interests,not_with,pronouns';
@@ -53,7 +52,7 @@ const membersOf = async (roundId: string): Promise<Member[]> => {
 };
 
 const isRegistered = async (email: string) => {
-  const { Item } = await documentClient().send(
+  const { Item } = await clients.document.send(
     new GetCommand({ TableName: localNames.tableName, Key: keys.email(email) }),
   );
   return Item !== undefined;
@@ -277,7 +276,7 @@ describe('tandem participants import', () => {
       }),
       () => newId('p', randomBytes),
     );
-    await documentClient().send(
+    await clients.document.send(
       new UpdateCommand({
         TableName: localNames.tableName,
         Key: keys.participant(gwen.id),

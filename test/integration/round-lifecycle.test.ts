@@ -1,6 +1,21 @@
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '#adapters/system-clock';
 import { COORDINATOR_SOURCE, RoundLaunchRequested } from '#core/events';
-import { advance, bus, cohortFor, DAY, launch, mailsTo, seedRound, settle, store } from './support.ts';
+import { createDeps, createHandler } from '#handlers/launch-round';
+import { localNames } from '#local/config';
+import {
+  advance,
+  clients,
+  cohortFor,
+  DAY,
+  launch,
+  mailsTo,
+  seedRound,
+  settle,
+  stackEnv,
+  store,
+} from './support.ts';
 
 const isIntro = (subject: string) => subject.startsWith('Your Tandem introduction');
 
@@ -55,8 +70,8 @@ describe('launching a round on the local stack', () => {
 
   it('sends nothing twice when the same launch event is delivered again', async () => {
     const before = (await mailsTo(round.emails)).length;
-    const { createDeps, createHandler } = await import('#handlers/launch-round');
-    const handler = createHandler(await createDeps());
+    // The function itself, built as the stack builds it, but invoked by the test.
+    const handler = createHandler(await createDeps({ env: stackEnv, clients, clock: systemClock }));
 
     const outcome = await handler({
       id: eventId,
@@ -74,8 +89,8 @@ describe('launching a round on the local stack', () => {
 describe('a malformed launch event', () => {
   it('is rejected with a message naming the field, and writes and sends nothing', async () => {
     const round = await seedRound('it-malformed', 4);
-    const { createDeps, createHandler } = await import('#handlers/launch-round');
-    const handler = createHandler(await createDeps());
+    // The function itself, built as the stack builds it, but invoked by the test.
+    const handler = createHandler(await createDeps({ env: stackEnv, clients, clock: systemClock }));
 
     const outcome = await handler({
       id: 'evt-malformed',
@@ -83,7 +98,19 @@ describe('a malformed launch event', () => {
       'detail-type': RoundLaunchRequested.detailType,
       detail: { roundId: 'It Malformed!' },
     });
-    await bus.put(RoundLaunchRequested.detailType, { round: 'it-malformed' });
+    // Our bus refuses to publish such a detail, so it goes on raw, as a faulty producer could put it.
+    await clients.eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: localNames.busName,
+            Source: COORDINATOR_SOURCE,
+            DetailType: RoundLaunchRequested.detailType,
+            Detail: JSON.stringify({ round: 'it-malformed' }),
+          },
+        ],
+      }),
+    );
     await settle();
 
     expect(outcome).toMatchObject({ status: 'rejected', reason: expect.stringContaining('roundId') });

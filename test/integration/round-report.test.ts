@@ -12,6 +12,7 @@ import { assertChromium, launchChromium } from './browser.ts';
 import {
   advance,
   click,
+  clients,
   clockNow,
   cohortFor,
   DAY,
@@ -20,7 +21,6 @@ import {
   sentMails,
   settle,
   signedLink,
-  store,
   tandem,
   write,
 } from './support.ts';
@@ -41,7 +41,7 @@ const simulateRound = async () => {
   const cohort = assigned.cohort.map((p, i) =>
     assigned.behaviours[i] === 'bounces' ? { ...p, email: SES_SIMULATOR_BOUNCE(ROUND) } : p,
   );
-  const seeded = await seedMatchedRound(store, {
+  const seeded = await seedMatchedRound(clients, {
     roundId: ROUND,
     name: 'Report <round> & “friends”',
     startDate,

@@ -11,6 +11,7 @@ import { seedMatchedRound } from '#local/seed';
 import {
   advance,
   click,
+  clients,
   clockNow,
   cohortFor,
   DAY,
@@ -19,7 +20,6 @@ import {
   sentMails,
   settle,
   signedLink,
-  store,
   tandem,
   write,
 } from './support.ts';
@@ -47,7 +47,7 @@ describe('tandem round status and round export', () => {
   it('reports the replies, the unsubscribe, the check-in answers and the alerts of a running round', async () => {
     // Prepare: eight people in a six-week round (topics on days 0, 14 and 28, the check-in on day 21).
     const startDate = new Date((await clockNow()).getTime() + DAY).toISOString().slice(0, 10);
-    const seeded = await seedMatchedRound(store, {
+    const seeded = await seedMatchedRound(clients, {
       roundId: ROUND,
       name: 'Status round',
       startDate,

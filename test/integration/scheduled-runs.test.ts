@@ -1,12 +1,12 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
-import { documentClient } from '#adapters/aws-clients';
 import { keys } from '#adapters/table-design';
 import { localSendTime } from '#core/schedule';
 import { localNames } from '#local/config';
 import {
   advance,
   click,
+  clients,
   clockNow,
   DAY,
   launch,
@@ -101,7 +101,7 @@ describe('a round whose stored data makes the daily run throw', () => {
     expect((await roundState(fine)).alerts.filter((a) => !a.digestDay)).not.toEqual([]);
     // A member item of the other round that no longer fits the schema (as if edited by hand).
     const victim = (await roundState(broken)).members[0]?.id as string;
-    await documentClient().send(
+    await clients.document.send(
       new UpdateCommand({
         TableName: localNames.tableName,
         Key: keys.member(broken, victim),

@@ -1,15 +1,15 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import nodemailer from 'nodemailer';
 import { inject } from 'vitest';
-import { documentClient } from '#adapters/aws-clients';
+import { createAwsClients } from '#adapters/clients/all';
+import { DynamoLedgerReader } from '#adapters/dynamo-ledger-reader';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
 import { loadSigningKeys } from '#adapters/signing-keys';
-import { keys } from '#adapters/table-design';
-import { COORDINATOR_SOURCE, RoundLaunchRequested } from '#core/events';
+import type { SentLedgerRow } from '#core/coordinator/round-status';
+import { RoundLaunchRequested } from '#core/events';
 import { type LinkAction, signLinkToken } from '#core/link-token';
 import type { Profile } from '#core/model';
 import { relayAddress } from '#core/relay-address';
@@ -17,15 +17,17 @@ import { syntheticCohort } from '#local/cohort';
 import { localNames } from '#local/config';
 import { seedMatchedRound } from '#local/seed';
 
-// SDK clients are created on first use, so pointing the environment at the shared stack here,
-// before any test sends a request, is enough. (Handler modules read it at import: import them later.)
-Object.assign(process.env, inject('stackEnv'));
+/** The environment the shared stack's functions run with: what a test builds a handler from, too. */
+export const stackEnv = inject('stackEnv');
+const stackClients = inject('stackClients');
+/** Clients pointed at the shared stack, as its functions' are. */
+export const clients = createAwsClients(stackClients);
 
-export const store = new DynamoStore(localNames.tableName);
-export const bus = new EventBridgeBus(localNames.busName, COORDINATOR_SOURCE);
+export const store = new DynamoStore(localNames.tableName, clients.document);
+export const bus = new EventBridgeBus(localNames.busName, clients.eventBridge);
 
 /** Asks for a launch the way the CLI does: a RoundLaunchRequested event on the bus. */
-export const launch = (roundId: string) => bus.put(RoundLaunchRequested.detailType, { roundId });
+export const launch = (roundId: string) => bus.publish(RoundLaunchRequested, { roundId });
 
 export interface SentMail {
   messageId: string;
@@ -76,7 +78,7 @@ export const DAY = 86_400_000;
 export const seedRound = async (roundId: string, size: number, startInDays = 1) => {
   const cohort = cohortFor(roundId, size);
   const startDate = new Date((await clockNow()).getTime() + startInDays * DAY).toISOString().slice(0, 10);
-  const seeded = await seedMatchedRound(store, {
+  const seeded = await seedMatchedRound(clients, {
     roundId,
     name: `Round ${roundId}`,
     startDate,
@@ -86,62 +88,41 @@ export const seedRound = async (roundId: string, size: number, startInDays = 1) 
   return { ...seeded, cohort, emails: cohort.map((p) => p.email) };
 };
 
-const env = inject('stackEnv');
 const portOf = (url: string | undefined) => new URL(url ?? '').port;
 
-/** Runs the real CLI against the shared local stack. */
+/**
+ * Runs the real CLI against the shared local stack, as a coordinator's shell would after `tandem dev`:
+ * the child finds the stack by its ports, and its raw mail by RAW_MAIL_DIR.
+ */
 export const tandem = async (...args: string[]) => {
   const result = await promisify(execFile)('node', ['bin/tandem.js', ...args], {
     env: {
       ...process.env,
       // The local stack, whatever the developer's shell says.
       TANDEM_STAGE: '',
-      TANDEM_DYNAMODB_PORT: portOf(env.AWS_ENDPOINT_URL_DYNAMODB),
-      TANDEM_GATEWAY_PORT: portOf(env.AWS_ENDPOINT_URL_EVENTBRIDGE),
+      TANDEM_DYNAMODB_PORT: portOf(stackClients.endpoints?.dynamodb),
+      TANDEM_GATEWAY_PORT: portOf(stackClients.endpoints?.eventbridge),
+      RAW_MAIL_DIR: stackEnv.RAW_MAIL_DIR,
     },
   }).catch((error: { code: number; stdout: string; stderr: string }) => error);
   return { code: 'code' in result ? result.code : 0, stdout: result.stdout, stderr: result.stderr };
 };
 
-/** A mail the ledger records as sent: its kind, ref and recipient, from the round's ledger partition. */
-export interface LedgerRow {
-  kind: string;
-  ref: string;
-  participantId: string;
-  sentAt: string;
-}
+/** A mail the ledger records as sent: its kind, ref and recipient, and when SES accepted it. */
+export type LedgerRow = SentLedgerRow;
 
-export const sentMails = async (roundId: string): Promise<LedgerRow[]> => {
-  const rows: LedgerRow[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: localNames.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        FilterExpression: '#status = :sent',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':pk': keys.ledgerPartition(roundId), ':sent': 'SENT' },
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const [kind = '', ref = '', participantId = ''] = String(item.sk).split('#');
-      rows.push({ kind, ref, participantId, sentAt: String(item.sentAt) });
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return rows;
-};
+/** The round's SENT ledger rows, in the ledger's order. */
+export const sentMails = async (roundId: string): Promise<LedgerRow[]> =>
+  (await new DynamoLedgerReader(localNames.tableName, clients.document).ledger(roundId)).sent;
 
 /** Everything stored under a round: the round, its members, partnerships and alerts. */
 export const roundState = async (roundId: string) => {
-  const state = await new DynamoLifecycle(localNames.tableName).loadRoundState(roundId);
+  const state = await new DynamoLifecycle(localNames.tableName, clients.document).loadRoundState(roundId);
   if (!state) throw new Error(`round ${roundId} is not stored`);
   return state;
 };
 
-const signingKeys = () => loadSigningKeys({ SIGNING_KEYS: env.SIGNING_KEYS });
+const signingKeys = () => loadSigningKeys(stackEnv, clients);
 
 /** A signed link as the mails carry it (the stack's own keys), for actions whose link a test needs. */
 export const signedLink = async (roundId: string, participantId: string, action: LinkAction) => {
@@ -154,7 +135,7 @@ export const signedLink = async (roundId: string, participantId: string, action:
     },
     await signingKeys(),
   );
-  return `${env.LINKS_BASE_URL}/l/${token}`;
+  return `${stackEnv.LINKS_BASE_URL}/l/${token}`;
 };
 
 /** Clicks a link's button (the POST the confirmation page makes), then waits for what it caused. */

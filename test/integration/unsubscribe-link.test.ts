@@ -1,9 +1,10 @@
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadSigningKeys } from '#adapters/signing-keys';
 import { signLinkToken } from '#core/link-token';
 import type { Member } from '#core/model';
 import {
   advance,
+  clients,
   clockNow,
   DAY,
   launch,
@@ -12,6 +13,7 @@ import {
   type SentMail,
   seedRound,
   settle,
+  stackEnv,
   store,
 } from './support.ts';
 
@@ -72,7 +74,7 @@ describe('links that must not work', () => {
     await launch('it-badlinks');
     await settle();
     const [aroha, priya] = (await roundState('it-badlinks')).members as [Member, Member];
-    const keys = await loadSigningKeys({ SIGNING_KEYS: inject('stackEnv').SIGNING_KEYS });
+    const keys = await loadSigningKeys(stackEnv, clients);
     const now = Math.floor((await clockNow()).getTime() / 1000);
     const expired = signLinkToken(
       { roundId: 'it-badlinks', participantId: aroha.id, action: 'unsubscribe', expiresAt: now - 1 },
@@ -87,7 +89,7 @@ describe('links that must not work', () => {
     const swapped = Buffer.from(
       Buffer.from(payload, 'base64url').toString('utf8').replace(aroha.id, priya.id),
     ).toString('base64url');
-    const linksUrl = inject('stackEnv').LINKS_BASE_URL;
+    const linksUrl = stackEnv.LINKS_BASE_URL;
 
     // Act
     const answers = await Promise.all(

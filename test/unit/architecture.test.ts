@@ -100,4 +100,18 @@ describe('the dependency rules', () => {
     // Assess
     expect(found).toEqual([]);
   });
+
+  it('writes process.env nowhere: configuration and clients are passed in', () => {
+    // Prepare: an assignment to a variable, a merge into the environment, or a delete from it.
+    const WRITE =
+      /process\.env(\.\w+|\[[^\]]+\])\s*(=(?!=)|\?\?=|\|\|=)|Object\.assign\(\s*process\.env\b|delete\s+process\.env/;
+
+    // Act
+    const found = ['functions', 'local', 'cli', 'infra', 'bench', 'test'].flatMap((folder) =>
+      sourcesIn(folder).filter((file) => WRITE.test(readFileSync(join(root, file), 'utf8'))),
+    );
+
+    // Assess: pass what a module needs (see createDeps, startLocalStack's logLevel, a child's `env`).
+    expect(found).toEqual([]);
+  });
 });

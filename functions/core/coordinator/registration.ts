@@ -47,7 +47,9 @@ const COLUMN_ALIASES: Readonly<Record<string, RegistrationColumn>> = {
   organization: 'organisation',
 };
 
-const columnFor = (name: string): RegistrationColumn | undefined => COLUMN_ALIASES[name.trim().toLowerCase()];
+/** The column a column or field name means (`careerStage`, `Organization`…), if any. */
+export const columnFor = (name: string): RegistrationColumn | undefined =>
+  COLUMN_ALIASES[name.trim().toLowerCase()];
 
 /** Where a row is in its file: the physical line of a CSV record (header = 1) or a JSON array index. */
 export type RowRef = { line: number } | { index: number };
@@ -126,6 +128,13 @@ export const normaliseCountry = (input: string): string | undefined => {
   return countryByName.get(nameKey(value));
 };
 
+/** Every ISO 3166-1 country, as its alpha-2 code and English name, in the order of the names. */
+export const COUNTRY_CHOICES: readonly { code: string; name: string }[] = Object.entries(
+  countries.getNames('en', { select: 'official' }),
+)
+  .map(([code, name]) => ({ code, name }))
+  .sort((a, b) => a.name.localeCompare(b.name, 'en'));
+
 const countryProblem = (value: string): string => {
   const ambiguous = ambiguousCountryNames.get(nameKey(value));
   if (ambiguous) return `${quote(value)} could be ${ambiguous.join(' or ')}: use the ISO 3166 code`;
@@ -167,7 +176,10 @@ const languageProblem = (value: string): string => {
 
 // --- time zones (IANA) -----------------------------------------------------------------------------
 
-const zoneByLowerCase = new Map(Intl.supportedValuesOf('timeZone').map((zone) => [zone.toLowerCase(), zone]));
+/** The IANA time zone names the runtime lists (its canonical ones), in alphabetical order. */
+export const TIME_ZONE_NAMES: readonly string[] = Intl.supportedValuesOf('timeZone');
+
+const zoneByLowerCase = new Map(TIME_ZONE_NAMES.map((zone) => [zone.toLowerCase(), zone]));
 
 /**
  * An IANA time zone name with its canonical capitals (`europe/london` → `Europe/London`); links the
@@ -337,6 +349,33 @@ const toProfile = (row: z.output<typeof RegistrationRow>) =>
     ...(Object.keys(row.notes).length > 0 ? { notes: row.notes } : {}),
   });
 
+/** A problem with one field of a registration, at its path in the row (`['languages', 1]`, `['notes', key]`). */
+export interface FieldProblem {
+  path: PropertyKey[];
+  message: string;
+}
+
+/** A registration's fields by column, as a file row or the sign-up form gives them (`notes`: the other columns). */
+export type RegistrationFields = Partial<Record<RegistrationColumn, unknown>> & {
+  notes?: Record<string, unknown>;
+};
+
+/**
+ * One registration checked and normalised into a Profile: the one check behind both the registrations
+ * file and the sign-up page, so a person is registered the same way whichever way they come. Absent
+ * fields are blank (a list given as an array is fine). Every problem is reported, one per field.
+ */
+export const validateRegistration = (
+  fields: RegistrationFields,
+): { ok: true; profile: Profile } | { ok: false; problems: FieldProblem[] } => {
+  const parsed = RegistrationRow.safeParse({ ...fields, notes: fields.notes ?? {} });
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues };
+  const profile = toProfile(parsed.data);
+  // The row schema is stricter than Profile; this catches the two drifting apart.
+  if (!profile.success) return { ok: false, problems: profile.error.issues };
+  return { ok: true, profile: profile.data };
+};
+
 const fieldOrder = (field: string): number => {
   const index = REGISTRATION_COLUMNS.indexOf(columnFor(field) ?? ('' as RegistrationColumn));
   return field === 'row' ? -1 : index === -1 ? REGISTRATION_COLUMNS.length : index;
@@ -371,18 +410,12 @@ const validateRows = (rows: RawRow[]): RegistrationFile => {
     const notWith = NotWith.safeParse(row.values.not_with);
     const ownAddress = email.success && notWith.success && notWith.data.includes(email.data);
     if (ownAddress) issue(row, ['not_with'], "lists the participant's own address");
-    const parsed = RegistrationRow.safeParse(row.values);
-    if (!parsed.success) {
-      for (const problem of parsed.error.issues) issue(row, problem.path, problem.message);
+    const checked = validateRegistration(row.values);
+    if (!checked.ok) {
+      for (const problem of checked.problems) issue(row, problem.path, problem.message);
       continue;
     }
-    const profile = toProfile(parsed.data);
-    // The row schema is stricter than Profile; this catches the two drifting apart.
-    if (!profile.success) {
-      for (const problem of profile.error.issues) issue(row, problem.path, problem.message);
-      continue;
-    }
-    if (row.issues.length === 0 && !ownAddress) valid.set(row, profile.data);
+    if (row.issues.length === 0 && !ownAddress) valid.set(row, checked.profile);
   }
 
   // The same person twice: neither row is taken, since only the coordinator knows which one is right.

@@ -48,6 +48,8 @@ export interface RoundStatusInput {
   sent: readonly SentLedgerRow[];
   mails: MailTally;
   sending: SendingStatus;
+  /** Sign-ups waiting for their confirmation (absent: none counted). */
+  pendingSignUps?: number;
 }
 
 /** The tally of one check-in among the members it was asked of. */
@@ -139,6 +141,15 @@ export interface RoundStatusReport {
       complaint: number;
       leftover: number;
     };
+  };
+  /** The round's sign-up page. */
+  registrations: {
+    /** Members who registered themselves and confirmed (whatever their status now). */
+    confirmed: number;
+    /** Sign-ups waiting for their confirmation: not members, never matched. */
+    pending: number;
+    /** Whether the page takes sign-ups now. */
+    open: boolean;
   };
 }
 
@@ -449,6 +460,11 @@ export const roundStatus = (input: RoundStatusInput, now: Date): RoundStatusRepo
         complaint: count(waiting, (a) => a.kind === 'complaint'),
         leftover: count(waiting, (a) => a.kind === 'leftover'),
       },
+    },
+    registrations: {
+      confirmed: count(members, (m) => m.registeredVia === 'sign-up'),
+      pending: input.pendingSignUps ?? 0,
+      open: round.registration === 'open',
     },
   };
 };

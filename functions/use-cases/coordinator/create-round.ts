@@ -1,6 +1,6 @@
 import type { Round } from '#core/model';
 import { AlreadyTaken } from '#ports/errors';
-import { type RoundStore, TransitionRejected } from '#ports/store';
+import type { RoundStore } from '#ports/store';
 
 /** A round with the new round's id is stored already, in whatever state. */
 export class RoundAlreadyExists extends Error {
@@ -37,8 +37,7 @@ export const createRound = async (deps: CreateRoundDeps, round: Round): Promise<
     await deps.rounds.createRound(round);
   } catch (error) {
     // Someone created it between the read and the conditional write.
-    if (error instanceof TransitionRejected || error instanceof AlreadyTaken)
-      throw new RoundAlreadyExists(round.id, undefined, { cause: error });
+    if (error instanceof AlreadyTaken) throw new RoundAlreadyExists(round.id, undefined, { cause: error });
     throw error;
   }
   return round;

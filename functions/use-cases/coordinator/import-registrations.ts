@@ -1,6 +1,6 @@
 import pMap from 'p-map';
 import type { Registration as FileRegistration, RowRef } from '#core/coordinator/registration';
-import type { Participant, Registration } from '#core/model';
+import type { Participant, Profile, Registration } from '#core/model';
 import { ConcurrentChange } from '#ports/errors';
 import type { ParticipantStore, RoundStore } from '#ports/store';
 import { RoundNotFound, RoundStatusRefused } from './errors.ts';
@@ -69,10 +69,36 @@ const DEFAULT_CONCURRENCY = 8;
 
 const position = (ref: RowRef) => ('line' in ref ? ref.line : ref.index);
 
-/** addMember refused: the member has a partnership, so the round was matched during the import. */
-class MatchedMeanwhile extends Error {
+/** The member has a partnership already: the round was matched while they were being registered. */
+export class MatchedMeanwhile extends Error {
   override name = 'MatchedMeanwhile';
 }
+
+/**
+ * Registers one person for a round, as each row of a registrations file is: an upsert by email (a
+ * known address keeps its participant id and status, so a suppressed address stays suppressed, and
+ * takes the new profile), then their member item, in the place `placeOf` gives them. The sign-up page
+ * registers a confirmed sign-up the same way.
+ * @throws {MatchedMeanwhile} when the member has a partnership already.
+ */
+export const registerPerson = async (
+  participants: Pick<ParticipantStore, 'upsertParticipant' | 'addMember'>,
+  request: {
+    roundId: string;
+    profile: Profile;
+    newId: () => string;
+    placeOf: (participant: Participant) => Registration | Promise<Registration>;
+  },
+): Promise<Participant> => {
+  const participant = await participants.upsertParticipant(request.profile, request.newId);
+  await participants
+    .addMember(request.roundId, participant, await request.placeOf(participant))
+    .catch((error: unknown) => {
+      if (error instanceof ConcurrentChange) throw new MatchedMeanwhile(error.message, { cause: error });
+      throw error;
+    });
+  return participant;
+};
 
 /**
  * Registers people for a draft round: an upsert by email, so importing the same people again changes
@@ -103,7 +129,11 @@ export const importRegistrations = async (
   const known = new Map<string, Registration>();
   for await (const page of deps.participants.listMembers(roundId)) {
     for (const member of page) {
-      known.set(member.id, { at: member.registeredAt ?? at, seq: member.registrationSeq ?? 0 });
+      known.set(member.id, {
+        at: member.registeredAt ?? at,
+        seq: member.registrationSeq ?? 0,
+        ...(member.registeredVia ? { via: member.registeredVia } : {}),
+      });
     }
   }
 
@@ -116,13 +146,11 @@ export const importRegistrations = async (
     await pMap(
       registrations.entries(),
       async ([index, { ref, profile }]) => {
-        const participant = await deps.participants.upsertParticipant(profile, () =>
-          deps.newParticipantId(index),
-        );
-        const registration = known.get(participant.id) ?? { at, seq: position(ref) };
-        await deps.participants.addMember(roundId, participant, registration).catch((error: unknown) => {
-          if (error instanceof ConcurrentChange) throw new MatchedMeanwhile(error.message, { cause: error });
-          throw error;
+        const participant = await registerPerson(deps.participants, {
+          roundId,
+          profile,
+          newId: () => deps.newParticipantId(index),
+          placeOf: ({ id }) => known.get(id) ?? { at, seq: position(ref) },
         });
         if (known.has(participant.id)) outcome.updated++;
         else outcome.imported++;

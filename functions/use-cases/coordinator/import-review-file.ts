@@ -1,4 +1,5 @@
 import { type MatchesIssue, parseMatchesCsv, proposalFromFile } from '#core/coordinator/matches-file';
+import { plural } from '#core/plural';
 import type { ProposalOutcome } from '../apply-proposal.ts';
 import { loadProposalState, type ProposalWorkDeps, storeProposal } from './proposal-state.ts';
 
@@ -8,9 +9,7 @@ export class ReviewFileInvalid extends Error {
 
   constructor(readonly issues: readonly MatchesIssue[]) {
     const lines = new Set(issues.map((i) => i.line)).size;
-    super(
-      `${issues.length} problem${issues.length === 1 ? '' : 's'} on ${lines} line${lines === 1 ? '' : 's'}; nothing was changed`,
-    );
+    super(`${plural(issues.length, 'problem')} on ${plural(lines, 'line')}; nothing was changed`);
   }
 }
 

@@ -23,7 +23,7 @@ export const requestLaunch = async (
   if (!round) throw new RoundNotFound(roundId);
   if (round.status !== 'matched')
     throw new RoundStatusRefused(roundId, round.status, 'only a matched round can be launched');
-  return deps.bus.put(RoundLaunchRequested.detailType, { roundId });
+  return deps.bus.publish(RoundLaunchRequested, { roundId });
 };
 
 /**
@@ -48,7 +48,7 @@ export class LaunchNotFinished extends Error {
 
 export interface FollowLaunchDeps {
   lifecycle: Pick<LifecycleStore, 'loadRoundState'>;
-  ledger: LedgerReader;
+  ledger: Pick<LedgerReader, 'ledger'>;
   /** Real time: how long to follow is the caller's patience, whatever the stack's clock says. */
   clock: Clock;
 }

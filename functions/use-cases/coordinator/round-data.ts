@@ -7,7 +7,7 @@ import { RoundNotFound } from './errors.ts';
 /** What the round's status, export and report are read from. */
 export interface RoundDataDeps {
   lifecycle: Pick<LifecycleStore, 'loadRoundState'>;
-  ledger: LedgerReader;
+  ledger: Pick<LedgerReader, 'ledger'>;
   sendingGate: Pick<SendingGate, 'current'>;
 }
 

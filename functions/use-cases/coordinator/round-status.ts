@@ -1,4 +1,5 @@
 import { type RoundStatusReport, roundStatus } from '#core/coordinator/round-status';
+import type { SignUpStore } from '#ports/sign-ups';
 import { loadRoundData, type RoundDataDeps } from './round-data.ts';
 
 export interface RoundViewDeps extends RoundDataDeps {
@@ -6,12 +7,20 @@ export interface RoundViewDeps extends RoundDataDeps {
   now: () => Promise<Date>;
 }
 
+export interface RoundStatusDeps extends RoundViewDeps {
+  signUps: Pick<SignUpStore, 'countPending'>;
+}
+
 /**
  * How a round is going, as of the stack's now: partnerships, replies, members who left, check-in
- * answers, mails, alerts and the next mail.
+ * answers, mails, alerts, the next mail and its sign-ups.
  * @throws {RoundNotFound}
  */
-export const roundStatusReport = async (deps: RoundViewDeps, roundId: string): Promise<RoundStatusReport> => {
+export const roundStatusReport = async (
+  deps: RoundStatusDeps,
+  roundId: string,
+): Promise<RoundStatusReport> => {
   const input = await loadRoundData(deps, roundId);
-  return roundStatus(input, await deps.now());
+  const now = await deps.now();
+  return roundStatus({ ...input, pendingSignUps: await deps.signUps.countPending(roundId, now) }, now);
 };

@@ -10,10 +10,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoAddressChange } from '#adapters/dynamo-address-change';
+import { VirtualClock } from '#local/clock';
 import { AddressChangeTooLarge, type AddressMove } from '#ports/address-change';
 import { AlreadyTaken, ConcurrentChange } from '#ports/errors';
 import { aMember, aParticipant, aRound, participantId } from '../core/fixtures.ts';
-import { VirtualClock } from '../use-cases/fakes.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const TABLE = 'tandem-test';
@@ -25,7 +25,7 @@ const NEW = 'ana@new.example.org';
 const clock = new VirtualClock(AT);
 // mockClient answers for every DocumentClient, this injected one included.
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
-const store = () => new DynamoAddressChange(TABLE, { clock, random: () => 0 }, client);
+const store = () => new DynamoAddressChange(TABLE, client, { clock, random: () => 0 });
 
 const cancelled = (...codes: string[]) =>
   new TransactionCanceledException({

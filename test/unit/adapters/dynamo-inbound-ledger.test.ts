@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoInboundLedger } from '#adapters/dynamo-inbound-ledger';
 import type { Arrival } from '#ports/inbound-ledger';
+import { clients } from '../aws-clients.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const TABLE = 'tandem-test';
@@ -38,7 +39,7 @@ describe('DynamoInboundLedger', () => {
       db.on(PutCommand).resolves({});
 
       // Act
-      await new DynamoInboundLedger(TABLE).recordArrival(arrival);
+      await new DynamoInboundLedger(TABLE, clients.document).recordArrival(arrival);
 
       // Assess
       const input = db.commandCalls(PutCommand)[0]?.args[0].input;
@@ -53,7 +54,7 @@ describe('DynamoInboundLedger', () => {
       db.on(PutCommand).rejects(conditionFailed());
 
       // Act
-      const result = new DynamoInboundLedger(TABLE).recordArrival(arrival);
+      const result = new DynamoInboundLedger(TABLE, clients.document).recordArrival(arrival);
 
       // Assess
       await expect(result).resolves.toBeUndefined();
@@ -64,7 +65,7 @@ describe('DynamoInboundLedger', () => {
       db.on(PutCommand).rejects(new Error('ProvisionedThroughputExceededException'));
 
       // Act
-      const result = new DynamoInboundLedger(TABLE).recordArrival(arrival);
+      const result = new DynamoInboundLedger(TABLE, clients.document).recordArrival(arrival);
 
       // Assess
       await expect(result).rejects.toThrow('ProvisionedThroughputExceededException');
@@ -79,7 +80,7 @@ describe('DynamoInboundLedger', () => {
       });
 
       // Act
-      const read = await new DynamoInboundLedger(TABLE).getArrival(arrival.mailId);
+      const read = await new DynamoInboundLedger(TABLE, clients.document).getArrival(arrival.mailId);
 
       // Assess
       expect(read).toEqual(arrival);
@@ -95,7 +96,7 @@ describe('DynamoInboundLedger', () => {
       db.on(GetCommand).resolves({});
 
       // Act
-      const read = await new DynamoInboundLedger(TABLE).getArrival('unknown');
+      const read = await new DynamoInboundLedger(TABLE, clients.document).getArrival('unknown');
 
       // Assess
       expect(read).toBeUndefined();
@@ -108,7 +109,7 @@ describe('DynamoInboundLedger', () => {
       db.on(PutCommand).resolves({});
 
       // Act
-      const claim = await new DynamoInboundLedger(TABLE).claim('abc123', NOW, 300_000);
+      const claim = await new DynamoInboundLedger(TABLE, clients.document).claim('abc123', NOW, 300_000);
 
       // Assess
       expect(claim).toBe('claimed');
@@ -139,7 +140,7 @@ describe('DynamoInboundLedger', () => {
       db.on(PutCommand).rejects(conditionFailed(status));
 
       // Act
-      const claim = await new DynamoInboundLedger(TABLE).claim('abc123', NOW, 300_000);
+      const claim = await new DynamoInboundLedger(TABLE, clients.document).claim('abc123', NOW, 300_000);
 
       // Assess
       expect(claim).toBe(expected);
@@ -150,7 +151,7 @@ describe('DynamoInboundLedger', () => {
       db.on(PutCommand).rejects(new Error('throttled'));
 
       // Act
-      const claim = new DynamoInboundLedger(TABLE).claim('abc123', NOW, 300_000);
+      const claim = new DynamoInboundLedger(TABLE, clients.document).claim('abc123', NOW, 300_000);
 
       // Assess
       await expect(claim).rejects.toThrow('throttled');
@@ -163,7 +164,7 @@ describe('DynamoInboundLedger', () => {
       db.on(UpdateCommand).resolves({});
 
       // Act
-      await new DynamoInboundLedger(TABLE).finish('abc123', 'relayed', NOW);
+      await new DynamoInboundLedger(TABLE, clients.document).finish('abc123', 'relayed', NOW);
 
       // Assess
       const input = db.commandCalls(UpdateCommand)[0]?.args[0].input;
@@ -185,7 +186,10 @@ describe('DynamoInboundLedger', () => {
       db.on(PutCommand).resolves({});
 
       // Act
-      const allowed = await new DynamoInboundLedger(TABLE).allowAutomaticAnswer('Mallory@Example.com', NOW);
+      const allowed = await new DynamoInboundLedger(TABLE, clients.document).allowAutomaticAnswer(
+        'Mallory@Example.com',
+        NOW,
+      );
 
       // Assess
       expect(allowed).toBe(true);
@@ -198,7 +202,7 @@ describe('DynamoInboundLedger', () => {
     it('refuses a second answer the same day', async () => {
       // Prepare
       db.on(PutCommand).resolvesOnce({}).rejects(conditionFailed());
-      const ledger = new DynamoInboundLedger(TABLE);
+      const ledger = new DynamoInboundLedger(TABLE, clients.document);
 
       // Act
       const first = await ledger.allowAutomaticAnswer('mallory@example.com', NOW);
@@ -213,7 +217,10 @@ describe('DynamoInboundLedger', () => {
       db.on(PutCommand).rejects(new Error('throttled'));
 
       // Act
-      const allowed = new DynamoInboundLedger(TABLE).allowAutomaticAnswer('mallory@example.com', NOW);
+      const allowed = new DynamoInboundLedger(TABLE, clients.document).allowAutomaticAnswer(
+        'mallory@example.com',
+        NOW,
+      );
 
       // Assess
       await expect(allowed).rejects.toThrow('throttled');
@@ -234,7 +241,7 @@ describe('DynamoInboundLedger.allowRelay', () => {
     db.on(UpdateCommand).resolves({});
 
     // Act
-    const allowance = await new DynamoInboundLedger(TABLE).allowRelay(key, 'msg-1', 20);
+    const allowance = await new DynamoInboundLedger(TABLE, clients.document).allowRelay(key, 'msg-1', 20);
 
     // Assess
     expect(allowance).toBe('granted');
@@ -259,7 +266,7 @@ describe('DynamoInboundLedger.allowRelay', () => {
       .resolvesOnce({})
       .rejectsOnce(conditionFailed())
       .rejectsOnce(conditionFailed());
-    const ledger = new DynamoInboundLedger(TABLE);
+    const ledger = new DynamoInboundLedger(TABLE, clients.document);
 
     // Act
     const first = await ledger.allowRelay(key, 'msg-21', 20);

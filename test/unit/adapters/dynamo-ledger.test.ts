@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoSendLedger } from '#adapters/dynamo-ledger';
+import { clients } from '../aws-clients.ts';
 import { participantId } from '../core/fixtures.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
@@ -26,7 +27,7 @@ describe('DynamoSendLedger', () => {
   it('claims with a conditional Put of a SENDING row leased until now + lease', async () => {
     // Prepare
     db.on(PutCommand).resolves({});
-    const ledger = new DynamoSendLedger(TABLE);
+    const ledger = new DynamoSendLedger(TABLE, clients.document);
 
     // Act
     const outcome = await ledger.claim(key, NOW, 300_000);
@@ -61,7 +62,7 @@ describe('DynamoSendLedger', () => {
     });
 
     // Act
-    const outcome = await new DynamoSendLedger(TABLE).claim(key, NOW, 300_000);
+    const outcome = await new DynamoSendLedger(TABLE, clients.document).claim(key, NOW, 300_000);
 
     // Assess
     expect(outcome).toBe('claimed-after-expiry');
@@ -70,7 +71,7 @@ describe('DynamoSendLedger', () => {
   it('reports a plain claim, not a takeover, when the Put replaced a DEFERRED row', async () => {
     db.on(PutCommand).resolves({ Attributes: { ...itemKey, status: 'DEFERRED', reason: 'daily-quota' } });
 
-    const outcome = await new DynamoSendLedger(TABLE).claim(key, NOW, 300_000);
+    const outcome = await new DynamoSendLedger(TABLE, clients.document).claim(key, NOW, 300_000);
 
     expect(outcome).toBe('claimed');
   });
@@ -78,7 +79,7 @@ describe('DynamoSendLedger', () => {
   it('reports already-failed when the condition fails on a FAILED row', async () => {
     db.on(PutCommand).rejects(conditionFailed('FAILED'));
 
-    const outcome = await new DynamoSendLedger(TABLE).claim(key, NOW, 300_000);
+    const outcome = await new DynamoSendLedger(TABLE, clients.document).claim(key, NOW, 300_000);
 
     expect(outcome).toBe('already-failed');
   });
@@ -86,7 +87,7 @@ describe('DynamoSendLedger', () => {
   it('reports already-sent when the condition fails on a SENT row', async () => {
     db.on(PutCommand).rejects(conditionFailed('SENT'));
 
-    const outcome = await new DynamoSendLedger(TABLE).claim(key, NOW, 300_000);
+    const outcome = await new DynamoSendLedger(TABLE, clients.document).claim(key, NOW, 300_000);
 
     expect(outcome).toBe('already-sent');
   });
@@ -94,7 +95,7 @@ describe('DynamoSendLedger', () => {
   it('reports in-flight when the condition fails on a SENDING row whose lease is live', async () => {
     db.on(PutCommand).rejects(conditionFailed('SENDING'));
 
-    const outcome = await new DynamoSendLedger(TABLE).claim(key, NOW, 300_000);
+    const outcome = await new DynamoSendLedger(TABLE, clients.document).claim(key, NOW, 300_000);
 
     expect(outcome).toBe('in-flight');
   });
@@ -102,7 +103,7 @@ describe('DynamoSendLedger', () => {
   it('lets any other DynamoDB error through', async () => {
     db.on(PutCommand).rejects(new Error('ProvisionedThroughputExceeded'));
 
-    await expect(new DynamoSendLedger(TABLE).claim(key, NOW, 300_000)).rejects.toThrow(
+    await expect(new DynamoSendLedger(TABLE, clients.document).claim(key, NOW, 300_000)).rejects.toThrow(
       'ProvisionedThroughputExceeded',
     );
   });
@@ -112,7 +113,7 @@ describe('DynamoSendLedger', () => {
     db.on(UpdateCommand).resolves({});
 
     // Act
-    await new DynamoSendLedger(TABLE).markSent(key, NOW, 'ses-42');
+    await new DynamoSendLedger(TABLE, clients.document).markSent(key, NOW, 'ses-42');
 
     // Assess
     const input = db.commandCalls(UpdateCommand)[0]?.args[0].input;
@@ -131,7 +132,7 @@ describe('DynamoSendLedger', () => {
     const until = new Date('2025-03-03T13:00:00.000Z');
 
     // Act
-    await new DynamoSendLedger(TABLE).defer(key, NOW, { reason: 'daily-quota', until });
+    await new DynamoSendLedger(TABLE, clients.document).defer(key, NOW, { reason: 'daily-quota', until });
 
     // Assess
     const input = db.commandCalls(UpdateCommand)[0]?.args[0].input;
@@ -148,7 +149,7 @@ describe('DynamoSendLedger', () => {
     db.on(UpdateCommand).rejects(conditionFailed('SENT'));
 
     await expect(
-      new DynamoSendLedger(TABLE).defer(key, NOW, { reason: 'throttled', until: NOW }),
+      new DynamoSendLedger(TABLE, clients.document).defer(key, NOW, { reason: 'throttled', until: NOW }),
     ).resolves.toBeUndefined();
   });
 
@@ -159,7 +160,7 @@ describe('DynamoSendLedger', () => {
   ])('records an unclaimed mail as DEFERRED unless the row is %s (%s)', async (status, expected) => {
     // Prepare
     db.on(UpdateCommand).rejectsOnce(conditionFailed(status)).resolves({});
-    const ledger = new DynamoSendLedger(TABLE);
+    const ledger = new DynamoSendLedger(TABLE, clients.document);
     const deferral = { reason: 'sending-paused', until: new Date('2025-03-03T13:00:00.000Z') };
 
     // Act
@@ -179,7 +180,11 @@ describe('DynamoSendLedger', () => {
     db.on(UpdateCommand).resolves({});
 
     // Act
-    await new DynamoSendLedger(TABLE).fail(key, NOW, 'SES: MessageRejected: Address blacklisted.');
+    await new DynamoSendLedger(TABLE, clients.document).fail(
+      key,
+      NOW,
+      'SES: MessageRejected: Address blacklisted.',
+    );
 
     // Assess
     const input = db.commandCalls(UpdateCommand)[0]?.args[0].input;
@@ -194,6 +199,8 @@ describe('DynamoSendLedger', () => {
   it('treats failing a mail already SENT as done', async () => {
     db.on(UpdateCommand).rejects(conditionFailed('SENT'));
 
-    await expect(new DynamoSendLedger(TABLE).fail(key, NOW, 'late refusal')).resolves.toBeUndefined();
+    await expect(
+      new DynamoSendLedger(TABLE, clients.document).fail(key, NOW, 'late refusal'),
+    ).resolves.toBeUndefined();
   });
 });

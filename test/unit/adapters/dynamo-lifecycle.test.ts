@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import type { Alert, Partnership } from '#core/model';
 import type { Repairing } from '#ports/store';
+import { clients } from '../aws-clients.ts';
 import { aMember, aRound, participantId, partnershipId } from '../core/fixtures.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
@@ -89,7 +90,7 @@ describe('DynamoLifecycle.loadRoundState', () => {
       });
 
     // Act
-    const state = await new DynamoLifecycle(TABLE).loadRoundState(ROUND_ID);
+    const state = await new DynamoLifecycle(TABLE, clients.document).loadRoundState(ROUND_ID);
 
     // Assess
     expect(state?.round.id).toBe(ROUND_ID);
@@ -115,7 +116,7 @@ describe('DynamoLifecycle.loadRoundState', () => {
     db.on(QueryCommand).resolves({ Items: [] });
 
     // Act
-    const state = await new DynamoLifecycle(TABLE).loadRoundState('nowhere');
+    const state = await new DynamoLifecycle(TABLE, clients.document).loadRoundState('nowhere');
 
     // Assess
     expect(state).toBeUndefined();
@@ -131,7 +132,7 @@ describe('DynamoLifecycle.loadRoundState', () => {
     });
 
     // Act
-    const attempt = new DynamoLifecycle(TABLE).loadRoundState(ROUND_ID);
+    const attempt = new DynamoLifecycle(TABLE, clients.document).loadRoundState(ROUND_ID);
 
     // Assess
     await expect(attempt).rejects.toThrow(`stored partnership ${PK}/PARTNERSHIP#${pair} is invalid`);
@@ -148,7 +149,12 @@ describe('DynamoLifecycle set-once marks', () => {
     db.on(UpdateCommand).resolves({});
 
     // Act
-    const recorded = await new DynamoLifecycle(TABLE).markNotice(ROUND_ID, pair, 'at-risk', AT);
+    const recorded = await new DynamoLifecycle(TABLE, clients.document).markNotice(
+      ROUND_ID,
+      pair,
+      'at-risk',
+      AT,
+    );
 
     // Assess
     expect(recorded).toBe(true);
@@ -169,7 +175,13 @@ describe('DynamoLifecycle set-once marks', () => {
     db.on(UpdateCommand).rejects(conditionFailed());
 
     // Act
-    const recorded = await new DynamoLifecycle(TABLE).markNudged(ROUND_ID, pair, priya, AT, silentSince);
+    const recorded = await new DynamoLifecycle(TABLE, clients.document).markNudged(
+      ROUND_ID,
+      pair,
+      priya,
+      AT,
+      silentSince,
+    );
 
     // Assess
     expect(recorded).toBe(false);
@@ -190,7 +202,7 @@ describe('DynamoLifecycle set-once marks', () => {
     db.on(UpdateCommand).rejects(outage);
 
     // Act
-    const attempt = new DynamoLifecycle(TABLE).markNotice(ROUND_ID, pair, 'at-risk', AT);
+    const attempt = new DynamoLifecycle(TABLE, clients.document).markNotice(ROUND_ID, pair, 'at-risk', AT);
 
     // Assess
     await expect(attempt).rejects.toBe(outage);
@@ -209,7 +221,7 @@ describe('DynamoLifecycle.markAtRisk', () => {
     db.on(UpdateCommand).resolves({});
 
     // Act
-    const outcome = await new DynamoLifecycle(TABLE).markAtRisk(ROUND_ID, pair, change);
+    const outcome = await new DynamoLifecycle(TABLE, clients.document).markAtRisk(ROUND_ID, pair, change);
 
     // Assess
     expect(outcome).toBe('changed');
@@ -242,7 +254,7 @@ describe('DynamoLifecycle.markAtRisk', () => {
     db.on(UpdateCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
 
     // Act
-    const outcome = await new DynamoLifecycle(TABLE).markAtRisk(ROUND_ID, pair, change);
+    const outcome = await new DynamoLifecycle(TABLE, clients.document).markAtRisk(ROUND_ID, pair, change);
 
     // Assess
     expect(outcome).toBe('unchanged');
@@ -254,7 +266,7 @@ describe('DynamoLifecycle.markAtRisk', () => {
     db.on(UpdateCommand).rejectsOnce(conditionFailed()).resolvesOnce({});
 
     // Act
-    const outcome = await new DynamoLifecycle(TABLE).markAtRisk(ROUND_ID, pair, change);
+    const outcome = await new DynamoLifecycle(TABLE, clients.document).markAtRisk(ROUND_ID, pair, change);
 
     // Assess
     expect(outcome).toBe('changed');
@@ -265,7 +277,7 @@ describe('DynamoLifecycle.markAtRisk', () => {
     db.on(UpdateCommand).rejects(conditionFailed({ status: { S: 'at-risk' } }));
 
     // Act
-    const outcome = await new DynamoLifecycle(TABLE).markAtRisk(ROUND_ID, pair, change);
+    const outcome = await new DynamoLifecycle(TABLE, clients.document).markAtRisk(ROUND_ID, pair, change);
 
     // Assess: a repeat, or the retry of a flag whose announcement failed.
     expect(outcome).toBe('flagged-before');
@@ -277,7 +289,7 @@ describe('DynamoLifecycle.markAtRisk', () => {
     db.on(UpdateCommand).rejects(conditionFailed());
 
     // Act
-    const outcome = await new DynamoLifecycle(TABLE).markAtRisk(ROUND_ID, gone, change);
+    const outcome = await new DynamoLifecycle(TABLE, clients.document).markAtRisk(ROUND_ID, gone, change);
 
     // Assess
     expect(outcome).toBe('unchanged');
@@ -288,7 +300,7 @@ describe('DynamoLifecycle.markAtRisk', () => {
     db.on(UpdateCommand).resolves({});
 
     // Act
-    await new DynamoLifecycle(TABLE).markAtRisk(ROUND_ID, pair, {
+    await new DynamoLifecycle(TABLE, clients.document).markAtRisk(ROUND_ID, pair, {
       reason: 'silent',
       quietIds: [priya],
       at: AT,
@@ -311,9 +323,13 @@ describe('DynamoLifecycle.endPartnership', () => {
     db.on(TransactWriteCommand).resolves({});
 
     // Act
-    const ended = await new DynamoLifecycle(TABLE).endPartnership(ROUND_ID, pair, 'partner-left', AT, [
-      aroha,
-    ]);
+    const ended = await new DynamoLifecycle(TABLE, clients.document).endPartnership(
+      ROUND_ID,
+      pair,
+      'partner-left',
+      AT,
+      [aroha],
+    );
 
     // Assess
     expect(ended).toBe(true);
@@ -345,9 +361,13 @@ describe('DynamoLifecycle.endPartnership', () => {
     db.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
 
     // Act
-    const ended = await new DynamoLifecycle(TABLE).endPartnership(ROUND_ID, pair, 'partner-left', AT, [
-      aroha,
-    ]);
+    const ended = await new DynamoLifecycle(TABLE, clients.document).endPartnership(
+      ROUND_ID,
+      pair,
+      'partner-left',
+      AT,
+      [aroha],
+    );
 
     // Assess
     expect(ended).toBe(false);
@@ -373,7 +393,7 @@ describe('DynamoLifecycle.repair', () => {
     db.on(TransactWriteCommand).resolves({});
 
     // Act
-    const done = await new DynamoLifecycle(TABLE).repair(ROUND_ID, repairing, AT);
+    const done = await new DynamoLifecycle(TABLE, clients.document).repair(ROUND_ID, repairing, AT);
 
     // Assess
     expect(done).toBe(true);
@@ -429,7 +449,7 @@ describe('DynamoLifecycle.repair', () => {
     };
 
     // Act
-    await new DynamoLifecycle(TABLE).repair(ROUND_ID, unpartnered, AT);
+    await new DynamoLifecycle(TABLE, clients.document).repair(ROUND_ID, unpartnered, AT);
 
     // Assess
     const items = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
@@ -443,7 +463,7 @@ describe('DynamoLifecycle.repair', () => {
     db.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None', 'None', 'None'));
 
     // Act
-    const done = await new DynamoLifecycle(TABLE).repair(ROUND_ID, repairing, AT);
+    const done = await new DynamoLifecycle(TABLE, clients.document).repair(ROUND_ID, repairing, AT);
 
     // Assess
     expect(done).toBe(false);
@@ -455,7 +475,7 @@ describe('DynamoLifecycle.repair', () => {
     db.on(TransactWriteCommand).rejects(outage);
 
     // Act
-    const attempt = new DynamoLifecycle(TABLE).repair(ROUND_ID, repairing, AT);
+    const attempt = new DynamoLifecycle(TABLE, clients.document).repair(ROUND_ID, repairing, AT);
 
     // Assess
     await expect(attempt).rejects.toBe(outage);
@@ -473,7 +493,7 @@ describe('DynamoLifecycle.join', () => {
     const introRef = `${pair}+${carla}`;
 
     // Act
-    const done = await new DynamoLifecycle(TABLE).join(
+    const done = await new DynamoLifecycle(TABLE, clients.document).join(
       ROUND_ID,
       {
         partnershipId: pair,
@@ -533,7 +553,7 @@ describe('DynamoLifecycle.raiseAlert', () => {
     db.on(PutCommand).resolves({});
 
     // Act
-    const raised = await new DynamoLifecycle(TABLE).raiseAlert(alert);
+    const raised = await new DynamoLifecycle(TABLE, clients.document).raiseAlert(alert);
 
     // Assess
     expect(raised).toBe(true);
@@ -549,7 +569,7 @@ describe('DynamoLifecycle.raiseAlert', () => {
     db.on(PutCommand).rejects(conditionFailed());
 
     // Act
-    const raised = await new DynamoLifecycle(TABLE).raiseAlert(alert);
+    const raised = await new DynamoLifecycle(TABLE, clients.document).raiseAlert(alert);
 
     // Assess
     expect(raised).toBe(false);
@@ -566,7 +586,7 @@ describe('DynamoLifecycle.assignToDigest', () => {
     db.on(UpdateCommand).rejectsOnce(conditionFailed()).resolves({});
 
     // Act
-    await new DynamoLifecycle(TABLE).assignToDigest(
+    await new DynamoLifecycle(TABLE, clients.document).assignToDigest(
       ROUND_ID,
       [
         { kind: 'bounce', ref: aroha },
@@ -606,7 +626,7 @@ describe('DynamoLifecycle.countSoftBounce', () => {
     db.on(TransactWriteCommand).resolves({});
 
     // Act
-    await new DynamoLifecycle(TABLE).countSoftBounce(ROUND_ID, aroha, 'ses-event-1');
+    await new DynamoLifecycle(TABLE, clients.document).countSoftBounce(ROUND_ID, aroha, 'ses-event-1');
 
     // Assess
     const calls = db.commandCalls(TransactWriteCommand);
@@ -640,7 +660,11 @@ describe('DynamoLifecycle.countSoftBounce', () => {
     db.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
 
     // Act
-    const attempt = new DynamoLifecycle(TABLE).countSoftBounce(ROUND_ID, aroha, 'ses-event-1');
+    const attempt = new DynamoLifecycle(TABLE, clients.document).countSoftBounce(
+      ROUND_ID,
+      aroha,
+      'ses-event-1',
+    );
 
     // Assess
     await expect(attempt).resolves.toBeUndefined();

@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoMembership } from '#adapters/dynamo-membership';
 import { TransitionRejected } from '#ports/store';
+import { clients } from '../aws-clients.ts';
 import { participantId } from '../core/fixtures.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
@@ -31,8 +32,11 @@ describe('DynamoMembership', () => {
 
     // Act
     const statuses = [
-      await new DynamoMembership(TABLE).memberStatus('spring-2025', aroha),
-      await new DynamoMembership(TABLE).memberStatus('spring-2025', participantId('nobody')),
+      await new DynamoMembership(TABLE, clients.document).memberStatus('spring-2025', aroha),
+      await new DynamoMembership(TABLE, clients.document).memberStatus(
+        'spring-2025',
+        participantId('nobody'),
+      ),
     ];
 
     // Assess
@@ -49,7 +53,7 @@ describe('DynamoMembership', () => {
   it('changes the status with one UpdateItem conditional on an allowed state', async () => {
     db.on(UpdateCommand).resolves({});
 
-    const outcome = await new DynamoMembership(TABLE).setMemberStatus(
+    const outcome = await new DynamoMembership(TABLE, clients.document).setMemberStatus(
       'spring-2025',
       aroha,
       'unsubscribed',
@@ -74,7 +78,7 @@ describe('DynamoMembership', () => {
   it('reports unchanged when the member is already in the target state', async () => {
     db.on(UpdateCommand).rejects(conditionFailed('unsubscribed'));
 
-    const outcome = await new DynamoMembership(TABLE).setMemberStatus(
+    const outcome = await new DynamoMembership(TABLE, clients.document).setMemberStatus(
       'spring-2025',
       aroha,
       'unsubscribed',
@@ -88,7 +92,7 @@ describe('DynamoMembership', () => {
   it('reports unchanged when there is no such member', async () => {
     db.on(UpdateCommand).rejects(conditionFailed());
 
-    const outcome = await new DynamoMembership(TABLE).setMemberStatus(
+    const outcome = await new DynamoMembership(TABLE, clients.document).setMemberStatus(
       'spring-2025',
       aroha,
       'paused',
@@ -102,7 +106,7 @@ describe('DynamoMembership', () => {
   it('rejects the transition when the member is in a state it may not leave this way', async () => {
     db.on(UpdateCommand).rejects(conditionFailed('unsubscribed'));
 
-    const attempt = new DynamoMembership(TABLE).setMemberStatus(
+    const attempt = new DynamoMembership(TABLE, clients.document).setMemberStatus(
       'spring-2025',
       aroha,
       'active',
@@ -116,7 +120,7 @@ describe('DynamoMembership', () => {
   it('passes other errors on, for the caller to retry', async () => {
     db.on(UpdateCommand).rejects(new Error('throttled'));
 
-    const attempt = new DynamoMembership(TABLE).setMemberStatus(
+    const attempt = new DynamoMembership(TABLE, clients.document).setMemberStatus(
       'spring-2025',
       aroha,
       'paused',
@@ -128,7 +132,13 @@ describe('DynamoMembership', () => {
   });
 
   it('refuses an empty list of allowed states without calling DynamoDB', async () => {
-    const attempt = new DynamoMembership(TABLE).setMemberStatus('spring-2025', aroha, 'paused', [], AT);
+    const attempt = new DynamoMembership(TABLE, clients.document).setMemberStatus(
+      'spring-2025',
+      aroha,
+      'paused',
+      [],
+      AT,
+    );
 
     await expect(attempt).rejects.toThrow('allowedFrom is empty');
     expect(db.commandCalls(UpdateCommand)).toHaveLength(0);

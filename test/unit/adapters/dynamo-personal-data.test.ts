@@ -12,14 +12,15 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoPersonalData } from '#adapters/dynamo-personal-data';
+import { clients } from '../aws-clients.ts';
 import { aMember, aRound, participantId } from '../core/fixtures.ts';
-import { VirtualClock } from '../use-cases/fakes.ts';
+import { RecordingClock } from '../use-cases/fakes.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const TABLE = 'tandem-test';
 const ana = participantId('ana');
 const other = participantId('other');
-const store = () => new DynamoPersonalData(TABLE);
+const store = () => new DynamoPersonalData(TABLE, clients.document);
 
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
@@ -109,8 +110,8 @@ describe('DynamoPersonalData', () => {
       Responses: {},
       UnprocessedKeys: { [TABLE]: { Keys: [{ pk: 'ROUND#autumn', sk: `MEMBER#${ana}` }] } },
     });
-    const clock = new VirtualClock('2025-03-17T09:00:00Z');
-    const bounded = new DynamoPersonalData(TABLE, {
+    const clock = new RecordingClock('2025-03-17T09:00:00Z');
+    const bounded = new DynamoPersonalData(TABLE, clients.document, {
       clock,
       random: () => 0.999_999,
       policy: { attempts: 3, baseMs: 100, maxMs: 1000 },
@@ -136,9 +137,14 @@ describe('DynamoPersonalData', () => {
           sentAt: '2025-03-17T09:00:01Z',
           messageId: 'ses-1',
         },
-        { sk: `partner-left#${ana}:2025-03-20#${other}`, status: 'SENT', sentAt: '2025-03-20T07:00:00Z' },
+        {
+          sk: `partner-left#${ana}:2025-03-20#${other}`,
+          status: 'SENT',
+          claimedAt: '2025-03-20T07:00:00Z',
+          sentAt: '2025-03-20T07:00:00Z',
+        },
         { sk: `relay#abc#def#${ana}`, status: 'SENDING', claimedAt: '2025-03-21T07:00:00Z' },
-        { sk: `intro#00#${other}`, status: 'SENT' },
+        { sk: `intro#00#${other}`, status: 'DEFERRED' },
       ],
     });
 

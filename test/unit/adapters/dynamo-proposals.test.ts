@@ -6,6 +6,7 @@ import { DynamoProposals } from '#adapters/dynamo-proposals';
 import { tableDesign } from '#adapters/table-design';
 import type { Partnership } from '#core/model';
 import { ConcurrentChange } from '#ports/errors';
+import { clients } from '../aws-clients.ts';
 import { participantId, partnershipId } from '../core/fixtures.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
@@ -59,7 +60,7 @@ describe('DynamoProposals.addPartnership', () => {
     const partnership = aPartnership([aroha, priya], { locked: true, score: 80, explanation: 'fits' });
 
     // Act
-    await new DynamoProposals(TABLE).addPartnership(partnership);
+    await new DynamoProposals(TABLE, clients.document).addPartnership(partnership);
 
     // Assess
     expect(transactItems()).toEqual([
@@ -96,7 +97,7 @@ describe('DynamoProposals.addPartnership', () => {
 
   it('gives each member of a triad the other two as partners', async () => {
     // Act
-    await new DynamoProposals(TABLE).addPartnership(aPartnership([aroha, priya, carla]));
+    await new DynamoProposals(TABLE, clients.document).addPartnership(aPartnership([aroha, priya, carla]));
 
     // Assess
     const updates = transactItems()[0]?.flatMap((item) => (item.Update ? [item.Update] : []));
@@ -118,7 +119,7 @@ describe('DynamoProposals.addPartnership', () => {
     );
 
     // Act
-    const attempt = new DynamoProposals(TABLE).addPartnership(aPartnership([aroha, priya]));
+    const attempt = new DynamoProposals(TABLE, clients.document).addPartnership(aPartnership([aroha, priya]));
 
     // Assess
     await expect(attempt).rejects.toThrow(ConcurrentChange);
@@ -133,7 +134,7 @@ describe('DynamoProposals.removePartnership', () => {
 
   it('deletes the partnership and frees its members, if it is still theirs and the round a draft', async () => {
     // Act
-    await new DynamoProposals(TABLE).removePartnership(aPartnership([aroha, priya, carla]));
+    await new DynamoProposals(TABLE, clients.document).removePartnership(aPartnership([aroha, priya, carla]));
 
     // Assess
     const freed = (member: string) => ({
@@ -171,7 +172,7 @@ describe('DynamoProposals.updateProposed', () => {
 
   it('sets the lock, score and explanation of a stored partnership while the round is a draft', async () => {
     // Act
-    await new DynamoProposals(TABLE).updateProposed(ROUND_ID, pair, {
+    await new DynamoProposals(TABLE, clients.document).updateProposed(ROUND_ID, pair, {
       locked: true,
       score: 72,
       explanation: 'shared interests: archives',
@@ -200,7 +201,7 @@ describe('DynamoProposals.updateProposed', () => {
 
   it('removes the fields the proposal leaves undefined', async () => {
     // Act
-    await new DynamoProposals(TABLE).updateProposed(ROUND_ID, pair, {
+    await new DynamoProposals(TABLE, clients.document).updateProposed(ROUND_ID, pair, {
       locked: false,
       score: undefined,
       explanation: undefined,
@@ -253,7 +254,7 @@ describe('DynamoProposals.pastPartners', () => {
     answerQueries();
 
     // Act
-    const partners = await new DynamoProposals(TABLE).pastPartners(ROUND_ID);
+    const partners = await new DynamoProposals(TABLE, clients.document).pastPartners(ROUND_ID);
 
     // Assess
     expect(partners).toEqual(
@@ -273,7 +274,7 @@ describe('DynamoProposals.pastPartners', () => {
     answerQueries();
 
     // Act
-    await new DynamoProposals(TABLE).pastPartners(ROUND_ID);
+    await new DynamoProposals(TABLE, clients.document).pastPartners(ROUND_ID);
 
     // Assess
     const byStatus = db
@@ -297,7 +298,7 @@ describe('DynamoProposals.pastPartners', () => {
     answerQueries();
 
     // Act
-    await new DynamoProposals(TABLE).pastPartners(ROUND_ID);
+    await new DynamoProposals(TABLE, clients.document).pastPartners(ROUND_ID);
 
     // Assess
     const partnershipQueries = db
@@ -324,7 +325,7 @@ describe('DynamoProposals.pastPartners', () => {
     db.on(QueryCommand).resolves({ Items: [] });
 
     // Act
-    const partners = await new DynamoProposals(TABLE).pastPartners(ROUND_ID);
+    const partners = await new DynamoProposals(TABLE, clients.document).pastPartners(ROUND_ID);
 
     // Assess
     expect(partners.size).toBe(0);

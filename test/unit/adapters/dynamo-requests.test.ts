@@ -22,7 +22,7 @@ import {
   writeOrThrow,
 } from '#adapters/dynamo-requests';
 import { ConcurrentChange } from '#ports/errors';
-import { VirtualClock } from '../use-cases/fakes.ts';
+import { RecordingClock } from '../use-cases/fakes.ts';
 
 const mock = mockClient(DynamoDBDocumentClient);
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
@@ -167,7 +167,7 @@ describe('writeOrThrow', () => {
 
 describe('transactWrite', () => {
   /** Waits on a virtual clock, each at its ceiling (the largest jitter). */
-  const retryOn = (clock: VirtualClock) => ({
+  const retryOn = (clock: RecordingClock) => ({
     clock,
     random: () => 0.999_999,
     policy: { attempts: 3, baseMs: 50, maxMs: 1000 },
@@ -199,7 +199,7 @@ describe('transactWrite', () => {
 
   it('sends a conflicting transaction again after a wait, and succeeds', async () => {
     mock.on(TransactWriteCommand).rejectsOnce(cancelled('TransactionConflict', 'None')).resolves({});
-    const clock = new VirtualClock('2025-03-17T09:00:00Z');
+    const clock = new RecordingClock('2025-03-17T09:00:00Z');
 
     const outcome = await transactWrite(db, twoPuts, retryOn(clock));
 
@@ -210,7 +210,7 @@ describe('transactWrite', () => {
   it('gives up after the last attempt with ConcurrentChange, the conflict as its cause', async () => {
     const conflict = cancelled('TransactionConflict', 'None');
     mock.on(TransactWriteCommand).rejects(conflict);
-    const clock = new VirtualClock('2025-03-17T09:00:00Z');
+    const clock = new RecordingClock('2025-03-17T09:00:00Z');
 
     const error = await transactWrite(db, twoPuts, retryOn(clock)).catch((e: unknown) => e);
 

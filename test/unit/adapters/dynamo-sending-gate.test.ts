@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoSendingGate } from '#adapters/dynamo-sending-gate';
+import { clients } from '../aws-clients.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const TABLE = 'tandem-test';
@@ -27,7 +28,7 @@ describe('DynamoSendingGate', () => {
   it('holds sending back while a recorded pause lasts, and lets the probe through once it ends', async () => {
     // Prepare
     db.on(GetCommand).resolves({ Item: pausedItem });
-    const gate = new DynamoSendingGate(TABLE);
+    const gate = new DynamoSendingGate(TABLE, clients.document);
 
     // Act
     const during = await gate.holding(NOW);
@@ -44,7 +45,7 @@ describe('DynamoSendingGate', () => {
 
   it('reads the state at most every ten seconds per instance', async () => {
     db.on(GetCommand).resolves({});
-    const gate = new DynamoSendingGate(TABLE);
+    const gate = new DynamoSendingGate(TABLE, clients.document);
 
     await gate.holding(NOW);
     await gate.holding(new Date(NOW.getTime() + 9_999));
@@ -59,7 +60,7 @@ describe('DynamoSendingGate', () => {
     db.on(GetCommand).resolves({ Item: pausedItem });
 
     // Act
-    const began = await new DynamoSendingGate(TABLE).pause('daily-quota', NOW, HOUR);
+    const began = await new DynamoSendingGate(TABLE, clients.document).pause('daily-quota', NOW, HOUR);
 
     // Assess
     expect(began).toBe(true);
@@ -80,7 +81,7 @@ describe('DynamoSendingGate', () => {
     const later = new Date('2027-03-01T11:00:00.000Z');
 
     // Act
-    const began = await new DynamoSendingGate(TABLE).pause('sending-paused', HOUR, later);
+    const began = await new DynamoSendingGate(TABLE, clients.document).pause('sending-paused', HOUR, later);
 
     // Assess
     expect(began).toBe(false);
@@ -93,8 +94,8 @@ describe('DynamoSendingGate', () => {
     // Prepare
     db.on(GetCommand).resolvesOnce({ Item: pausedItem }).resolves({});
     db.on(UpdateCommand).resolves({});
-    const paused = new DynamoSendingGate(TABLE);
-    const active = new DynamoSendingGate(TABLE);
+    const paused = new DynamoSendingGate(TABLE, clients.document);
+    const active = new DynamoSendingGate(TABLE, clients.document);
     await paused.holding(NOW);
     await active.holding(NOW);
 
@@ -112,7 +113,7 @@ describe('DynamoSendingGate', () => {
   it('names the item when the stored state does not fit its schema', async () => {
     db.on(GetCommand).resolves({ Item: { ...stateKey, state: 'paused', reason: 'tired' } });
 
-    await expect(new DynamoSendingGate(TABLE).current()).rejects.toThrow(
+    await expect(new DynamoSendingGate(TABLE, clients.document).current()).rejects.toThrow(
       'stored sending state SENDING/ACCOUNT',
     );
   });

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoStore } from '#adapters/dynamo-store';
+import { clients } from '../aws-clients.ts';
 import { participantId, partnershipId } from '../core/fixtures.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
@@ -21,7 +22,7 @@ describe('DynamoStore.recordActivity', () => {
     db.on(UpdateCommand).resolves({});
 
     // Act
-    await new DynamoStore(TABLE).recordActivity('spring-2025', pair, ben, AT);
+    await new DynamoStore(TABLE, clients.document).recordActivity('spring-2025', pair, ben, AT);
 
     // Assess
     const calls = db.commandCalls(UpdateCommand);
@@ -44,7 +45,7 @@ describe('DynamoStore.recordActivity', () => {
     );
 
     // Act
-    const result = new DynamoStore(TABLE).recordActivity('spring-2025', pair, ben, AT);
+    const result = new DynamoStore(TABLE, clients.document).recordActivity('spring-2025', pair, ben, AT);
 
     // Assess
     await expect(result).resolves.toBeUndefined();
@@ -55,7 +56,7 @@ describe('DynamoStore.recordActivity', () => {
     db.on(UpdateCommand).rejects(new Error('ProvisionedThroughputExceededException'));
 
     // Act
-    const result = new DynamoStore(TABLE).recordActivity('spring-2025', pair, ben, AT);
+    const result = new DynamoStore(TABLE, clients.document).recordActivity('spring-2025', pair, ben, AT);
 
     // Assess
     await expect(result).rejects.toThrow('ProvisionedThroughputExceededException');

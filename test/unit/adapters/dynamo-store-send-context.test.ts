@@ -4,8 +4,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { BatchReadIncomplete } from '#adapters/retry';
 import type { Member } from '#core/model';
+import { clients } from '../aws-clients.ts';
 import { aMember, aRound, partnered } from '../core/fixtures.ts';
-import { VirtualClock } from '../use-cases/fakes.ts';
+import { RecordingClock } from '../use-cases/fakes.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const TABLE = 'tandem-test';
@@ -56,7 +57,7 @@ describe('DynamoStore.getSendContext with the participant a mail is about', () =
     answerBatchGets([roundItem, memberItem(aroha), memberItem(bashir), memberItem(chen)]);
 
     // Act
-    const context = await new DynamoStore(TABLE).getSendContext(
+    const context = await new DynamoStore(TABLE, clients.document).getSendContext(
       'spring-2025',
       aroha.id,
       [bashir.id],
@@ -76,7 +77,7 @@ describe('DynamoStore.getSendContext with the participant a mail is about', () =
     answerBatchGets([roundItem, memberItem(aroha), memberItem(bashir)]);
 
     // Act
-    const context = await new DynamoStore(TABLE).getSendContext(
+    const context = await new DynamoStore(TABLE, clients.document).getSendContext(
       'spring-2025',
       aroha.id,
       [bashir.id],
@@ -94,7 +95,12 @@ describe('DynamoStore.getSendContext with the participant a mail is about', () =
     answerBatchGets([roundItem, memberItem(aroha), memberItem(bashir), memberItem(chen)]);
 
     // Act
-    const context = await new DynamoStore(TABLE).getSendContext('spring-2025', aroha.id, undefined, chen.id);
+    const context = await new DynamoStore(TABLE, clients.document).getSendContext(
+      'spring-2025',
+      aroha.id,
+      undefined,
+      chen.id,
+    );
 
     // Assess
     expect(context?.subject).toEqual(chen);
@@ -107,7 +113,12 @@ describe('DynamoStore.getSendContext with the participant a mail is about', () =
     answerBatchGets([roundItem, memberItem({ ...aroha, partnerIds: [] })]);
 
     // Act
-    const context = await new DynamoStore(TABLE).getSendContext('spring-2025', aroha.id, [], bashir.id);
+    const context = await new DynamoStore(TABLE, clients.document).getSendContext(
+      'spring-2025',
+      aroha.id,
+      [],
+      bashir.id,
+    );
 
     // Assess
     expect(context).toBeDefined();
@@ -119,7 +130,9 @@ describe('DynamoStore.getSendContext with the participant a mail is about', () =
   it('returns no subject key at all when none was asked for', async () => {
     answerBatchGets([roundItem, memberItem(aroha), memberItem(bashir)]);
 
-    const context = await new DynamoStore(TABLE).getSendContext('spring-2025', aroha.id, [bashir.id]);
+    const context = await new DynamoStore(TABLE, clients.document).getSendContext('spring-2025', aroha.id, [
+      bashir.id,
+    ]);
 
     expect(context).not.toHaveProperty('subject');
     expect(batchKeys()).toEqual([[roundKey, memberKey(aroha), memberKey(bashir)]]);
@@ -132,8 +145,8 @@ describe('DynamoStore: BatchGet asks again for unprocessed keys, a bounded numbe
     Member,
   ];
   /** A store whose waits go on a virtual clock, each at its ceiling (the largest jitter). */
-  const storeWith = (clock: VirtualClock) =>
-    new DynamoStore(TABLE, {
+  const storeWith = (clock: RecordingClock) =>
+    new DynamoStore(TABLE, clients.document, {
       clock,
       random: () => 0.999_999,
       policy: { attempts: 4, baseMs: 50, maxMs: 1000 },
@@ -151,7 +164,7 @@ describe('DynamoStore: BatchGet asks again for unprocessed keys, a bounded numbe
         UnprocessedKeys: { [TABLE]: { Keys: [memberKey(bashir)] } },
       })
       .resolves({ Responses: { [TABLE]: [memberItem(bashir)] } });
-    const clock = new VirtualClock('2025-03-17T09:00:00Z');
+    const clock = new RecordingClock('2025-03-17T09:00:00Z');
 
     // Act
     const context = await storeWith(clock).getSendContext('spring-2025', aroha.id, [bashir.id]);
@@ -168,7 +181,7 @@ describe('DynamoStore: BatchGet asks again for unprocessed keys, a bounded numbe
     db.on(BatchGetCommand)
       .resolvesOnce({ Responses: { [TABLE]: [roundItem, memberItem(aroha)] }, UnprocessedKeys: unprocessed })
       .resolves({ Responses: { [TABLE]: [] }, UnprocessedKeys: unprocessed });
-    const clock = new VirtualClock('2025-03-17T09:00:00Z');
+    const clock = new RecordingClock('2025-03-17T09:00:00Z');
 
     // Act
     const read = storeWith(clock).getSendContext('spring-2025', aroha.id, [bashir.id]);

@@ -12,8 +12,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoStore } from '#adapters/dynamo-store';
 import type { Profile } from '#core/model';
 import { ConcurrentChange } from '#ports/errors';
+import { clients } from '../aws-clients.ts';
 import { aParticipant, participantId } from '../core/fixtures.ts';
-import { VirtualClock } from '../use-cases/fakes.ts';
+import { RecordingClock } from '../use-cases/fakes.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const TABLE = 'tandem-test';
@@ -69,7 +70,7 @@ describe('DynamoStore.upsertParticipant', () => {
     const newId = vi.fn(() => NEW_ID);
 
     // Act
-    const participant = await new DynamoStore(TABLE).upsertParticipant(aProfile(), newId);
+    const participant = await new DynamoStore(TABLE, clients.document).upsertParticipant(aProfile(), newId);
 
     // Assess
     expect(db.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
@@ -104,8 +105,8 @@ describe('DynamoStore.upsertParticipant', () => {
         CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
       });
     /** A store whose waits go on a virtual clock, each at its ceiling (the largest jitter). */
-    const storeWith = (clock: VirtualClock) =>
-      new DynamoStore(TABLE, {
+    const storeWith = (clock: RecordingClock) =>
+      new DynamoStore(TABLE, clients.document, {
         clock,
         random: () => 0.999_999,
         policy: { attempts: 4, baseMs: 50, maxMs: 1000 },
@@ -118,7 +119,7 @@ describe('DynamoStore.upsertParticipant', () => {
         .resolves({ Item: { pk: 'EMAIL#aroha@example.org', sk: 'EMAIL', participantId: EXISTING_ID } });
       db.on(TransactWriteCommand).rejects(cancelled());
       db.on(UpdateCommand).callsFake((input: UpdateCommandInput) => storedAfter(input, aProfile()));
-      const clock = new VirtualClock('2025-03-17T09:00:00Z');
+      const clock = new RecordingClock('2025-03-17T09:00:00Z');
 
       // Act
       const participant = await storeWith(clock).upsertParticipant(aProfile(), () => NEW_ID);
@@ -133,7 +134,7 @@ describe('DynamoStore.upsertParticipant', () => {
       // Prepare: every transaction is cancelled.
       db.on(GetCommand).resolves({});
       db.on(TransactWriteCommand).rejects(cancelled());
-      const clock = new VirtualClock('2025-03-17T09:00:00Z');
+      const clock = new RecordingClock('2025-03-17T09:00:00Z');
 
       // Act
       const error = await storeWith(clock)
@@ -150,7 +151,7 @@ describe('DynamoStore.upsertParticipant', () => {
     it('lets any other error through at once', async () => {
       db.on(GetCommand).resolves({});
       db.on(TransactWriteCommand).rejects(new Error('AccessDeniedException'));
-      const clock = new VirtualClock('2025-03-17T09:00:00Z');
+      const clock = new RecordingClock('2025-03-17T09:00:00Z');
 
       await expect(storeWith(clock).upsertParticipant(aProfile(), () => NEW_ID)).rejects.toThrow(
         'AccessDeniedException',
@@ -168,7 +169,7 @@ describe('DynamoStore.upsertParticipant', () => {
     const newId = vi.fn(() => NEW_ID);
 
     // Act
-    const participant = await new DynamoStore(TABLE).upsertParticipant(aProfile(), newId);
+    const participant = await new DynamoStore(TABLE, clients.document).upsertParticipant(aProfile(), newId);
 
     // Assess
     expect(participant.id).toBe(EXISTING_ID);
@@ -185,7 +186,7 @@ describe('DynamoStore.upsertParticipant', () => {
     db.on(UpdateCommand).callsFake((input: UpdateCommandInput) => storedAfter(input, aProfile()));
 
     // Act
-    await new DynamoStore(TABLE).upsertParticipant(aProfile(), () => NEW_ID);
+    await new DynamoStore(TABLE, clients.document).upsertParticipant(aProfile(), () => NEW_ID);
 
     // Assess
     const input = db.commandCalls(UpdateCommand)[0]?.args[0].input;
@@ -218,7 +219,10 @@ describe('DynamoStore.upsertParticipant', () => {
     db.on(UpdateCommand).callsFake((input: UpdateCommandInput) => storedAfter(input, profile));
 
     // Act
-    const participant = await new DynamoStore(TABLE).upsertParticipant(profile, () => NEW_ID);
+    const participant = await new DynamoStore(TABLE, clients.document).upsertParticipant(
+      profile,
+      () => NEW_ID,
+    );
 
     // Assess
     const input = db.commandCalls(UpdateCommand)[0]?.args[0].input;
@@ -240,7 +244,10 @@ describe('DynamoStore.upsertParticipant', () => {
     db.on(UpdateCommand).callsFake((input: UpdateCommandInput) => storedAfter(input, profile));
 
     // Act
-    const participant = await new DynamoStore(TABLE).upsertParticipant(profile, () => NEW_ID);
+    const participant = await new DynamoStore(TABLE, clients.document).upsertParticipant(
+      profile,
+      () => NEW_ID,
+    );
 
     // Assess: DynamoDB refuses an expression that refers to a value the document client dropped.
     const input = db.commandCalls(UpdateCommand)[0]?.args[0].input;
@@ -267,8 +274,8 @@ describe('DynamoStore.addMember', () => {
     });
 
     // Act
-    await new DynamoStore(TABLE).addMember('spring-2026', participant);
-    await new DynamoStore(TABLE).addMember('spring-2026', participant);
+    await new DynamoStore(TABLE, clients.document).addMember('spring-2026', participant);
+    await new DynamoStore(TABLE, clients.document).addMember('spring-2026', participant);
 
     // Assess
     const [first, second] = db.commandCalls(PutCommand).map((call) => call.args[0].input);

@@ -12,6 +12,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoStore } from '#adapters/dynamo-store';
 import type { Member } from '#core/model';
 import { TransitionRejected } from '#ports/store';
+import { clients } from '../aws-clients.ts';
 import { aMember, aRound, partnered } from '../core/fixtures.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
@@ -51,7 +52,7 @@ describe('DynamoStore.transitionRound', () => {
   it('updates status and the status index key, conditional on the current status', async () => {
     // Prepare
     db.on(UpdateCommand).resolves({});
-    const store = new DynamoStore(TABLE);
+    const store = new DynamoStore(TABLE, clients.document);
 
     // Act
     await store.transitionRound('spring-2025', 'matched', 'running', { launchEventId: 'evt-1' });
@@ -76,7 +77,7 @@ describe('DynamoStore.transitionRound', () => {
     db.on(UpdateCommand).resolves({});
 
     // Act
-    await new DynamoStore(TABLE).transitionRound('spring-2025', 'running', 'closed', {
+    await new DynamoStore(TABLE, clients.document).transitionRound('spring-2025', 'running', 'closed', {
       coordinatorEmail: undefined,
     });
 
@@ -92,7 +93,7 @@ describe('DynamoStore.transitionRound', () => {
     db.on(UpdateCommand).resolves({});
 
     // Act
-    await new DynamoStore(TABLE).transitionRound('spring-2025', 'matched', 'running', {
+    await new DynamoStore(TABLE, clients.document).transitionRound('spring-2025', 'matched', 'running', {
       launchEventId: 'evt-1',
       launchedAt: '2025-03-03T12:00:00.000Z',
       timeZones: ['America/Chicago', 'Pacific/Auckland'],
@@ -110,7 +111,11 @@ describe('DynamoStore.transitionRound', () => {
     db.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
 
     // Act
-    const attempt = new DynamoStore(TABLE).transitionRound('spring-2025', 'matched', 'running');
+    const attempt = new DynamoStore(TABLE, clients.document).transitionRound(
+      'spring-2025',
+      'matched',
+      'running',
+    );
 
     // Assess
     await expect(attempt).rejects.toThrow(TransitionRejected);
@@ -121,9 +126,9 @@ describe('DynamoStore.transitionRound', () => {
     const outage = new Error('InternalServerError');
     db.on(UpdateCommand).rejects(outage);
 
-    await expect(new DynamoStore(TABLE).transitionRound('spring-2025', 'matched', 'running')).rejects.toBe(
-      outage,
-    );
+    await expect(
+      new DynamoStore(TABLE, clients.document).transitionRound('spring-2025', 'matched', 'running'),
+    ).rejects.toBe(outage);
   });
 });
 
@@ -140,7 +145,7 @@ describe('DynamoStore.listRunningRounds', () => {
       .resolvesOnce({ Items: [roundItem('second')] });
 
     // Act
-    const rounds = await new DynamoStore(TABLE).listRunningRounds();
+    const rounds = await new DynamoStore(TABLE, clients.document).listRunningRounds();
 
     // Assess
     expect(rounds.map((r) => r.id)).toEqual(['first', 'second']);
@@ -162,7 +167,7 @@ describe('DynamoStore.listRunningRounds', () => {
     db.on(QueryCommand).resolves({ Items: [stored] });
 
     // Act
-    const [round] = await new DynamoStore(TABLE).listRunningRounds();
+    const [round] = await new DynamoStore(TABLE, clients.document).listRunningRounds();
 
     // Assess
     expect(round?.timeZones).toEqual([]);
@@ -171,7 +176,7 @@ describe('DynamoStore.listRunningRounds', () => {
   it('refuses a stored round that no longer matches the schema', async () => {
     db.on(QueryCommand).resolves({ Items: [{ ...roundItem('broken'), startDate: 'next Tuesday' }] });
 
-    await expect(new DynamoStore(TABLE).listRunningRounds()).rejects.toThrow(
+    await expect(new DynamoStore(TABLE, clients.document).listRunningRounds()).rejects.toThrow(
       'stored round ROUND#broken/ROUND is invalid',
     );
   });
@@ -184,7 +189,7 @@ describe('DynamoStore.listRunningRounds', () => {
     const unreadable: [string, Error][] = [];
 
     // Act
-    const rounds = await new DynamoStore(TABLE).listRunningRounds((id, error) =>
+    const rounds = await new DynamoStore(TABLE, clients.document).listRunningRounds((id, error) =>
       unreadable.push([id, error]),
     );
 
@@ -204,7 +209,7 @@ describe('DynamoStore.advanceDispatchedUntil', () => {
     db.on(UpdateCommand).resolves({});
 
     // Act
-    const moved = await new DynamoStore(TABLE).advanceDispatchedUntil(
+    const moved = await new DynamoStore(TABLE, clients.document).advanceDispatchedUntil(
       'spring-2025',
       '2025-03-17T04:00:00.000Z',
     );
@@ -224,7 +229,7 @@ describe('DynamoStore.advanceDispatchedUntil', () => {
   it('answers false, never moving it back, when the watermark is already there or beyond', async () => {
     db.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
 
-    const moved = await new DynamoStore(TABLE).advanceDispatchedUntil(
+    const moved = await new DynamoStore(TABLE, clients.document).advanceDispatchedUntil(
       'spring-2025',
       '2025-03-17T03:00:00.000Z',
     );
@@ -236,7 +241,10 @@ describe('DynamoStore.advanceDispatchedUntil', () => {
     db.on(UpdateCommand).rejects(new Error('ProvisionedThroughputExceededException'));
 
     await expect(
-      new DynamoStore(TABLE).advanceDispatchedUntil('spring-2025', '2025-03-17T03:00:00.000Z'),
+      new DynamoStore(TABLE, clients.document).advanceDispatchedUntil(
+        'spring-2025',
+        '2025-03-17T03:00:00.000Z',
+      ),
     ).rejects.toThrow('ProvisionedThroughput');
   });
 });
@@ -276,7 +284,7 @@ describe('DynamoStore.getSendContext', () => {
     answerBatchGets([roundItem('spring-2025'), memberItem(aroha), memberItem(bashir), memberItem(chen)]);
 
     // Act
-    const context = await new DynamoStore(TABLE).getSendContext('spring-2025', aroha.id, [
+    const context = await new DynamoStore(TABLE, clients.document).getSendContext('spring-2025', aroha.id, [
       bashir.id,
       chen.id,
     ]);
@@ -303,7 +311,7 @@ describe('DynamoStore.getSendContext', () => {
     ]);
 
     // Act
-    const context = await new DynamoStore(TABLE).getSendContext('spring-2025', aroha.id, [
+    const context = await new DynamoStore(TABLE, clients.document).getSendContext('spring-2025', aroha.id, [
       bashir.id,
       chen.id,
     ]);
@@ -326,7 +334,7 @@ describe('DynamoStore.getSendContext', () => {
     ]);
 
     // Act
-    const context = await new DynamoStore(TABLE).getSendContext('spring-2025', aroha.id, [
+    const context = await new DynamoStore(TABLE, clients.document).getSendContext('spring-2025', aroha.id, [
       bashir.id,
       chen.id,
     ]);
@@ -341,7 +349,7 @@ describe('DynamoStore.getSendContext', () => {
     answerBatchGets([roundItem('spring-2025'), memberItem(aroha), memberItem(bashir), memberItem(chen)]);
 
     // Act
-    const context = await new DynamoStore(TABLE).getSendContext('spring-2025', aroha.id);
+    const context = await new DynamoStore(TABLE, clients.document).getSendContext('spring-2025', aroha.id);
 
     // Assess
     expect(context?.partners).toEqual([bashir, chen]);
@@ -361,7 +369,7 @@ describe('DynamoStore.getSendContext', () => {
       .resolvesOnce({ Responses: { [TABLE]: [memberItem(aroha), memberItem(bashir)] } });
 
     // Act
-    const context = await new DynamoStore(TABLE).getSendContext('spring-2025', aroha.id, [
+    const context = await new DynamoStore(TABLE, clients.document).getSendContext('spring-2025', aroha.id, [
       bashir.id,
       chen.id,
     ]);
@@ -381,7 +389,11 @@ describe('DynamoStore.getSendContext', () => {
     answerBatchGets([roundItem('spring-2025'), memberItem(aroha), memberItem(bashir), memberItem(chen)]);
 
     // Act
-    const context = await new DynamoStore(TABLE).getSendContext('spring-2025', 'pnobodyaaaaaa', [aroha.id]);
+    const context = await new DynamoStore(TABLE, clients.document).getSendContext(
+      'spring-2025',
+      'pnobodyaaaaaa',
+      [aroha.id],
+    );
 
     // Assess
     expect(context).toBeUndefined();

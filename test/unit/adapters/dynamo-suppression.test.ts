@@ -4,8 +4,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoMembership } from '#adapters/dynamo-membership';
 import { ConcurrentChange } from '#ports/errors';
+import { clients } from '../aws-clients.ts';
 import { participantId } from '../core/fixtures.ts';
-import { VirtualClock } from '../use-cases/fakes.ts';
+import { RecordingClock } from '../use-cases/fakes.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const TABLE = 'tandem-test';
@@ -29,7 +30,12 @@ describe('DynamoMembership.suppress', () => {
     db.on(TransactWriteCommand).resolves({});
 
     // Act
-    const outcome = await new DynamoMembership(TABLE).suppress('spring-2025', aroha, 'bounce', AT);
+    const outcome = await new DynamoMembership(TABLE, clients.document).suppress(
+      'spring-2025',
+      aroha,
+      'bounce',
+      AT,
+    );
 
     // Assess
     expect(outcome).toBe('changed');
@@ -69,7 +75,7 @@ describe('DynamoMembership.suppress', () => {
   it('records a complaint as the reason', async () => {
     db.on(TransactWriteCommand).resolves({});
 
-    await new DynamoMembership(TABLE).suppress('spring-2025', aroha, 'complaint', AT);
+    await new DynamoMembership(TABLE, clients.document).suppress('spring-2025', aroha, 'complaint', AT);
 
     const member = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Update;
     expect(member?.ExpressionAttributeValues?.[':reason']).toBe('complaint');
@@ -78,7 +84,12 @@ describe('DynamoMembership.suppress', () => {
   it('reports unchanged when the member is not active or paused (or not there), writing nothing', async () => {
     db.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
 
-    const outcome = await new DynamoMembership(TABLE).suppress('spring-2025', aroha, 'complaint', AT);
+    const outcome = await new DynamoMembership(TABLE, clients.document).suppress(
+      'spring-2025',
+      aroha,
+      'complaint',
+      AT,
+    );
 
     expect(outcome).toBe('unchanged');
   });
@@ -86,7 +97,12 @@ describe('DynamoMembership.suppress', () => {
   it('fails loudly when the member has no participant profile', async () => {
     db.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed'));
 
-    const attempt = new DynamoMembership(TABLE).suppress('spring-2025', aroha, 'bounce', AT);
+    const attempt = new DynamoMembership(TABLE, clients.document).suppress(
+      'spring-2025',
+      aroha,
+      'bounce',
+      AT,
+    );
 
     await expect(attempt).rejects.toThrow(`member ${aroha} of spring-2025 has no participant profile`);
   });
@@ -94,8 +110,8 @@ describe('DynamoMembership.suppress', () => {
   it('tries a conflicting transaction again, then throws ConcurrentChange for the event to be retried', async () => {
     // Prepare: every attempt conflicts; waits go on a virtual clock.
     db.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict'));
-    const clock = new VirtualClock('2025-03-17T09:00:00Z');
-    const membership = new DynamoMembership(TABLE, { clock, policy: { attempts: 3 } });
+    const clock = new RecordingClock('2025-03-17T09:00:00Z');
+    const membership = new DynamoMembership(TABLE, clients.document, { clock, policy: { attempts: 3 } });
 
     // Act
     const attempt = membership.suppress('spring-2025', aroha, 'bounce', AT);
@@ -109,7 +125,12 @@ describe('DynamoMembership.suppress', () => {
   it('passes throttling on, for the event to be retried', async () => {
     db.on(TransactWriteCommand).rejects(new Error('ProvisionedThroughputExceededException'));
 
-    const attempt = new DynamoMembership(TABLE).suppress('spring-2025', aroha, 'bounce', AT);
+    const attempt = new DynamoMembership(TABLE, clients.document).suppress(
+      'spring-2025',
+      aroha,
+      'bounce',
+      AT,
+    );
 
     await expect(attempt).rejects.toThrow('ProvisionedThroughputExceeded');
   });

@@ -5,6 +5,7 @@ import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileRawMailEraser, S3RawMailEraser } from '#adapters/raw-mail-eraser';
+import { clients } from '../aws-clients.ts';
 
 const MAIL = 'o3vrnil0e2ic28trm7dfhrc2v0clambfr8ktodg1';
 
@@ -18,7 +19,7 @@ describe('S3RawMailEraser', () => {
   it('deletes the object the receipt rule wrote under the prefix', async () => {
     // Prepare
     s3.on(DeleteObjectCommand).resolves({});
-    const eraser = new S3RawMailEraser('tandem-raw-mail', 'inbound/');
+    const eraser = new S3RawMailEraser('tandem-raw-mail', 'inbound/', clients.s3);
 
     // Act
     await eraser.erase(MAIL);
@@ -32,7 +33,7 @@ describe('S3RawMailEraser', () => {
   });
 
   it('refuses a key that is no mail id rather than deleting elsewhere in the bucket', async () => {
-    await expect(new S3RawMailEraser('b', 'inbound/').erase('../access-logs/x')).rejects.toThrow(
+    await expect(new S3RawMailEraser('b', 'inbound/', clients.s3).erase('../access-logs/x')).rejects.toThrow(
       'not a mail id',
     );
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);

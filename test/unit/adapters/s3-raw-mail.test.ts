@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { S3RawMailStore } from '#adapters/s3-raw-mail';
 import { RawMailTooLarge } from '#ports/raw-mail';
+import { clients } from '../aws-clients.ts';
 
 const s3 = mockClient(S3Client);
 
@@ -19,7 +20,7 @@ const streamed = (...chunks: string[]) => {
   return { stream, body: stream as unknown as GetObjectCommandOutput['Body'] };
 };
 
-const store = new S3RawMailStore('tandem-raw-mail', 'inbound/');
+const store = new S3RawMailStore('tandem-raw-mail', 'inbound/', clients.s3);
 
 describe('S3RawMailStore', () => {
   beforeEach(() => {

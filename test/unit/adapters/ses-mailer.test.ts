@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { SesMailer } from '#adapters/ses-mailer';
 import type { OutboundMail } from '#core/outbound-mail';
 import { MailNotSent, MailRefused, MailThrottled, SendingPaused } from '#ports/mailer';
+import { clients } from '../aws-clients.ts';
 
 const ses = mockClient(SESv2Client);
 
@@ -33,7 +34,7 @@ describe('SesMailer.send', () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
 
     // Act
-    const result = await new SesMailer('tandem-rounds').send(mail);
+    const result = await new SesMailer('tandem-rounds', clients.ses).send(mail);
 
     // Assess
     expect(result).toEqual({ messageId: 'ses-1' });
@@ -69,7 +70,7 @@ describe('SesMailer.send', () => {
     ses.on(SendEmailCommand).rejects(tooFast);
 
     // Act
-    const attempt = new SesMailer('tandem-rounds').send(mail);
+    const attempt = new SesMailer('tandem-rounds', clients.ses).send(mail);
 
     // Assess
     await expect(attempt).rejects.toThrow(MailThrottled);
@@ -91,7 +92,7 @@ describe('SesMailer.send', () => {
     ses.on(SendEmailCommand).rejects(error);
 
     // Act
-    const attempt = new SesMailer('tandem-rounds').send(mail);
+    const attempt = new SesMailer('tandem-rounds', clients.ses).send(mail);
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(expected);
@@ -105,7 +106,10 @@ describe('SesMailer.send', () => {
     });
     ses.on(SendEmailCommand).rejects(quota);
 
-    await expect(new SesMailer('tandem-rounds').send(mail)).rejects.toHaveProperty('reason', 'daily-quota');
+    await expect(new SesMailer('tandem-rounds', clients.ses).send(mail)).rejects.toHaveProperty(
+      'reason',
+      'daily-quota',
+    );
   });
 
   it.each([
@@ -115,13 +119,15 @@ describe('SesMailer.send', () => {
     const error = Object.assign(new Error('no answer'), { name, $metadata: { httpStatusCode: status } });
     ses.on(SendEmailCommand).rejects(error);
 
-    await expect(new SesMailer('tandem-rounds').send(mail)).rejects.toBe(error);
+    await expect(new SesMailer('tandem-rounds', clients.ses).send(mail)).rejects.toBe(error);
   });
 
   it('fails when SES answers without a message id', async () => {
     ses.on(SendEmailCommand).resolves({});
 
-    await expect(new SesMailer('tandem-rounds').send(mail)).rejects.toThrow('returned no MessageId');
+    await expect(new SesMailer('tandem-rounds', clients.ses).send(mail)).rejects.toThrow(
+      'returned no MessageId',
+    );
   });
 });
 
@@ -131,7 +137,7 @@ describe('SesMailer.maxSendRate', () => {
   });
 
   it('uses the configured override without asking SES', async () => {
-    const rate = await new SesMailer('tandem-rounds', 3).maxSendRate();
+    const rate = await new SesMailer('tandem-rounds', clients.ses, 3).maxSendRate();
 
     expect(rate).toBe(3);
     expect(ses.commandCalls(GetAccountCommand)).toHaveLength(0);
@@ -142,7 +148,7 @@ describe('SesMailer.maxSendRate', () => {
       .on(GetAccountCommand)
       .resolves({ SendQuota: { MaxSendRate: 14, Max24HourSend: 50_000, SentLast24Hours: 0 } });
 
-    const rate = await new SesMailer('tandem-rounds').maxSendRate();
+    const rate = await new SesMailer('tandem-rounds', clients.ses).maxSendRate();
 
     expect(rate).toBe(14);
     expect(ses.commandCalls(GetAccountCommand)).toHaveLength(1);

@@ -2,6 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadSigningKeys } from '#adapters/signing-keys';
+import { clients } from '../aws-clients.ts';
 
 const secrets = mockClient(SecretsManagerClient);
 const KEY_1 = 'k1-0123456789abcdef0123456789abcdef';
@@ -15,9 +16,12 @@ describe('loadSigningKeys', () => {
 
   it('parses the keys from the environment without calling Secrets Manager', async () => {
     // Act
-    const keys = await loadSigningKeys({
-      SIGNING_KEYS: JSON.stringify({ current: '2', '1': KEY_1, '2': KEY_2 }),
-    });
+    const keys = await loadSigningKeys(
+      {
+        SIGNING_KEYS: JSON.stringify({ current: '2', '1': KEY_1, '2': KEY_2 }),
+      },
+      clients,
+    );
 
     // Assess
     expect(keys).toEqual({ current: '2', keys: { '1': KEY_1, '2': KEY_2 } });
@@ -31,7 +35,7 @@ describe('loadSigningKeys', () => {
       .resolves({ SecretString: JSON.stringify({ current: '1', '1': KEY_1 }) });
 
     // Act
-    const keys = await loadSigningKeys({ SIGNING_KEYS_SECRET_ARN: ARN });
+    const keys = await loadSigningKeys({ SIGNING_KEYS_SECRET_ARN: ARN }, clients);
 
     // Assess
     expect(keys).toEqual({ current: '1', keys: { '1': KEY_1 } });
@@ -39,7 +43,7 @@ describe('loadSigningKeys', () => {
   });
 
   it('rejects a current version that has no key', async () => {
-    const attempt = loadSigningKeys({ SIGNING_KEYS: JSON.stringify({ current: '2', '1': KEY_1 }) });
+    const attempt = loadSigningKeys({ SIGNING_KEYS: JSON.stringify({ current: '2', '1': KEY_1 }) }, clients);
 
     await expect(attempt).rejects.toThrow('SIGNING_KEYS: the current key version has no key');
   });
@@ -49,26 +53,33 @@ describe('loadSigningKeys', () => {
       .on(GetSecretValueCommand)
       .resolves({ SecretString: JSON.stringify({ current: '1', '1': 'short' }) });
 
-    await expect(loadSigningKeys({ SIGNING_KEYS_SECRET_ARN: ARN })).rejects.toThrow(
+    await expect(loadSigningKeys({ SIGNING_KEYS_SECRET_ARN: ARN }, clients)).rejects.toThrow(
       'signing keys secret: signing key: at least 32 characters',
     );
   });
 
   it('rejects a key version that is not one character 0-9 or a-z', async () => {
-    const attempt = loadSigningKeys({
-      SIGNING_KEYS: JSON.stringify({ current: '1', '1': KEY_1, v2: KEY_2 }),
-    });
+    const attempt = loadSigningKeys(
+      {
+        SIGNING_KEYS: JSON.stringify({ current: '1', '1': KEY_1, v2: KEY_2 }),
+      },
+      clients,
+    );
 
     await expect(attempt).rejects.toThrow('SIGNING_KEYS: key versions: one character 0-9 or a-z each');
   });
 
   it('rejects a value that is not JSON, naming where it came from', async () => {
-    await expect(loadSigningKeys({ SIGNING_KEYS: 'current=1' })).rejects.toThrow('SIGNING_KEYS: not JSON');
+    await expect(loadSigningKeys({ SIGNING_KEYS: 'current=1' }, clients)).rejects.toThrow(
+      'SIGNING_KEYS: not JSON',
+    );
   });
 
   it('rejects a secret without a string value', async () => {
     secrets.on(GetSecretValueCommand).resolves({});
 
-    await expect(loadSigningKeys({ SIGNING_KEYS_SECRET_ARN: ARN })).rejects.toThrow('has no string value');
+    await expect(loadSigningKeys({ SIGNING_KEYS_SECRET_ARN: ARN }, clients)).rejects.toThrow(
+      'has no string value',
+    );
   });
 });

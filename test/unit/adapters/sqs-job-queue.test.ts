@@ -3,7 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EnqueueIncomplete, SqsJobQueue } from '#adapters/sqs-job-queue';
 import type { SendJob } from '#core/model';
-import { VirtualClock } from '../use-cases/fakes.ts';
+import { clients } from '../aws-clients.ts';
+import { RecordingClock } from '../use-cases/fakes.ts';
 
 const sqs = mockClient(SQSClient);
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/tandem-send';
@@ -34,7 +35,7 @@ describe('SqsJobQueue', () => {
     const queued = jobs(23);
 
     // Act
-    await new SqsJobQueue(QUEUE_URL).enqueue(queued, 120);
+    await new SqsJobQueue(QUEUE_URL, clients.sqs).enqueue(queued, 120);
 
     // Assess
     const calls = sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input);
@@ -45,14 +46,14 @@ describe('SqsJobQueue', () => {
   });
 
   it('sends nothing for no jobs', async () => {
-    await new SqsJobQueue(QUEUE_URL).enqueue([]);
+    await new SqsJobQueue(QUEUE_URL, clients.sqs).enqueue([]);
 
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
   });
 
   /** A queue whose backoff waits on a virtual clock, with the largest jitter (each wait at its ceiling). */
-  const queueWith = (clock: VirtualClock) =>
-    new SqsJobQueue(QUEUE_URL, {
+  const queueWith = (clock: RecordingClock) =>
+    new SqsJobQueue(QUEUE_URL, clients.sqs, {
       clock,
       random: () => 0.999_999,
       policy: { attempts: 5, baseMs: 50, maxMs: 1000 },
@@ -69,7 +70,7 @@ describe('SqsJobQueue', () => {
     const queued = jobs(5);
 
     // Act
-    await new SqsJobQueue(QUEUE_URL).enqueue(queued);
+    await new SqsJobQueue(QUEUE_URL, clients.sqs).enqueue(queued);
 
     // Assess
     const calls = sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input.Entries ?? []);
@@ -85,7 +86,7 @@ describe('SqsJobQueue', () => {
           ? [{ Id: '0', Code: 'InternalError', SenderFault: false, Message: 'queue unavailable' }]
           : [],
     }));
-    const clock = new VirtualClock('2025-03-17T09:00:00Z');
+    const clock = new RecordingClock('2025-03-17T09:00:00Z');
 
     // Act
     const attempt = queueWith(clock).enqueue(jobs(15));
@@ -109,7 +110,7 @@ describe('SqsJobQueue', () => {
       .on(SendMessageBatchCommand)
       .resolvesOnce({ Failed: [{ Id: '1', Code: 'ServiceUnavailable', SenderFault: false }] })
       .resolves({ Failed: [] });
-    const clock = new VirtualClock('2025-03-17T09:00:00Z');
+    const clock = new RecordingClock('2025-03-17T09:00:00Z');
 
     // Act
     await queueWith(clock).enqueue(jobs(3));
@@ -124,7 +125,7 @@ describe('SqsJobQueue', () => {
     sqs.on(SendMessageBatchCommand).resolves({
       Failed: [{ Id: '0', Code: 'InvalidMessageContents', SenderFault: true, Message: 'bad character' }],
     });
-    const clock = new VirtualClock('2025-03-17T09:00:00Z');
+    const clock = new RecordingClock('2025-03-17T09:00:00Z');
 
     // Act
     const attempt = queueWith(clock).enqueue(jobs(2));

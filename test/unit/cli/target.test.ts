@@ -20,8 +20,8 @@ import { CliError, ExitCode } from '#cli/errors';
 import { addStageOption, chooseStage, chosenStage } from '#cli/stage';
 import { forgetStageStacks } from '#cli/stage-outputs';
 import { target, unreachable } from '#cli/target';
-import { COORDINATOR_SOURCE, MEMBERS_SOURCE } from '#core/events';
-import { localAwsEnvironment, localNames, localPorts } from '#local/config';
+import { COORDINATOR_SOURCE, MEMBERS_SOURCE, MemberChanged, RoundLaunchRequested } from '#core/events';
+import { localNames, localPorts } from '#local/config';
 
 const cfn = mockClient(CloudFormationClient);
 const db = mockClient(DynamoDBDocumentClient);
@@ -87,9 +87,6 @@ describe('target', () => {
     chooseStage(undefined);
     vi.stubEnv('AWS_REGION', REGION);
     vi.stubEnv('TANDEM_STAGE', undefined);
-    // The local stack's endpoints must not leak into a deployed stage's clients.
-    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', undefined);
-    vi.stubEnv('AWS_ENDPOINT_URL_EVENTBRIDGE', undefined);
   });
 
   afterEach(() => {
@@ -104,12 +101,18 @@ describe('target', () => {
       db.on(GetCommand).resolves({});
       events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'evt-1' }] });
       chooseStage({ stage: 'prod', from: '--stage' });
+      const environment = { ...process.env };
 
       // Act
       const stack = await target();
       await stack.rounds.getRound('spring-2025');
-      await stack.bus.put('RoundLaunchRequested', { roundId: 'spring-2025' });
-      await stack.memberBus.put('MemberChanged', { roundId: 'spring-2025' });
+      await stack.bus.publish(RoundLaunchRequested, { roundId: 'spring-2025' });
+      await stack.bus.publish(MemberChanged, {
+        roundId: 'spring-2025',
+        participantId: 'paaaaaaaaaaaa',
+        change: 'unsubscribed',
+        at: '2025-03-17T12:00:00Z',
+      });
 
       // Assess
       expect(cfn.commandCalls(DescribeStacksCommand)[0]?.args[0].input).toEqual({ StackName: 'Tandem-prod' });
@@ -119,8 +122,7 @@ describe('target', () => {
         .map((call) => call.args[0].input.Entries?.[0]);
       expect(launch).toMatchObject({ EventBusName: 'tandem-prod', Source: COORDINATOR_SOURCE });
       expect(member).toMatchObject({ EventBusName: 'tandem-prod', Source: MEMBERS_SOURCE });
-      expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toBeUndefined();
-      expect(process.env.AWS_ENDPOINT_URL_EVENTBRIDGE).toBeUndefined();
+      expect(process.env).toEqual(environment);
     });
 
     it("queues mail on the stage's send queue", async () => {
@@ -326,24 +328,27 @@ describe('target', () => {
   });
 
   describe('without a stage', () => {
-    it('works on the local stack', async () => {
-      // Prepare: the local target points the SDK at the local stack; afterEach puts the environment back.
-      for (const key of Object.keys(localAwsEnvironment(localPorts()))) vi.stubEnv(key, process.env[key]);
+    it("works on the local stack's table, with clients pointed at its port and process.env untouched", async () => {
+      // Prepare
       db.on(GetCommand).resolves({});
+      const environment = { ...process.env };
 
       // Act
       const stack = await target();
       await stack.rounds.getRound('demo');
 
       // Assess
-      expect(db.commandCalls(GetCommand)[0]?.args[0].input.TableName).toBe(localNames.tableName);
-      expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toMatch(/^http:\/\/(127\.0\.0\.1|localhost):/);
+      const [get] = db.commandCalls(GetCommand);
+      expect(get?.args[0].input.TableName).toBe(localNames.tableName);
+      const client = get?.thisValue as DynamoDBDocumentClient | undefined;
+      const endpoint = await client?.config.endpoint?.();
+      expect(endpoint).toMatchObject({ hostname: '127.0.0.1', port: localPorts().dynamodb });
+      expect(process.env).toEqual(environment);
       expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
     });
 
     it('erases raw mail in the folder it is given', async () => {
       // Prepare
-      for (const key of Object.keys(localAwsEnvironment(localPorts()))) vi.stubEnv(key, process.env[key]);
       const stack = await target();
 
       // Act

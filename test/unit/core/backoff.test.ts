@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, retryLeftovers } from '#core/backoff';
-import { VirtualClock } from '../use-cases/fakes.ts';
+import { RecordingClock } from '../use-cases/fakes.ts';
 
 const POLICY = { attempts: 4, baseMs: 100, maxMs: 500 };
 
@@ -18,11 +18,11 @@ describe('backoffDelay', () => {
 });
 
 describe('retryLeftovers', () => {
-  const options = (clock: VirtualClock) => ({ ...POLICY, clock, random: () => 0.999_999 });
+  const options = (clock: RecordingClock) => ({ ...POLICY, clock, random: () => 0.999_999 });
 
   it('hands back only what was left undone, waiting with growing backoff, until nothing is left', async () => {
     // Prepare: each try does the first item it is given.
-    const clock = new VirtualClock('2025-03-17T09:00:00Z');
+    const clock = new RecordingClock('2025-03-17T09:00:00Z');
     const given: string[][] = [];
 
     // Act
@@ -43,7 +43,7 @@ describe('retryLeftovers', () => {
 
   it('gives up after `attempts` tries and resolves with what is still undone', async () => {
     // Prepare
-    const clock = new VirtualClock('2025-03-17T09:00:00Z');
+    const clock = new RecordingClock('2025-03-17T09:00:00Z');
     let tries = 0;
 
     // Act
@@ -63,7 +63,7 @@ describe('retryLeftovers', () => {
   });
 
   it('neither tries nor waits for nothing', async () => {
-    const clock = new VirtualClock('2025-03-17T09:00:00Z');
+    const clock = new RecordingClock('2025-03-17T09:00:00Z');
     let tries = 0;
 
     const left = await retryLeftovers(

@@ -1,14 +1,15 @@
-import type { Member, Participant, Round } from '#core/model';
+import type { Member, Participant, Partnership, Profile, Round } from '#core/model';
 import type { SigningKeys } from '#core/relay-address';
 
 /** A readable, valid id: the prefix, then the seed padded with `a` to 12 base32 characters. */
-const idFrom = (prefix: 'p' | 't', seed: string): string => {
+const idFrom = (prefix: 'p' | 't' | 's', seed: string): string => {
   if (!/^[a-z2-7]{1,12}$/.test(seed)) throw new Error(`id seed "${seed}" is not 1-12 base32 characters`);
   return prefix + seed.padEnd(12, 'a');
 };
 
 export const participantId = (seed: string): string => idFrom('p', seed);
 export const partnershipId = (seed: string): string => idFrom('t', seed);
+export const signUpId = (seed: string): string => idFrom('s', seed);
 
 export const aParticipant = (overrides: Partial<Participant> & { seed: string }): Participant => {
   const { seed, ...rest } = overrides;
@@ -26,6 +27,12 @@ export const aParticipant = (overrides: Partial<Participant> & { seed: string })
     status: 'active',
     ...rest,
   };
+};
+
+/** What a registration holds about a person: a participant without their id and status. */
+export const aProfile = (overrides: Partial<Profile> & { seed: string }): Profile => {
+  const { id: _id, status: _status, ...profile } = aParticipant(overrides);
+  return profile;
 };
 
 export const aMember = (overrides: Partial<Member> & { seed: string }): Member => {
@@ -50,6 +57,25 @@ export const partnered = (partnershipSeed: string, members: Member[]): Member[] 
     partnerIds: members.filter((o) => o.id !== m.id).map((o) => o.id),
   }));
 
+/** An active partnership of these members, formed by matching in their round, with nothing recorded on it yet. */
+export const aPartnership = (
+  seed: string,
+  members: readonly Member[],
+  overrides: Partial<Partnership> = {},
+): Partnership => ({
+  roundId: members[0]?.roundId ?? 'spring-2025',
+  id: partnershipId(seed),
+  members: members.map((m) => m.id),
+  status: 'active',
+  origin: 'matched',
+  lastActivity: {},
+  nudged: {},
+  flaggedBy: {},
+  quietIds: [],
+  notices: {},
+  ...overrides,
+});
+
 export const aRound = (overrides: Partial<Round> = {}): Round => ({
   id: 'spring-2025',
   name: 'Spring 2025',
@@ -57,6 +83,7 @@ export const aRound = (overrides: Partial<Round> = {}): Round => ({
   weeks: 16,
   topicDays: [0, 14, 28, 42, 56, 70, 84, 98],
   status: 'running',
+  registration: 'closed',
   timeZones: [],
   checkinDays: [63],
   inactivityDays: 21,

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidLinkClaims, type LinkClaims, signLinkToken, verifyLinkToken } from '#core/link-token';
+import {
+  InvalidLinkClaims,
+  type LinkClaims,
+  sealToken,
+  signLinkToken,
+  signSignUpToken,
+  verifyLinkToken,
+  verifySignUpToken,
+} from '#core/link-token';
 import { relayAddress, type SigningKeys } from '#core/relay-address';
-import { participantId, testKeys } from './fixtures.ts';
+import { participantId, signUpId, testKeys } from './fixtures.ts';
 
 const NOW = new Date('2025-03-17T12:00:00Z');
 const inThirtyDays = Math.floor(NOW.getTime() / 1000) + 30 * 24 * 3600;
@@ -183,5 +191,52 @@ describe('link tokens', () => {
     expect(() => signLinkToken({ ...claims, roundId: 'a|b' }, testKeys)).toThrow(InvalidLinkClaims);
     expect(() => signLinkToken({ ...claims, participantId: 'nobody' }, testKeys)).toThrow(InvalidLinkClaims);
     expect(() => signLinkToken({ ...claims, expiresAt: 1.5 }, testKeys)).toThrow(InvalidLinkClaims);
+  });
+});
+
+describe('sign-up confirmation tokens', () => {
+  const signUp = { roundId: 'spring-2025', signUpId: signUpId('ana'), expiresAt: inThirtyDays };
+
+  it('verifies a token it signed and gives back the round, the sign-up and the expiry', () => {
+    const token = signSignUpToken(signUp, testKeys);
+
+    expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
+    expect(verifySignUpToken(token, testKeys, NOW)).toEqual({ ok: true, claims: signUp });
+  });
+
+  it('expires, and calls a changed token forged or malformed', () => {
+    const token = signSignUpToken(signUp, testKeys);
+
+    expect(verifySignUpToken(token, testKeys, new Date(inThirtyDays * 1000))).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
+    for (let i = 0; i < token.length; i++) {
+      if (token[i] === '.') continue;
+      expect(verifySignUpToken(tamper(token, i), testKeys, NOW).ok, `character ${i}`).toBe(false);
+    }
+  });
+
+  it('is never a link token, nor a link token a sign-up token, even with the same claims', () => {
+    const token = signSignUpToken(signUp, testKeys);
+    const link = signLinkToken(claims, testKeys);
+    const sameClaimsSignedAsALink = sealToken(
+      'link',
+      `spring-2025|${signUpId('ana')}|${inThirtyDays}`,
+      testKeys,
+    );
+
+    expect(verifyLinkToken(token, testKeys, NOW)).toEqual({ ok: false, reason: 'malformed' });
+    expect(verifySignUpToken(link, testKeys, NOW)).toEqual({ ok: false, reason: 'malformed' });
+    expect(verifySignUpToken(sameClaimsSignedAsALink, testKeys, NOW)).toEqual({
+      ok: false,
+      reason: 'forged',
+    });
+  });
+
+  it('refuses to sign a sign-up id that is not one', () => {
+    expect(() => signSignUpToken({ ...signUp, signUpId: participantId('ana') }, testKeys)).toThrow(
+      InvalidLinkClaims,
+    );
   });
 });

@@ -7,6 +7,7 @@ import {
   undeliverableReasons,
 } from '#core/compose-inbound';
 import { type ComposeSettings, composeMail, type Recipient } from '#core/compose-mail';
+import { composeSignUpMail } from '#core/compose-sign-up';
 import type { CommandWord } from '#core/inbound/classify-mail';
 import {
   type Alert,
@@ -19,14 +20,15 @@ import {
 } from '#core/model';
 import type { OutboundMail } from '#core/outbound-mail';
 import { topics } from '#templates/compiled/index';
-import { aMember, aRound, partnered, partnershipId, testKeys } from '../core/fixtures.ts';
+import { aMember, aRound, partnered, partnershipId, signUpId, testKeys } from '../core/fixtures.ts';
 
 /**
  * Every kind of mail Tandem sends: the participants' round mails (`MailKind`, sent from the send
  * queue) and the rest — a relayed reply, the acknowledgement of a command or check-in answer by mail
- * and the "not delivered" answer (all from the receive function), and the coordinator's digest.
+ * and the "not delivered" answer (all from the receive function), the coordinator's digest, and the
+ * confirmation mail of a sign-up (from the send queue, to an address not yet registered).
  */
-export const otherKinds = ['relay', 'command-ack', 'undeliverable', 'digest'] as const;
+export const otherKinds = ['relay', 'command-ack', 'undeliverable', 'digest', 'sign-up'] as const;
 export type Kind = MailKind | (typeof otherKinds)[number];
 export const allKinds: readonly Kind[] = [...MailKind.options, ...otherKinds];
 
@@ -307,6 +309,26 @@ export const catalogue = (set: FixtureSet): Sample[] => {
     round,
   });
   if (set === 'large') samples.push(bigDigest(round));
+
+  for (const [signUp, to] of [
+    ['new', aroha],
+    ['known', bashir],
+  ] as const) {
+    samples.push({
+      kind: 'sign-up',
+      variant: `sign-up confirmation to a ${signUp} address`,
+      mail: composeSignUpMail({
+        round,
+        signUp: {
+          id: signUpId(signUp),
+          profile: { email: to.email, name: to.name },
+          expiresAt: '2025-02-08T10:30:00.000Z',
+        },
+        settings,
+      }),
+      round,
+    });
+  }
   return samples;
 };
 

@@ -6,31 +6,34 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { logger } from '#adapters/logger';
 import type { SendJob } from '#core/model';
 import { DISPATCH_INTERVAL_MS } from '#core/schedule';
+import * as dispatch from '#handlers/dispatch-topics';
 import { schedules } from '#infra/wiring';
+import { VirtualClock } from '#local/clock';
 import { occurrences } from '#local/scheduler';
+import { clients } from '../aws-clients.ts';
 import { aMember, aRound, partnered, zonesOf } from '../core/fixtures.ts';
-import { InMemoryStore, RecordingQueue, VirtualClock } from '../use-cases/fakes.ts';
+import { InMemoryStore, RecordingQueue } from '../use-cases/fakes.ts';
 import { captureLogs, RecordingMetrics } from './recording-metrics.ts';
-
-type Module = typeof import('#handlers/dispatch-topics');
-let dispatch: Module;
 
 const db = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 
-beforeAll(async () => {
-  vi.stubEnv('TABLE_NAME', 'tandem-test');
-  vi.stubEnv('SEND_QUEUE_URL', 'https://sqs.eu-west-1.amazonaws.com/123456789012/tandem-send');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-  dispatch = await import('#handlers/dispatch-topics');
+/** What the function's createDeps gets on Lambda: its environment, the clients, the clock. */
+const context = (now: string) => ({
+  env: {
+    TABLE_NAME: 'tandem-test',
+    SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/tandem-send',
+  },
+  clients,
+  clock: new VirtualClock(now),
 });
 
-afterAll(() => {
-  vi.unstubAllEnvs();
+beforeAll(() => {
+  logger.setLogLevel('SILENT');
 });
 
 // 2025-03-17 09:00 in Auckland was 2025-03-16T20:00Z: topic 2 of a round that started on 2025-03-03.
@@ -140,9 +143,7 @@ describe('dispatch-topics handler', () => {
     );
     db.on(UpdateCommand).resolves({});
     sqs.on(SendMessageBatchCommand).resolves({ Failed: [] });
-    const handle = dispatch.createHandler(
-      await dispatch.createDeps(new VirtualClock('2025-03-16T20:00:42Z')),
-    );
+    const handle = dispatch.createHandler(await dispatch.createDeps(context('2025-03-16T20:00:42Z')));
 
     // Act
     await handle(scheduledEvent(TOPIC_2_HOUR));
@@ -228,7 +229,7 @@ describe('dispatch-topics handler', () => {
     sqs.on(SendMessageBatchCommand).resolves({ Failed: [] });
     const metrics = new RecordingMetrics();
     const handle = dispatch.createHandler({
-      ...(await dispatch.createDeps(new VirtualClock('2025-03-16T20:00:42Z'))),
+      ...(await dispatch.createDeps(context('2025-03-16T20:00:42Z'))),
       metrics,
     });
 
@@ -250,9 +251,7 @@ describe('dispatch-topics handler', () => {
         ? { Items: [{ pk: `ROUND#${round.id}`, sk: 'ROUND', v: 1, ...round, dispatchedUntil: TOPIC_2_HOUR }] }
         : { Items: [] },
     );
-    const handle = dispatch.createHandler(
-      await dispatch.createDeps(new VirtualClock('2025-03-16T21:00:42Z')),
-    );
+    const handle = dispatch.createHandler(await dispatch.createDeps(context('2025-03-16T21:00:42Z')));
 
     // Act
     const results = await handle(scheduledEvent('2025-03-16T21:00:00Z'));

@@ -1,25 +1,29 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { logger } from '#adapters/logger';
+import * as launch from '#handlers/launch-round';
+import { VirtualClock } from '#local/clock';
+import { clients } from '../aws-clients.ts';
 import { aMember, aRound, partnered } from '../core/fixtures.ts';
-import { InMemoryStore, RecordingQueue, VirtualClock } from '../use-cases/fakes.ts';
-
-type Module = typeof import('#handlers/launch-round');
-let launch: Module;
+import { InMemoryStore, RecordingQueue } from '../use-cases/fakes.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 
-beforeAll(async () => {
-  vi.stubEnv('TABLE_NAME', 'tandem-test');
-  vi.stubEnv('SEND_QUEUE_URL', 'https://sqs.eu-west-1.amazonaws.com/123456789012/tandem-send');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-  launch = await import('#handlers/launch-round');
+/** What the function's createDeps gets on Lambda: its environment, the clients, the clock. */
+const context = (now: string) => ({
+  env: {
+    TABLE_NAME: 'tandem-test',
+    SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/tandem-send',
+  },
+  clients,
+  clock: new VirtualClock(now),
 });
 
-afterAll(() => {
-  vi.unstubAllEnvs();
+beforeAll(() => {
+  logger.setLogLevel('SILENT');
 });
 
 const busEvent = (detail: unknown, id = 'evt-1') => ({
@@ -59,7 +63,7 @@ describe('launch-round handler', () => {
     ['a roundId that is not a slug', { roundId: 'Spring 2025!' }],
   ])('rejects %s with a reason naming roundId and writes nothing', async (_what, detail) => {
     // Prepare
-    const handle = launch.createHandler(await launch.createDeps(new VirtualClock('2025-03-03T12:00:00Z')));
+    const handle = launch.createHandler(await launch.createDeps(context('2025-03-03T12:00:00Z')));
 
     // Act
     const outcome = await handle(busEvent(detail));

@@ -1,27 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { logger } from '#adapters/logger';
 import { MEMBERS_SOURCE, MemberChanged } from '#core/events';
 import type { Member, Partnership, RoundStatus } from '#core/model';
+import * as lifecycle from '#handlers/lifecycle';
+import { VirtualClock } from '#local/clock';
 import { aMember, aRound, partnered, partnershipId } from '../core/fixtures.ts';
 import { InMemoryLifecycle, RecordingJobQueue } from '../use-cases/fake-lifecycle.ts';
-import { VirtualClock } from '../use-cases/fakes.ts';
 import { captureLogs, RecordingMetrics } from './recording-metrics.ts';
 
-type Module = typeof import('#handlers/lifecycle');
-let lifecycle: Module;
-// Imported after the environment is stubbed: the logger reads its level when it is created.
-let logger: typeof import('#adapters/logger').logger;
-
-beforeAll(async () => {
-  vi.stubEnv('TABLE_NAME', 'tandem-test');
-  vi.stubEnv('SEND_QUEUE_URL', 'https://sqs.eu-west-1.amazonaws.com/123456789012/tandem-send');
-  vi.stubEnv('COORDINATOR_EMAIL', 'coordinator@tandem.example');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-  lifecycle = await import('#handlers/lifecycle');
-  ({ logger } = await import('#adapters/logger'));
-});
-
-afterAll(() => {
-  vi.unstubAllEnvs();
+beforeAll(() => {
+  logger.setLogLevel('SILENT');
 });
 
 const DAY_MS = 86_400_000;
@@ -68,7 +56,7 @@ const setUp = ({
   });
   const queue = new RecordingJobQueue();
   const metrics = new RecordingMetrics();
-  const deps: import('#handlers/lifecycle').LifecycleDeps = {
+  const deps: lifecycle.LifecycleDeps = {
     metrics,
     lifecycle: store,
     rounds: store,

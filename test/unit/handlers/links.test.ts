@@ -2,33 +2,26 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { logger } from '#adapters/logger';
 import { MEMBERS_SOURCE } from '#core/events';
 import { invalidLinkPage } from '#core/link-pages';
 import { LinkAction, signLinkToken } from '#core/link-token';
 import type { Member } from '#core/model';
 import type { SigningKeys } from '#core/relay-address';
+import * as links from '#handlers/links';
+import { VirtualClock } from '#local/clock';
+import { clients } from '../aws-clients.ts';
 import { aMember, aRound, participantId, partnered, testKeys } from '../core/fixtures.ts';
 import { InMemoryActionWrites, partnershipOf } from '../use-cases/fake-actions.ts';
-import { InMemoryStore, RecordingBus, VirtualClock } from '../use-cases/fakes.ts';
+import { InMemoryStore, RecordingBus } from '../use-cases/fakes.ts';
 import { RecordingMetrics } from './recording-metrics.ts';
-
-type Module = typeof import('#handlers/links');
-let links: Module;
 
 const db = mockClient(DynamoDBDocumentClient);
 const events = mockClient(EventBridgeClient);
 
-beforeAll(async () => {
-  vi.stubEnv('TABLE_NAME', 'tandem-test');
-  vi.stubEnv('EVENT_BUS_NAME', 'tandem');
-  vi.stubEnv('SIGNING_KEYS', JSON.stringify({ current: testKeys.current, ...testKeys.keys }));
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-  links = await import('#handlers/links');
-});
-
-afterAll(() => {
-  vi.unstubAllEnvs();
+beforeAll(() => {
+  logger.setLogLevel('SILENT');
 });
 
 const NOW = '2025-03-17T12:00:00Z';
@@ -303,12 +296,23 @@ describe('links handler, wired to DynamoDB', () => {
   it('reads no table on GET, and on a one-click POST writes the member item, then puts MemberChanged', async () => {
     db.on(UpdateCommand).resolves({});
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'evt-1' }] });
-    const path = `/l/${tokenFor('unsubscribe', { expiresAt: Math.floor(Date.now() / 1000) + 3600 })}`;
+    const path = `/l/${tokenFor('unsubscribe')}`;
+    const handle = links.createHandler(
+      await links.createDeps({
+        env: {
+          TABLE_NAME: 'tandem-test',
+          EVENT_BUS_NAME: 'tandem',
+          SIGNING_KEYS: JSON.stringify({ current: testKeys.current, ...testKeys.keys }),
+        },
+        clients,
+        clock: new VirtualClock(NOW),
+      }),
+    );
 
-    const shown = await links.handler(request('GET', path));
+    const shown = await handle(request('GET', path));
     expect(db.calls()).toHaveLength(0);
     expect(events.calls()).toHaveLength(0);
-    const done = await links.handler(request('POST', path, oneClick));
+    const done = await handle(request('POST', path, oneClick));
 
     expect(shown.statusCode).toBe(200);
     expect(done.statusCode).toBe(200);

@@ -3,30 +3,20 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { logger } from '#adapters/logger';
+import * as mailEvents from '#handlers/mail-events';
+import { VirtualClock } from '#local/clock';
+import { clients } from '../aws-clients.ts';
 import { participantId } from '../core/fixtures.ts';
-import { VirtualClock } from '../use-cases/fakes.ts';
 import { captureLogs, RecordingMetrics } from './recording-metrics.ts';
-
-type Module = typeof import('#handlers/mail-events');
-let mailEvents: Module;
-// Imported after the environment is stubbed: the logger reads its level when it is created.
-let logger: typeof import('#adapters/logger').logger;
 
 const db = mockClient(DynamoDBDocumentClient);
 const eventBridge = mockClient(EventBridgeClient);
 const aroha = participantId('aroha');
 
-beforeAll(async () => {
-  vi.stubEnv('TABLE_NAME', 'tandem-test');
-  vi.stubEnv('EVENT_BUS_NAME', 'tandem-test-bus');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-  mailEvents = await import('#handlers/mail-events');
-  ({ logger } = await import('#adapters/logger'));
-});
-
-afterAll(() => {
-  vi.unstubAllEnvs();
+beforeAll(() => {
+  logger.setLogLevel('SILENT');
 });
 
 type Envelope = { id: string; 'detail-type': string; detail: Record<string, unknown> };
@@ -43,7 +33,11 @@ const withDetail = (change: (detail: Record<string, unknown>) => void): Envelope
 
 const handle = async (event: unknown, metrics = new RecordingMetrics()) =>
   mailEvents.createHandler({
-    ...(await mailEvents.createDeps(new VirtualClock('2025-03-17T09:05:00Z'))),
+    ...(await mailEvents.createDeps({
+      env: { TABLE_NAME: 'tandem-test', EVENT_BUS_NAME: 'tandem-test-bus' },
+      clients,
+      clock: new VirtualClock('2025-03-17T09:05:00Z'),
+    })),
     metrics,
   })(event);
 

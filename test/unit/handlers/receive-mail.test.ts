@@ -1,13 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MEMBERS_SOURCE } from '#core/events';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { logger } from '#adapters/logger';
+import { MEMBERS_SOURCE, MemberChanged } from '#core/events';
 import type { Member } from '#core/model';
 import { relayAddress } from '#core/relay-address';
+import * as receiveMail from '#handlers/receive-mail';
 import { SesReceiptEvent, sesEventFor } from '#handlers/ses-receipt-event';
+import { VirtualClock } from '#local/clock';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
 import { DEFAULT_RELAY_DAILY_CAP } from '../../../functions/use-cases/receive-mail.ts';
+import { clients } from '../aws-clients.ts';
 import { aMember, aRound, partnered, testKeys } from '../core/fixtures.ts';
 import { InMemoryActionWrites, partnershipOf } from '../use-cases/fake-actions.ts';
 import {
@@ -17,34 +21,27 @@ import {
   InMemoryStore,
   RecordingBus,
   ScriptedMailer,
-  VirtualClock,
 } from '../use-cases/fakes.ts';
 import { captureLogs, RecordingMetrics } from './recording-metrics.ts';
 
-type Module = typeof import('#handlers/receive-mail');
-// Imported after the environment is stubbed: the logger reads its level when it is created.
-let logger: typeof import('#adapters/logger').logger;
-type ReceiveMailDeps = import('#handlers/receive-mail').ReceiveMailDeps;
-let receiveMail: Module;
+type ReceiveMailDeps = receiveMail.ReceiveMailDeps;
 
-beforeAll(async () => {
-  vi.stubEnv('TABLE_NAME', 'tandem-test');
-  vi.stubEnv('MAIL_FROM', 'rounds@tandem.example');
-  vi.stubEnv('COORDINATOR_EMAIL', 'coordinator@tandem.example');
-  vi.stubEnv('REPLY_DOMAIN', 'reply.tandem.example');
-  vi.stubEnv('LINKS_BASE_URL', 'https://links.tandem.example/');
-  vi.stubEnv('SES_CONFIGURATION_SET', 'tandem-rounds');
-  vi.stubEnv('SES_MAX_SEND_RATE', '10');
-  vi.stubEnv('SIGNING_KEYS', JSON.stringify({ current: testKeys.current, ...testKeys.keys }));
-  vi.stubEnv('RAW_MAIL_BUCKET', 'tandem-inbound');
-  vi.stubEnv('EVENT_BUS_NAME', 'tandem');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-  receiveMail = await import('#handlers/receive-mail');
-  ({ logger } = await import('#adapters/logger'));
-});
+/** The function's environment, as the stack sets it on AWS. */
+const env = {
+  TABLE_NAME: 'tandem-test',
+  MAIL_FROM: 'rounds@tandem.example',
+  COORDINATOR_EMAIL: 'coordinator@tandem.example',
+  REPLY_DOMAIN: 'reply.tandem.example',
+  LINKS_BASE_URL: 'https://links.tandem.example/',
+  SES_CONFIGURATION_SET: 'tandem-rounds',
+  SES_MAX_SEND_RATE: '10',
+  SIGNING_KEYS: JSON.stringify({ current: testKeys.current, ...testKeys.keys }),
+  RAW_MAIL_BUCKET: 'tandem-inbound',
+  EVENT_BUS_NAME: 'tandem',
+};
 
-afterAll(() => {
-  vi.unstubAllEnvs();
+beforeAll(() => {
+  logger.setLogLevel('SILENT');
 });
 
 const settings = {
@@ -242,14 +239,23 @@ describe('receive-mail handler', () => {
     expect(mailer.accepted.map((m) => m.to)).toEqual([[ben.email]]);
   });
 
-  it('puts its events on the bus as the members source, where the lifecycle rule listens', async () => {
+  it('publishes its events on the Tandem bus, as the members source the lifecycle rule listens to', async () => {
     // Prepare
     const events = mockClient(EventBridgeClient);
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'evt-1' }] });
-    const deps = await receiveMail.createDeps();
+    const deps = await receiveMail.createDeps({
+      env,
+      clients,
+      clock: new VirtualClock('2025-03-10T09:15:02Z'),
+    });
 
     // Act
-    await deps.bus.put('MemberChanged', { roundId: round.id });
+    await deps.bus.publish(MemberChanged, {
+      roundId: round.id,
+      participantId: ben.id,
+      change: 'unsubscribed',
+      at: '2025-03-10T09:15:02.000Z',
+    });
 
     // Assess
     expect(events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries).toMatchObject([

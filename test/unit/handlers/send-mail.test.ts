@@ -9,52 +9,50 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { logger } from '#adapters/logger';
 import { composeDigest } from '#core/compose-digest';
 import { composeMail } from '#core/compose-mail';
 import type { Alert, DigestJob, SendJob } from '#core/model';
 import { verifyRelayAddress } from '#core/relay-address';
+import * as sendMail from '#handlers/send-mail';
+import { VirtualClock } from '#local/clock';
 import { MailRefused, SendingPaused } from '#ports/mailer';
 import type { SendingPause } from '#ports/sending-gate';
 import { PAUSE_PROBE_MS } from '../../../functions/use-cases/deliver-once.ts';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
-import { aMember, aRound, partnered, testKeys } from '../core/fixtures.ts';
+import { clients } from '../aws-clients.ts';
+import { aMember, aRound, partnered, signUpId, testKeys } from '../core/fixtures.ts';
+import { noSignUpMail } from '../use-cases/fake-sign-ups.ts';
 import {
   InMemoryLedger,
   InMemorySendingGate,
   InMemoryStore,
   RecordingQueue,
   ScriptedMailer,
-  VirtualClock,
 } from '../use-cases/fakes.ts';
 import { captureLogs, RecordingMetrics } from './recording-metrics.ts';
-
-type Module = typeof import('#handlers/send-mail');
-let sendMail: Module;
-// Imported after the environment is stubbed: the logger reads its level when it is created.
-let logger: typeof import('#adapters/logger').logger;
 
 const db = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESv2Client);
 
-beforeAll(async () => {
-  vi.stubEnv('TABLE_NAME', 'tandem-test');
-  vi.stubEnv('COORDINATOR_EMAIL', 'coordinator@tandem.example');
-  vi.stubEnv('MAIL_FROM', 'rounds@tandem.example');
-  vi.stubEnv('REPLY_DOMAIN', 'reply.tandem.example');
-  vi.stubEnv('LINKS_BASE_URL', 'https://links.tandem.example/');
-  vi.stubEnv('SES_CONFIGURATION_SET', 'tandem-rounds');
-  vi.stubEnv('SES_MAX_SEND_RATE', '10');
-  vi.stubEnv('SEND_QUEUE_URL', 'https://sqs.eu-west-1.amazonaws.com/000000000000/tandem-send');
+/** The function's environment, as the stack sets it on AWS. */
+const env = {
+  TABLE_NAME: 'tandem-test',
+  COORDINATOR_EMAIL: 'coordinator@tandem.example',
+  MAIL_FROM: 'rounds@tandem.example',
+  REPLY_DOMAIN: 'reply.tandem.example',
+  LINKS_BASE_URL: 'https://links.tandem.example/',
+  SES_CONFIGURATION_SET: 'tandem-rounds',
+  SES_MAX_SEND_RATE: '10',
+  SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/tandem-send',
   // The flat document Secrets Manager holds: the current version, then one property per key version.
-  vi.stubEnv('SIGNING_KEYS', JSON.stringify({ current: testKeys.current, ...testKeys.keys }));
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-  sendMail = await import('#handlers/send-mail');
-  ({ logger } = await import('#adapters/logger'));
-});
+  SIGNING_KEYS: JSON.stringify({ current: testKeys.current, ...testKeys.keys }),
+};
+const context = (now: string) => ({ env, clients, clock: new VirtualClock(now) });
 
-afterAll(() => {
-  vi.unstubAllEnvs();
+beforeAll(() => {
+  logger.setLogLevel('SILENT');
 });
 
 const record = (messageId: string, body: unknown): SQSRecord =>
@@ -129,6 +127,7 @@ const fakeDeps = (alerts: Alert[] = [], mailer = new ScriptedMailer()) => {
         compose: (input: Omit<Parameters<typeof composeDigest>[0], 'settings'>) =>
           composeDigest({ ...input, settings }),
       },
+      signUp: noSignUpMail(),
     },
   };
 };
@@ -167,6 +166,32 @@ describe('send-mail handler', () => {
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
     expect(result.outcomes.map((o) => o.outcome)).toEqual(['sent', 'retry', 'rejected', 'failed']);
     expect(mailer.accepted).toHaveLength(1);
+  });
+
+  it('takes a sign-up confirmation job as one, and rejects a malformed one naming its field', async () => {
+    // Prepare
+    const { deps, mailer } = fakeDeps();
+    const handle = sendMail.createHandler(deps);
+    const job = {
+      v: 1,
+      kind: 'sign-up',
+      roundId: round.id,
+      signUpId: signUpId('ana'),
+      ref: '2025-03-17T12:00:00.000Z',
+    };
+
+    // Act
+    const result = await handle(
+      sqsEvent(record('m1', job), record('m2', { ...job, signUpId: 'ana@example.org' })),
+    );
+
+    // Assess: nothing waits under that sign-up in the fakes, so the sender has nothing to send.
+    expect(result.outcomes).toEqual([
+      { outcome: 'skipped', reason: 'sign-up-gone' },
+      { outcome: 'rejected', reason: expect.stringContaining('signUpId: sign-up id') },
+    ]);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(mailer.attempts).toEqual([]);
   });
 
   it('records a mail that cannot be composed as FAILED once and counts it, instead of retrying it', async () => {
@@ -316,9 +341,7 @@ describe('send-mail handler', () => {
     db.on(PutCommand).resolves({});
     db.on(UpdateCommand).resolves({});
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-77' });
-    const handle = sendMail.createHandler(
-      await sendMail.createDeps(new VirtualClock('2025-03-17T12:00:00Z')),
-    );
+    const handle = sendMail.createHandler(await sendMail.createDeps(context('2025-03-17T12:00:00Z')));
 
     // Act
     const result = await handle(sqsEvent(record('m1', topicJob(2))));
@@ -394,9 +417,7 @@ describe('send-mail handler', () => {
     db.on(PutCommand).resolves({});
     db.on(UpdateCommand).resolves({});
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-78' });
-    const handle = sendMail.createHandler(
-      await sendMail.createDeps(new VirtualClock('2025-03-17T12:00:00Z')),
-    );
+    const handle = sendMail.createHandler(await sendMail.createDeps(context('2025-03-17T12:00:00Z')));
     const job: SendJob = {
       v: 1,
       roundId: round.id,
@@ -439,9 +460,7 @@ describe('send-mail handler', () => {
     db.on(PutCommand).resolves({});
     db.on(UpdateCommand).resolves({});
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-79' });
-    const handle = sendMail.createHandler(
-      await sendMail.createDeps(new VirtualClock('2025-03-17T12:00:00Z')),
-    );
+    const handle = sendMail.createHandler(await sendMail.createDeps(context('2025-03-17T12:00:00Z')));
 
     // Act
     const result = await handle(sqsEvent(record('m1', digestJob)));
@@ -514,7 +533,6 @@ describe('send-mail handler', () => {
 
   it('publishes MailsSent and ExpiredSendingLeases as EMF on stdout when it runs in Lambda', async () => {
     // Prepare: the ledger row is a SENDING claim whose lease ran out; DynamoDB hands it back on the Put.
-    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'Tandem-prod-SendMail');
     const items = [
       { pk: `ROUND#${round.id}`, sk: 'ROUND', v: 1, ...round },
       { pk: `ROUND#${round.id}`, sk: `MEMBER#${aroha.id}`, v: 1, ...aroha },
@@ -527,9 +545,11 @@ describe('send-mail handler', () => {
     db.on(UpdateCommand).resolves({});
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-80' });
     const handle = sendMail.createHandler(
-      await sendMail.createDeps(new VirtualClock('2025-03-17T12:00:00Z')),
+      await sendMail.createDeps({
+        ...context('2025-03-17T12:00:00Z'),
+        env: { ...env, AWS_LAMBDA_FUNCTION_NAME: 'Tandem-prod-SendMail' },
+      }),
     );
-    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', undefined);
     const written: string[] = [];
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       written.push(String(chunk));

@@ -15,6 +15,10 @@ describe('VirtualClock', () => {
     expect(clock.now()).toEqual(start);
   });
 
+  it('starts at an ISO instant given as a string', () => {
+    expect(new VirtualClock('2026-03-02T08:00:00Z').now()).toEqual(start);
+  });
+
   it('refuses to move backwards by a negative advance', () => {
     expect(() => new VirtualClock(start).advance(-1)).toThrow(/forward/);
   });

@@ -1,4 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
+import { parseEvent } from '#core/event-contract';
+import { SesSendingEvents } from '#core/events';
 import { busRules } from '#infra/wiring';
 import { routeEvent } from '#local/event-router';
 import {
@@ -8,7 +10,7 @@ import {
   sesEvents,
   simulatedOutcome,
 } from '#local/ses-events';
-import { SesSendingEvent, whoseMail } from '../../../functions/use-cases/mail-events.ts';
+import { whoseMail } from '../../../functions/use-cases/mail-events.ts';
 import { participantId } from '../core/fixtures.ts';
 
 const aroha = participantId('aroha');
@@ -158,9 +160,12 @@ describe('sesEvents', () => {
     for (const { event } of sesEvents(
       aSend(['bounce@simulator.amazonses.com', 'complaint@simulator.amazonses.com', 'a@example.org']),
     )) {
-      const detail = SesSendingEvent.parse(event.detail);
+      const received = parseEvent(SesSendingEvents, event);
 
-      expect(whoseMail(detail)).toEqual({ roundId: 'spring-2027', participantId: aroha });
+      expect(received.ok && whoseMail(received.detail)).toEqual({
+        roundId: 'spring-2027',
+        participantId: aroha,
+      });
       expect(routeEvent(busRules, event, 'default')).toEqual(['mailEvents']);
       expect(routeEvent(busRules, event, 'tandem')).toEqual([]);
     }

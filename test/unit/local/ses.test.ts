@@ -30,7 +30,8 @@ afterEach(async () => {
 });
 
 describe('startSesLocal', () => {
-  it('reports the configured send rate through GetAccount', async () => {
+  it('reports the configured send rate through GetAccount, without writing process.env', async () => {
+    const environment = { ...process.env };
     const ses = await start({ port: 0, maxSendRate: 3 });
     const sesClient = client(ses);
 
@@ -38,6 +39,7 @@ describe('startSesLocal', () => {
 
     expect(account.SendQuota?.MaxSendRate).toBe(3);
     expect(account.ProductionAccessEnabled).toBe(true);
+    expect(process.env).toEqual(environment);
     sesClient.destroy();
   });
 

@@ -45,6 +45,7 @@ const expectedPlaceholders = {
   partnerQuiet: ['recipientName', 'roundName', 'subjectName', 'unsubscribeUrl'],
   close: ['joinNext', 'notManagedUrl', 'notYetUrl', 'recipientName', 'roundName', 'unsubscribeUrl', 'yesUrl'],
   digest: ['alertGroups', 'day', 'roundName', 'summary', 'total'],
+  signUp: ['confirmUrl', 'expiryDate', 'recipientName', 'roundName', 'startDate'],
   partnerCard: ['country', 'interests', 'name', 'organisation'],
   digestGroup: ['count', 'explanation', 'items', 'title'],
   digestItem: ['detail', 'people'],

@@ -1,102 +1,16 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { MatchSettings } from '#core/coordinator/matching/config';
 import type { Member, Partnership, Round, RoundStatus } from '#core/model';
+import type { ProposedPartnership, RoundState } from '#ports/store';
 import {
-  type ProposalStore,
-  type ProposedPartnership,
-  type RoundState,
-  TransitionRejected,
-} from '#ports/store';
-import { applyProposal, ProposalRefused } from '../../../functions/use-cases/apply-proposal.ts';
-import { aMember, aRound, partnershipId } from '../core/fixtures.ts';
+  applyProposal,
+  type ProposalDeps,
+  ProposalRefused,
+} from '../../../functions/use-cases/apply-proposal.ts';
+import { aMember, aPartnership, aRound, partnershipId } from '../core/fixtures.ts';
+import { InMemoryLifecycle } from './fake-lifecycle.ts';
 
 const ROUND_ID = 'spring-2025';
-
-/** The round's status, with every transition recorded in the shared log. */
-class FakeRounds {
-  readonly transitions: { from: RoundStatus; to: RoundStatus; set: Partial<Round> | undefined }[] = [];
-
-  constructor(
-    public status: RoundStatus,
-    private readonly log: string[],
-  ) {}
-
-  async transitionRound(roundId: string, from: RoundStatus, to: RoundStatus, set?: Partial<Round>) {
-    if (roundId !== ROUND_ID || this.status !== from) {
-      throw new TransitionRejected(`round ${roundId} is not ${from}`);
-    }
-    this.status = to;
-    this.transitions.push({ from, to, set });
-    this.log.push(`${from}→${to}`);
-  }
-}
-
-/**
- * Partnerships in a map, with the adapter's conditions: every write needs the round to be a draft, a
- * new partnership's members must have none, and a removed one must still be theirs.
- */
-class FakeProposals implements ProposalStore {
-  readonly partnerships = new Map<string, Partnership>();
-  readonly partnershipOf = new Map<string, string>();
-  readonly updates: { id: string; fields: Pick<ProposedPartnership, 'locked' | 'score' | 'explanation'> }[] =
-    [];
-  /** Fails the n-th addition (1-based), as an interrupted run would. */
-  failAddition?: number;
-  private additions = 0;
-
-  constructor(
-    private readonly rounds: FakeRounds,
-    private readonly log: string[],
-    stored: readonly Partnership[],
-  ) {
-    for (const p of stored) this.store(p);
-  }
-
-  private store(p: Partnership) {
-    this.partnerships.set(p.id, p);
-    for (const m of p.members) this.partnershipOf.set(m, p.id);
-  }
-
-  private requireDraft() {
-    if (this.rounds.status !== 'draft') throw new Error(`round is ${this.rounds.status}, not draft`);
-  }
-
-  async pastPartners(): Promise<Map<string, Set<string>>> {
-    return new Map();
-  }
-
-  async addPartnership(partnership: Partnership): Promise<void> {
-    this.requireDraft();
-    this.additions++;
-    if (this.additions === this.failAddition) throw new Error('connection reset');
-    for (const m of partnership.members) {
-      if (this.partnershipOf.has(m)) throw new Error(`${m} already has a partnership`);
-    }
-    this.store(partnership);
-    this.log.push(`add ${partnership.members.join('+')}`);
-  }
-
-  async removePartnership(partnership: Partnership): Promise<void> {
-    this.requireDraft();
-    if (!this.partnerships.has(partnership.id)) throw new Error(`${partnership.id} is not stored`);
-    this.partnerships.delete(partnership.id);
-    for (const m of partnership.members) this.partnershipOf.delete(m);
-    this.log.push(`remove ${partnership.id}`);
-  }
-
-  async updateProposed(
-    roundId: string,
-    id: string,
-    fields: Pick<ProposedPartnership, 'locked' | 'score' | 'explanation'>,
-  ): Promise<void> {
-    this.requireDraft();
-    const before = this.partnerships.get(id);
-    if (roundId !== ROUND_ID || !before) throw new Error(`${id} is not stored`);
-    this.partnerships.set(id, { ...before, ...fields });
-    this.updates.push({ id, fields });
-    this.log.push(`update ${id}`);
-  }
-}
 
 const aroha = aMember({ seed: 'aroha' });
 const priya = aMember({ seed: 'priya', country: 'IN' });
@@ -105,20 +19,6 @@ const dana = aMember({ seed: 'dana', country: 'US' });
 const eli = aMember({ seed: 'eli', country: 'FR' });
 const gus = aMember({ seed: 'gus', country: 'DE' });
 const members: Member[] = [aroha, priya, carla, dana, eli, gus];
-
-const aPartnership = (seed: string, of: Member[], overrides: Partial<Partnership> = {}): Partnership => ({
-  roundId: ROUND_ID,
-  id: partnershipId(seed),
-  members: of.map((m) => m.id),
-  status: 'active',
-  origin: 'matched',
-  lastActivity: {},
-  nudged: {},
-  flaggedBy: {},
-  quietIds: [],
-  notices: {},
-  ...overrides,
-});
 
 const proposed = (of: Member[], rest: Omit<ProposedPartnership, 'members'>): ProposedPartnership => ({
   members: of.map((m) => m.id),
@@ -130,25 +30,59 @@ const settings = MatchSettings.parse({ seed: 7, countryCap: 0.5 });
 let log: string[];
 let progress: [number, number][];
 
-/** A round in `status` holding `stored`, and the dependencies wired to fakes over it. */
+/** The member as stored beside `stored`: pointing at the partnership they are in, if any. */
+const placed = (member: Member, stored: readonly Partnership[]): Member => {
+  const partnership = stored.find((p) => p.members.includes(member.id));
+  if (!partnership) return member;
+  const partnerIds = partnership.members.filter((id) => id !== member.id);
+  return { ...member, partnershipId: partnership.id, partnerIds };
+};
+
+/**
+ * A round in `status` holding `stored`, on the checked fake, and the dependencies over it: each write
+ * the use case makes goes to the fake and, once made, to the shared log.
+ */
 const setUp = (status: RoundStatus, stored: Partnership[]) => {
-  const rounds = new FakeRounds(status, log);
-  const proposals = new FakeProposals(rounds, log, stored);
+  const store = new InMemoryLifecycle({
+    rounds: [aRound({ id: ROUND_ID, status })],
+    members: members.map((m) => placed(m, stored)),
+    partnerships: stored,
+  });
+  const transitions: { from: RoundStatus; to: RoundStatus; set: Partial<Round> | undefined }[] = [];
+  const updates: { id: string; fields: Pick<ProposedPartnership, 'locked' | 'score' | 'explanation'> }[] = [];
   let next = 0;
   const ids = ['firsta', 'secondb', 'thirdc', 'fourthd'];
-  const deps = {
-    rounds,
-    proposals,
+  const deps: ProposalDeps = {
+    rounds: {
+      transitionRound: async (roundId, from, to, set) => {
+        await store.transitionRound(roundId, from, to, set);
+        transitions.push({ from, to, set });
+        log.push(`${from}→${to}`);
+      },
+    },
+    proposals: {
+      pastPartners: (roundId) => store.pastPartners(roundId),
+      addPartnership: async (partnership) => {
+        await store.addPartnership(partnership);
+        log.push(`add ${partnership.members.join('+')}`);
+      },
+      removePartnership: async (partnership) => {
+        await store.removePartnership(partnership);
+        log.push(`remove ${partnership.id}`);
+      },
+      updateProposed: async (roundId, id, fields) => {
+        await store.updateProposed(roundId, id, fields);
+        updates.push({ id, fields });
+        log.push(`update ${id}`);
+      },
+    },
     newId: () => partnershipId(ids[next++] as string),
     onProgress: (done: number, total: number) => progress.push([done, total]),
   };
-  const state = (): RoundState => ({
-    round: aRound({ id: ROUND_ID, status: rounds.status }),
-    members,
-    partnerships: [...proposals.partnerships.values()],
-    alerts: [],
-  });
-  return { rounds, proposals, deps, state };
+  const state = async () => (await store.loadRoundState(ROUND_ID)) as RoundState;
+  const statusNow = () => store.round(ROUND_ID)?.status;
+  const partnershipIds = () => store.partnershipsOf(ROUND_ID).map((p) => p.id);
+  return { store, deps, transitions, updates, state, statusNow, partnershipIds };
 };
 
 beforeEach(() => {
@@ -161,35 +95,35 @@ describe('applyProposal', () => {
     // Prepare
     const kept = aPartnership('kept', [aroha, priya], { locked: true, score: 80, explanation: 'fits' });
     const gone = aPartnership('gone', [carla, dana], { score: 60 });
-    const { deps, proposals, state } = setUp('draft', [kept, gone]);
+    const { deps, store, updates, state } = setUp('draft', [kept, gone]);
     const desired = [
       proposed([priya, aroha], { locked: true, score: 80, explanation: 'fits' }),
       proposed([carla, eli], { locked: false, score: 55, explanation: 'new' }),
     ];
 
     // Act
-    const outcome = await applyProposal(deps, state(), desired);
+    const outcome = await applyProposal(deps, await state(), desired);
 
     // Assess
     expect(outcome).toEqual({ partnerships: 2, kept: 1, added: 1, removed: 1, status: 'matched' });
     expect(log).toEqual([`remove ${gone.id}`, `add ${carla.id}+${eli.id}`, 'draft→matched']);
-    expect(proposals.partnerships.get(kept.id)).toEqual(kept);
-    expect(proposals.updates).toEqual([]);
+    expect(store.partnership(ROUND_ID, kept.id)).toEqual(kept);
+    expect(updates).toEqual([]);
   });
 
   it('writes a new partnership as a fresh matched one, with the proposal’s lock, score and explanation', async () => {
     // Prepare
-    const { deps, proposals, state } = setUp('draft', []);
+    const { deps, store, state } = setUp('draft', []);
     const desired = [
       proposed([aroha, priya], { locked: false, score: 70, explanation: 'shared interests: archives' }),
       proposed([carla, dana, eli], { locked: true }),
     ];
 
     // Act
-    await applyProposal(deps, state(), desired);
+    await applyProposal(deps, await state(), desired);
 
     // Assess
-    expect(proposals.partnerships.get(partnershipId('firsta'))).toEqual({
+    expect(store.partnership(ROUND_ID, partnershipId('firsta'))).toEqual({
       roundId: ROUND_ID,
       id: partnershipId('firsta'),
       members: [aroha.id, priya.id],
@@ -204,7 +138,7 @@ describe('applyProposal', () => {
       score: 70,
       explanation: 'shared interests: archives',
     });
-    const triad = proposals.partnerships.get(partnershipId('secondb'));
+    const triad = store.partnership(ROUND_ID, partnershipId('secondb'));
     expect(triad?.members).toEqual([carla.id, dana.id, eli.id]);
     expect(triad?.locked).toBe(true);
     expect(triad).not.toHaveProperty('score');
@@ -216,7 +150,7 @@ describe('applyProposal', () => {
     const relocked = aPartnership('relock', [aroha, priya], { score: 80, explanation: 'fits' });
     const rescored = aPartnership('rescore', [carla, dana], { locked: true, score: 60, explanation: 'ok' });
     const reworded = aPartnership('reword', [eli, gus], { locked: false, score: 50, explanation: 'old' });
-    const { deps, proposals, state } = setUp('draft', [relocked, rescored, reworded]);
+    const { deps, updates, state, partnershipIds } = setUp('draft', [relocked, rescored, reworded]);
     const desired = [
       proposed([aroha, priya], { locked: true, score: 80, explanation: 'fits' }),
       proposed([dana, carla], { locked: true, score: 65, explanation: 'ok' }),
@@ -224,42 +158,42 @@ describe('applyProposal', () => {
     ];
 
     // Act
-    const outcome = await applyProposal(deps, state(), desired);
+    const outcome = await applyProposal(deps, await state(), desired);
 
     // Assess
     expect(outcome).toEqual({ partnerships: 3, kept: 3, added: 0, removed: 0, status: 'matched' });
-    expect(proposals.updates).toEqual([
+    expect(updates).toEqual([
       { id: relocked.id, fields: { locked: true, score: 80, explanation: 'fits' } },
       { id: rescored.id, fields: { locked: true, score: 65, explanation: 'ok' } },
       { id: reworded.id, fields: { locked: false, score: 50, explanation: undefined } },
     ]);
-    expect([...proposals.partnerships.keys()].sort()).toEqual([relocked.id, rescored.id, reworded.id].sort());
+    expect(partnershipIds()).toEqual([relocked.id, rescored.id, reworded.id].sort());
   });
 
   it('treats a stored partnership without a lock as unlocked', async () => {
     // Prepare
     const stored = aPartnership('plain', [aroha, priya], { score: 80 });
-    const { deps, proposals, state } = setUp('draft', [stored]);
+    const { deps, updates, state } = setUp('draft', [stored]);
 
     // Act
-    const outcome = await applyProposal(deps, state(), [
+    const outcome = await applyProposal(deps, await state(), [
       proposed([aroha, priya], { locked: false, score: 80 }),
     ]);
 
     // Assess
-    expect(proposals.updates).toEqual([]);
+    expect(updates).toEqual([]);
     expect(outcome.kept).toBe(1);
   });
 
   it('takes a matched round back to draft first and matches it again last, recording the settings', async () => {
     // Prepare
     const gone = aPartnership('gone', [aroha, priya]);
-    const { deps, rounds, state } = setUp('matched', [gone]);
+    const { deps, transitions, state, statusNow } = setUp('matched', [gone]);
 
     // Act
     const outcome = await applyProposal(
       deps,
-      state(),
+      await state(),
       [proposed([aroha, carla], { locked: false, score: 40 })],
       settings,
     );
@@ -272,19 +206,47 @@ describe('applyProposal', () => {
       `add ${aroha.id}+${carla.id}`,
       'draft→matched',
     ]);
-    expect(rounds.transitions.at(-1)).toEqual({ from: 'draft', to: 'matched', set: { matching: settings } });
-    expect(rounds.status).toBe('matched');
+    expect(transitions.at(-1)).toEqual({
+      from: 'draft',
+      to: 'matched',
+      set: { matching: settings, registration: 'closed' },
+    });
+    expect(statusNow()).toBe('matched');
+  });
+
+  it('closes registration of the round it matches', async () => {
+    // Prepare
+    const { deps, store, state } = setUp('draft', []);
+    await store.setRegistration(ROUND_ID, 'open');
+
+    // Act
+    await applyProposal(deps, await state(), [proposed([aroha, priya], { locked: false })]);
+
+    // Assess
+    expect(store.round(ROUND_ID)?.registration).toBe('closed');
+  });
+
+  it('leaves registration open when the proposal is empty and the round stays a draft', async () => {
+    // Prepare
+    const { deps, store, state } = setUp('draft', []);
+    await store.setRegistration(ROUND_ID, 'open');
+
+    // Act
+    await applyProposal(deps, await state(), []);
+
+    // Assess
+    expect(store.round(ROUND_ID)?.registration).toBe('open');
   });
 
   it('records no settings when none are given', async () => {
     // Prepare
-    const { deps, rounds, state } = setUp('draft', []);
+    const { deps, transitions, state } = setUp('draft', []);
 
     // Act
-    await applyProposal(deps, state(), [proposed([aroha, priya], { locked: false })]);
+    await applyProposal(deps, await state(), [proposed([aroha, priya], { locked: false })]);
 
     // Assess
-    expect(rounds.transitions).toEqual([{ from: 'draft', to: 'matched', set: {} }]);
+    expect(transitions).toEqual([{ from: 'draft', to: 'matched', set: { registration: 'closed' } }]);
   });
 
   it.each(['draft', 'matched'] as const)(
@@ -292,25 +254,25 @@ describe('applyProposal', () => {
     async (status) => {
       // Prepare
       const gone = aPartnership('gone', [aroha, priya]);
-      const { deps, rounds, proposals, state } = setUp(status, [gone]);
+      const { deps, state, statusNow, partnershipIds } = setUp(status, [gone]);
 
       // Act
-      const outcome = await applyProposal(deps, state(), []);
+      const outcome = await applyProposal(deps, await state(), []);
 
       // Assess
       expect(outcome).toEqual({ partnerships: 0, kept: 0, added: 0, removed: 1, status: 'draft' });
-      expect(rounds.status).toBe('draft');
-      expect(proposals.partnerships.size).toBe(0);
+      expect(statusNow()).toBe('draft');
+      expect(partnershipIds()).toEqual([]);
     },
   );
 
   it.each(['running', 'closed'] as const)('refuses a %s round and writes nothing', async (status) => {
     // Prepare
     const stored = aPartnership('pair', [aroha, priya]);
-    const { deps, rounds, proposals, state } = setUp(status, [stored]);
+    const { deps, store, state, statusNow } = setUp(status, [stored]);
 
     // Act
-    const attempt = applyProposal(deps, state(), [proposed([aroha, carla], { locked: true })]);
+    const attempt = applyProposal(deps, await state(), [proposed([aroha, carla], { locked: true })]);
 
     // Assess
     await expect(attempt).rejects.toThrow(ProposalRefused);
@@ -318,8 +280,8 @@ describe('applyProposal', () => {
       `round ${ROUND_ID} is ${status}: partnerships can only be proposed before the launch`,
     );
     expect(log).toEqual([]);
-    expect(rounds.status).toBe(status);
-    expect([...proposals.partnerships.values()]).toEqual([stored]);
+    expect(statusNow()).toBe(status);
+    expect(store.partnershipsOf(ROUND_ID)).toEqual([stored]);
     expect(progress).toEqual([]);
   });
 
@@ -327,11 +289,11 @@ describe('applyProposal', () => {
     // Prepare
     const first = aPartnership('first', [aroha, priya]);
     const second = aPartnership('second', [carla, dana]);
-    const { deps, proposals, state } = setUp('matched', [first, second]);
+    const { deps, store, state } = setUp('matched', [first, second]);
     const desired = [proposed([aroha, carla], { locked: true }), proposed([priya, dana], { locked: true })];
 
     // Act
-    const outcome = await applyProposal(deps, state(), desired);
+    const outcome = await applyProposal(deps, await state(), desired);
 
     // Assess
     expect(outcome).toEqual({ partnerships: 2, kept: 0, added: 2, removed: 2, status: 'matched' });
@@ -339,7 +301,9 @@ describe('applyProposal', () => {
     expect(log.slice(3, 5).sort()).toEqual(
       [`add ${aroha.id}+${carla.id}`, `add ${priya.id}+${dana.id}`].sort(),
     );
-    expect(proposals.partnershipOf.get(aroha.id)).toBe(proposals.partnershipOf.get(carla.id));
+    const partnershipOf = (member: Member) => store.member(ROUND_ID, member.id).partnershipId;
+    expect(partnershipOf(aroha)).toBeDefined();
+    expect(partnershipOf(aroha)).toBe(partnershipOf(carla));
   });
 
   it('refuses a member who is not in the round, before any write', async () => {
@@ -348,7 +312,7 @@ describe('applyProposal', () => {
     const { deps, state } = setUp('matched', [aPartnership('pair', [aroha, priya])]);
 
     // Act
-    const attempt = applyProposal(deps, state(), [proposed([aroha, stranger], { locked: true })]);
+    const attempt = applyProposal(deps, await state(), [proposed([aroha, stranger], { locked: true })]);
 
     // Assess
     await expect(attempt).rejects.toThrow(`${stranger.id} is not a member of round ${ROUND_ID}`);
@@ -361,7 +325,7 @@ describe('applyProposal', () => {
     const desired = [proposed([aroha, carla], { locked: true }), proposed([dana, aroha], { locked: true })];
 
     // Act
-    const attempt = applyProposal(deps, state(), desired);
+    const attempt = applyProposal(deps, await state(), desired);
 
     // Assess
     await expect(attempt).rejects.toThrow(`${aroha.id} is in two partnerships`);
@@ -374,7 +338,7 @@ describe('applyProposal', () => {
     const members = [aroha, carla, dana, eli].slice(0, size);
 
     // Act
-    const attempt = applyProposal(deps, state(), [proposed(members, { locked: true })]);
+    const attempt = applyProposal(deps, await state(), [proposed(members, { locked: true })]);
 
     // Assess
     await expect(attempt).rejects.toThrow(`a partnership has two or three members, not ${size}`);
@@ -393,7 +357,7 @@ describe('applyProposal', () => {
     ];
 
     // Act
-    await applyProposal(deps, state(), desired);
+    await applyProposal(deps, await state(), desired);
 
     // Assess: one removal, two additions, one update.
     expect(progress).toEqual([
@@ -408,24 +372,26 @@ describe('applyProposal', () => {
   it('completes the proposal when run again after an interruption', async () => {
     // Prepare
     const gone = aPartnership('gone', [aroha, priya]);
-    const { deps, rounds, proposals, state } = setUp('matched', [gone]);
+    const { deps, store, state, statusNow } = setUp('matched', [gone]);
     const desired = [
       proposed([aroha, carla], { locked: true }),
       proposed([priya, dana], { locked: true }),
       proposed([eli, gus], { locked: true }),
     ];
-    proposals.failAddition = 2;
-    await expect(applyProposal(deps, state(), desired, settings)).rejects.toThrow('connection reset');
-    expect(rounds.status).toBe('draft');
-    proposals.failAddition = undefined;
+    const addPartnership = store.addPartnership.bind(store);
+    vi.spyOn(store, 'addPartnership')
+      .mockImplementationOnce(addPartnership)
+      .mockRejectedValueOnce(new Error('connection reset'));
+    await expect(applyProposal(deps, await state(), desired, settings)).rejects.toThrow('connection reset');
+    expect(statusNow()).toBe('draft');
 
     // Act
-    const outcome = await applyProposal(deps, state(), desired, settings);
+    const outcome = await applyProposal(deps, await state(), desired, settings);
 
     // Assess
     expect(outcome.status).toBe('matched');
-    expect(rounds.status).toBe('matched');
-    const groups = [...proposals.partnerships.values()].map((p) => [...p.members].sort().join('+'));
+    expect(statusNow()).toBe('matched');
+    const groups = store.partnershipsOf(ROUND_ID).map((p) => [...p.members].sort().join('+'));
     expect(groups.sort()).toEqual(desired.map((p) => [...p.members].sort().join('+')).sort());
   });
 });

@@ -11,7 +11,7 @@ import {
   sendPaced,
 } from '../../../functions/use-cases/deliver-once.ts';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
-import { InMemoryLedger, InMemorySendingGate, ScriptedMailer, VirtualClock } from './fakes.ts';
+import { InMemoryLedger, InMemorySendingGate, RecordingClock, ScriptedMailer } from './fakes.ts';
 
 const NOW = '2025-03-10T09:15:00.000Z';
 const key = { roundId: 'spring-2025', kind: 'relay', ref: 'msg-1', participantId: 'pannaaaaaaaaa' };
@@ -28,7 +28,7 @@ const mail: OutboundMail = {
 };
 
 const setUp = (mailer = new ScriptedMailer()) => {
-  const clock = new VirtualClock(NOW);
+  const clock = new RecordingClock(NOW);
   const ledger = new InMemoryLedger();
   const gate = new InMemorySendingGate();
   const told: SendingPause[] = [];
@@ -58,7 +58,12 @@ describe('deliverOnce', () => {
     // Assess
     expect(delivery).toEqual({ outcome: 'sent', messageId: 'ses-1' });
     expect(mailer.accepted).toEqual([mail]);
-    expect(ledger.rows.get(InMemoryLedger.id(key))).toEqual({ status: 'SENT', messageId: 'ses-1' });
+    expect(ledger.rows.get(InMemoryLedger.id(key))).toEqual({
+      status: 'SENT',
+      claimedAt: NOW,
+      sentAt: NOW,
+      messageId: 'ses-1',
+    });
   });
 
   it('sends nothing for a key already sent', async () => {

@@ -5,11 +5,12 @@ import {
   Member,
   Partnership,
   type QueuedMail,
+  type RegistrationState,
   Round,
   type RoundStatus,
   type SendJob,
 } from '#core/model';
-import { ConcurrentChange } from '#ports/errors';
+import { AlreadyTaken, ConcurrentChange } from '#ports/errors';
 import type { JobQueue } from '#ports/queue';
 import {
   type Joining,
@@ -104,7 +105,7 @@ export class InMemoryLifecycle implements LifecycleStore, MembershipStore, Round
   // RoundStore: DynamoStore's round item and its status index.
 
   async createRound(round: Round): Promise<void> {
-    if (this.rounds.has(round.id)) throw new TransitionRejected(`round ${round.id} already exists`);
+    if (this.rounds.has(round.id)) throw new AlreadyTaken('round', round.id);
     this.rounds.set(round.id, structuredClone(round));
   }
 
@@ -121,6 +122,14 @@ export class InMemoryLifecycle implements LifecycleStore, MembershipStore, Round
     const round = this.rounds.get(roundId);
     if (!round || round.status !== from) throw new TransitionRejected(`round ${roundId} is not ${from}`);
     this.rounds.set(roundId, { ...round, ...structuredClone(definedFields(set)), status: to });
+  }
+
+  /** Opening holds only for a draft, as the adapter's condition. */
+  async setRegistration(roundId: string, registration: RegistrationState): Promise<void> {
+    const round = this.rounds.get(roundId);
+    if (!round || (registration === 'open' && round.status !== 'draft'))
+      throw new TransitionRejected(`round ${roundId} cannot be set to registration ${registration}`);
+    this.rounds.set(roundId, { ...round, registration });
   }
 
   async listRunningRounds(): Promise<Round[]> {
@@ -531,9 +540,9 @@ export class RecordingJobQueue implements JobQueue {
     return this.calls.flatMap((c) => c.jobs);
   }
 
-  /** The mails to participants, without the digests. */
+  /** The mails to participants, without the digests and sign-up confirmations. */
   get sendJobs(): SendJob[] {
-    return this.jobs.filter((job): job is SendJob => job.kind !== 'digest');
+    return this.jobs.filter((job): job is SendJob => job.kind !== 'digest' && job.kind !== 'sign-up');
   }
 
   clear(): void {

@@ -1,18 +1,23 @@
+import type * as z from 'zod';
+import type { MailTally, SentLedgerRow } from '#core/coordinator/round-status';
+import { detailToPublish, type PublishedEvent } from '#core/event-contract';
 import {
   type Member,
   memberOf,
   type Participant,
   type Profile,
   type Registration,
+  type RegistrationState,
   type Round,
   type RoundStatus,
   type SendJob,
 } from '#core/model';
 import type { OutboundMail } from '#core/outbound-mail';
+import { VirtualClock } from '#local/clock';
 import type { EventBus } from '#ports/bus';
-import type { Clock } from '#ports/clock';
-import { ConcurrentChange } from '#ports/errors';
+import { AlreadyTaken, ConcurrentChange, StoredItemInvalid } from '#ports/errors';
 import type { Arrival, InboundClaim, InboundLedger, RelayKey } from '#ports/inbound-ledger';
+import type { LedgerReader, SentMailRow } from '#ports/ledger-reader';
 import type { Mailer, PauseReason } from '#ports/mailer';
 import type { JobQueue } from '#ports/queue';
 import { type RawMailStore, RawMailTooLarge } from '#ports/raw-mail';
@@ -35,26 +40,13 @@ import {
 export const definedFields = <T extends object>(fields: T): Partial<T> =>
   Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 
-/** A clock whose sleep advances virtual time at once, recording every wait. */
-export class VirtualClock implements Clock {
+/** The local stack's virtual clock, recording every wait: for tests of backoff and pacing. */
+export class RecordingClock extends VirtualClock {
   readonly sleeps: number[] = [];
-  private time: number;
 
-  constructor(start: Date | string) {
-    this.time = new Date(start).getTime();
-  }
-
-  now(): Date {
-    return new Date(this.time);
-  }
-
-  async sleep(ms: number): Promise<void> {
+  override async sleep(ms: number): Promise<void> {
     this.sleeps.push(ms);
-    this.time += ms;
-  }
-
-  advance(ms: number): void {
-    this.time += ms;
+    await super.sleep(ms);
   }
 }
 
@@ -88,7 +80,7 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
   }
 
   async createRound(round: Round): Promise<void> {
-    if (this.rounds.has(round.id)) throw new TransitionRejected(`round ${round.id} already exists`);
+    if (this.rounds.has(round.id)) throw new AlreadyTaken('round', round.id);
     this.rounds.set(round.id, { ...round });
   }
 
@@ -106,6 +98,14 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
     const round = this.rounds.get(roundId);
     if (!round || round.status !== from) throw new TransitionRejected(`round ${roundId} is not ${from}`);
     this.rounds.set(roundId, { ...round, ...definedFields(set), status: to });
+  }
+
+  /** Opening holds only for a draft, as the adapter's condition. */
+  async setRegistration(roundId: string, registration: RegistrationState): Promise<void> {
+    const round = this.rounds.get(roundId);
+    if (!round || (registration === 'open' && round.status !== 'draft'))
+      throw new TransitionRejected(`round ${roundId} cannot be set to registration ${registration}`);
+    this.rounds.set(roundId, { ...round, registration });
   }
 
   /** By id, as the status index holds them. */
@@ -152,6 +152,11 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
       ...members.filter((m) => m !== existing),
       memberOf(participant, roundId, registration),
     ]);
+  }
+
+  async getMember(roundId: string, participantId: string): Promise<Member | undefined> {
+    const member = this.members.get(roundId)?.find((m) => m.id === participantId);
+    return member ? structuredClone(member) : undefined;
   }
 
   async *listMembers(roundId: string): AsyncIterable<Member[]> {
@@ -244,18 +249,24 @@ export class RecordingQueue implements JobQueue {
 interface LedgerRow {
   status: LedgerStatus;
   leaseUntil?: number;
+  /** When the last claim was made (ISO instant), as DynamoSendLedger records it. */
+  claimedAt?: string;
+  sentAt?: string;
   messageId?: string;
   reason?: string;
   deferredUntil?: string;
 }
 
-/** The ledger's lease semantics over a map. */
-export class InMemoryLedger implements SendLedger {
+const TALLY_OF = { SENT: 'sent', DEFERRED: 'deferred', FAILED: 'failed', SENDING: 'inFlight' } as const;
+
+/** The ledger's lease semantics over a map, and the ledger read back as DynamoLedgerReader reads it. */
+export class InMemoryLedger implements SendLedger, LedgerReader {
   readonly rows = new Map<string, LedgerRow>();
   readonly claims: LedgerKey[] = [];
 
+  /** A row's id in `rows`: the key, which the reader takes back out of it. */
   static id(key: LedgerKey): string {
-    return `${key.roundId}/${key.kind}/${key.ref}/${key.participantId}`;
+    return JSON.stringify([key.roundId, key.kind, key.ref, key.participantId]);
   }
 
   async claim(key: LedgerKey, now: Date, leaseMs: number): Promise<ClaimOutcome> {
@@ -264,12 +275,23 @@ export class InMemoryLedger implements SendLedger {
     if (row?.status === 'SENT') return 'already-sent';
     if (row?.status === 'FAILED') return 'already-failed';
     if (row?.status === 'SENDING' && (row.leaseUntil ?? 0) >= now.getTime()) return 'in-flight';
-    this.rows.set(InMemoryLedger.id(key), { status: 'SENDING', leaseUntil: now.getTime() + leaseMs });
+    this.rows.set(InMemoryLedger.id(key), {
+      status: 'SENDING',
+      leaseUntil: now.getTime() + leaseMs,
+      claimedAt: now.toISOString(),
+    });
     return row?.status === 'SENDING' ? 'claimed-after-expiry' : 'claimed';
   }
 
-  async markSent(key: LedgerKey, _now: Date, messageId: string): Promise<void> {
-    this.rows.set(InMemoryLedger.id(key), { status: 'SENT', messageId });
+  /** Like the adapter's update, it keeps when the row was claimed. */
+  async markSent(key: LedgerKey, now: Date, messageId: string): Promise<void> {
+    const claimedAt = this.rows.get(InMemoryLedger.id(key))?.claimedAt;
+    this.rows.set(InMemoryLedger.id(key), {
+      status: 'SENT',
+      ...(claimedAt ? { claimedAt } : {}),
+      sentAt: now.toISOString(),
+      messageId,
+    });
   }
 
   async defer(key: LedgerKey, _now: Date, { reason, until }: Deferral): Promise<void> {
@@ -294,7 +316,44 @@ export class InMemoryLedger implements SendLedger {
   status(key: LedgerKey): LedgerStatus | undefined {
     return this.rows.get(InMemoryLedger.id(key))?.status;
   }
+
+  async ledger(roundId: string): Promise<{ sent: SentLedgerRow[]; mails: MailTally }> {
+    const mails: MailTally = { sent: 0, deferred: 0, failed: 0, inFlight: 0 };
+    for (const { row } of this.rowsOf(roundId)) mails[TALLY_OF[row.status]]++;
+    const sent = (await this.sentSince(roundId)).map(({ claimedAt: _, ...row }) => row);
+    return { sent, mails };
+  }
+
+  async sentSince(roundId: string, after = ''): Promise<SentMailRow[]> {
+    return this.rowsOf(roundId).flatMap(({ key: { kind, ref, participantId }, row }) => {
+      if (row.status !== 'SENT') return [];
+      // What the adapter's schema refuses in a SENT row.
+      if (!row.claimedAt || !row.sentAt)
+        throw new StoredItemInvalid(`ledger row ${InMemoryLedger.id({ roundId, kind, ref, participantId })}`);
+      return row.sentAt > after
+        ? [{ kind, ref, participantId, claimedAt: row.claimedAt, sentAt: row.sentAt }]
+        : [];
+    });
+  }
+
+  /** The round's rows in the table's order: by sort key `<kind>#<ref>#<participantId>`, compared by code unit. */
+  private rowsOf(roundId: string): { key: LedgerKey; row: LedgerRow }[] {
+    const sortKey = ({ kind, ref, participantId }: LedgerKey) => `${kind}#${ref}#${participantId}`;
+    return [...this.rows.entries()]
+      .map(([id, row]) => {
+        const [round, kind, ref, participantId] = JSON.parse(id) as [string, string, string, string];
+        return { key: { roundId: round, kind, ref, participantId }, row };
+      })
+      .filter(({ key }) => key.roundId === roundId)
+      .sort((a, b) => (sortKey(a.key) < sortKey(b.key) ? -1 : 1));
+  }
 }
+
+/** Records a mail as its sender does: claimed at `claimedAt`, then accepted by SES at `sentAt` (the same instant unless given). */
+export const recordSent = async (ledger: SendLedger, key: LedgerKey, claimedAt: Date, sentAt = claimedAt) => {
+  await ledger.claim(key, claimedAt, 60_000);
+  await ledger.markSent(key, sentAt, `ses-${key.kind}-${key.ref}-${key.participantId}`);
+};
 
 /** The sending gate over one variable, with the adapter's semantics (a pause holds until `until`). */
 export class InMemorySendingGate implements SendingGate {
@@ -443,12 +502,22 @@ export class InMemoryInboundLedger implements InboundLedger {
   }
 }
 
-/** Records every event put on the bus. */
+/** Records every event published, checking each detail against its contract as EventBridgeBus does. */
 export class RecordingBus implements EventBus {
   readonly events: { detailType: string; detail: unknown }[] = [];
+  /** How many of the next events to refuse, as EventBridge does in an outage (after checking them). */
+  refusals = 0;
 
-  async put(detailType: string, detail: unknown): Promise<{ eventId: string }> {
-    this.events.push({ detailType, detail });
+  async publish<Detail extends z.ZodType>(
+    contract: PublishedEvent<Detail>,
+    detail: z.input<Detail>,
+  ): Promise<{ eventId: string }> {
+    const checked = detailToPublish(contract, detail);
+    if (this.refusals > 0) {
+      this.refusals--;
+      throw new Error('EventBridge: InternalException');
+    }
+    this.events.push({ detailType: contract.detailType, detail: checked });
     return { eventId: `event-${this.events.length}` };
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { type Alert, type Member, type Partnership, type Round, SendJob } from '#core/model';
+import { type Alert, type Member, type Round, SendJob } from '#core/model';
+import { VirtualClock } from '#local/clock';
 import type { AlertNotifier } from '#ports/alert-notifier';
 import {
   type DailyLifecycleDeps,
@@ -8,9 +9,8 @@ import {
 } from '../../../functions/use-cases/daily-lifecycle.ts';
 import { followUpRound } from '../../../functions/use-cases/follow-up.ts';
 import { repairRound } from '../../../functions/use-cases/repair-round.ts';
-import { aMember, aRound, partnered, partnershipId } from '../core/fixtures.ts';
+import { aMember, aPartnership, aRound, partnered, partnershipId } from '../core/fixtures.ts';
 import { InMemoryLifecycle, type LifecycleSeed, RecordingJobQueue } from './fake-lifecycle.ts';
-import { VirtualClock } from './fakes.ts';
 
 const DAY_MS = 86_400_000;
 const LAUNCHED_AT = '2025-03-03T12:00:00.000Z';
@@ -59,24 +59,6 @@ const setUp = (seed: LifecycleSeed, now: Date = day(10)) => {
   };
   return { store, queue, deps, notified, runDay, state };
 };
-
-const aPartnership = (
-  seed: string,
-  members: readonly Member[],
-  overrides: Partial<Partnership> = {},
-): Partnership => ({
-  roundId: ROUND.id,
-  id: partnershipId(seed),
-  members: members.map((m) => m.id),
-  status: 'active',
-  origin: 'matched',
-  lastActivity: {},
-  nudged: {},
-  flaggedBy: {},
-  quietIds: [],
-  notices: {},
-  ...overrides,
-});
 
 const pairOf = (seed: string, a: Member, b: Member) => partnered(seed, [a, b]) as [Member, Member];
 const ofKind = (queue: RecordingJobQueue, kind: SendJob['kind']) =>

@@ -1,27 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MemberChanged } from '#core/events';
-import type { EventBus } from '#ports/bus';
-import {
-  handleMailEvent,
-  type MailEventDeps,
-  SesSendingEvent,
-  whoseMail,
-} from '../../../functions/use-cases/mail-events.ts';
+import { MemberChanged, SesSendingEvent } from '#core/events';
+import { handleMailEvent, type MailEventDeps, whoseMail } from '../../../functions/use-cases/mail-events.ts';
 import { participantId } from '../core/fixtures.ts';
 import { InMemorySoftBounces, InMemorySuppression } from './fake-mail-events.ts';
+import { RecordingBus } from './fakes.ts';
 
 const NOW = new Date('2025-03-17T09:05:00Z');
 const aroha = participantId('aroha');
-
-class RecordingBus implements EventBus {
-  readonly events: { detailType: string; detail: unknown }[] = [];
-
-  async put(detailType: string, detail: unknown) {
-    this.events.push({ detailType, detail });
-    return { eventId: `bus-${this.events.length}` };
-  }
-}
 
 const setup = (status = 'active') => {
   const suppression = new InMemorySuppression({ [`spring-2025/${aroha}`]: status });
@@ -168,12 +154,7 @@ describe('handleMailEvent', () => {
   it('puts MemberChanged when the event is retried after PutEvents failed once after the suppression', async () => {
     // Prepare: the suppression is written, then the bus refuses the event; the handler throws.
     const { deps, suppression, bus } = setup();
-    const put = bus.put.bind(bus);
-    let refusals = 1;
-    bus.put = async (detailType, detail) => {
-      if (refusals-- > 0) throw new Error('EventBridge: InternalException');
-      return put(detailType, detail);
-    };
+    bus.refusals = 1;
     await expect(handleMailEvent(deps, 'evt-1', complaint, NOW)).rejects.toThrow('InternalException');
     expect(suppression.members.get(`spring-2025/${aroha}`)?.status).toBe('suppressed');
     expect(bus.events).toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { withBackoff } from '#core/backoff';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
-import { VirtualClock } from './fakes.ts';
+import { RecordingClock } from './fakes.ts';
 
 class Retryable extends Error {
   override name = 'Retryable';
@@ -24,7 +24,7 @@ const failing = (errors: unknown[]) => {
 describe('Pacer', () => {
   it('spaces consecutive calls evenly at the configured rate', async () => {
     // Prepare
-    const clock = new VirtualClock(START);
+    const clock = new RecordingClock(START);
     const pacer = new Pacer(clock, 4);
     const times: number[] = [];
 
@@ -40,7 +40,7 @@ describe('Pacer', () => {
 
   it('does not wait when the caller is already slower than the rate', async () => {
     // Prepare
-    const clock = new VirtualClock(START);
+    const clock = new RecordingClock(START);
     const pacer = new Pacer(clock, 2);
 
     // Act
@@ -55,7 +55,7 @@ describe('Pacer', () => {
   });
 
   it('waits only for the rest of the interval after a short pause', async () => {
-    const clock = new VirtualClock(START);
+    const clock = new RecordingClock(START);
     const pacer = new Pacer(clock, 2);
 
     await pacer.take();
@@ -67,7 +67,7 @@ describe('Pacer', () => {
 });
 
 describe('withBackoff', () => {
-  const options = (clock: VirtualClock, attempts = 4) => ({
+  const options = (clock: RecordingClock, attempts = 4) => ({
     clock,
     retryable: (e: unknown) => e instanceof Retryable,
     attempts,
@@ -78,7 +78,7 @@ describe('withBackoff', () => {
 
   it('retries retryable errors, waiting with capped exponential backoff, and returns the result', async () => {
     // Prepare
-    const clock = new VirtualClock(START);
+    const clock = new RecordingClock(START);
     const { fn, calls } = failing([new Retryable('1'), new Retryable('2'), new Retryable('3')]);
 
     // Act
@@ -93,7 +93,7 @@ describe('withBackoff', () => {
 
   it('throws a non-retryable error at once without waiting', async () => {
     // Prepare
-    const clock = new VirtualClock(START);
+    const clock = new RecordingClock(START);
     const permanent = new Error('bad address');
     const { fn, calls } = failing([permanent]);
 
@@ -108,7 +108,7 @@ describe('withBackoff', () => {
 
   it('gives up after the configured number of attempts and throws the last error', async () => {
     // Prepare
-    const clock = new VirtualClock(START);
+    const clock = new RecordingClock(START);
     const errors = [new Retryable('1'), new Retryable('2'), new Retryable('3'), new Retryable('4')];
     const { fn, calls } = failing(errors);
 
@@ -122,7 +122,7 @@ describe('withBackoff', () => {
   });
 
   it('draws each wait from the jitter source within the ceiling', async () => {
-    const clock = new VirtualClock(START);
+    const clock = new RecordingClock(START);
     const { fn } = failing([new Retryable('1'), new Retryable('2')]);
 
     await withBackoff(fn, { ...options(clock), random: () => 0 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAIL_LIMITS } from '#core/inbound/parse-mail';
 import type { Member, Participant, Round } from '#core/model';
 import { relayAddress, verifyRelayAddress } from '#core/relay-address';
+import { VirtualClock } from '#local/clock';
 import type { Arrival } from '#ports/inbound-ledger';
 import { LEASE_MS, SendDeferred } from '../../../functions/use-cases/deliver-once.ts';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
@@ -23,7 +24,6 @@ import {
   InMemoryStore,
   RecordingBus,
   ScriptedMailer,
-  VirtualClock,
 } from './fakes.ts';
 
 const SETTINGS = {
@@ -661,12 +661,7 @@ describe('receiveMail', () => {
     it('announces a STOP whose announcement failed when Lambda retries the mail', async () => {
       // Prepare: the member is unsubscribed, then PutEvents fails and the invocation throws.
       const { deliver, mailer, bus, store, round, ben, clock } = setUp({ writerEmail: 'tom@example.org' });
-      const put = bus.put.bind(bus);
-      let refusals = 1;
-      bus.put = async (detailType, detail) => {
-        if (refusals-- > 0) throw new Error('EventBridge: InternalException');
-        return put(detailType, detail);
-      };
+      bus.refusals = 1;
       const { run } = await deliver(fixture('stop-command.eml'), { mailFrom: 'tom@example.org' });
       await expect(run()).rejects.toThrow('InternalException');
       expect((await store.getSendContext(round.id, ben.id))?.member.status).toBe('unsubscribed');

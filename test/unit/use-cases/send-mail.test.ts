@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DigestInput } from '#core/compose-digest';
 import type { Alert, DigestJob, MailKind, Member, Round, SendJob } from '#core/model';
 import type { OutboundMail } from '#core/outbound-mail';
+import { VirtualClock } from '#local/clock';
 import { MailThrottled } from '#ports/mailer';
 import type { RoundState } from '#ports/store';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
@@ -13,7 +14,8 @@ import {
   sendQueued,
 } from '../../../functions/use-cases/send-mail.ts';
 import { aMember, aRound, partnered } from '../core/fixtures.ts';
-import { fakeCompose, InMemoryLedger, InMemoryStore, ScriptedMailer, VirtualClock } from './fakes.ts';
+import { noSignUpMail } from './fake-sign-ups.ts';
+import { fakeCompose, InMemoryLedger, InMemoryStore, ScriptedMailer } from './fakes.ts';
 
 const NOW = '2025-03-03T12:00:00.000Z';
 
@@ -62,6 +64,7 @@ const setUp = (
         };
       },
     },
+    signUp: noSignUpMail(),
   };
   const job: SendJob = { v: 1, roundId: round.id, participantId: aroha.id, kind: 'topic', topic: 2 };
   const key = { roundId: round.id, kind: 'topic', ref: '02', participantId: aroha.id };
@@ -83,7 +86,12 @@ describe('sendJob', () => {
     expect(mailer.accepted).toHaveLength(1);
     expect(mailer.accepted[0]?.to).toEqual([aroha.email]);
     expect(mailer.accepted[0]?.subject).toBe('topic 2 for Aroha');
-    expect(ledger.rows.get(InMemoryLedger.id(key))).toEqual({ status: 'SENT', messageId: 'ses-1' });
+    expect(ledger.rows.get(InMemoryLedger.id(key))).toEqual({
+      status: 'SENT',
+      claimedAt: NOW,
+      sentAt: NOW,
+      messageId: 'ses-1',
+    });
   });
 
   it('hands the partners the job was queued with to the store, so it can read them with the member', async () => {

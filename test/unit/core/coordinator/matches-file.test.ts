@@ -9,8 +9,8 @@ import {
 } from '#core/coordinator/matches-file';
 import type { MatchConfigInput } from '#core/coordinator/matching/index';
 import { describeGroup, matchParticipantsOf } from '#core/coordinator/proposal';
-import type { Member, Partnership } from '#core/model';
-import { aMember, partnershipId } from '../fixtures.ts';
+import type { Member } from '#core/model';
+import { aMember, aPartnership, partnershipId } from '../fixtures.ts';
 
 const ROUND_ID = 'spring-2025';
 const config: MatchConfigInput = { referenceDate: '2026-03-02' };
@@ -18,20 +18,6 @@ const noPast = new Map<string, Set<string>>();
 
 const pairId = partnershipId('pair');
 const trioId = partnershipId('trio');
-
-const aPartnership = (id: string, members: Member[], overrides: Partial<Partnership> = {}): Partnership => ({
-  roundId: ROUND_ID,
-  id,
-  members: members.map((m) => m.id),
-  status: 'active',
-  origin: 'matched',
-  lastActivity: {},
-  nudged: {},
-  flaggedBy: {},
-  quietIds: [],
-  notices: {},
-  ...overrides,
-});
 
 // Everyone speaks English unless said otherwise; each is in a country of their own but Tama (NZ, like Aroha).
 const aroha = aMember({ seed: 'aroha', partnershipId: pairId, interests: ['archives'] });
@@ -62,12 +48,12 @@ const noor = aMember({
   notWith: ['aroha@example.org'],
 });
 
-const pair = aPartnership(pairId, [priya, aroha], {
+const pair = aPartnership('pair', [priya, aroha], {
   locked: true,
   score: 80,
   explanation: 'shared interests: archives, outreach',
 });
-const trio = aPartnership(trioId, [eli, dana, carla], { score: 190, explanation: 'three reasons' });
+const trio = aPartnership('trio', [eli, dana, carla], { score: 190, explanation: 'three reasons' });
 
 const state: ProposalState = {
   roundId: ROUND_ID,
@@ -108,7 +94,7 @@ describe('matchesCsv', () => {
 
   it('leaves score and explanation blank when the partnership has none', () => {
     // Prepare
-    const bare = aPartnership(pairId, [aroha, priya]);
+    const bare = aPartnership('pair', [aroha, priya]);
 
     // Act
     const text = matchesCsv({ roundId: ROUND_ID, members: [aroha, priya], partnerships: [bare] });
@@ -121,7 +107,7 @@ describe('matchesCsv', () => {
 
   it('quotes values holding quotes and line breaks', () => {
     // Prepare
-    const odd = aPartnership(pairId, [aroha, priya], { explanation: 'said "hi"\nthen left' });
+    const odd = aPartnership('pair', [aroha, priya], { explanation: 'said "hi"\nthen left' });
 
     // Act
     const text = matchesCsv({ roundId: ROUND_ID, members: [aroha, priya], partnerships: [odd] });
@@ -575,7 +561,7 @@ describe('proposalFromFile', () => {
 
   it('omits the score and explanation an unchanged partnership never had', () => {
     // Prepare
-    const bare = { ...state, partnerships: [aPartnership(pairId, [aroha, priya])] };
+    const bare = { ...state, partnerships: [aPartnership('pair', [aroha, priya])] };
     const parsed = parseMatchesCsv(file(',,aroha@example.org,priya@example.org,'), bare, noPast);
 
     // Act

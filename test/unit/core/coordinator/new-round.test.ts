@@ -3,7 +3,7 @@ import { InvalidRound, newRound } from '#core/coordinator/new-round';
 import { DEFAULT_ESCALATION_DAYS, DEFAULT_INACTIVITY_DAYS } from '#core/schedule';
 
 describe('newRound', () => {
-  it('makes a draft with a topic every fortnight, the check-in mid-round and the default silence thresholds', () => {
+  it('makes a draft, closed to sign-ups, with a topic every fortnight, the check-in mid-round and the default silence thresholds', () => {
     // Act
     const round = newRound({ id: 'spring', startDate: '2027-03-01', weeks: 16 });
 
@@ -14,6 +14,7 @@ describe('newRound', () => {
       startDate: '2027-03-01',
       weeks: 16,
       status: 'draft',
+      registration: 'closed',
       topicDays: [0, 14, 28, 42, 56, 70, 84, 98],
       // Day 56 is a topic's: the check-in moves a week on.
       checkinDays: [63],

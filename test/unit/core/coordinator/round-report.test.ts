@@ -7,29 +7,19 @@ import {
 } from '#core/coordinator/round-report';
 import { type RoundStatusInput, roundStatus, type SentLedgerRow } from '#core/coordinator/round-status';
 import type { Member, Partnership } from '#core/model';
-import { aMember, aRound, noMailTrouble, participantId, partnershipId } from '../fixtures.ts';
+import { aMember, aPartnership, aRound, noMailTrouble, participantId, partnershipId } from '../fixtures.ts';
 
 const ROUND_ID = 'spring-2025';
 const id = participantId;
 const tid = partnershipId;
 
-const aPartnership = (
-  seed: string,
-  members: string[],
-  overrides: Partial<Partnership> = {},
-): Partnership => ({
-  roundId: ROUND_ID,
-  id: tid(seed),
-  members: members.map(id),
-  status: 'active',
-  origin: 'matched',
-  lastActivity: {},
-  nudged: {},
-  flaggedBy: {},
-  quietIds: [],
-  notices: {},
-  ...overrides,
-});
+/** A partnership of the participants these seeds name. */
+const partnershipOf = (seed: string, members: string[], overrides: Partial<Partnership> = {}) =>
+  aPartnership(
+    seed,
+    members.map((m) => aMember({ seed: m })),
+    overrides,
+  );
 
 const member = (seed: string, country: string, partnership?: string, overrides: Partial<Member> = {}) =>
   aMember({ seed, country, ...(partnership ? { partnershipId: tid(partnership) } : {}), ...overrides });
@@ -68,8 +58,8 @@ const fiveWeeksIn = (): { input: RoundStatusInput; now: Date } => {
     member('gus', 'BR', 'four'),
   ];
   const partnerships = [
-    aPartnership('one', ['aroha', 'ben']),
-    aPartnership('two', ['chen', 'dana'], {
+    partnershipOf('one', ['aroha', 'ben']),
+    partnershipOf('two', ['chen', 'dana'], {
       status: 'ended',
       atRiskAt: '2025-03-12T07:00:00.000Z',
       atRiskReason: 'silent',
@@ -77,8 +67,8 @@ const fiveWeeksIn = (): { input: RoundStatusInput; now: Date } => {
       endedAt: '2025-03-26T07:00:00.000Z',
       endedReason: 'quiet',
     }),
-    aPartnership('three', ['eli', 'fay']),
-    aPartnership('four', ['chen', 'gus'], { origin: 'repaired', startedAt: '2025-03-26T07:00:00.000Z' }),
+    partnershipOf('three', ['eli', 'fay']),
+    partnershipOf('four', ['chen', 'gus'], { origin: 'repaired', startedAt: '2025-03-26T07:00:00.000Z' }),
   ];
   const everyone = ['aroha', 'ben', 'chen', 'dana', 'eli', 'fay'];
   const sent = [
@@ -250,7 +240,7 @@ describe('roundReport', () => {
       const [a, b] = seeds(i);
       return [member(a, country, `t${a}`), member(b, 'NZ', `t${a}`)];
     });
-    const partnerships = countries.map((_, i) => aPartnership(`t${seeds(i)[0]}`, [...seeds(i)]));
+    const partnerships = countries.map((_, i) => partnershipOf(`t${seeds(i)[0]}`, [...seeds(i)]));
     // Partnership i gets i replies.
     const sent = countries.flatMap((_, i) =>
       Array.from({ length: i }, (__, k) =>

@@ -11,7 +11,7 @@ import {
   tallyCheckins,
 } from '#core/coordinator/round-status';
 import type { Alert, Member, Partnership, Round } from '#core/model';
-import { aMember, aRound, noMailTrouble, participantId, partnershipId } from '../fixtures.ts';
+import { aMember, aPartnership, aRound, noMailTrouble, participantId, partnershipId } from '../fixtures.ts';
 
 const ROUND_ID = 'spring-2025';
 const LAUNCHED_AT = '2025-03-02T10:00:00.000Z';
@@ -20,23 +20,13 @@ const NOW = new Date('2025-04-20T00:00:00.000Z');
 const id = participantId;
 const tid = partnershipId;
 
-const aPartnership = (
-  seed: string,
-  members: string[],
-  overrides: Partial<Partnership> = {},
-): Partnership => ({
-  roundId: ROUND_ID,
-  id: tid(seed),
-  members: members.map(id),
-  status: 'active',
-  origin: 'matched',
-  lastActivity: {},
-  nudged: {},
-  flaggedBy: {},
-  quietIds: [],
-  notices: {},
-  ...overrides,
-});
+/** A partnership of the participants these seeds name. */
+const partnershipOf = (seed: string, members: string[], overrides: Partial<Partnership> = {}) =>
+  aPartnership(
+    seed,
+    members.map((m) => aMember({ seed: m })),
+    overrides,
+  );
 
 const member = (seed: string, partnership?: string, overrides: Partial<Member> = {}): Member =>
   aMember({ seed, ...(partnership ? { partnershipId: tid(partnership) } : {}), ...overrides });
@@ -74,15 +64,15 @@ const relayed = (messageKey: string, sentAt: string, ...recipients: string[]): S
 const midRound = (): RoundStatusInput => {
   const round: Round = aRound({ id: ROUND_ID, launchedAt: LAUNCHED_AT, timeZones: ['Pacific/Auckland'] });
   const partnerships = [
-    aPartnership('one', ['aroha', 'priya', 'chen'], {
+    partnershipOf('one', ['aroha', 'priya', 'chen'], {
       lastActivity: { [id('aroha')]: '2025-03-05T08:00:00.000Z', [id('chen')]: '2025-04-02T08:00:00.000Z' },
     }),
-    aPartnership('two', ['ben', 'dana'], {
+    partnershipOf('two', ['ben', 'dana'], {
       status: 'ended',
       endedAt: '2025-03-20T07:00:00.000Z',
       endedReason: 'partner-left',
     }),
-    aPartnership('four', ['eli', 'fay'], {
+    partnershipOf('four', ['eli', 'fay'], {
       status: 'ended',
       atRiskAt: '2025-03-15T07:00:00.000Z',
       atRiskReason: 'silent',
@@ -90,14 +80,14 @@ const midRound = (): RoundStatusInput => {
       endedAt: '2025-03-22T07:00:00.000Z',
       endedReason: 'quiet',
     }),
-    aPartnership('three', ['ben', 'eli'], { origin: 'repaired', startedAt: '2025-03-22T07:00:00.000Z' }),
-    aPartnership('five', ['gus', 'hana'], {
+    partnershipOf('three', ['ben', 'eli'], { origin: 'repaired', startedAt: '2025-03-22T07:00:00.000Z' }),
+    partnershipOf('five', ['gus', 'hana'], {
       status: 'at-risk',
       atRiskAt: '2025-04-01T07:00:00.000Z',
       atRiskReason: 'flagged',
       quietIds: [id('hana')],
     }),
-    aPartnership('six', ['ivy', 'jo']),
+    partnershipOf('six', ['ivy', 'jo']),
   ];
   const members = [
     member('aroha', 'one', { checkins: { '1': 'yes' } }),
@@ -224,12 +214,12 @@ describe('roundStatus: replies', () => {
         member('una', 'eight'),
       ],
       partnerships: [
-        aPartnership('seven', ['zoe', 'yan'], {
+        partnershipOf('seven', ['zoe', 'yan'], {
           status: 'ended',
           endedAt: joinedAt,
           endedReason: 'partner-left',
         }),
-        aPartnership('eight', ['xia', 'una', 'zoe']),
+        partnershipOf('eight', ['xia', 'una', 'zoe']),
       ],
       alerts: [],
       ...noMailTrouble,
@@ -291,6 +281,31 @@ describe('roundStatus: members, nudges and alerts', () => {
     const closed = { ...input, round: { ...input.round, status: 'closed' as const } };
 
     expect(roundStatus(closed, NOW).members.waitingForPartner).toBe(0);
+  });
+
+  it('counts the members who signed up themselves as confirmed, with the sign-ups still pending', () => {
+    // Prepare
+    const input = midRound();
+    const signedUp = new Set([id('aroha'), id('dana')]);
+    const members = input.members.map((m) =>
+      signedUp.has(m.id) ? { ...m, registeredVia: 'sign-up' as const } : m,
+    );
+
+    // Act
+    const report = roundStatus({ ...input, members, pendingSignUps: 4 }, NOW);
+
+    // Assess: dana unsubscribed since, and still counts as a confirmed sign-up.
+    expect(report.registrations).toEqual({ confirmed: 2, pending: 4, open: false });
+  });
+
+  it('says registration is open while the round takes sign-ups, and none are pending unless counted', () => {
+    const input = midRound();
+    const open = {
+      ...input,
+      round: { ...input.round, status: 'draft' as const, registration: 'open' as const },
+    };
+
+    expect(roundStatus(open, NOW).registrations).toEqual({ confirmed: 0, pending: 0, open: true });
   });
 
   it('counts the nudge mails sent', () => {

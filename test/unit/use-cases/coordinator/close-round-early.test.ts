@@ -1,30 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Member, Partnership, RoundStatus } from '#core/model';
+import type { Member, RoundStatus } from '#core/model';
 import { closeRoundEarly } from '../../../../functions/use-cases/coordinator/close-round-early.ts';
 import { RoundNotFound, RoundStatusRefused } from '../../../../functions/use-cases/coordinator/errors.ts';
-import { aMember, aRound, partnered, partnershipId } from '../../core/fixtures.ts';
+import { aMember, aPartnership, aRound, partnered, partnershipId } from '../../core/fixtures.ts';
 import { InMemoryLifecycle, RecordingJobQueue } from '../fake-lifecycle.ts';
 
 const ROUND = 'spring-2025';
 const NOW = new Date('2025-04-20T15:00:00Z');
-
-const aPartnership = (
-  seed: string,
-  members: Member[],
-  overrides: Partial<Partnership> = {},
-): Partnership => ({
-  roundId: ROUND,
-  id: partnershipId(seed),
-  members: members.map((m) => m.id),
-  status: 'active',
-  origin: 'matched',
-  lastActivity: {},
-  nudged: {},
-  flaggedBy: {},
-  quietIds: [],
-  notices: {},
-  ...overrides,
-});
 
 /** A running round: one partnership going, one ended when Dev left, and Cleo left behind in it. */
 const setUp = (status: RoundStatus = 'running') => {

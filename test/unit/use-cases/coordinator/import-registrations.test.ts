@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Registration } from '#core/coordinator/registration';
 import type { Profile } from '#core/model';
 import { RoundNotFound, RoundStatusRefused } from '../../../../functions/use-cases/coordinator/errors.ts';
@@ -7,7 +7,8 @@ import {
   importRegistrations,
 } from '../../../../functions/use-cases/coordinator/import-registrations.ts';
 import { aMember, aParticipant, aRound, partnershipId } from '../../core/fixtures.ts';
-import { CoordinatorStore, counterIds } from './fakes.ts';
+import { InMemoryStore } from '../fakes.ts';
+import { counterIds } from './fixtures.ts';
 
 const AT = new Date('2027-02-01T10:00:00Z');
 const ROUND = 'spring';
@@ -22,7 +23,7 @@ const rows = (...profiles: Profile[]): Registration[] =>
   profiles.map((profile, i) => ({ ref: { line: i + 2 }, profile }));
 
 const setUp = (status: 'draft' | 'matched' = 'draft') => {
-  const store = new CoordinatorStore({ rounds: [aRound({ id: ROUND, status })] });
+  const store = new InMemoryStore([aRound({ id: ROUND, status })]);
   const deps = { rounds: store, participants: store, newParticipantId: counterIds('p') };
   return { store, deps };
 };
@@ -43,7 +44,7 @@ describe('importRegistrations', () => {
     // Assess
     expect(outcome).toMatchObject({ imported: 2, updated: 0, inactive: [] });
     expect(outcome.participants.map((p) => p.email)).toEqual(['ana@example.org', 'ben@example.org']);
-    const members = (await store.loadRoundState(ROUND))?.members ?? [];
+    const members = store.members.get(ROUND) ?? [];
     expect(members.map((m) => [m.email, m.registeredAt, m.registrationSeq])).toEqual([
       ['ana@example.org', AT.toISOString(), 2],
       ['ben@example.org', AT.toISOString(), 3],
@@ -53,6 +54,22 @@ describe('importRegistrations', () => {
       [1, 2],
       [2, 2],
     ]);
+  });
+
+  it('keeps counting a member who signed up themselves as signed up when a file registers them again', async () => {
+    // Prepare
+    const { store, deps } = setUp();
+    const ana = aParticipant({ seed: 'ana' });
+    store.participants.set(ana.email, ana);
+    await store.addMember(ROUND, ana, { at: '2027-01-20T08:00:00.000Z', seq: 0, via: 'sign-up' });
+
+    // Act
+    await importRegistrations(deps, { roundId: ROUND, registrations: rows(profileOf('ana')), at: AT });
+
+    // Assess
+    expect(
+      store.members.get(ROUND)?.map((m) => [m.registeredAt, m.registrationSeq, m.registeredVia]),
+    ).toEqual([['2027-01-20T08:00:00.000Z', 0, 'sign-up']]);
   });
 
   it('updates people imported before, who keep their id and their place in the registration order', async () => {
@@ -70,7 +87,7 @@ describe('importRegistrations', () => {
 
     // Assess
     expect(outcome).toMatchObject({ imported: 1, updated: 1 });
-    const members = new Map((await store.loadRoundState(ROUND))?.members.map((m) => [m.email, m]));
+    const members = new Map(store.members.get(ROUND)?.map((m) => [m.email, m]));
     expect(members.get('ana@example.org')).toMatchObject({
       organisation: 'City Library',
       registeredAt: AT.toISOString(),
@@ -84,7 +101,7 @@ describe('importRegistrations', () => {
     // Prepare
     const { store, deps } = setUp();
     const bounced = aParticipant({ seed: 'cleo', status: 'suppressed' });
-    store.participants.set(bounced.id, bounced);
+    store.participants.set(bounced.email, bounced);
 
     // Act
     const outcome = await importRegistrations(deps, {
@@ -133,9 +150,10 @@ describe('importRegistrations', () => {
 
   it('stops when the round turns out matched meanwhile, saying how many were written', async () => {
     // Prepare: Ben is a member with a partnership already, as after a `match` that ran during the import.
+    const { store, deps } = setUp();
     const ben = aMember({ seed: 'ben', roundId: ROUND, country: 'IN', partnershipId: partnershipId('one') });
-    const store = new CoordinatorStore({ rounds: [aRound({ id: ROUND, status: 'draft' })], members: [ben] });
-    const deps = { rounds: store, participants: store, newParticipantId: counterIds('p') };
+    store.seed({ members: [ben] });
+    store.participants.set(ben.email, aParticipant({ seed: 'ben', country: 'IN' }));
 
     // Act
     const attempt = importRegistrations(
@@ -158,7 +176,10 @@ describe('importRegistrations', () => {
     // Prepare
     const { store, deps } = setUp();
     const lost = new Error('connection reset');
-    store.failRegistration = { n: 2, error: lost };
+    const upsertParticipant = store.upsertParticipant.bind(store);
+    vi.spyOn(store, 'upsertParticipant')
+      .mockImplementationOnce(upsertParticipant)
+      .mockRejectedValueOnce(lost);
 
     // Act
     const attempt = importRegistrations(

@@ -1,35 +1,28 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MatchSettings } from '#core/coordinator/matching/index';
 import type { Member, Partnership, RoundStatus } from '#core/model';
 import { ConcurrentChange } from '#ports/errors';
 import { ProposalRefused } from '../../../../functions/use-cases/apply-proposal.ts';
 import { ProposalInterrupted, RoundNotFound } from '../../../../functions/use-cases/coordinator/errors.ts';
 import { InvalidMatchSettings, matchRound } from '../../../../functions/use-cases/coordinator/match-round.ts';
-import { aMember, aRound, partnershipId } from '../../core/fixtures.ts';
-import { CoordinatorStore, counterIds } from './fakes.ts';
+import { aPartnership, aRound, partnered } from '../../core/fixtures.ts';
+import { InMemoryLifecycle } from '../fake-lifecycle.ts';
+import { cohortOf, counterIds, pairsOf } from './fixtures.ts';
 
 const ROUND = 'spring';
 
 /** Four people from four countries, registered in this order. */
 const cohort = (): Member[] =>
-  [
+  cohortOf(ROUND, [
     ['ana', 'NZ'],
     ['ben', 'IN'],
     ['cleo', 'BR'],
     ['dev', 'US'],
-  ].map(([seed, country], i) =>
-    aMember({
-      seed: seed as string,
-      country: country as string,
-      roundId: ROUND,
-      registeredAt: '2027-02-01T10:00:00.000Z',
-      registrationSeq: i + 2,
-    }),
-  );
+  ]);
 
 const setUp = (options: { status?: RoundStatus; members?: Member[]; partnerships?: Partnership[] } = {}) => {
   const members = options.members ?? cohort();
-  const store = new CoordinatorStore({
+  const store = new InMemoryLifecycle({
     rounds: [aRound({ id: ROUND, status: options.status ?? 'draft', startDate: '2027-03-01' })],
     members,
     partnerships: options.partnerships,
@@ -50,7 +43,7 @@ describe('matchRound', () => {
     expect(outcome.result.pairs).toHaveLength(2);
     expect(outcome.unmatched).toEqual([]);
     expect(outcome.saved).toEqual({ partnerships: 2, kept: 0, added: 2, removed: 0, status: 'matched' });
-    expect(store.pairsOf(ROUND).flat().sort()).toEqual([
+    expect(pairsOf(store, ROUND).flat().sort()).toEqual([
       'ana@example.org',
       'ben@example.org',
       'cleo@example.org',
@@ -61,28 +54,28 @@ describe('matchRound', () => {
     expect(round?.matching).toEqual(MatchSettings.parse({}));
   });
 
+  it('closes registration: nobody signs up to a cohort that is matched already', async () => {
+    // Prepare
+    const { store, deps } = setUp();
+    await store.setRegistration(ROUND, 'open');
+
+    // Act
+    await matchRound(deps, { roundId: ROUND });
+
+    // Assess
+    expect(await store.getRound(ROUND)).toMatchObject({ status: 'matched', registration: 'closed' });
+  });
+
   it('keeps the locked partnerships and matches the others around them', async () => {
     // Prepare: Ana and Cleo are locked together, as a coordinator's edit.
-    const members = cohort();
-    const [ana, , cleo] = members as [Member, Member, Member];
-    const locked: Partnership = {
-      roundId: ROUND,
-      id: partnershipId('locked'),
-      members: [ana.id, cleo.id],
-      status: 'active',
-      origin: 'matched',
-      lastActivity: {},
-      nudged: {},
-      flaggedBy: {},
-      quietIds: [],
-      notices: {},
-      locked: true,
-    };
-    for (const member of [ana, cleo]) {
-      member.partnershipId = locked.id;
-      member.partnerIds = locked.members.filter((id) => id !== member.id);
-    }
-    const { store, deps } = setUp({ status: 'matched', members, partnerships: [locked] });
+    const [ana, ben, cleo, dev] = cohort() as [Member, Member, Member, Member];
+    const pair = partnered('locked', [ana, cleo]);
+    const locked = aPartnership('locked', pair, { locked: true });
+    const { store, deps } = setUp({
+      status: 'matched',
+      members: [...pair, ben, dev],
+      partnerships: [locked],
+    });
 
     // Act
     const outcome = await matchRound(deps, { roundId: ROUND, keepLocked: true });
@@ -90,8 +83,8 @@ describe('matchRound', () => {
     // Assess
     expect(outcome.locked.map((p) => p.id)).toEqual([locked.id]);
     expect(outcome.saved).toMatchObject({ kept: 1, added: 1, removed: 0, status: 'matched' });
-    expect(store.partnerships.get(locked.id)?.locked).toBe(true);
-    expect(store.pairsOf(ROUND)).toEqual([
+    expect(store.partnership(ROUND, locked.id).locked).toBe(true);
+    expect(pairsOf(store, ROUND)).toEqual([
       ['ana@example.org', 'cleo@example.org'],
       ['ben@example.org', 'dev@example.org'],
     ]);
@@ -139,7 +132,7 @@ describe('matchRound', () => {
     // Assess
     await expect(attempt).rejects.toThrow(InvalidMatchSettings);
     await expect(attempt).rejects.toMatchObject({ setting });
-    expect(store.partnerships.size).toBe(0);
+    expect(store.partnershipsOf(ROUND)).toEqual([]);
   });
 
   it('refuses a round that does not exist, or is running', async () => {
@@ -159,9 +152,15 @@ describe('matchRound', () => {
   });
 
   it('says the round changed when a write is refused half-way (launched, or another run)', async () => {
-    // Prepare
+    // Prepare: another run marks the round matched between this one's first and second write.
     const { store, deps } = setUp();
-    store.refuseProposalWritesFrom = 2;
+    const addPartnership = store.addPartnership.bind(store);
+    vi.spyOn(store, 'addPartnership')
+      .mockImplementationOnce(addPartnership)
+      .mockImplementationOnce(async (partnership) => {
+        await store.transitionRound(ROUND, 'draft', 'matched');
+        await addPartnership(partnership);
+      });
 
     // Act
     const attempt = matchRound(deps, { roundId: ROUND }, { onProgress: () => {} });
@@ -189,7 +188,7 @@ describe('matchRound', () => {
 
     // Assess
     await expect(attempt).rejects.toThrow('disk full');
-    expect(store.partnerships.size).toBe(0);
+    expect(store.partnershipsOf(ROUND)).toEqual([]);
     expect((await store.getRound(ROUND))?.status).toBe('draft');
   });
 

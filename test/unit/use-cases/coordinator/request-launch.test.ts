@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { SentLedgerRow } from '#core/coordinator/round-status';
 import { RoundLaunchRequested } from '#core/events';
 import type { Member, RoundStatus } from '#core/model';
 import { RoundNotFound, RoundStatusRefused } from '../../../../functions/use-cases/coordinator/errors.ts';
@@ -9,8 +8,8 @@ import {
   requestLaunch,
 } from '../../../../functions/use-cases/coordinator/request-launch.ts';
 import { aMember, aRound, partnered } from '../../core/fixtures.ts';
-import { RecordingBus, VirtualClock } from '../fakes.ts';
-import { CoordinatorStore } from './fakes.ts';
+import { InMemoryLifecycle } from '../fake-lifecycle.ts';
+import { InMemoryLedger, RecordingBus, RecordingClock, recordSent } from '../fakes.ts';
 
 const ROUND = 'spring';
 const NOW = '2027-03-01T08:00:00Z';
@@ -24,14 +23,9 @@ const members = (): Member[] => [
 ];
 
 const storeWith = (status: RoundStatus) =>
-  new CoordinatorStore({ rounds: [aRound({ id: ROUND, status })], members: members() });
+  new InMemoryLifecycle({ rounds: [aRound({ id: ROUND, status })], members: members() });
 
-const introTo = (member: Member): SentLedgerRow => ({
-  kind: 'intro',
-  ref: '00',
-  participantId: member.id,
-  sentAt: NOW,
-});
+const introTo = (member: Member) => ({ roundId: ROUND, kind: 'intro', ref: '00', participantId: member.id });
 
 describe('requestLaunch', () => {
   it('asks for the launch of a matched round on the bus', async () => {
@@ -66,7 +60,7 @@ describe('requestLaunch', () => {
 
   it('refuses a round that does not exist', async () => {
     // Act
-    const attempt = requestLaunch({ rounds: new CoordinatorStore(), bus: new RecordingBus() }, ROUND);
+    const attempt = requestLaunch({ rounds: new InMemoryLifecycle(), bus: new RecordingBus() }, ROUND);
 
     // Assess
     await expect(attempt).rejects.toThrow(RoundNotFound);
@@ -78,24 +72,19 @@ describe('followLaunch', () => {
     // Prepare: the round runs; one introduction is sent, the other comes a few seconds later.
     const store = storeWith('running');
     const [ana, ben] = members() as [Member, Member];
-    store.ledgers.set(ROUND, {
-      sent: [introTo(ana)],
-      mails: { sent: 1, deferred: 0, failed: 0, inFlight: 1 },
-    });
-    const clock = new VirtualClock(NOW);
+    const ledger = new InMemoryLedger();
+    await recordSent(ledger, introTo(ana), new Date(NOW));
+    await ledger.claim(introTo(ben), new Date(NOW), 60_000);
+    const clock = new RecordingClock(NOW);
     const realSleep = clock.sleep.bind(clock);
     clock.sleep = async (ms) => {
       await realSleep(ms);
-      if (clock.sleeps.length === 3)
-        store.ledgers.set(ROUND, {
-          sent: [introTo(ana), introTo(ben)],
-          mails: { sent: 2, deferred: 0, failed: 0, inFlight: 0 },
-        });
+      if (clock.sleeps.length === 3) await ledger.markSent(introTo(ben), clock.now(), 'ses-ben');
     };
     const progress: [number, number][] = [];
 
     // Act
-    const followed = await followLaunch({ lifecycle: store, ledger: store, clock }, ROUND, {
+    const followed = await followLaunch({ lifecycle: store, ledger, clock }, ROUND, {
       timeoutMs: 60_000,
       onProgress: (done, total) => progress.push([done, total]),
     });
@@ -110,13 +99,11 @@ describe('followLaunch', () => {
   it('gives up after the timeout, saying how far the launch got', async () => {
     // Prepare
     const store = storeWith('running');
-    store.ledgers.set(ROUND, {
-      sent: [introTo(members()[0] as Member)],
-      mails: { sent: 1, deferred: 0, failed: 0, inFlight: 0 },
-    });
+    const ledger = new InMemoryLedger();
+    await recordSent(ledger, introTo(members()[0] as Member), new Date(NOW));
 
     // Act
-    const attempt = followLaunch({ lifecycle: store, ledger: store, clock: new VirtualClock(NOW) }, ROUND, {
+    const attempt = followLaunch({ lifecycle: store, ledger, clock: new RecordingClock(NOW) }, ROUND, {
       timeoutMs: 5000,
     });
 
@@ -127,11 +114,11 @@ describe('followLaunch', () => {
 
   it('gives up on a round that never starts running, with nothing expected', async () => {
     // Prepare
-    const clock = new VirtualClock(NOW);
+    const clock = new RecordingClock(NOW);
 
     // Act
     const attempt = followLaunch(
-      { lifecycle: storeWith('matched'), ledger: new CoordinatorStore(), clock },
+      { lifecycle: storeWith('matched'), ledger: new InMemoryLedger(), clock },
       ROUND,
       {
         timeoutMs: 3000,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { MatchesFileError } from '#core/coordinator/matches-file';
-import type { Member } from '#core/model';
 import { RoundNotFound } from '../../../../functions/use-cases/coordinator/errors.ts';
 import { exportReviewFile } from '../../../../functions/use-cases/coordinator/export-review-file.ts';
 import {
@@ -8,26 +7,23 @@ import {
   ReviewFileInvalid,
 } from '../../../../functions/use-cases/coordinator/import-review-file.ts';
 import { matchRound } from '../../../../functions/use-cases/coordinator/match-round.ts';
-import { aMember, aRound } from '../../core/fixtures.ts';
-import { CoordinatorStore, counterIds } from './fakes.ts';
+import { aRound } from '../../core/fixtures.ts';
+import { InMemoryLifecycle } from '../fake-lifecycle.ts';
+import { cohortOf, counterIds, pairsOf } from './fixtures.ts';
 
 const ROUND = 'spring';
 
-/** Four people from four countries, and a fifth from Ana's country. */
-const cohort = (): Member[] =>
-  [
-    ['ana', 'NZ'],
-    ['ben', 'IN'],
-    ['cleo', 'BR'],
-    ['dev', 'US'],
-    ['eru', 'NZ'],
-  ].map(([seed, country]) => aMember({ seed: seed as string, country: country as string, roundId: ROUND }));
-
-/** A matched round: its proposal stored by the matcher. */
+/** A matched round: its proposal stored by the matcher. Four people from four countries, and a fifth from Ana's. */
 const matched = async () => {
-  const store = new CoordinatorStore({
+  const store = new InMemoryLifecycle({
     rounds: [aRound({ id: ROUND, status: 'draft', startDate: '2027-03-01' })],
-    members: cohort(),
+    members: cohortOf(ROUND, [
+      ['ana', 'NZ'],
+      ['ben', 'IN'],
+      ['cleo', 'BR'],
+      ['dev', 'US'],
+      ['eru', 'NZ'],
+    ]),
   });
   const deps = { rounds: store, lifecycle: store, proposals: store, newId: counterIds('t') };
   await matchRound(deps, { roundId: ROUND, settings: { countryCap: 1 } });
@@ -54,13 +50,13 @@ describe('exportReviewFile', () => {
     expect(file.csv.split('\r\n')[0]).toBe(
       'partnership_id,locked,email_1,email_2,email_3,name_1,name_2,name_3,countries,score,explanation',
     );
-    expect(file.partnerships).toBe(store.pairsOf(ROUND).length);
-    expect(file.alone).toBe(5 - store.pairsOf(ROUND).flat().length);
+    expect(file.partnerships).toBe(pairsOf(store, ROUND).length);
+    expect(file.alone).toBe(5 - pairsOf(store, ROUND).flat().length);
   });
 
   it('refuses a round that does not exist', async () => {
     // Act
-    const attempt = exportReviewFile({ lifecycle: new CoordinatorStore() }, ROUND);
+    const attempt = exportReviewFile({ lifecycle: new InMemoryLifecycle() }, ROUND);
 
     // Assess
     await expect(attempt).rejects.toThrow(RoundNotFound);
@@ -83,18 +79,18 @@ describe('importReviewFile', () => {
 
     // Assess
     expect(imported).toMatchObject({ partnerships: 2, alone: [], saved: { status: 'matched' } });
-    expect(store.pairsOf(ROUND)).toEqual([
+    expect(pairsOf(store, ROUND)).toEqual([
       ['ana@example.org', 'ben@example.org'],
       ['cleo@example.org', 'dev@example.org', 'eru@example.org'],
     ]);
-    const lockedOf = new Map([...store.partnerships.values()].map((p) => [p.members.length, p.locked]));
+    const lockedOf = new Map(store.partnershipsOf(ROUND).map((p) => [p.members.length, p.locked]));
     expect(lockedOf.get(3)).toBe(false);
   });
 
   it('lists every row that breaks a hard constraint, and changes nothing', async () => {
     // Prepare
     const { store, deps } = await matched();
-    const before = store.pairsOf(ROUND);
+    const before = pairsOf(store, ROUND);
 
     // Act: Ana and Eru are both from New Zealand; nobody is registered as zoe.
     const attempt = importReviewFile(deps, {
@@ -107,7 +103,7 @@ describe('importReviewFile', () => {
     await expect(attempt).rejects.toMatchObject({
       issues: [expect.objectContaining({ line: 2 }), expect.objectContaining({ line: 3 })],
     });
-    expect(store.pairsOf(ROUND)).toEqual(before);
+    expect(pairsOf(store, ROUND)).toEqual(before);
   });
 
   it('refuses a file that is no review file at all', async () => {

@@ -1,0 +1,280 @@
+import { randomBytes } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { dynamoDbClients } from '#adapters/clients/dynamodb';
+import { secretsClients } from '#adapters/clients/secrets-manager';
+import { sqsClients } from '#adapters/clients/sqs';
+import { DynamoRateLimits } from '#adapters/dynamo-rate-limits';
+import { DynamoSignUps } from '#adapters/dynamo-sign-ups';
+import { DynamoStore } from '#adapters/dynamo-store';
+import { correlated } from '#adapters/logger';
+import { metricsFromEnvironment } from '#adapters/metrics';
+import { loadSigningKeys } from '#adapters/signing-keys';
+import { SqsJobQueue } from '#adapters/sqs-job-queue';
+import { newId } from '#core/ids';
+import { verifySignUpToken } from '#core/link-token';
+import { type Round, RoundId } from '#core/model';
+import type { SigningKeys } from '#core/relay-address';
+import { assetAt } from '#core/sign-up/assets';
+import { type FieldErrors, FORM_TOKEN_FIELD, readSignUpForm } from '#core/sign-up/form';
+import { checkFormToken, formCookie, formToken, newNonce, nonceFromCookies } from '#core/sign-up/form-token';
+import { PAGE_HEADERS } from '#core/sign-up/layout';
+import {
+  checkInboxPage,
+  confirmSignUpPage,
+  notFoundPage,
+  registrationClosedPage,
+  signedUpPage,
+  signUpFormPage,
+  tooManySignUpsPage,
+  unusableLinkPage,
+} from '#core/sign-up/pages';
+import type { Clock } from '#ports/clock';
+import { METRIC, type Metrics } from '#ports/metrics';
+import type { SignUpStore } from '#ports/sign-ups';
+import { type ConfirmSignUpDeps, confirmSignUp, reviewSignUp } from '../use-cases/sign-up/confirm-sign-up.ts';
+import { roundForSignUp } from '../use-cases/sign-up/round-for-sign-up.ts';
+import { type SubmitSignUpDeps, submitSignUp } from '../use-cases/sign-up/submit-sign-up.ts';
+import { parseEnv, WebEnv } from './env.ts';
+import { type HttpRequest, readRequest } from './http-request.ts';
+import { type DepsContext, lazyHandler, withMetrics } from './runtime.ts';
+
+export interface WebDeps extends Omit<SubmitSignUpDeps, 'signUps'>, Omit<ConfirmSignUpDeps, 'signUps'> {
+  signUps: Pick<SignUpStore, 'savePending' | 'getPending' | 'consumePending'>;
+  keys: SigningKeys;
+  clock: Clock;
+  metrics: Metrics;
+  /** Where the privacy notice sends people about their data. */
+  coordinatorEmail: string;
+  /** Random bytes for the form cookie's nonce. */
+  randomBytes: (size: number) => Uint8Array;
+}
+
+export const createDeps = async ({
+  env: raw,
+  clients,
+  clock,
+}: DepsContext<'document' | 'sqs' | 'secrets'>): Promise<WebDeps> => {
+  const env = parseEnv(WebEnv, raw);
+  const store = new DynamoStore(env.TABLE_NAME, clients.document);
+  return {
+    rounds: store,
+    participants: store,
+    signUps: new DynamoSignUps(env.TABLE_NAME, clients.document),
+    limits: new DynamoRateLimits(env.TABLE_NAME, clients.document),
+    queue: new SqsJobQueue(env.SEND_QUEUE_URL, clients.sqs),
+    keys: await loadSigningKeys(env, clients),
+    clock,
+    metrics: metricsFromEnvironment(raw),
+    coordinatorEmail: env.COORDINATOR_EMAIL,
+    randomBytes,
+    newSignUpId: () => newId('s', randomBytes),
+    newParticipantId: () => newId('p', randomBytes),
+  };
+};
+
+type Response = APIGatewayProxyStructuredResultV2;
+
+const html = (statusCode: number, body: string, headers: Record<string, string> = {}): Response => ({
+  statusCode,
+  headers: { ...PAGE_HEADERS, ...headers },
+  body,
+});
+
+const text = (statusCode: number, body: string, headers: Record<string, string> = {}): Response => ({
+  statusCode,
+  headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...headers },
+  body,
+});
+
+const notFound = () => html(404, notFoundPage());
+const closed = (round: Round) => html(410, registrationClosedPage({ round }));
+
+/**
+ * The form token of a page, for the nonce in the request's cookie; a request without one gets a new
+ * nonce, and the cookie that carries it.
+ */
+const formSession = (deps: WebDeps, request: HttpRequest) => {
+  const known = nonceFromCookies(request.cookies, request.secure);
+  const nonce = known ?? newNonce(deps.randomBytes);
+  const headers: Record<string, string> = known ? {} : { 'Set-Cookie': formCookie(nonce, request.secure) };
+  return { token: formToken(nonce, deps.keys, deps.clock.now()), headers };
+};
+
+/** Whether a POST carries a form token of ours, for the nonce of its own cookie. */
+const formTokenHolds = (deps: WebDeps, request: HttpRequest) =>
+  checkFormToken(
+    request.form.get(FORM_TOKEN_FIELD) ?? '',
+    nonceFromCookies(request.cookies, request.secure),
+    deps.keys,
+    deps.clock.now(),
+  );
+
+const FORM_REFUSED =
+  'This form had expired, or was not sent from our page. Check your details and press the button again.';
+
+/** GET /join/<roundId>: the form, if the round takes sign-ups. */
+const showForm = async (deps: WebDeps, request: HttpRequest, roundId: string): Promise<Response> => {
+  const found = await roundForSignUp(deps.rounds, roundId);
+  if (found.state === 'unknown') return notFound();
+  if (found.state === 'closed') return closed(found.round);
+  const session = formSession(deps, request);
+  return html(
+    200,
+    signUpFormPage({ round: found.round, formToken: session.token, coordinatorEmail: deps.coordinatorEmail }),
+    session.headers,
+  );
+};
+
+/** POST /join/<roundId>: a submission, checked, stored as pending and confirmed by mail. */
+const submit = async (deps: WebDeps, request: HttpRequest, roundId: string): Promise<Response> => {
+  const form = readSignUpForm(request.form);
+  const log = correlated({ roundId });
+  const count = (outcome: string) => deps.metrics.count(METRIC.signUps, 1, { outcome });
+  const again = (statusCode: number, round: Round, more: { errors?: FieldErrors; problem?: string }) => {
+    const session = formSession(deps, request);
+    return html(
+      statusCode,
+      signUpFormPage({
+        round,
+        formToken: session.token,
+        coordinatorEmail: deps.coordinatorEmail,
+        values: form.values,
+        consent: form.consent,
+        ...more,
+      }),
+      session.headers,
+    );
+  };
+
+  const check = formTokenHolds(deps, request);
+  if (check !== 'ok') {
+    const found = await roundForSignUp(deps.rounds, roundId);
+    if (found.state === 'unknown') return notFound();
+    if (found.state === 'closed') return closed(found.round);
+    log.warn('sign-up form token refused', { reason: check });
+    count('refused-form');
+    return again(403, found.round, { problem: FORM_REFUSED });
+  }
+
+  const outcome = await submitSignUp(deps, { roundId, form, client: request.client });
+  switch (outcome.outcome) {
+    case 'unknown-round':
+      return notFound();
+    case 'closed':
+      return closed(outcome.round);
+    case 'invalid':
+      count('invalid');
+      return again(400, outcome.round, { errors: outcome.errors });
+    case 'too-many':
+      log.warn('sign-ups from one client over the hourly limit');
+      count('too-many');
+      return html(429, tooManySignUpsPage(), { 'Retry-After': '3600' });
+    case 'accepted':
+      log.with({ signUpId: outcome.signUpId }).info('sign-up accepted', { delivery: outcome.delivery });
+      count(outcome.delivery);
+      // The same page whatever became of it: the answer says nothing about the address.
+      return html(200, checkInboxPage({ round: outcome.round, email: form.values.email }));
+  }
+};
+
+/** The sign-up a confirmation link (or the button's POST) names, if its token is ours and current. */
+const linkClaims = (deps: WebDeps, token: string) => {
+  const check = verifySignUpToken(token, deps.keys, deps.clock.now());
+  if (!check.ok) correlated({}).warn('unusable sign-up link', { reason: check.reason });
+  return check.ok ? check.claims : undefined;
+};
+
+/** GET /join/confirm?token=…: what would be registered, and one button. Changes nothing. */
+const showConfirmation = async (deps: WebDeps, request: HttpRequest, problem?: string): Promise<Response> => {
+  const token = (request.method === 'GET' ? request.query : request.form).get('token') ?? '';
+  const claims = linkClaims(deps, token);
+  if (!claims) return html(400, unusableLinkPage());
+  const review = await reviewSignUp(deps, claims, deps.clock.now());
+  if (review.outcome === 'unusable') return html(410, unusableLinkPage());
+  if (review.outcome === 'closed') return closed(review.round);
+  const session = formSession(deps, request);
+  return html(
+    problem ? 403 : 200,
+    confirmSignUpPage({
+      round: review.round,
+      profile: review.signUp.profile,
+      token,
+      formToken: session.token,
+      ...(problem ? { problem } : {}),
+    }),
+    session.headers,
+  );
+};
+
+/** POST /join/confirm: registers the person, once. */
+const confirm = async (deps: WebDeps, request: HttpRequest): Promise<Response> => {
+  const claims = linkClaims(deps, request.form.get('token') ?? '');
+  if (!claims) {
+    deps.metrics.count(METRIC.signUps, 1, { outcome: 'unusable-link' });
+    return html(400, unusableLinkPage());
+  }
+  const log = correlated({ roundId: claims.roundId, signUpId: claims.signUpId });
+  const check = formTokenHolds(deps, request);
+  if (check !== 'ok') {
+    log.warn('confirmation form token refused', { reason: check });
+    deps.metrics.count(METRIC.signUps, 1, { outcome: 'refused-form' });
+    return showConfirmation(deps, request, FORM_REFUSED);
+  }
+  const outcome = await confirmSignUp(deps, claims, deps.clock.now());
+  if (outcome.outcome === 'unusable') {
+    deps.metrics.count(METRIC.signUps, 1, { outcome: 'unusable-link' });
+    return html(410, unusableLinkPage());
+  }
+  if (outcome.outcome === 'closed') return closed(outcome.round);
+  log.with({ participantId: outcome.participant.id }).info('sign-up confirmed');
+  deps.metrics.count(METRIC.signUps, 1, { outcome: 'confirmed' });
+  return html(200, signedUpPage({ round: outcome.round }));
+};
+
+const JOIN = /^\/join\/([^/]+)$/;
+const ASSETS = '/join/assets/';
+const CONFIRM = '/join/confirm';
+
+const methodNotAllowed = (allow: string) => text(405, 'Method not allowed', { Allow: allow });
+
+/**
+ * A Lambda Function URL serving a round's sign-up pages (see docs/sign-up.md):
+ * - `GET /join/<roundId>`: the form (404 for an unknown round, 410 for one that takes no sign-ups);
+ * - `POST /join/<roundId>`: a submission — 400 with the form again and its errors, 200 with "check
+ *   your inbox" (the same for any address), 403 without a valid form token, 429 over the client limit;
+ * - `GET /join/confirm?token=…`: the details and one button (a GET changes nothing);
+ * - `POST /join/confirm`: registers the person, once; a forged link gets 400, a used or expired one 410;
+ * - `GET /join/assets/<file>`: the pages' one script.
+ * Every POST needs the signed form token of its page and that page's cookie (CSRF).
+ */
+export const createHandler = (deps: WebDeps) =>
+  withMetrics(deps.metrics, async (event: APIGatewayProxyEventV2): Promise<Response> => {
+    const request = readRequest(event);
+    if (request.path.startsWith(ASSETS)) {
+      if (request.method !== 'GET') return methodNotAllowed('GET');
+      const asset = assetAt(request.path);
+      if (!asset) return text(404, 'Not found');
+      return {
+        statusCode: 200,
+        headers: {
+          'Content-Type': asset.contentType,
+          // Its name changes with its content.
+          'Cache-Control': 'public, max-age=31536000, immutable',
+          'X-Content-Type-Options': 'nosniff',
+        },
+        body: asset.body,
+      };
+    }
+    const isGet = request.method === 'GET';
+    if (!isGet && request.method !== 'POST') return methodNotAllowed('GET, POST');
+    if (request.path === CONFIRM) return isGet ? showConfirmation(deps, request) : confirm(deps, request);
+    const roundId = RoundId.safeParse(JOIN.exec(request.path)?.[1]);
+    if (!roundId.success) return notFound();
+    return isGet ? showForm(deps, request, roundId.data) : submit(deps, request, roundId.data);
+  });
+
+export const handler = lazyHandler(createDeps, createHandler, {
+  ...dynamoDbClients,
+  ...sqsClients,
+  ...secretsClients,
+});

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { parseRegistrationsCsv } from '#core/coordinator/registration';
+import { checkSignUp, readSignUpForm, SIGN_UP_FIELDS, type SignUpField } from '#core/sign-up/form';
+
+const valid: Record<SignUpField, string> = {
+  email: ' Ana@Example.ORG ',
+  name: 'Ana  Silva',
+  country: 'nz',
+  languages: 'EN; fre; pt-BR',
+  timezone: 'pacific/auckland',
+  organisation: 'Auckland Libraries',
+  sector: 'Public',
+  career_stage: 'mid',
+  interests: 'outreach; Outreach; digital archives',
+};
+
+const posted = (values: Partial<Record<string, string | string[]>>) => {
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries(values)) {
+    for (const one of Array.isArray(value) ? value : [value ?? '']) form.append(name, one);
+  }
+  return form;
+};
+
+describe('readSignUpForm', () => {
+  it('reads the inputs named in the contract for scripts, the consent, the honeypot and the form token', () => {
+    const form = readSignUpForm(posted({ ...valid, consent: 'yes', website: '', form_token: 'abc' }));
+
+    expect(form.values).toEqual({ ...valid, email: 'Ana@Example.ORG' });
+    expect(form.consent).toBe(true);
+    expect(form.honeypot).toBe(false);
+    expect(form.formToken).toBe('abc');
+  });
+
+  it('takes languages and interests given several times, as one ";"-separated list', () => {
+    const form = readSignUpForm(
+      posted({ languages: ['en', ' fr ', ''], interests: ['outreach', 'archives'] }),
+    );
+
+    expect(form.values.languages).toBe('en; fr');
+    expect(form.values.interests).toBe('outreach; archives');
+  });
+
+  it('takes a consent box sent empty as no consent', () => {
+    expect(readSignUpForm(posted({ consent: '' })).consent).toBe(false);
+  });
+
+  it('reads absent inputs as empty, no consent, and a filled-in honeypot as filled', () => {
+    const form = readSignUpForm(posted({ website: 'http://spam.example' }));
+
+    expect(Object.values(form.values)).toEqual(SIGN_UP_FIELDS.map(() => ''));
+    expect(form.consent).toBe(false);
+    expect(form.honeypot).toBe(true);
+  });
+});
+
+describe('checkSignUp', () => {
+  it('normalises a sign-up exactly as the same row of a registrations file', () => {
+    const csv = [SIGN_UP_FIELDS.join(','), SIGN_UP_FIELDS.map((field) => `"${valid[field]}"`).join(',')].join(
+      '\n',
+    );
+    const fromFile = parseRegistrationsCsv(csv).registrations[0]?.profile;
+
+    const checked = checkSignUp({ values: valid, consent: true });
+
+    expect(checked).toEqual({ ok: true, profile: fromFile });
+    expect(checked.ok && checked.profile).toMatchObject({
+      email: 'ana@example.org',
+      name: 'Ana Silva',
+      country: 'NZ',
+      languages: ['en', 'fr', 'pt'],
+      timezone: 'Pacific/Auckland',
+      sector: 'public',
+      careerStage: 'mid',
+      interests: ['outreach', 'digital archives'],
+    });
+  });
+
+  it('accepts a sign-up without the optional organisation and interests', () => {
+    const checked = checkSignUp({ values: { ...valid, organisation: '', interests: '' }, consent: true });
+
+    expect(checked.ok && checked.profile).toMatchObject({ organisation: '', interests: [] });
+  });
+
+  it('refuses a sign-up without consent, naming the consent box only', () => {
+    expect(checkSignUp({ values: valid, consent: false })).toEqual({
+      ok: false,
+      errors: { consent: 'Select the box to agree to how we use your details' },
+    });
+  });
+
+  it.each([
+    ['email', '', 'Enter your email address'],
+    ['email', 'ana-at-example.org', 'Email address: "ana-at-example.org" is not an email address'],
+    ['name', ' ', 'Enter your name'],
+    ['name', 'x'.repeat(121), 'Name: longer than 120 characters'],
+    ['country', '', 'Select your country'],
+    ['country', 'Atlantis', 'Country: "Atlantis" is not an ISO 3166 country code'],
+    ['languages', '', 'Enter at least one language code, such as en'],
+    ['languages', 'English', 'Languages: "English" is not an ISO 639 language code: write "en"'],
+    ['timezone', '', 'Enter your time zone, such as Europe/Paris'],
+    ['timezone', '+05:00', 'Time zone: "+05:00" is not an IANA time zone name such as Europe/Paris'],
+    ['organisation', 'x'.repeat(201), 'Organisation: longer than 200 characters'],
+    ['sector', '', 'Select the kind of library you work in'],
+    [
+      'sector',
+      'museum',
+      'Kind of library: "museum" is not one of public, academic, school, special, national, other',
+    ],
+    ['career_stage', '', 'Select your career stage'],
+    ['career_stage', 'retired', 'Career stage: "retired" is not one of student, early, mid, senior'],
+    ['interests', 'x'.repeat(61), `Interests: "${'x'.repeat(40)}…" is longer than 60 characters`],
+    [
+      'interests',
+      Array.from({ length: 21 }, (_, i) => `topic ${i}`).join(';'),
+      'Interests: more than 20 interests',
+    ],
+  ] as const)('gives %s %j the message %j', (field, value, message) => {
+    expect(checkSignUp({ values: { ...valid, [field]: value }, consent: true })).toEqual({
+      ok: false,
+      errors: { [field]: message },
+    });
+  });
+
+  it('names every input that needs fixing at once, with the consent', () => {
+    const checked = checkSignUp({
+      values: { ...valid, email: '', country: 'Atlantis', career_stage: '' },
+      consent: false,
+    });
+
+    expect(checked.ok ? [] : Object.keys(checked.errors)).toEqual([
+      'email',
+      'country',
+      'career_stage',
+      'consent',
+    ]);
+  });
+});
