@@ -10,6 +10,7 @@ import {
   type RoundStatus,
   type SendJob,
 } from '#core/model';
+import type { AlertNotifier } from '#ports/alert-notifier';
 import { AlreadyTaken, ConcurrentChange } from '#ports/errors';
 import type { JobQueue } from '#ports/queue';
 import {
@@ -24,7 +25,7 @@ import {
   type RoundStore,
   TransitionRejected,
 } from '#ports/store';
-import { definedFields } from './fakes.ts';
+import { checkQueueDelay, definedFields } from './fakes.ts';
 
 /** One write of a transaction: the item it touches, its condition, and what it changes. */
 interface Write {
@@ -533,6 +534,7 @@ export class RecordingJobQueue implements JobQueue {
   readonly calls: { jobs: QueuedMail[]; delaySeconds: number | undefined }[] = [];
 
   async enqueue(jobs: readonly QueuedMail[], delaySeconds?: number): Promise<void> {
+    checkQueueDelay(delaySeconds);
     this.calls.push({ jobs: structuredClone([...jobs]), delaySeconds });
   }
 
@@ -547,5 +549,22 @@ export class RecordingJobQueue implements JobQueue {
 
   clear(): void {
     this.calls.length = 0;
+  }
+}
+
+/**
+ * Records each notification of a round's alerts, as the coordinators' SNS topic gets them: one per call
+ * with alerts, none for a call without any (SnsAlertNotifier publishes nothing then).
+ */
+export class RecordingNotifier implements AlertNotifier {
+  /** The alerts of each notification, in order. */
+  readonly notified: Alert[][] = [];
+  /** The round of each notification, beside `notified`. */
+  readonly roundIds: string[] = [];
+
+  async notify(round: Round, alerts: readonly Alert[]): Promise<void> {
+    if (alerts.length === 0) return;
+    this.notified.push(structuredClone([...alerts]));
+    this.roundIds.push(round.id);
   }
 }

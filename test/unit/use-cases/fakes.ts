@@ -233,12 +233,21 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
   }
 }
 
-/** Records each enqueue call with its delay. */
+/** SQS holds a message back by at most 15 minutes: a longer delay fails the whole enqueue, as SqsJobQueue's does. */
+export const checkQueueDelay = (delaySeconds: number | undefined): void => {
+  const delay = delaySeconds ?? 0;
+  if (!Number.isInteger(delay) || delay < 0 || delay > 900) {
+    throw new Error(`SQS refuses DelaySeconds ${delay}: it must be a whole number from 0 to 900`);
+  }
+};
+
+/** Records each enqueue call with its delay; a copy of each job, as SQS keeps the body it was sent. */
 export class RecordingQueue implements JobQueue {
   readonly calls: { jobs: SendJob[]; delaySeconds: number | undefined }[] = [];
 
   async enqueue(jobs: SendJob[], delaySeconds?: number): Promise<void> {
-    this.calls.push({ jobs: [...jobs], delaySeconds });
+    checkQueueDelay(delaySeconds);
+    this.calls.push({ jobs: structuredClone([...jobs]), delaySeconds });
   }
 
   get jobs(): SendJob[] {
@@ -396,6 +405,11 @@ export class ScriptedMailer implements Mailer {
     this.failures = [...failures];
   }
 
+  /** Answers the next sends with these errors, in order, before accepting again. */
+  failNext(...failures: unknown[]): void {
+    this.failures.push(...failures);
+  }
+
   async send(mail: OutboundMail): Promise<{ messageId: string }> {
     this.attempts.push(mail);
     if (this.alwaysFail) throw this.alwaysFail();
@@ -504,9 +518,15 @@ export class InMemoryInboundLedger implements InboundLedger {
 
 /** Records every event published, checking each detail against its contract as EventBridgeBus does. */
 export class RecordingBus implements EventBus {
-  readonly events: { detailType: string; detail: unknown }[] = [];
+  /** Every event as the bus took it: its id, the contract's source and detail type, the checked detail. */
+  readonly published: { eventId: string; source: string; detailType: string; detail: unknown }[] = [];
   /** How many of the next events to refuse, as EventBridge does in an outage (after checking them). */
   refusals = 0;
+
+  /** What the use cases' tests compare: each event's detail type and detail. */
+  get events(): { detailType: string; detail: unknown }[] {
+    return this.published.map(({ detailType, detail }) => ({ detailType, detail }));
+  }
 
   async publish<Detail extends z.ZodType>(
     contract: PublishedEvent<Detail>,
@@ -517,7 +537,13 @@ export class RecordingBus implements EventBus {
       this.refusals--;
       throw new Error('EventBridge: InternalException');
     }
-    this.events.push({ detailType: contract.detailType, detail: checked });
-    return { eventId: `event-${this.events.length}` };
+    const eventId = `event-${this.published.length + 1}`;
+    this.published.push({
+      eventId,
+      source: contract.source,
+      detailType: contract.detailType,
+      detail: checked,
+    });
+    return { eventId };
   }
 }

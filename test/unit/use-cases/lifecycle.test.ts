@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { type Alert, type Member, type Round, SendJob } from '#core/model';
 import { VirtualClock } from '#local/clock';
-import type { AlertNotifier } from '#ports/alert-notifier';
 import {
   type DailyLifecycleDeps,
   runDailyLifecycle,
@@ -10,7 +9,12 @@ import {
 import { followUpRound } from '../../../functions/use-cases/follow-up.ts';
 import { repairRound } from '../../../functions/use-cases/repair-round.ts';
 import { aMember, aPartnership, aRound, partnered, partnershipId } from '../core/fixtures.ts';
-import { InMemoryLifecycle, type LifecycleSeed, RecordingJobQueue } from './fake-lifecycle.ts';
+import {
+  InMemoryLifecycle,
+  type LifecycleSeed,
+  RecordingJobQueue,
+  RecordingNotifier,
+} from './fake-lifecycle.ts';
 
 const DAY_MS = 86_400_000;
 const LAUNCHED_AT = '2025-03-03T12:00:00.000Z';
@@ -27,12 +31,8 @@ const NEW_IDS = ['newa', 'newb', 'newc', 'newd'].map(partnershipId);
 const setUp = (seed: LifecycleSeed, now: Date = day(10)) => {
   const store = new InMemoryLifecycle({ rounds: [ROUND], ...seed });
   const queue = new RecordingJobQueue();
-  const notified: Alert[][] = [];
-  const notifier: AlertNotifier = {
-    notify: async (_round, alerts) => {
-      notified.push([...alerts]);
-    },
-  };
+  const notifier = new RecordingNotifier();
+  const notified = notifier.notified;
   let next = 0;
   const deps: DailyLifecycleDeps = {
     lifecycle: store,
