@@ -4,9 +4,17 @@ import { LocalClock, parseClockSpeed } from '#local/clock';
 import { demoCohort } from '#local/cohort';
 import { localPorts } from '#local/config';
 import type { Invocation } from '#local/lambda-runtime';
-import { DEMO_ROUND, launchSeededRound, seedDemoRound } from '#local/seed';
+import {
+  DEMO_NEXT_ROUND,
+  DEMO_ROUND,
+  launchSeededRound,
+  seedDemoNextRound,
+  seedDemoRound,
+} from '#local/seed';
 import { type LocalStack, startLocalStack } from '#local/stack';
 import { CliError, ExitCode } from './errors.ts';
+
+const WEEK = 7 * 86_400_000;
 
 interface DevOptions {
   demo?: boolean;
@@ -36,8 +44,8 @@ const describe = (invocation: Invocation): string | undefined => {
   if (invocation.name === 'mailEvents' && (result as { outcome?: string })?.outcome === 'no-change') {
     return undefined;
   }
-  if (invocation.name === 'links')
-    return `${time} links: HTTP ${(result as { statusCode?: number })?.statusCode}`;
+  if (invocation.name === 'links' || invocation.name === 'web')
+    return `${time} ${invocation.name}: HTTP ${(result as { statusCode?: number })?.statusCode}`;
   return `${time} ${invocation.name}: ${JSON.stringify(result)}`;
 };
 
@@ -54,6 +62,17 @@ const seedDemo = async (stack: LocalStack) => {
     `Demo round "${DEMO_ROUND}": ${seeded.participants} participants from 12 countries in ${seeded.partnerships.length} partnerships; launching it.`,
   );
   await launchSeededRound(stack.clients, DEMO_ROUND);
+};
+
+/** The demo's next round, open for sign-ups: it starts the week after the demo round ends. */
+const seedDemoSignUps = async (stack: LocalStack) => {
+  const startDate = new Date(stack.clock.now().getTime() + 17 * WEEK).toISOString().slice(0, 10);
+  const open = await seedDemoNextRound(stack.clients, { startDate });
+  console.log(
+    open
+      ? `Next round "${DEMO_NEXT_ROUND}" takes sign-ups: ${stack.urls.links}/join/${DEMO_NEXT_ROUND}`
+      : `Next round "${DEMO_NEXT_ROUND}" is in the data folder with registration closed.`,
+  );
 };
 
 export const devCommand = async (options: DevOptions) => {
@@ -95,6 +114,7 @@ export const devCommand = async (options: DevOptions) => {
   SES fault injection         ${urls.gateway}/_local/faults  (plans for the SES proxy the functions send through)
   Inbound mail (SMTP)         ${urls.smtp}  (reply to a relay address from a mail's Reply-To)
   Signed links (unsubscribe)  ${urls.links}/l/<token>
+  Sign-up pages               ${urls.links}/join/<roundId>
   EventBridge + SQS APIs      ${urls.gateway}
   Coordinator alerts (SNS)    ${urls.gateway}/_local/alerts
   Local control API           ${urls.gateway}/_local/clock
@@ -111,5 +131,8 @@ Press Ctrl+C to stop.`);
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
 
-  if (options.demo) await seedDemo(stack);
+  if (options.demo) {
+    await seedDemo(stack);
+    await seedDemoSignUps(stack);
+  }
 };

@@ -217,15 +217,32 @@ export class TandemStack extends Stack {
         environment: { TABLE_NAME: data.table.tableName, EVENT_BUS_NAME: bus.eventBusName },
         ...common,
       }),
+      web: new ServiceFunction(this, 'Web', {
+        def: functionDefs.web,
+        environment: {
+          ...producerEnv,
+          COORDINATOR_EMAIL: coordinatorEmail,
+          SIGNING_KEYS_SECRET_ARN: signingKeys.secret.secretArn,
+        },
+        ...common,
+      }),
     } satisfies Record<FunctionName, ServiceFunction>;
     data.grantReadWriteItems(links.fn);
     signingKeys.secret.grantRead(links.fn);
 
-    // The lifecycle queues mails (nudges, introductions, digests) like the producers do.
-    for (const producer of [functions.launchRound, functions.dispatchTopics, functions.lifecycle]) {
+    // The lifecycle queues mails (nudges, introductions, digests) like the producers do; so do the
+    // sign-up pages (confirmation mails), which keep pending sign-ups and rate counters in the table too.
+    for (const producer of [
+      functions.launchRound,
+      functions.dispatchTopics,
+      functions.lifecycle,
+      functions.web,
+    ]) {
       data.grantReadWriteItems(producer.fn);
       workQueues.send.queue.grantSendMessages(producer.fn);
     }
+    // The sign-up pages sign confirmation links and form tokens.
+    signingKeys.secret.grantRead(functions.web.fn);
     // Both send mail: the sender the queued mails, the receiver relayed replies and acknowledgements.
     for (const sender of [functions.sendMail, functions.receiveMail]) {
       data.grantReadWriteItems(sender.fn);
@@ -244,7 +261,7 @@ export class TandemStack extends Stack {
     }
     inbound.receiveWith(functions[inboundMail.target]);
     // Not part of any schema: no handler reads it; changing it is what replaces the warm instances.
-    for (const keyReader of [functions.links, functions.sendMail, functions.receiveMail]) {
+    for (const keyReader of [functions.links, functions.sendMail, functions.receiveMail, functions.web]) {
       keyReader.fn.addEnvironment('SIGNING_KEYS_REVISION', signingKeysRevision);
     }
 

@@ -9,6 +9,7 @@ import {
   MailEventsEnv,
   ReceiveMailEnv,
   SendMailEnv,
+  WebEnv,
 } from '#handlers/env';
 import { METRIC } from '#ports/metrics';
 
@@ -78,13 +79,28 @@ export const functionDefs = {
     timeoutSeconds: 30,
     memoryMb: 256,
   },
+  web: {
+    entry: 'functions/handlers/web.ts',
+    description: "A round's sign-up pages: the form, the confirmation link's page and its button",
+    env: WebEnv,
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
 } as const satisfies Record<string, FunctionDef>;
 
-/** Functions reached over HTTP (a Lambda Function URL on AWS; `tandem dev` serves them on the links port). */
-export const httpFunctions = { links: { target: 'links' } } as const satisfies Record<
-  string,
-  { target: FunctionName }
->;
+/**
+ * Functions reached over HTTP, on one origin, by the first segment of the path: CloudFront's path
+ * behaviours on AWS (`<prefix>*`), the local HTTP front of `tandem dev` on the links port. One origin
+ * serves both because the web function's mails link to `<LINKS_BASE_URL>/join/confirm`.
+ */
+export const httpFunctions = {
+  links: { target: 'links', pathPrefix: '/l/' },
+  web: { target: 'web', pathPrefix: '/join/' },
+} as const satisfies Record<string, { target: FunctionName; pathPrefix: `/${string}/` }>;
+
+/** The function that serves a request's path; undefined when none does (a 404 at the front). */
+export const httpTargetFor = (path: string): FunctionName | undefined =>
+  Object.values(httpFunctions).find(({ pathPrefix }) => path.startsWith(pathPrefix))?.target;
 
 export type FunctionName = keyof typeof functionDefs;
 

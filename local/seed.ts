@@ -11,6 +11,7 @@ import { createRound } from '../functions/use-cases/coordinator/create-round.ts'
 import { importRegistrations } from '../functions/use-cases/coordinator/import-registrations.ts';
 import { matchRound } from '../functions/use-cases/coordinator/match-round.ts';
 import { requestLaunch } from '../functions/use-cases/coordinator/request-launch.ts';
+import { setRegistration } from '../functions/use-cases/coordinator/set-registration.ts';
 import { localNames } from './config.ts';
 
 export interface SeedOptions {
@@ -100,6 +101,34 @@ export const seedDemoRound = async (
 ): Promise<SeedResult | undefined> => {
   if (await new DynamoStore(localNames.tableName, clients.document).getRound(DEMO_ROUND)) return undefined;
   return seedMatchedRound(clients, { roundId: DEMO_ROUND, name: 'Tandem demo round', weeks: 16, ...options });
+};
+
+/** The round after the demo's: a draft that takes sign-ups, so `npm start` has a sign-up page to open. */
+export const DEMO_NEXT_ROUND = 'demo-next';
+
+/**
+ * Creates the demo's next round, a draft with registration open, as `tandem round create` and
+ * `tandem round registration open` would; a data folder that holds it already keeps it as it is.
+ * @returns whether it takes sign-ups (a draft kept in a data folder may have been matched since).
+ */
+export const seedDemoNextRound = async (
+  clients: Pick<AwsClients, 'document'>,
+  options: { startDate: string },
+): Promise<boolean> => {
+  const store = new DynamoStore(localNames.tableName, clients.document);
+  const kept = await store.getRound(DEMO_NEXT_ROUND);
+  if (kept) return kept.registration === 'open';
+  await createRound(
+    { rounds: store },
+    newRound({
+      id: DEMO_NEXT_ROUND,
+      name: 'Tandem demo round, next',
+      startDate: options.startDate,
+      weeks: 16,
+    }),
+  );
+  await setRegistration({ rounds: store }, DEMO_NEXT_ROUND, 'open');
+  return true;
 };
 
 /** Asks for a seeded round's launch, as `tandem round launch` does. */

@@ -8,7 +8,7 @@ import { DynamoInboundLedger } from '#adapters/dynamo-inbound-ledger';
 import { FileRawMailStore } from '#adapters/file-raw-mail';
 import { type LogLevel, setDefaultLogLevel } from '#adapters/logger';
 import { sesEventFor } from '#handlers/ses-receipt-event';
-import { busRules, httpFunctions, inboundMail, queues, schedules } from '#infra/wiring';
+import { busRules, httpTargetFor, inboundMail, queues, schedules } from '#infra/wiring';
 import type { Clock } from '#ports/clock';
 import { type AcceptedEvent, type AwsGateway, type PublishedAlert, startAwsGateway } from './aws-gateway.ts';
 import { type LocalPorts, localClientConfig, localNames, localSigningKeys, localUrls } from './config.ts';
@@ -186,10 +186,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       deliver: (event) => runtime?.invokeAsync(inboundMail.target, event, clock),
     });
     stops.push(smtp.stop);
+    // The one HTTP origin, as CloudFront is on AWS: each path goes to the function wiring routes it to.
     const links = await startHttpFunction({
       port: ports.links,
       now: () => clock.now(),
-      invoke: async (event) => (await runtime?.invoke(httpFunctions.links.target, event, clock)) as never,
+      invoke: async (event) => {
+        const target = httpTargetFor(event.rawPath);
+        if (!target) return { statusCode: 404, headers: { 'content-type': 'text/plain' }, body: 'Not found' };
+        return (await runtime?.invoke(target, event, clock)) as never;
+      },
     });
     stops.push(links.stop);
     const actualPorts = {

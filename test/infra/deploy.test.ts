@@ -177,7 +177,7 @@ describe('context', () => {
 });
 
 describe('signing keys revision', () => {
-  const keyReaders: FunctionName[] = ['links', 'sendMail', 'receiveMail'];
+  const keyReaders: FunctionName[] = ['links', 'sendMail', 'receiveMail', 'web'];
   const revisionOf = (template: Template, name: FunctionName): unknown => {
     const [fn] = Object.values(
       template.findResources('AWS::Lambda::Function', {

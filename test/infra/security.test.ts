@@ -124,6 +124,9 @@ describe('every function', () => {
     [functionIdOf('links')]:
       'links: invoked synchronously through its Function URL; the browser or mail client sees the error ' +
       'page and can try again (a one-click unsubscribe is re-POSTed), and the error alarm fires.',
+    [functionIdOf('web')]:
+      'web: serves the sign-up pages to browsers, synchronously; the person sees the error page and ' +
+      'submits the form again, and the error alarm fires.',
     [activationProviderId()]:
       'receipt rule set activation: invoked synchronously by CloudFormation, which rolls the deployment ' +
       'back when it fails.',

@@ -188,6 +188,33 @@ describe('functions', () => {
     expect(actions.filter((a) => a.startsWith('ses:'))).toEqual([]);
   });
 
+  it('lets the web function store sign-ups, queue their mails and read the keys, and nothing more', () => {
+    const actions = actionsOf('web');
+
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+        'sqs:SendMessage',
+        'secretsmanager:GetSecretValue',
+      ]),
+    );
+    expect(actions.filter((a) => /^(ses|events|sns|s3):/.test(a))).toEqual([]);
+    dev.hasResourceProperties('AWS::Lambda::Function', {
+      Description: functionDefs.web.description,
+      Environment: {
+        Variables: Match.objectLike({
+          COORDINATOR_EMAIL: coordinatorEmail,
+          SEND_QUEUE_URL: Match.anyValue(),
+          SIGNING_KEYS_SECRET_ARN: { Ref: Match.anyValue() },
+        }),
+      },
+    });
+  });
+
   it('tells the links function and both mail functions about the Tandem bus and the coordinator', () => {
     const busRef = { Ref: tandemBusId() };
     dev.hasResourceProperties('AWS::Lambda::Function', {
