@@ -85,8 +85,10 @@ export async function startSesLocal({
   if (!ses.listening) throw new Error('SES local cannot start: aws-ses-v2-local is not listening');
   const upstream = new URL(`http://127.0.0.1:${(ses.address() as AddressInfo).port}`);
   const outbox = new Map<string, OutboxMessage>();
+  // Every message id this instance's SES accepted, read or not: what its `/store` shows.
+  const accepted = new Set<string>();
   const front = createServer((req, res) => {
-    route(upstream, outbox, now, account(maxSendRate), req, res).catch((error: unknown) =>
+    route(upstream, outbox, accepted, now, account(maxSendRate), req, res).catch((error: unknown) =>
       unreachable(res, error as Error),
     );
   });
@@ -116,6 +118,7 @@ export async function startSesLocal({
 const route = async (
   upstream: URL,
   outbox: Map<string, OutboxMessage>,
+  accepted: Set<string>,
   now: () => Date,
   sesAccount: ReturnType<typeof account>,
   req: IncomingMessage,
@@ -130,6 +133,8 @@ const route = async (
     const body = await readAll(req);
     const answer = await forward(upstream, req, body);
     if (answer.status === 200) {
+      const messageId = SendEmailAnswer.safeParse(parseJson(answer.body.toString('utf8'))).data?.MessageId;
+      if (messageId) accepted.add(messageId);
       // A mail the recorder cannot read is still sent: SES accepted it.
       const message = await outboxMessage(body.toString('utf8'), answer.body.toString('utf8'), now()).catch(
         (error: unknown) => {
@@ -144,12 +149,13 @@ const route = async (
   }
   if (req.method === 'GET' && url.pathname === '/store') {
     const answer = await forward(upstream, req, await readAll(req));
-    send(res, answer.status === 200 ? withSendDetails(answer, outbox) : answer);
+    send(res, answer.status === 200 ? ownMailsWithSendDetails(answer, accepted, outbox) : answer);
     return;
   }
   if (req.method === 'POST' && url.pathname === '/clear-store') {
     const answer = await forward(upstream, req, await readAll(req));
     outbox.clear();
+    accepted.clear();
     send(res, answer);
     return;
   }
@@ -235,19 +241,30 @@ async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** `/store` with each mail's configuration set and tags added, as far as this recorder saw its send. */
-const withSendDetails = (answer: Answer, outbox: Map<string, OutboxMessage>): Answer => {
+/**
+ * `/store` of this instance alone: the mails its SES accepted, each with the configuration set and tags
+ * the recorder saw. aws-ses-v2-local keeps one store per process, so when several local SES run in one
+ * process (the contract run's and the integration stack's, in one vitest run) each shows only its own.
+ */
+const ownMailsWithSendDetails = (
+  answer: Answer,
+  accepted: ReadonlySet<string>,
+  outbox: Map<string, OutboxMessage>,
+): Answer => {
   try {
     const store = JSON.parse(answer.body.toString('utf8')) as { emails?: { messageId?: string }[] };
-    const emails = (store.emails ?? []).map((email) => {
-      const sent = email.messageId ? outbox.get(email.messageId) : undefined;
-      return sent ? { ...email, configurationSet: sent.configurationSet, tags: sent.tags } : email;
+    const emails = (store.emails ?? []).flatMap((email) => {
+      if (!email.messageId || !accepted.has(email.messageId)) return [];
+      const sent = outbox.get(email.messageId);
+      return [sent ? { ...email, configurationSet: sent.configurationSet, tags: sent.tags } : email];
     });
     return { ...answer, body: Buffer.from(JSON.stringify({ ...store, emails })) };
   } catch {
     return answer;
   }
 };
+
+const SendEmailAnswer = z.looseObject({ MessageId: z.string().min(1) });
 
 // The parts of an SESv2 SendEmail request (REST JSON) that make the message and its send.
 const Charset = z.looseObject({ Data: z.string() });
@@ -297,7 +314,7 @@ const outboxMessage = async (
   at: Date,
 ): Promise<OutboxMessage | undefined> => {
   const sent = SendEmailRequest.safeParse(parseJson(requestBody));
-  const answer = z.looseObject({ MessageId: z.string().min(1) }).safeParse(parseJson(responseBody));
+  const answer = SendEmailAnswer.safeParse(parseJson(responseBody));
   if (!sent.success || !answer.success) return undefined;
   const { MessageId: messageId } = answer.data;
   return {

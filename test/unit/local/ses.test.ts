@@ -66,6 +66,29 @@ describe('startSesLocal', () => {
     sesClient.destroy();
   });
 
+  it('shows in its store only what it sent, when another local SES runs in the same process', async () => {
+    // Prepare: aws-ses-v2-local keeps one store per process; two instances share it underneath.
+    const mine = await start({ port: 0 });
+    const other = await start({ port: 0 });
+    const [mineClient, otherClient] = [client(mine), client(other)];
+    const mail = (subject: string) =>
+      new SendEmailCommand({
+        FromEmailAddress: 'rounds@tandem.example',
+        Destination: { ToAddresses: ['aroha@example.org'] },
+        Content: { Simple: { Subject: { Data: subject }, Body: { Text: { Data: 'Kia ora' } } } },
+      });
+
+    // Act
+    const { MessageId } = await mineClient.send(mail('Mine'));
+    await otherClient.send(mail('Not mine'));
+    const store = (await (await fetch(mine.storeUrl)).json()) as { emails: { messageId: string }[] };
+
+    // Assess
+    expect(store.emails.map((email) => email.messageId)).toEqual([MessageId]);
+    mineClient.destroy();
+    otherClient.destroy();
+  });
+
   it('fails clearly when the port is taken', async () => {
     const ses = await start({ port: 0 });
     const port = Number(new URL(ses.endpoint).port);
