@@ -1,27 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildMatchGraph, type MatchParticipant, pairProblems } from '#core/coordinator/matching/index';
 import { seededRandom } from '#core/seeded-random';
-
-type Profile = MatchParticipant['profile'];
-
-/** A participant: a readable seed becomes the address; everything else has a plain default. */
-const person = (
-  seed: string,
-  overrides: Partial<Profile> = {},
-  lists: Pick<MatchParticipant, 'notWith' | 'previousPartners'> = {},
-): MatchParticipant => ({
-  profile: {
-    email: `${seed}@example.org`,
-    country: 'NZ',
-    languages: ['en'],
-    timezone: 'Pacific/Auckland',
-    sector: 'public',
-    careerStage: 'mid',
-    interests: [],
-    ...overrides,
-  },
-  ...lists,
-});
+import { person } from './fixtures.ts';
 
 describe('pairProblems', () => {
   it('finds nothing wrong with two people in different countries who share a language', () => {

@@ -4,30 +4,9 @@ import {
   MatchConfig,
   type MatchConfigInput,
   MatchInputError,
-  type MatchParticipant,
   sharedWorkingMinutes,
 } from '#core/coordinator/matching/index';
-
-type Profile = MatchParticipant['profile'];
-
-/** A participant: a readable seed becomes the address; everything else has a plain default. */
-const person = (
-  seed: string,
-  overrides: Partial<Profile> = {},
-  lists: Pick<MatchParticipant, 'notWith' | 'previousPartners'> = {},
-): MatchParticipant => ({
-  profile: {
-    email: `${seed}@example.org`,
-    country: 'NZ',
-    languages: ['en'],
-    timezone: 'Pacific/Auckland',
-    sector: 'public',
-    careerStage: 'mid',
-    interests: [],
-    ...overrides,
-  },
-  ...lists,
-});
+import { type Profile, person } from './fixtures.ts';
 
 /** A January round: New Zealand is on daylight time (UTC+13), Chicago on standard time (UTC-6). */
 const january: MatchConfigInput = { referenceDate: '2026-01-15', countryCap: 1 };

@@ -9,26 +9,7 @@ import {
   matchParticipants,
 } from '#core/coordinator/matching/index';
 import { seededRandom } from '#core/seeded-random';
-
-type Profile = MatchParticipant['profile'];
-
-const person = (
-  seed: string,
-  overrides: Partial<Profile> = {},
-  lists: Pick<MatchParticipant, 'notWith' | 'previousPartners'> = {},
-): MatchParticipant => ({
-  profile: {
-    email: `${seed}@example.org`,
-    country: 'NZ',
-    languages: ['en'],
-    timezone: 'Pacific/Auckland',
-    sector: 'public',
-    careerStage: 'mid',
-    interests: [],
-    ...overrides,
-  },
-  ...lists,
-});
+import { person } from './fixtures.ts';
 
 const round: MatchConfigInput = { referenceDate: '2026-01-15', countryCap: 1 };
 
