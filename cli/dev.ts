@@ -67,7 +67,11 @@ const seedDemo = async (stack: LocalStack) => {
 /** The demo's next round, open for sign-ups: it starts the week after the demo round ends. */
 const seedDemoSignUps = async (stack: LocalStack) => {
   const startDate = new Date(stack.clock.now().getTime() + 17 * WEEK).toISOString().slice(0, 10);
-  const open = await seedDemoNextRound(stack.clients, { startDate });
+  const open = await seedDemoNextRound(stack.clients, {
+    startDate,
+    now: stack.clock.now(),
+    sendQueueUrl: stack.env.SEND_QUEUE_URL ?? '',
+  });
   console.log(
     open
       ? `Next round "${DEMO_NEXT_ROUND}" takes sign-ups: ${stack.urls.links}/join/${DEMO_NEXT_ROUND}`

@@ -9,6 +9,14 @@ const Context = z.object({
     .regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes')
     .default('dev'),
   domain: z.string().min(3),
+  /** The programme's web address (sign-up pages, every link in mails); the mail domain when not given. */
+  webDomain: z
+    .string()
+    .regex(
+      /^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+      'a lower-case host name such as join.example.org',
+    )
+    .optional(),
   coordinatorEmail: z.email(),
   /** Bumped after editing the signing-keys secret, so every function reads the keys again (README). */
   signingKeysRevision: z
@@ -26,6 +34,7 @@ const app = new App();
 const context = Context.parse({
   stage: app.node.tryGetContext('stage'),
   domain: app.node.tryGetContext('domain'),
+  webDomain: app.node.tryGetContext('webDomain'),
   coordinatorEmail: app.node.tryGetContext('coordinatorEmail'),
   signingKeysRevision: app.node.tryGetContext('signingKeysRevision'),
   backupCopyRegion: app.node.tryGetContext('backupCopyRegion'),

@@ -23,6 +23,7 @@ import { Monitoring } from '#infra/constructs/monitoring';
 import { RelaySigningKeys } from '#infra/constructs/relay-signing-keys';
 import { ServiceFunction } from '#infra/constructs/service-function';
 import { TableBackup } from '#infra/constructs/table-backup';
+import { WebFront } from '#infra/constructs/web-front';
 import { type QueueSettings, WorkQueue } from '#infra/constructs/work-queue';
 import { busRules, type FunctionName, functionDefs, inboundMail, queues, schedules } from '#infra/wiring';
 
@@ -30,6 +31,12 @@ export interface TandemStackProps extends StackProps {
   stage: string;
   /** Mail is sent from `rounds@<domain>`; replies go to relay addresses at `reply.<domain>`. */
   domain: string;
+  /**
+   * The programme's web address: sign-up pages and every link in every mail, behind CloudFront with the
+   * certificate and web ACL of the stage's edge stack (`EdgeStack`, which must be deployed first).
+   * @default domain
+   */
+  webDomain?: string;
   coordinatorEmail: string;
   /**
    * Changed (`-c signingKeysRevision=…`) after editing the signing-keys secret: the functions that read
@@ -73,6 +80,7 @@ export class TandemStack extends Stack {
     {
       stage,
       domain,
+      webDomain = domain,
       coordinatorEmail,
       signingKeysRevision = '1',
       explicitStage = true,
@@ -148,23 +156,14 @@ export class TandemStack extends Stack {
       removalPolicy,
       alerts,
     });
-    // Public on purpose: recipients' mail clients POST one-click unsubscribes here; every link is HMAC-signed.
-    const linksUrl = links.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
-    const publicOnPurpose =
-      'Recipients open these links, and their mail clients POST RFC 8058 one-click unsubscribes, without AWS ' +
-      'credentials; every link carries an HMAC signature the function checks, and the URL invokes nothing else.';
-    acknowledgeControls(links.fn, {
-      lambda_function_url_auth_check: publicOnPurpose,
-      lambda_function_public_access_prohibited_check: publicOnPurpose,
-    });
-
     const producerEnv = { TABLE_NAME: data.table.tableName, SEND_QUEUE_URL: workQueues.send.queue.queueUrl };
     const mailingEnv = {
       TABLE_NAME: data.table.tableName,
       COORDINATOR_EMAIL: coordinatorEmail,
       MAIL_FROM: `rounds@${domain}`,
       REPLY_DOMAIN: `reply.${domain}`,
-      LINKS_BASE_URL: linksUrl.url,
+      // The programme's address, not a function's: links in mails already sent outlive any redeploy.
+      LINKS_BASE_URL: `https://${webDomain}`,
       SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
       SIGNING_KEYS_SECRET_ARN: signingKeys.secret.secretArn,
       // Each concurrent sender paces itself to its share of the account's send rate.
@@ -227,6 +226,15 @@ export class TandemStack extends Stack {
         ...common,
       }),
     } satisfies Record<FunctionName, ServiceFunction>;
+
+    const web = new WebFront(this, 'WebFront', {
+      stage,
+      webDomain,
+      removalPolicy,
+      functionUrls: { links: publicFunctionUrl(functions.links), web: publicFunctionUrl(functions.web) },
+    });
+    functions.web.fn.addEnvironment('ORIGIN_VERIFY_SECRET_ARN', web.originSecret.secretArn);
+    web.originSecret.grantRead(functions.web.fn);
     data.grantReadWriteItems(links.fn);
     signingKeys.secret.grantRead(links.fn);
 
@@ -290,7 +298,7 @@ export class TandemStack extends Stack {
     }
 
     // What the coordinator CLI needs: it puts events on the bus and reads the table and queue.
-    new CfnOutput(this, 'LinksUrl', { value: linksUrl.url });
+    new CfnOutput(this, 'LinksUrl', { value: `${web.baseUrl}/` });
     new CfnOutput(this, 'BusName', { value: bus.eventBusName });
     new CfnOutput(this, 'BusArn', { value: bus.eventBusArn });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
@@ -304,7 +312,12 @@ export class TandemStack extends Stack {
     const monitoring = new Monitoring(this, 'Monitoring', { alerts, dashboardName: `Tandem-${stage}` });
     new CfnOutput(this, 'DashboardUrl', { value: monitoring.dashboardUrl });
 
-    // Every DNS record the coordinator publishes, one output each, written as `<name> <TYPE> <value>`.
+    // Every DNS record the coordinator publishes, one output each, written as `<name> <TYPE> <value>`
+    // (the certificate's validation record is an output of the edge stack).
+    new CfnOutput(this, 'DnsWebDomain', {
+      description: `The programme's web address reaches CloudFront (at a zone apex: an ALIAS or ANAME record)`,
+      value: `${webDomain} CNAME ${web.distribution.distributionDomainName}`,
+    });
     new CfnOutput(this, 'ReplyDomainMx', {
       description: 'Relay domain: replies to relay addresses reach SES receiving',
       value: `reply.${domain} MX ${inbound.mxRecord}`,
@@ -317,6 +330,22 @@ export class TandemStack extends Stack {
     }
   }
 }
+
+/**
+ * A Function URL anyone may call: recipients open links and their mail clients POST RFC 8058 one-click
+ * unsubscribes without AWS credentials, through CloudFront or (for mails sent before it) directly.
+ */
+const publicFunctionUrl = ({ fn }: ServiceFunction): lambda.FunctionUrl => {
+  const url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+  const publicOnPurpose =
+    'Pages and links for people without AWS credentials: every link and form carries an HMAC signature the ' +
+    'function checks, and the URL invokes nothing else. See infra/constructs/web-front.ts for why not OAC.';
+  acknowledgeControls(fn, {
+    lambda_function_url_auth_check: publicOnPurpose,
+    lambda_function_public_access_prohibited_check: publicOnPurpose,
+  });
+  return url;
+};
 
 /**
  * Makes the template one CloudFormation will not deploy. The CDK CLI tells the app nothing about the

@@ -102,6 +102,17 @@ export const httpFunctions = {
 export const httpTargetFor = (path: string): FunctionName | undefined =>
   Object.values(httpFunctions).find(({ pathPrefix }) => path.startsWith(pathPrefix))?.target;
 
+/**
+ * The WAF rule in front of CloudFront: at most this many requests per client address in five minutes
+ * on the paths people post forms to. A person's whole sign-up is about five requests, so a library's
+ * workshop behind one address fits; a flood does not. Signed links (`/l/`) are left out: mail
+ * providers' one-click unsubscribes come from a few addresses of theirs, for thousands of recipients.
+ */
+export const edgeRateLimit = {
+  requestsPerFiveMinutes: 300,
+  pathPrefixes: [httpFunctions.web.pathPrefix],
+} as const;
+
 export type FunctionName = keyof typeof functionDefs;
 
 /** The SES event types Tandem acts on or counts: the configuration set publishes these to EventBridge. */

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { AwsClients } from '#adapters/aws-clients';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoProposals } from '#adapters/dynamo-proposals';
+import { DynamoSignUps } from '#adapters/dynamo-sign-ups';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
+import { SqsJobQueue } from '#adapters/sqs-job-queue';
 import { newRound } from '#core/coordinator/new-round';
 import { newId, type RandomBytes } from '#core/ids';
 import type { Participant, Partnership, Profile, Round } from '#core/model';
@@ -112,8 +114,8 @@ export const DEMO_NEXT_ROUND = 'demo-next';
  * @returns whether it takes sign-ups (a draft kept in a data folder may have been matched since).
  */
 export const seedDemoNextRound = async (
-  clients: Pick<AwsClients, 'document'>,
-  options: { startDate: string },
+  clients: Pick<AwsClients, 'document' | 'sqs'>,
+  options: { startDate: string; now: Date; sendQueueUrl: string },
 ): Promise<boolean> => {
   const store = new DynamoStore(localNames.tableName, clients.document);
   const kept = await store.getRound(DEMO_NEXT_ROUND);
@@ -127,7 +129,17 @@ export const seedDemoNextRound = async (
       weeks: 16,
     }),
   );
-  await setRegistration({ rounds: store }, DEMO_NEXT_ROUND, 'open');
+  // Whoever a kept data folder has on the waiting list is told, as `tandem round registration` would.
+  await setRegistration(
+    {
+      rounds: store,
+      signUps: new DynamoSignUps(localNames.tableName, clients.document),
+      queue: new SqsJobQueue(options.sendQueueUrl, clients.sqs),
+    },
+    DEMO_NEXT_ROUND,
+    'open',
+    options.now,
+  );
   return true;
 };
 

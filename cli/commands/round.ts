@@ -75,11 +75,11 @@ export const registerRoundCommands = (program: Command) => {
   round
     .command('registration')
     .description(
-      'Open or close the round’s sign-up page; only a draft round can be open, and matching closes it',
+      'Open or close the round’s sign-up page; only a draft round can be open, and matching closes it. Opening tells the people waiting for the next round, once',
     )
     .argument('<roundId>', 'the round')
     .addArgument(new Argument('<action>', 'open or close').choices(['open', 'close']))
-    .option('--json', 'print {roundId, registration} as JSON')
+    .option('--json', 'print {roundId, registration, notified} as JSON')
     .action(lazy(async () => (await import('../round-registration.ts')).registrationCommand));
   round
     .command('status')

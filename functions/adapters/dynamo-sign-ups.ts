@@ -1,10 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { withBackoff } from '#core/backoff';
-import { IsoInstant, Profile, RoundId, SignUpId } from '#core/model';
+import { IsoInstant, ParticipantId, Profile, RoundId, SignUpId } from '#core/model';
 import { ConcurrentChange } from '#ports/errors';
-import type { PendingSignUp, SignUpStore } from '#ports/sign-ups';
-import { queryPages, transactWrite } from './dynamo-requests.ts';
+import type { PendingSignUp, SignUpStore, WaitingEntry } from '#ports/sign-ups';
+import { conditionHeld, queryPages, transactWrite } from './dynamo-requests.ts';
 import { parseItem } from './parse-item.ts';
 import { type AdapterRetry, retrySettings } from './retry.ts';
 import { keys } from './table-design.ts';
@@ -29,6 +29,18 @@ const StoredPointer = z.object({
   expiresAt: z.number().int(),
 });
 
+const StoredWaiting = z.object({
+  participantId: ParticipantId,
+  addedAt: IsoInstant,
+  expiresAt: z.number().int(),
+});
+
+const waitingOf = (stored: z.output<typeof StoredWaiting>): WaitingEntry => ({
+  participantId: stored.participantId,
+  addedAt: stored.addedAt,
+  expiresAt: new Date(stored.expiresAt * 1000).toISOString(),
+});
+
 const pendingOf = (stored: z.output<typeof StoredPending>): PendingSignUp => ({
   roundId: stored.roundId,
   id: stored.id,
@@ -43,7 +55,8 @@ const pendingOf = (stored: z.output<typeof StoredPending>): PendingSignUp => ({
  * the submission, `EMAIL#<address>` names the address's pending one, so a second submission finds and
  * updates it. Both carry the same `expiresAt` (the table's TTL attribute) and are written and deleted
  * together, in one transaction; reads ignore what has expired but is not deleted yet. Expiries are kept
- * to the second.
+ * to the second. The waiting list for the next round is one partition, `WAITING`, an item per person
+ * (`PARTICIPANT#<id>`), with a TTL too.
  */
 export class DynamoSignUps implements SignUpStore {
   constructor(
@@ -218,5 +231,55 @@ export class DynamoSignUps implements SignUpStore {
       }),
     );
     return Item ? parseItem(StoredPending, Item, 'pending sign-up') : undefined;
+  }
+
+  async addToWaitingList(participantId: string, now: Date, expiresAt: Date): Promise<boolean> {
+    return conditionHeld(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.waiting(participantId),
+            v: ITEM_VERSION,
+            participantId,
+            addedAt: now.toISOString(),
+            expiresAt: seconds(expiresAt),
+          },
+          // Asking again changes nothing; a request that lapsed (and waits for the TTL) is replaced.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+          ExpressionAttributeValues: { ':now': seconds(now) },
+        }),
+      ),
+    );
+  }
+
+  async listWaiting(now: Date): Promise<WaitingEntry[]> {
+    const waiting: WaitingEntry[] = [];
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'expiresAt > :now',
+      ExpressionAttributeValues: {
+        ':pk': keys.waitingPartition,
+        ':prefix': keys.waitingPrefix,
+        ':now': seconds(now),
+      },
+    })) {
+      for (const item of page) waiting.push(waitingOf(parseItem(StoredWaiting, item, 'waiting-list entry')));
+    }
+    return waiting;
+  }
+
+  async isWaiting(participantId: string, now: Date): Promise<boolean> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.waiting(participantId), ConsistentRead: true }),
+    );
+    return (
+      Item !== undefined && parseItem(StoredWaiting, Item, 'waiting-list entry').expiresAt > seconds(now)
+    );
+  }
+
+  async removeFromWaitingList(participantId: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.waiting(participantId) }));
   }
 }

@@ -11,7 +11,13 @@ import {
   type RoundStatus,
 } from '#core/model';
 import { AlreadyTaken, ConcurrentChange, StoredItemInvalid } from '#ports/errors';
-import { type ParticipantStore, type RoundStore, type SendContext, TransitionRejected } from '#ports/store';
+import {
+  type CoordinatorField,
+  type ParticipantStore,
+  type RoundStore,
+  type SendContext,
+  TransitionRejected,
+} from '#ports/store';
 import { conditionHeld, queryPages, transactWrite, writeOrThrow } from './dynamo-requests.ts';
 import { parseItem } from './parse-item.ts';
 import { type AdapterRetry, batchGetAll, retrySettings } from './retry.ts';
@@ -132,6 +138,22 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     return rounds;
   }
 
+  async listRoundsTakingSignUps(): Promise<Round[]> {
+    const rounds: Round[] = [];
+    // Only a draft can take sign-ups: its partition of the index, the few drafts there are, filtered.
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: tableDesign.indexes.byStatus.name,
+      KeyConditionExpression: '#pk = :pk',
+      FilterExpression: 'registration = :open',
+      ExpressionAttributeNames: { '#pk': tableDesign.indexes.byStatus.partitionKey },
+      ExpressionAttributeValues: { ':pk': keys.roundsByStatus('draft'), ':open': 'open' },
+    })) {
+      for (const item of page) rounds.push(parseItem(Round, item, 'round'));
+    }
+    return rounds;
+  }
+
   advanceDispatchedUntil(roundId: string, until: string): Promise<boolean> {
     return conditionHeld(
       this.db.send(
@@ -148,26 +170,48 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     );
   }
 
+  async getParticipant(participantId: string): Promise<Participant | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.participant(participantId),
+        ConsistentRead: true,
+      }),
+    );
+    // A forgotten person's profile stays, anonymised, so that the rounds' figures hold: it is nobody's.
+    if (!Item || Item.forgottenAt !== undefined) return undefined;
+    return parseItem(Participant, Item, 'participant');
+  }
+
   /**
    * Registers or updates a participant. Two registrations of one address at once make the transaction
    * of one of them fail; it then reads the winner's item and updates it. That retry is bounded, with
    * backoff and jitter, like every retry loop here.
    * @throws {ConcurrentChange} when the address kept changing hands on every attempt.
    */
-  upsertParticipant(profile: Profile, newId: () => string): Promise<Participant> {
-    return withBackoff(() => this.upsertOnce(profile, newId), {
+  upsertParticipant(
+    profile: Profile,
+    newId: () => string,
+    { keepUnset = [] }: { keepUnset?: readonly CoordinatorField[] } = {},
+  ): Promise<Participant> {
+    return withBackoff(() => this.upsertOnce(profile, newId, keepUnset), {
       ...retrySettings(this.retry),
       retryable: (error) => error instanceof ConcurrentChange,
     });
   }
 
-  private async upsertOnce(profile: Profile, newId: () => string): Promise<Participant> {
+  private async upsertOnce(
+    profile: Profile,
+    newId: () => string,
+    keepUnset: readonly CoordinatorField[],
+  ): Promise<Participant> {
     const { Item: existing } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.email(profile.email), ConsistentRead: true }),
     );
     if (existing) {
       const id = String(existing.participantId);
-      // The latest registration is the whole truth: optional fields it leaves out are removed, not kept.
+      // The latest registration is the whole truth: optional fields it leaves out are removed, not kept
+      // (but for the coordinator's own fields, when the registration could not carry them).
       // Every attribute goes through a name placeholder: `name` and `timezone` are DynamoDB reserved words.
       const fields = Object.entries({
         name: profile.name,
@@ -181,8 +225,11 @@ export class DynamoStore implements RoundStore, ParticipantStore {
         notWith: profile.notWith,
         notes: profile.notes,
       });
+      const kept = new Set<string>(keepUnset);
       const set = fields.filter(([, value]) => value !== undefined);
-      const removed = fields.filter(([, value]) => value === undefined).map(([field]) => field);
+      const removed = fields
+        .filter(([field, value]) => value === undefined && !kept.has(field))
+        .map(([field]) => field);
       const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -191,7 +238,9 @@ export class DynamoStore implements RoundStore, ParticipantStore {
             `SET ${set.map(([field]) => `#${field} = :${field}`).join(', ')}` +
             (removed.length > 0 ? ` REMOVE ${removed.map((field) => `#${field}`).join(', ')}` : ''),
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: Object.fromEntries(fields.map(([field]) => [`#${field}`, field])),
+          ExpressionAttributeNames: Object.fromEntries(
+            [...set.map(([field]) => field), ...removed].map((field) => [`#${field}`, field]),
+          ),
           ExpressionAttributeValues: Object.fromEntries(set.map(([field, value]) => [`:${field}`, value])),
           ReturnValues: 'ALL_NEW',
         }),

@@ -48,3 +48,19 @@ export const loadSigningKeys = async (
   if (!secret.SecretString) throw new Error('signing keys secret has no string value');
   return parseKeys(secret.SecretString, 'signing keys secret');
 };
+
+/**
+ * Reads the value CloudFront puts in every origin request (see `ORIGIN_VERIFY_HEADER`); undefined where
+ * there is no CloudFront (the local stack, or a stage read from a test).
+ */
+export const loadOriginSecret = async (
+  source: { ORIGIN_VERIFY_SECRET_ARN?: string | undefined },
+  clients: Pick<AwsClients, 'secrets'>,
+): Promise<string | undefined> => {
+  if (!source.ORIGIN_VERIFY_SECRET_ARN) return undefined;
+  const secret = await clients.secrets.send(
+    new GetSecretValueCommand({ SecretId: source.ORIGIN_VERIFY_SECRET_ARN }),
+  );
+  if (!secret.SecretString) throw new Error('origin verify secret has no string value');
+  return secret.SecretString;
+};

@@ -60,6 +60,13 @@ export const keys = {
     pk: `SIGNUPS#${roundId}`,
     sk: `EMAIL#${email.toLowerCase()}`,
   }),
+  /**
+   * The programme's waiting list for its next round: who asked, from a re-enrolment link while no round
+   * took sign-ups, to be told when one opens. One partition: it is read whole when registration opens.
+   */
+  waitingPartition: 'WAITING',
+  waiting: (participantId: string) => ({ pk: 'WAITING', sk: `PARTICIPANT#${participantId}` }),
+  waitingPrefix: 'PARTICIPANT#',
   /** How often a subject (a keyed hash, never an address or IP) did something in one window. */
   rateCount: (subject: string, window: string) => ({ pk: `LIMIT#${subject}`, sk: window }),
   /** Whether SES may be sent to now: one item for the whole account (paused by quota or by SES). */

@@ -1,4 +1,5 @@
 import { mailTemplates, topics } from '#templates/compiled/index';
+import { reEnrolLink } from './compose-re-enrol.ts';
 import { type LinkAction, signLinkToken } from './link-token.ts';
 import { threadHeaders } from './mail-address.ts';
 import { FINAL_CHECKIN, type MailKind, type Member, type Round, type SendJob } from './model.ts';
@@ -26,6 +27,10 @@ export const memberRelayAddress = (
 /** Links keep working for a year after the round ends. */
 const LINK_LIFETIME_DAYS = 365;
 
+/** The round's last day, at midnight UTC. */
+const roundEnd = (round: Pick<Round, 'startDate' | 'weeks'>): Date =>
+  new Date(`${roundEndDate(round.startDate, round.weeks)}T00:00:00Z`);
+
 /**
  * A signed one-click link for one member of one round, served by the links function. Like every link
  * in round mail, it works until a year after the round ends.
@@ -36,7 +41,7 @@ export const signedLink = (
   action: LinkAction,
   settings: ComposeSettings,
 ): string => {
-  const end = new Date(`${roundEndDate(round.startDate, round.weeks)}T00:00:00Z`);
+  const end = roundEnd(round);
   const token = signLinkToken(
     {
       roundId: round.id,
@@ -150,7 +155,12 @@ const subjectOf = (recipient: Recipient, job: SendJob): Member => {
 };
 
 // Sentences that depend on the recipient's situation are chosen here; everything else is template text.
-const mailParts = (recipient: Recipient, job: SendJob, partners: Member[]): MailParts => {
+const mailParts = (
+  recipient: Recipient,
+  job: SendJob,
+  partners: Member[],
+  settings: ComposeSettings,
+): MailParts => {
   const { round, member } = recipient;
   const values = {
     recipientName: member.name,
@@ -240,9 +250,12 @@ const mailParts = (recipient: Recipient, job: SendJob, partners: Member[]): Mail
         template: mailTemplates.close,
         values: {
           ...values,
-          joinNext: round.coordinatorEmail
-            ? `Write to the coordinator at ${round.coordinatorEmail}, and watch your inbox for the registration email for the next round.`
-            : 'Watch your inbox for the registration email for the next round.',
+          askCoordinator: round.coordinatorEmail
+            ? ` Questions about the next round? Write to the coordinator at ${round.coordinatorEmail}.`
+            : '',
+          // Issued as of the round's last day, as every link of round mail counts its year from there:
+          // the mail is then the same whenever it is sent (a retry, a replay).
+          joinAgainUrl: reEnrolLink(member.id, roundEnd(round), settings),
         },
         links: checkinActions[FINAL_CHECKIN],
       };
@@ -263,7 +276,13 @@ export const composeMail = (recipient: Recipient, job: SendJob, settings: Compos
   if (kindsNeedingPartner.has(job.kind) && partners.length === 0) {
     throw new MailNotComposable(`a ${job.kind} mail needs a partner, and ${member.id} has none`);
   }
-  const { template, values, links = {}, rawHtml = {}, rawText = {} } = mailParts(recipient, job, partners);
+  const {
+    template,
+    values,
+    links = {},
+    rawHtml = {},
+    rawText = {},
+  } = mailParts(recipient, job, partners, settings);
   const unsubscribe = unsubscribeLinks(round, member, settings);
   const urls: Record<string, string> = { unsubscribeUrl: unsubscribe.url };
   for (const [name, action] of Object.entries(links))

@@ -2,6 +2,7 @@ import { LinkAction } from './link-token.ts';
 import { type CheckinAnswer, CheckinNumber } from './model.ts';
 import { escapeHtml } from './render.ts';
 import { PAUSE_DEFAULT_DAYS } from './schedule.ts';
+import { page, pageHeaders } from './web-page.ts';
 
 /**
  * What a participant's action (a link, or a command by mail) did: 'unchanged' when it had already
@@ -46,38 +47,13 @@ export const checkinAnswerWords: Record<CheckinAnswer, string> = {
 /** The question every check-in asks. */
 export const CHECKIN_QUESTION = 'Have you been in touch with your partner in the last two weeks?';
 
-const STYLE = [
-  'body{margin:0;font:1.0625rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#f6f6f4}',
-  'main{max-width:32rem;margin:0 auto;padding:2rem 1.25rem}',
-  'h1{font-size:1.5rem;line-height:1.25;margin:0 0 1rem}',
-  'p{margin:0 0 1rem}',
-  'button{font:inherit;font-weight:600;padding:.75rem 1.5rem;min-height:2.75rem;border:0;border-radius:.5rem;background:#1f5f8b;color:#fff;cursor:pointer}',
-  'button:focus-visible{outline:3px solid #f2a900;outline-offset:2px}',
-].join('');
+/** The headers of the link pages: they load no script, so none is allowed at all. */
+export const LINK_PAGE_HEADERS = pageHeaders({ script: false });
 
-// Inline style only and no scripts, images or fonts: nothing is fetched from anywhere, and the pages
-// work on any phone. noindex and no-referrer because the URL holds a credential.
-const page = (title: string, body: string): string =>
-  [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="robots" content="noindex, nofollow">',
-    '<meta name="referrer" content="no-referrer">',
-    `<title>${escapeHtml(title)} · Tandem</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
-    `<h1>${escapeHtml(title)}</h1>`,
-    body,
-    '</main>',
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+// The shared page shell, with no script: nothing is fetched from anywhere, and the pages work on any
+// phone. noindex (and, by the headers, no referrer) because the URL holds a credential.
+const linkPage = (title: string, body: string): string =>
+  page({ title, noIndex: true }, `<h1>${escapeHtml(title)}</h1>\n${body}`);
 
 const paragraph = (text: string): string => `<p>${escapeHtml(text)}</p>`;
 
@@ -173,7 +149,7 @@ export const confirmationPage = (input: {
   formAction: string;
 }): string => {
   const text = wordingOf(input.action);
-  return page(
+  return linkPage(
     text.ask,
     paragraphs(text.explain, input.round) +
       `\n<form method="post" action="${escapeHtml(input.formAction)}">` +
@@ -184,8 +160,8 @@ export const confirmationPage = (input: {
 /** The page after a POST; a repeated click reads the same as the first. */
 export const donePage = (input: { action: LinkAction; round: string; outcome: LinkOutcome }): string => {
   const text = wordingOf(input.action);
-  if (input.outcome === 'refused') return page('Nothing changed', paragraphs(text.refused, input.round));
-  return page(text.doneTitle, paragraphs(text.done, input.round));
+  if (input.outcome === 'refused') return linkPage('Nothing changed', paragraphs(text.refused, input.round));
+  return linkPage(text.doneTitle, paragraphs(text.done, input.round));
 };
 
 /**
@@ -193,7 +169,7 @@ export const donePage = (input: { action: LinkAction; round: string; outcome: Li
  * expired. It says the same whatever the reason, so the page is no oracle for someone probing tokens.
  */
 export const invalidLinkPage = (): string =>
-  page(
+  linkPage(
     'This link does not work',
     paragraph('The link may be incomplete or too old. Nothing was changed.') +
       paragraph('Use the link in your most recent Tandem mail, or reply to that mail to ask for help.'),

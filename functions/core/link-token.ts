@@ -50,7 +50,7 @@ export class InvalidLinkClaims extends Error {
  * What a token is for. The purpose prefixes the MAC's input (`<purpose>|<payload>`), so a token made for
  * one never verifies as another — and no relay-address MAC (input `relay|…`) is ever a valid token MAC.
  */
-export type TokenPurpose = 'link' | 'sign-up' | 'form';
+export type TokenPurpose = 'link' | 'sign-up' | 'form' | 're-enrol';
 
 // 128 bits of HMAC-SHA256: a link is a bearer credential that lives for weeks, so more than the relay
 // address's 80 bits, and still short enough for a URL that mail clients do not wrap.
@@ -84,6 +84,8 @@ export const sealToken = (purpose: TokenPurpose, claims: string, keys: SigningKe
  * seconds as its last group), and are given back as `shape`'s groups. The MAC is checked before the
  * expiry, so an expired answer is only ever given for a token we issued. Every listed key version
  * verifies, so keys can rotate.
+ * @param lifetimeSeconds when given, the last group is when the token was issued, not its expiry: it
+ * expires this long after. So a lifetime can be shortened later for tokens already out.
  */
 export const openToken = (
   purpose: TokenPurpose,
@@ -91,6 +93,7 @@ export const openToken = (
   shape: RegExp,
   keys: SigningKeys,
   now: Date,
+  lifetimeSeconds = 0,
 ): { ok: true; groups: string[]; keyVersion: string } | { ok: false; reason: LinkTokenProblem } => {
   const parts = TOKEN.exec(token);
   if (!parts) return { ok: false, reason: 'malformed' };
@@ -108,7 +111,8 @@ export const openToken = (
   if (expected.length !== MAC_CHARS || !timingSafeEqual(expected, Buffer.from(given))) {
     return { ok: false, reason: 'forged' };
   }
-  if (now.getTime() >= Number(groups.at(-1)) * 1000) return { ok: false, reason: 'expired' };
+  if (now.getTime() >= (Number(groups.at(-1)) + lifetimeSeconds) * 1000)
+    return { ok: false, reason: 'expired' };
   return { ok: true, groups, keyVersion };
 };
 
@@ -185,4 +189,54 @@ export const verifySignUpToken = (
   if (!opened.ok) return opened;
   const [roundId, signUpId, expiry] = opened.groups as [string, string, string];
   return { ok: true, claims: { roundId, signUpId, expiresAt: Number(expiry) } };
+};
+
+/**
+ * What a re-enrolment link asserts: this participant may sign up for the programme's next round. It
+ * names no round: the round is the one open for registration when the link is opened (see
+ * docs/sign-up.md, "Re-enrolling in one click").
+ */
+export interface ReEnrolClaims {
+  participantId: string;
+  /** Epoch seconds: when the link was issued; it works for RE_ENROL_LINK_DAYS from then. */
+  issuedAt: number;
+}
+
+/**
+ * How long a re-enrolment link works: rounds are months apart, so the closing mail's link must still
+ * work when the next one opens.
+ */
+export const RE_ENROL_LINK_DAYS = 365;
+const RE_ENROL_LIFETIME_SECONDS = RE_ENROL_LINK_DAYS * 86_400;
+
+const SignableReEnrol = z.object({
+  participantId: ParticipantId,
+  issuedAt: z.number().int().positive().max(99_999_999_999),
+});
+
+const RE_ENROL_CLAIMS = new RegExp(`^(p[a-z2-7]{12})\\|${EXPIRY}$`);
+
+/**
+ * The token of a re-enrolment link: `participant|issued`, for purpose `re-enrol`, so no other link of
+ * ours re-enrols anyone, nor the other way round. It carries the issue time rather than the expiry, so
+ * the lifetime is the verifier's to decide.
+ * @throws {InvalidLinkClaims} when the id or time is not well-formed.
+ */
+export const signReEnrolToken = (claims: ReEnrolClaims, keys: SigningKeys): string => {
+  const parsed = SignableReEnrol.safeParse(claims);
+  if (!parsed.success)
+    throw new InvalidLinkClaims(`cannot sign re-enrolment: ${parsed.error.issues[0]?.message}`);
+  return sealToken('re-enrol', `${parsed.data.participantId}|${parsed.data.issuedAt}`, keys);
+};
+
+/** Verifies a re-enrolment token at `now`: expired RE_ENROL_LINK_DAYS after it was issued (see openToken). */
+export const verifyReEnrolToken = (
+  token: string,
+  keys: SigningKeys,
+  now: Date,
+): { ok: true; claims: ReEnrolClaims } | { ok: false; reason: LinkTokenProblem } => {
+  const opened = openToken('re-enrol', token, RE_ENROL_CLAIMS, keys, now, RE_ENROL_LIFETIME_SECONDS);
+  if (!opened.ok) return opened;
+  const [participantId, issued] = opened.groups as [string, string];
+  return { ok: true, claims: { participantId, issuedAt: Number(issued) } };
 };

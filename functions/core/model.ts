@@ -305,8 +305,20 @@ export const SignUpJob = z.object({
 });
 export type SignUpJob = z.infer<typeof SignUpJob>;
 
+/**
+ * The one mail to someone on the waiting list that the round `roundId` now takes sign-ups. Ids only:
+ * the sender reads the address from the profile. Its ledger row is one per round and participant.
+ */
+export const NextRoundJob = z.object({
+  v: z.literal(1),
+  kind: z.literal('next-round-open'),
+  roundId: RoundId,
+  participantId: ParticipantId,
+});
+export type NextRoundJob = z.infer<typeof NextRoundJob>;
+
 /** Everything the send queue carries. */
-export const QueuedMail = z.union([SendJob, DigestJob, SignUpJob]);
+export const QueuedMail = z.union([SendJob, DigestJob, SignUpJob, NextRoundJob]);
 export type QueuedMail = z.infer<typeof QueuedMail>;
 
 /** The ledger reference of a participant's mail: its own ref, or the topic/check-in number. */

@@ -111,5 +111,7 @@ export const WebEnv = TableEnv.extend(QueueEnv.shape)
     COORDINATOR_EMAIL: z.email(),
     SIGNING_KEYS_SECRET_ARN: z.string().min(1).optional(),
     SIGNING_KEYS: z.string().min(1).optional(),
+    /** The secret CloudFront sends in its origin header (on AWS); the local stack has no CloudFront. */
+    ORIGIN_VERIFY_SECRET_ARN: z.string().min(1).optional(),
   })
   .refine(oneSigningKeySource.check, oneSigningKeySource.message);

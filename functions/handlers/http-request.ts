@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 /**
@@ -34,18 +35,40 @@ const formOf = (event: APIGatewayProxyEventV2): URLSearchParams => {
 };
 
 /**
- * CloudFront tells the origin the viewer's address in `CloudFront-Viewer-Address` (`<ip>:<port>`) when
- * its origin request policy forwards that header; the Function URL's own source IP is then CloudFront's.
- * Without the header, the caller is the client.
+ * The header CloudFront adds to every request it passes to a function, holding the stage's origin secret
+ * (infra/constructs/web-front.ts). A Function URL stays reachable without CloudFront, so this header is
+ * what tells a request that came through the distribution (and its WAF) from one sent straight to it.
  */
-const clientOf = (event: APIGatewayProxyEventV2): string => {
+export const ORIGIN_VERIFY_HEADER = 'x-tandem-origin-verify';
+
+const cameThroughCloudFront = (event: APIGatewayProxyEventV2, originSecret: string | undefined): boolean => {
+  const given = header(event, ORIGIN_VERIFY_HEADER);
+  if (!originSecret || given === undefined) return false;
+  const [a, b] = [Buffer.from(given), Buffer.from(originSecret)];
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+/**
+ * CloudFront tells the origin the viewer's address in `CloudFront-Viewer-Address` (`<ip>:<port>`); the
+ * Function URL's own source IP is then CloudFront's. Anyone can send that header straight to the Function
+ * URL, so it is believed only beside the origin secret; otherwise the caller is the client.
+ */
+const clientOf = (event: APIGatewayProxyEventV2, originSecret: string | undefined): string => {
   const viewer = header(event, 'cloudfront-viewer-address');
-  if (viewer?.includes(':')) return viewer.slice(0, viewer.lastIndexOf(':'));
+  if (viewer?.includes(':') && cameThroughCloudFront(event, originSecret)) {
+    return viewer.slice(0, viewer.lastIndexOf(':'));
+  }
   return event.requestContext?.http?.sourceIp ?? 'unknown';
 };
 
-/** Reads what the pages need from a Function URL event. */
-export const readRequest = (event: APIGatewayProxyEventV2): HttpRequest => ({
+/**
+ * Reads what the pages need from a Function URL event. `originSecret` is the value CloudFront sends in
+ * `ORIGIN_VERIFY_HEADER` (none on the local stack, which has no CloudFront).
+ */
+export const readRequest = (
+  event: APIGatewayProxyEventV2,
+  { originSecret }: { originSecret?: string | undefined } = {},
+): HttpRequest => ({
   method: (event.requestContext?.http?.method ?? 'GET').toUpperCase(),
   path: event.rawPath ?? '/',
   query: new URLSearchParams(event.rawQueryString ?? ''),
@@ -53,5 +76,5 @@ export const readRequest = (event: APIGatewayProxyEventV2): HttpRequest => ({
   // A Function URL passes cookies apart from the headers; a plain HTTP server leaves them in `cookie`.
   cookies: event.cookies ?? (header(event, 'cookie') ?? '').split(';').filter((c) => c.trim() !== ''),
   secure: header(event, 'x-forwarded-proto') === 'https',
-  client: clientOf(event),
+  client: clientOf(event, originSecret),
 });

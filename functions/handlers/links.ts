@@ -9,7 +9,7 @@ import { EventBridgeBus } from '#adapters/eventbridge-bus';
 import { correlated } from '#adapters/logger';
 import { metricsFromEnvironment } from '#adapters/metrics';
 import { loadSigningKeys } from '#adapters/signing-keys';
-import { confirmationPage, donePage, invalidLinkPage } from '#core/link-pages';
+import { confirmationPage, donePage, invalidLinkPage, LINK_PAGE_HEADERS } from '#core/link-pages';
 import { verifyLinkToken } from '#core/link-token';
 import type { SigningKeys } from '#core/relay-address';
 import type { Clock } from '#ports/clock';
@@ -41,19 +41,9 @@ export const createDeps = async ({
   };
 };
 
-// The pages need nothing from elsewhere: no script, no image, no font; the form posts back to us.
-const HTML_HEADERS = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Cache-Control': 'no-store',
-  'Content-Security-Policy':
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'Referrer-Policy': 'no-referrer',
-  'X-Content-Type-Options': 'nosniff',
-};
-
 const html = (statusCode: number, body: string): APIGatewayProxyStructuredResultV2 => ({
   statusCode,
-  headers: HTML_HEADERS,
+  headers: { ...LINK_PAGE_HEADERS },
   body,
 });
 

@@ -17,12 +17,19 @@ import { SnsAlertNotifier } from '#adapters/sns-alert-notifier';
 import { SqsJobQueue } from '#adapters/sqs-job-queue';
 import { composeDigest } from '#core/compose-digest';
 import { composeMail } from '#core/compose-mail';
+import { composeNextRoundMail } from '#core/compose-re-enrol';
 import { composeSignUpMail } from '#core/compose-sign-up';
-import { DigestJob, ledgerRef, type QueuedMail, SendJob, SignUpJob } from '#core/model';
+import { DigestJob, ledgerRef, NextRoundJob, type QueuedMail, SendJob, SignUpJob } from '#core/model';
 import { METRIC, type Metrics } from '#ports/metrics';
 import type { JobQueue } from '#ports/queue';
 import { Pacer } from '../use-cases/pacing.ts';
-import { type SendDeps, SendOnHold, type SendOutcome, sendQueued } from '../use-cases/send-mail.ts';
+import {
+  NEXT_ROUND_REF,
+  type SendDeps,
+  SendOnHold,
+  type SendOutcome,
+  sendQueued,
+} from '../use-cases/send-mail.ts';
 import { parseEnv, SendMailEnv } from './env.ts';
 import { type DepsContext, lazyHandler, withMetrics } from './runtime.ts';
 
@@ -74,6 +81,11 @@ export const createDeps = async ({
       rounds: store,
       compose: (input) => composeSignUpMail({ ...input, settings }),
     },
+    nextRound: {
+      participants: store,
+      rounds: store,
+      compose: (input) => composeNextRoundMail({ ...input, settings }),
+    },
   };
 };
 
@@ -88,11 +100,15 @@ export interface SendBatchResult extends SQSBatchResponse {
   outcomes: RecordOutcome[];
 }
 
-/** A participant's mail, a coordinator's digest or a sign-up's confirmation; the kind decides which schema names the problems. */
+/**
+ * A participant's mail, a coordinator's digest, a sign-up's confirmation or the news that the next round
+ * is open; the kind decides which schema names the problems.
+ */
 const parseQueued = (body: unknown) => {
   const kind = typeof body === 'object' && body !== null ? (body as { kind?: unknown }).kind : undefined;
   if (kind === 'digest') return DigestJob.safeParse(body);
   if (kind === 'sign-up') return SignUpJob.safeParse(body);
+  if (kind === 'next-round-open') return NextRoundJob.safeParse(body);
   return SendJob.safeParse(body);
 };
 
@@ -100,6 +116,7 @@ const parseQueued = (body: unknown) => {
 const mailOf = (job: QueuedMail) => {
   if (job.kind === 'digest') return { kind: job.kind, ref: job.day };
   if (job.kind === 'sign-up') return { kind: job.kind, ref: job.ref };
+  if (job.kind === 'next-round-open') return { kind: job.kind, ref: NEXT_ROUND_REF };
   return { kind: job.kind, ref: ledgerRef(job) };
 };
 

@@ -8,39 +8,77 @@ import { DynamoSignUps } from '#adapters/dynamo-sign-ups';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { correlated } from '#adapters/logger';
 import { metricsFromEnvironment } from '#adapters/metrics';
-import { loadSigningKeys } from '#adapters/signing-keys';
+import { loadOriginSecret, loadSigningKeys } from '#adapters/signing-keys';
 import { SqsJobQueue } from '#adapters/sqs-job-queue';
 import { newId } from '#core/ids';
-import { verifySignUpToken } from '#core/link-token';
+import { verifyReEnrolToken, verifySignUpToken } from '#core/link-token';
 import { type Round, RoundId } from '#core/model';
 import type { SigningKeys } from '#core/relay-address';
 import { assetAt } from '#core/sign-up/assets';
-import { type FieldErrors, FORM_TOKEN_FIELD, readSignUpForm } from '#core/sign-up/form';
+import {
+  type FieldErrors,
+  FORM_TOKEN_FIELD,
+  formValuesOf,
+  readSignUpForm,
+  type SignUpField,
+} from '#core/sign-up/form';
 import { checkFormToken, formCookie, formToken, newNonce, nonceFromCookies } from '#core/sign-up/form-token';
 import { PAGE_HEADERS } from '#core/sign-up/layout';
 import {
   checkInboxPage,
   confirmSignUpPage,
+  INTENT_FIELD,
+  LINK_TOKEN_FIELD,
   notFoundPage,
+  onWaitingListPage,
+  ROUND_FIELD,
+  reEnrolFormPage,
   registrationClosedPage,
   signedUpPage,
   signUpFormPage,
   tooManySignUpsPage,
   unusableLinkPage,
+  waitingListOfferPage,
 } from '#core/sign-up/pages';
+import { AGAIN_PATH, ASSETS_PREFIX, CONFIRM_PATH, JOIN_PREFIX } from '#core/sign-up/paths';
 import type { Clock } from '#ports/clock';
 import { METRIC, type Metrics } from '#ports/metrics';
 import type { SignUpStore } from '#ports/sign-ups';
+import type { ParticipantStore, RoundStore } from '#ports/store';
 import { type ConfirmSignUpDeps, confirmSignUp, reviewSignUp } from '../use-cases/sign-up/confirm-sign-up.ts';
+import {
+  type JoinWaitingListDeps,
+  joinWaitingList,
+  type ReEnrolDeps,
+  type RoundOpen,
+  reEnrol,
+  reviewReEnrolment,
+} from '../use-cases/sign-up/re-enrol.ts';
 import { roundForSignUp } from '../use-cases/sign-up/round-for-sign-up.ts';
 import { type SubmitSignUpDeps, submitSignUp } from '../use-cases/sign-up/submit-sign-up.ts';
 import { parseEnv, WebEnv } from './env.ts';
 import { type HttpRequest, readRequest } from './http-request.ts';
 import { type DepsContext, lazyHandler, withMetrics } from './runtime.ts';
 
-export interface WebDeps extends Omit<SubmitSignUpDeps, 'signUps'>, Omit<ConfirmSignUpDeps, 'signUps'> {
-  signUps: Pick<SignUpStore, 'savePending' | 'getPending' | 'consumePending'>;
+export interface WebDeps
+  extends Omit<SubmitSignUpDeps, 'signUps' | 'rounds'>,
+    Omit<ConfirmSignUpDeps, 'signUps' | 'rounds' | 'participants'>,
+    Omit<ReEnrolDeps, 'signUps' | 'rounds' | 'participants'>,
+    Omit<JoinWaitingListDeps, 'signUps' | 'rounds' | 'participants'> {
+  rounds: Pick<RoundStore, 'getRound' | 'listRoundsTakingSignUps'>;
+  participants: Pick<ParticipantStore, 'upsertParticipant' | 'addMember' | 'getMember' | 'getParticipant'>;
+  signUps: Pick<
+    SignUpStore,
+    | 'savePending'
+    | 'getPending'
+    | 'consumePending'
+    | 'addToWaitingList'
+    | 'isWaiting'
+    | 'removeFromWaitingList'
+  >;
   keys: SigningKeys;
+  /** What CloudFront sends in its origin header, so that its viewer address is believed; none locally. */
+  originSecret?: string | undefined;
   clock: Clock;
   metrics: Metrics;
   /** Where the privacy notice sends people about their data. */
@@ -56,13 +94,19 @@ export const createDeps = async ({
 }: DepsContext<'document' | 'sqs' | 'secrets'>): Promise<WebDeps> => {
   const env = parseEnv(WebEnv, raw);
   const store = new DynamoStore(env.TABLE_NAME, clients.document);
+  // Both at cold start, at once: every page needs the keys, and the client limit the origin secret.
+  const [keys, originSecret] = await Promise.all([
+    loadSigningKeys(env, clients),
+    loadOriginSecret(env, clients),
+  ]);
   return {
     rounds: store,
     participants: store,
     signUps: new DynamoSignUps(env.TABLE_NAME, clients.document),
     limits: new DynamoRateLimits(env.TABLE_NAME, clients.document),
     queue: new SqsJobQueue(env.SEND_QUEUE_URL, clients.sqs),
-    keys: await loadSigningKeys(env, clients),
+    keys,
+    originSecret,
     clock,
     metrics: metricsFromEnvironment(raw),
     coordinatorEmail: env.COORDINATOR_EMAIL,
@@ -231,9 +275,152 @@ const confirm = async (deps: WebDeps, request: HttpRequest): Promise<Response> =
   return html(200, signedUpPage({ round: outcome.round }));
 };
 
-const JOIN = /^\/join\/([^/]+)$/;
-const ASSETS = '/join/assets/';
-const CONFIRM = '/join/confirm';
+// --- re-enrolling from a link (the closing mail's, the "next round open" mail's) -------------------
+
+/**
+ * The participant a re-enrolment link names, if its token is ours and current; otherwise the page that
+ * says the link does not work: 400 for a forged or malformed token, 410 for an expired one.
+ */
+const reEnrolLinkOf = (
+  deps: WebDeps,
+  request: HttpRequest,
+): { participantId: string; token: string } | { refused: Response } => {
+  const token = (request.method === 'GET' ? request.query : request.form).get(LINK_TOKEN_FIELD) ?? '';
+  const check = verifyReEnrolToken(token, deps.keys, deps.clock.now());
+  if (check.ok) return { participantId: check.claims.participantId, token };
+  correlated({}).warn('unusable re-enrolment link', { reason: check.reason });
+  deps.metrics.count(METRIC.signUps, 1, { outcome: 'unusable-link' });
+  return { refused: html(check.reason === 'expired' ? 410 : 400, unusableLinkPage('re-enrolment')) };
+};
+
+/** A link whose person can no longer use it (forgotten, suppressed): the same page as an expired one. */
+const goneLink = (deps: WebDeps, participantId: string, reason: string): Response => {
+  correlated({ participantId }).warn('re-enrolment link of someone it cannot serve', { reason });
+  deps.metrics.count(METRIC.signUps, 1, { outcome: 'unusable-link' });
+  return html(410, unusableLinkPage('re-enrolment'));
+};
+
+/** What the re-enrolment form shows besides the profile: what was typed, what is wrong, why it is back. */
+interface FormAgain {
+  values?: Partial<Record<SignUpField, string>>;
+  consent?: boolean;
+  errors?: FieldErrors;
+  problem?: string;
+}
+
+/** The re-enrolment form of the open round, filled in from the profile unless values are given. */
+const reEnrolForm = (
+  deps: WebDeps,
+  request: HttpRequest,
+  statusCode: number,
+  token: string,
+  open: Omit<RoundOpen, 'outcome'>,
+  again: FormAgain = {},
+): Response => {
+  const session = formSession(deps, request);
+  return html(
+    statusCode,
+    reEnrolFormPage({
+      round: open.round,
+      email: open.participant.email,
+      coordinatorEmail: deps.coordinatorEmail,
+      values: again.values ?? formValuesOf(open.participant),
+      member: open.member,
+      token,
+      formToken: session.token,
+      ...(again.consent ? { consent: true } : {}),
+      ...(again.errors ? { errors: again.errors } : {}),
+      ...(again.problem ? { problem: again.problem } : {}),
+    }),
+    session.headers,
+  );
+};
+
+/**
+ * GET /join/again?token=…: the form of the next open round filled in from the person's profile, or,
+ * with no round open, the button that puts them on the waiting list. Changes nothing. A refused POST
+ * shows the same again (403), with what was typed.
+ */
+const showReEnrolment = async (deps: WebDeps, request: HttpRequest, again?: FormAgain): Promise<Response> => {
+  const link = reEnrolLinkOf(deps, request);
+  if ('refused' in link) return link.refused;
+  const review = await reviewReEnrolment(deps, link.participantId, deps.clock.now());
+  if (review.outcome === 'unusable') return goneLink(deps, link.participantId, review.reason);
+  const statusCode = again ? 403 : 200;
+  if (review.outcome === 'open') return reEnrolForm(deps, request, statusCode, link.token, review, again);
+  const session = formSession(deps, request);
+  return html(
+    statusCode,
+    waitingListOfferPage({
+      email: review.participant.email,
+      waiting: review.waiting,
+      token: link.token,
+      formToken: session.token,
+      ...(again?.problem ? { problem: again.problem } : {}),
+    }),
+    session.headers,
+  );
+};
+
+/**
+ * POST /join/again: the form's button registers the person in the round it showed (no confirmation
+ * mail: the signed link proves the address); the waiting list's button puts them on it, once.
+ */
+const postReEnrolment = async (deps: WebDeps, request: HttpRequest): Promise<Response> => {
+  const link = reEnrolLinkOf(deps, request);
+  if ('refused' in link) return link.refused;
+  const { participantId, token } = link;
+  const log = correlated({ participantId });
+  const count = (outcome: string) => deps.metrics.count(METRIC.signUps, 1, { outcome });
+  const registering = request.form.get(INTENT_FIELD) === 'register';
+  const form = readSignUpForm(request.form);
+
+  const check = formTokenHolds(deps, request);
+  if (check !== 'ok') {
+    log.warn('re-enrolment form token refused', { reason: check });
+    count('refused-form');
+    return showReEnrolment(deps, request, {
+      problem: FORM_REFUSED,
+      ...(registering ? { values: form.values, consent: form.consent } : {}),
+    });
+  }
+
+  const now = deps.clock.now();
+  if (!registering) {
+    const outcome = await joinWaitingList(deps, participantId, now);
+    if (outcome.outcome === 'unusable') return goneLink(deps, participantId, outcome.reason);
+    // A round opened since the page was shown: its form, rather than a place on the list.
+    if (outcome.outcome === 'open') return reEnrolForm(deps, request, 200, token, outcome);
+    log.info('on the waiting list for the next round', { added: outcome.added });
+    count('wait-listed');
+    return html(200, onWaitingListPage({ email: outcome.participant.email }));
+  }
+
+  const roundId = RoundId.safeParse(request.form.get(ROUND_FIELD));
+  if (!roundId.success) return notFound();
+  const outcome = await reEnrol(deps, { participantId, roundId: roundId.data, form }, now);
+  switch (outcome.outcome) {
+    case 'unusable':
+      return goneLink(deps, participantId, outcome.reason);
+    case 'unknown-round':
+      return notFound();
+    case 'closed':
+      return closed(outcome.round);
+    case 'invalid':
+      count('invalid');
+      return reEnrolForm(deps, request, 400, token, outcome, {
+        values: form.values,
+        consent: form.consent,
+        errors: outcome.errors,
+      });
+    case 'registered':
+      log.with({ roundId: outcome.round.id }).info('re-enrolled');
+      count('re-enrolled');
+      return html(200, signedUpPage({ round: outcome.round }));
+  }
+};
+
+const JOIN = new RegExp(`^${JOIN_PREFIX}([^/]+)$`);
 
 const methodNotAllowed = (allow: string) => text(405, 'Method not allowed', { Allow: allow });
 
@@ -244,13 +431,18 @@ const methodNotAllowed = (allow: string) => text(405, 'Method not allowed', { Al
  *   your inbox" (the same for any address), 403 without a valid form token, 429 over the client limit;
  * - `GET /join/confirm?token=…`: the details and one button (a GET changes nothing);
  * - `POST /join/confirm`: registers the person, once; a forged link gets 400, a used or expired one 410;
+ * - `GET /join/again?token=…`: a re-enrolment link — the next open round's form filled in from the
+ *   person's profile, or (no round open) the button for the waiting list; changes nothing;
+ * - `POST /join/again`: registers the person in the round the form showed, or puts them on the waiting
+ *   list; a forged link gets 400, an expired one (or one of someone forgotten or suppressed) 410;
  * - `GET /join/assets/<file>`: the pages' one script.
- * Every POST needs the signed form token of its page and that page's cookie (CSRF).
+ * Every POST needs the signed form token of its page and that page's cookie (CSRF). These paths are why
+ * the round ids in RESERVED_ROUND_IDS (core/sign-up/paths.ts) cannot be created.
  */
 export const createHandler = (deps: WebDeps) =>
   withMetrics(deps.metrics, async (event: APIGatewayProxyEventV2): Promise<Response> => {
-    const request = readRequest(event);
-    if (request.path.startsWith(ASSETS)) {
+    const request = readRequest(event, { originSecret: deps.originSecret });
+    if (request.path.startsWith(ASSETS_PREFIX)) {
       if (request.method !== 'GET') return methodNotAllowed('GET');
       const asset = assetAt(request.path);
       if (!asset) return text(404, 'Not found');
@@ -267,7 +459,10 @@ export const createHandler = (deps: WebDeps) =>
     }
     const isGet = request.method === 'GET';
     if (!isGet && request.method !== 'POST') return methodNotAllowed('GET, POST');
-    if (request.path === CONFIRM) return isGet ? showConfirmation(deps, request) : confirm(deps, request);
+    if (request.path === CONFIRM_PATH)
+      return isGet ? showConfirmation(deps, request) : confirm(deps, request);
+    if (request.path === AGAIN_PATH)
+      return isGet ? showReEnrolment(deps, request) : postReEnrolment(deps, request);
     const roundId = RoundId.safeParse(JOIN.exec(request.path)?.[1]);
     if (!roundId.success) return notFound();
     return isGet ? showForm(deps, request, roundId.data) : submit(deps, request, roundId.data);

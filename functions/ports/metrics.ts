@@ -29,7 +29,8 @@ export const METRIC = {
   scheduledRunFailures: 'ScheduledRunFailures',
   /**
    * A request of the sign-up pages that did something, or was refused; dimension `outcome` (queued,
-   * limited, trapped, invalid, too-many, refused-form, confirmed, unusable-link).
+   * limited, trapped, invalid, too-many, refused-form, confirmed, unusable-link, and for re-enrolment
+   * links re-enrolled and wait-listed).
    */
   signUps: 'SignUps',
 } as const;

@@ -19,8 +19,20 @@ export interface PendingSignUp {
 }
 
 /**
- * Pending sign-ups, per round. Every read is as of `now`: one past its expiry is gone, whether or not
- * the table's TTL has deleted it yet.
+ * A person who asked, from a re-enrolment link while no round took sign-ups, to be told when the next
+ * one opens. Ids only: the mail that tells them reads their address from their profile when it is sent.
+ */
+export interface WaitingEntry {
+  participantId: string;
+  /** When they asked (ISO instant). */
+  addedAt: string;
+  /** When the request lapses, and the table's TTL deletes it (ISO instant, to the second). */
+  expiresAt: string;
+}
+
+/**
+ * Pending sign-ups, per round, and the programme's waiting list for its next round. Every read is as
+ * of `now`: an item past its expiry is gone, whether or not the table's TTL has deleted it yet.
  */
 export interface SignUpStore {
   /**
@@ -42,4 +54,16 @@ export interface SignUpStore {
   consumePending(roundId: string, signUpId: string, now: Date): Promise<boolean>;
   /** How many sign-ups of the round wait for their confirmation. */
   countPending(roundId: string, now: Date): Promise<number>;
+
+  /**
+   * Puts the participant on the waiting list until `expiresAt`: true when they were not on it; false,
+   * changing nothing, when they are already (so asking twice is asking once).
+   */
+  addToWaitingList(participantId: string, now: Date, expiresAt: Date): Promise<boolean>;
+  /** Everyone on the waiting list whose request has not lapsed, by participant id. */
+  listWaiting(now: Date): Promise<WaitingEntry[]>;
+  /** Whether the participant is on the waiting list (and their request has not lapsed). */
+  isWaiting(participantId: string, now: Date): Promise<boolean>;
+  /** Takes the participant off the waiting list; nothing happens when they are not on it. */
+  removeFromWaitingList(participantId: string): Promise<void>;
 }

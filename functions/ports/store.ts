@@ -59,19 +59,38 @@ export interface RoundStore {
    */
   listRunningRounds(onUnreadable?: (roundId: string, error: Error) => void): Promise<Round[]>;
   /**
+   * The rounds whose sign-up page takes sign-ups (drafts with registration open), by id, read from the
+   * status index (never a scan).
+   */
+  listRoundsTakingSignUps(): Promise<Round[]>;
+  /**
    * Moves the round's dispatch watermark (`dispatchedUntil`) forward to `until`; never back, so runs
    * that overlap cannot undo each other. False when it was already there or beyond.
    */
   advanceDispatchedUntil(roundId: string, until: string): Promise<boolean>;
 }
 
+/** Profile fields only a coordinator sets (the registrations file has them; the sign-up form does not). */
+export const COORDINATOR_FIELDS = ['notWith', 'notes'] as const;
+export type CoordinatorField = (typeof COORDINATOR_FIELDS)[number];
+
 export interface ParticipantStore {
   /**
    * Creates or updates the participant with this email (the latest registration is the whole profile;
-   * the id and status stay); returns them with their stable id.
+   * the id and status stay); returns them with their stable id. `keepUnset` names the coordinator's own
+   * fields that a registration without them leaves as they are (a sign-up form, which cannot carry them).
    * @throws {ConcurrentChange} when registrations of the same address raced on every attempt.
    */
-  upsertParticipant(profile: Profile, newId: () => string): Promise<Participant>;
+  upsertParticipant(
+    profile: Profile,
+    newId: () => string,
+    options?: { keepUnset?: readonly CoordinatorField[] },
+  ): Promise<Participant>;
+  /**
+   * The participant's profile, by their id; undefined when there is none, or they were forgotten (a
+   * data-subject erasure leaves an anonymised profile, which is nobody's any more).
+   */
+  getParticipant(participantId: string): Promise<Participant | undefined>;
   /**
    * Registers the participant for the round (refreshing their snapshot); `registration` orders the cohort.
    * @throws {ConcurrentChange} when the member has a partnership already: the round was matched meanwhile.

@@ -9,6 +9,8 @@ import type { SignUpToConfirm } from '#core/compose-sign-up';
 import {
   type DigestJob,
   ledgerRef,
+  type NextRoundJob,
+  type Participant,
   type QueuedMail,
   type Round,
   type SendJob,
@@ -40,11 +42,20 @@ export interface SignUpMailDeps {
   compose: (input: { round: Round; signUp: SignUpToConfirm }) => OutboundMail;
 }
 
+/** What sending the "next round open" mail to someone on the waiting list needs. */
+export interface NextRoundMailDeps {
+  participants: Pick<ParticipantStore, 'getParticipant' | 'getMember'>;
+  rounds: Pick<RoundStore, 'getRound'>;
+  /** `now` issues the mail's re-enrolment link. */
+  compose: (input: { round: Round; participant: Participant; now: Date }) => OutboundMail;
+}
+
 export interface SendDeps extends DeliveryDeps {
   participants: ParticipantStore;
   compose: (recipient: SendContext, job: SendJob) => OutboundMail;
   digest: DigestDeps;
   signUp: SignUpMailDeps;
+  nextRound: NextRoundMailDeps;
 }
 
 export type SendOutcome = Delivery | { outcome: 'skipped'; reason: string };
@@ -163,13 +174,42 @@ export const sendSignUpMail = async (deps: SendDeps, job: SignUpJob): Promise<Se
   );
 };
 
-/** Sends whatever the send queue carries: a participant's mail, a coordinator's digest, a sign-up's confirmation. */
+/** The ledger ref of a round's "next round open" mail: one per round and participant, whenever it is queued. */
+export const NEXT_ROUND_REF = 'open';
+
+/**
+ * Sends the "next round open" mail to someone who was on the waiting list at most once per round (its
+ * ledger row is `next-round-open#open#<participantId>` under the round), if it is still news: checked at
+ * send time, it is skipped when the person is gone (forgotten) or suppressed, is a member of the round
+ * already, or the round no longer takes sign-ups.
+ */
+export const sendNextRoundMail = async (deps: SendDeps, job: NextRoundJob): Promise<SendOutcome> => {
+  const participant = await deps.nextRound.participants.getParticipant(job.participantId);
+  if (!participant) return { outcome: 'skipped', reason: 'participant-gone' };
+  if (participant.status === 'suppressed') return { outcome: 'skipped', reason: 'participant-suppressed' };
+  const round = await deps.nextRound.rounds.getRound(job.roundId);
+  if (!round || !takesSignUps(round)) return { outcome: 'skipped', reason: 'registration-closed' };
+  if (await deps.nextRound.participants.getMember(round.id, participant.id))
+    return { outcome: 'skipped', reason: 'member-already' };
+  return composeAndDeliver(
+    deps,
+    { roundId: job.roundId, kind: job.kind, ref: NEXT_ROUND_REF, participantId: job.participantId },
+    () => deps.nextRound.compose({ round, participant, now: deps.clock.now() }),
+  );
+};
+
+/**
+ * Sends whatever the send queue carries: a participant's mail, a coordinator's digest, a sign-up's
+ * confirmation, the news that the next round is open.
+ */
 export const sendQueued = (deps: SendDeps, job: QueuedMail): Promise<SendOutcome> => {
   switch (job.kind) {
     case 'digest':
       return sendDigest(deps, job);
     case 'sign-up':
       return sendSignUpMail(deps, job);
+    case 'next-round-open':
+      return sendNextRoundMail(deps, job);
     default:
       return sendJob(deps, job);
   }

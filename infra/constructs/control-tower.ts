@@ -7,6 +7,11 @@ import type { IConstruct } from 'constructs';
  * construct it is about, with the reason; a name missing here is a type error, not a silent no-op.
  */
 export type ControlRule =
+  | 'cloudfront_access_logs_enabled_check'
+  | 'cloudfront_custom_ssl_certificate_check'
+  | 'cloudfront_default_root_object_configured_check'
+  | 'cloudfront_origin_failover_enabled_check'
+  | 'cloudfront_sni_enabled_check'
   | 'cloudwatch_log_group_encrypted_check'
   | 'cloudwatch_log_group_retention_period_check'
   | 'lambda_function_public_access_prohibited_check'

@@ -1,12 +1,12 @@
 import { ArnFormat, Aws, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledgeControls, FUNCTION_CONTROLS } from './control-tower.ts';
+import { AwsCalls, acknowledgeAnyResource } from './aws-calls.ts';
+import { acknowledgeControls } from './control-tower.ts';
 import type { ServiceFunction } from './service-function.ts';
 
 /**
@@ -211,50 +211,26 @@ export class InboundMail extends Construct {
 
   /**
    * Makes the rule set the active one (SES has no CloudFormation property for it), and deactivates it
-   * when the stack goes. The provider function gets its own role and log group, like every other one.
+   * when the stack goes.
    */
   private activate(ruleSetName: string, rule: ses.ReceiptRule, removalPolicy: RemovalPolicy): void {
-    const role = new iam.Role(this, 'ActivationRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Activates the Tandem receipt rule set',
-    });
-    const logGroup = new logs.LogGroup(this, 'ActivationLogs', {
-      retention: logs.RetentionDays.THREE_MONTHS,
-      removalPolicy,
-    });
-    logGroup.grantWrite(role);
     const setActive = (parameters: Record<string, string>): cr.AwsSdkCall => ({
       service: 'SES',
       action: 'setActiveReceiptRuleSet',
       parameters,
       physicalResourceId: cr.PhysicalResourceId.of(ruleSetName),
     });
-    const activation = new cr.AwsCustomResource(this, 'ActivateRuleSet', {
-      onCreate: setActive({ RuleSetName: ruleSetName }),
-      onUpdate: setActive({ RuleSetName: ruleSetName }),
+    const activation = AwsCalls.of(this, removalPolicy).add(this, 'ActivateRuleSet', {
+      call: setActive({ RuleSetName: ruleSetName }),
       // Without a name, SetActiveReceiptRuleSet deactivates whichever rule set is active.
       onDelete: setActive({}),
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({ actions: ['ses:SetActiveReceiptRuleSet'], resources: ['*'] }),
-      ]),
-      role,
-      logGroup,
-      installLatestAwsSdk: false,
+      statements: [new iam.PolicyStatement({ actions: ['ses:SetActiveReceiptRuleSet'], resources: ['*'] })],
     });
     activation.node.addDependency(rule);
-    acknowledgeControls(logGroup, FUNCTION_CONTROLS);
-    // The provider is a stack-wide singleton that AwsCustomResource names after this fixed UUID.
-    const provider = Stack.of(this).node.tryFindChild(
-      `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`,
+    acknowledgeAnyResource(
+      activation,
+      'ses:SetActiveReceiptRuleSet has no resource-level permissions (a rule set is activated account-wide), ' +
+        'so IAM accepts only "*".',
     );
-    if (!provider) throw new Error('AwsCustomResource provider function not found');
-    acknowledgeControls(provider, FUNCTION_CONTROLS);
-    // On the custom resource: its policy (a child of it) is what holds the statement.
-    Validations.of(activation).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'ses:SetActiveReceiptRuleSet has no resource-level permissions (a rule set is activated account-wide), ' +
-        'so IAM accepts only "*"; the role may do nothing else besides writing its own log group.',
-    });
   }
 }

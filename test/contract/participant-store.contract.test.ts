@@ -1,9 +1,11 @@
 import { expect, it, vi } from 'vitest';
+import { DynamoPersonalData } from '#adapters/dynamo-personal-data';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { keys } from '#adapters/table-design';
 import { type Member, memberOf, type Profile } from '#core/model';
 import { ConcurrentChange } from '#ports/errors';
 import type { ParticipantStore } from '#ports/store';
+import { anonymousFields } from '../../functions/use-cases/coordinator/forget-participant.ts';
 import {
   aMember,
   aParticipant,
@@ -22,12 +24,15 @@ interface Subject {
   participants: ParticipantStore;
   store(stored: Stored): Promise<void>;
   activity(roundId: string, partnershipId: string): Promise<Record<string, string>>;
+  /** Forgets the person as `tandem participants forget` leaves their profile: anonymised, not deleted. */
+  forget(participantId: string): Promise<void>;
 }
 
 const inMemory = (): Subject => {
   const store = new InMemoryStore();
   return {
     participants: store,
+    forget: async (id) => void store.forgotten.add(id),
     store: async (stored) => store.seed(stored),
     activity: async (roundId, partnership) =>
       Object.fromEntries(
@@ -43,6 +48,12 @@ const onTable = onDynamoDbLocal(
   (db, tableName): Subject => ({
     participants: new DynamoStore(tableName, db),
     store: (stored) => storeItems(db, tableName, stored),
+    forget: (id) =>
+      new DynamoPersonalData(tableName, db).anonymiseProfile(
+        id,
+        anonymousFields(id),
+        '2027-03-01T09:00:00.000Z',
+      ),
     activity: async (roundId, partnership) =>
       ((await storedItem(db, tableName, keys.partnership(roundId, partnership)))?.lastActivity ??
         {}) as Record<string, string>,
@@ -221,5 +232,61 @@ describeContract('ParticipantStore', { InMemoryStore: inMemory, DynamoStore: onT
     });
     expect(await participants.getSendContext(ROUND, participantId('nobody'))).toBeUndefined();
     expect(await participants.getSendContext('autumn-2025', participantId('ben'))).toBeUndefined();
+  });
+
+  it('reads a participant back by id, as last registered, and nobody for an id never registered', async () => {
+    const { participants } = await make();
+    const aroha = await participants.upsertParticipant(profile({ notes: { pronouns: 'she/her' } }), () =>
+      participantId('aroha'),
+    );
+    await participants.upsertParticipant(profile({ name: 'Aroha N.' }), () => participantId('other'));
+
+    // The latest registration is the whole profile: the notes it left out are gone.
+    expect(await participants.getParticipant(aroha.id)).toStrictEqual({
+      ...profile({ name: 'Aroha N.' }),
+      id: aroha.id,
+      status: 'active',
+    });
+    expect(await participants.getParticipant(participantId('nobody'))).toBeUndefined();
+  });
+
+  it("keeps the coordinator's fields a registration leaves out when told to, and takes the ones it gives", async () => {
+    const { participants } = await make();
+    const aroha = await participants.upsertParticipant(
+      profile({ notWith: ['ben@example.org'], notes: { pronouns: 'she/her' } }),
+      () => participantId('aroha'),
+    );
+
+    // A sign-up form carries neither field: both stay.
+    await participants.upsertParticipant(profile({ name: 'Aroha N.' }), () => 'unused', {
+      keepUnset: ['notWith', 'notes'],
+    });
+    const afterSignUp = await participants.getParticipant(aroha.id);
+    // One that gives a field replaces it, even when keeping.
+    await participants.upsertParticipant(profile({ notWith: ['cy@example.org'] }), () => 'unused', {
+      keepUnset: ['notWith', 'notes'],
+    });
+    const afterGiven = await participants.getParticipant(aroha.id);
+
+    expect(afterSignUp).toStrictEqual({
+      ...profile({ name: 'Aroha N.', notWith: ['ben@example.org'], notes: { pronouns: 'she/her' } }),
+      id: aroha.id,
+      status: 'active',
+    });
+    expect(afterGiven?.notWith).toEqual(['cy@example.org']);
+    expect(afterGiven?.notes).toEqual({ pronouns: 'she/her' });
+  });
+
+  it('reads nobody for a participant who was forgotten', async () => {
+    const { participants, forget } = await make();
+    const aroha = await participants.upsertParticipant(profile(), () => participantId('aroha'));
+    const ben = await participants.upsertParticipant(profile({ email: 'ben@example.org' }), () =>
+      participantId('ben'),
+    );
+
+    await forget(aroha.id);
+
+    expect(await participants.getParticipant(aroha.id)).toBeUndefined();
+    expect(await participants.getParticipant(ben.id)).toEqual(ben);
   });
 });

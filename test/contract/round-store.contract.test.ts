@@ -130,6 +130,33 @@ describeContract<RoundStore>(
       expect((await rounds.getRound('spring-2025'))?.registration).toBe('closed');
     });
 
+    it('lists the drafts taking sign-ups, by id, and no round that takes none', async () => {
+      const rounds = await make();
+      await rounds.createRound(draft('spring-2027', { registration: 'open' }));
+      await rounds.createRound(draft('autumn-2027', { registration: 'open' }));
+      await rounds.createRound(draft('closed-draft'));
+      await rounds.createRound(draft('matched-open', { status: 'matched', registration: 'open' }));
+      await rounds.createRound(draft('running-open', { status: 'running', registration: 'open' }));
+
+      const open = await rounds.listRoundsTakingSignUps();
+
+      expect(open.map((r) => r.id)).toEqual(['autumn-2027', 'spring-2027']);
+      expect(open[1]).toEqual(draft('spring-2027', { registration: 'open' }));
+    });
+
+    it('follows registration and status changes in the rounds taking sign-ups', async () => {
+      const rounds = await make();
+      for (const id of ['spring-2027', 'autumn-2027', 'winter-2027']) await rounds.createRound(draft(id));
+
+      await rounds.setRegistration('spring-2027', 'open');
+      await rounds.setRegistration('autumn-2027', 'open');
+      await rounds.setRegistration('winter-2027', 'open');
+      await rounds.setRegistration('winter-2027', 'closed');
+      await rounds.transitionRound('autumn-2027', 'draft', 'matched');
+
+      expect((await rounds.listRoundsTakingSignUps()).map((r) => r.id)).toEqual(['spring-2027']);
+    });
+
     it('moves the dispatch watermark only forward, and only on a stored round', async () => {
       const rounds = await make();
       await rounds.createRound(draft('spring-2025'));

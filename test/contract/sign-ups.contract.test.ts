@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { DynamoSignUps } from '#adapters/dynamo-sign-ups';
 import type { SignUpStore } from '#ports/sign-ups';
-import { aProfile, signUpId } from '../unit/core/fixtures.ts';
+import { aProfile, participantId, signUpId } from '../unit/core/fixtures.ts';
 import { InMemorySignUps } from '../unit/use-cases/fake-sign-ups.ts';
 import { describeContract, onDynamoDbLocal } from './harness.ts';
 
@@ -148,6 +148,77 @@ describeContract<SignUpStore>(
 
       expect(await signUps.countPending('spring-2027', later(WEEK + 1))).toBe(1);
       expect(await signUps.countPending('winter-2027', NOW)).toBe(0);
+    });
+
+    it('keeps a place on the waiting list until it lapses, listed by participant id', async () => {
+      const signUps = await make();
+      const [ana, bo] = [participantId('ana'), participantId('bo')];
+
+      expect(await signUps.addToWaitingList(bo, NOW, later(WEEK))).toBe(true);
+      expect(await signUps.addToWaitingList(ana, later(1), later(2 * WEEK))).toBe(true);
+
+      expect(await signUps.listWaiting(later(2))).toEqual([
+        { participantId: ana, addedAt: later(1).toISOString(), expiresAt: later(2 * WEEK).toISOString() },
+        { participantId: bo, addedAt: NOW.toISOString(), expiresAt: later(WEEK).toISOString() },
+      ]);
+      expect(await signUps.isWaiting(bo, later(WEEK - 1))).toBe(true);
+      expect(await signUps.isWaiting(bo, later(WEEK))).toBe(false);
+      expect((await signUps.listWaiting(later(WEEK))).map((w) => w.participantId)).toEqual([ana]);
+      expect(await signUps.isWaiting(participantId('nobody'), NOW)).toBe(false);
+    });
+
+    it('takes a second request of someone on the list as the first: nothing changes', async () => {
+      const signUps = await make();
+      const ana = participantId('ana');
+      await signUps.addToWaitingList(ana, NOW, later(WEEK));
+
+      const again = await signUps.addToWaitingList(ana, later(5), later(WEEK + 5));
+
+      expect(again).toBe(false);
+      expect(await signUps.listWaiting(later(6))).toEqual([
+        { participantId: ana, addedAt: NOW.toISOString(), expiresAt: later(WEEK).toISOString() },
+      ]);
+    });
+
+    it('takes a new request in place of one that lapsed', async () => {
+      const signUps = await make();
+      const ana = participantId('ana');
+      await signUps.addToWaitingList(ana, NOW, later(WEEK));
+
+      const again = await signUps.addToWaitingList(ana, later(WEEK + 1), later(2 * WEEK));
+
+      expect(again).toBe(true);
+      expect(await signUps.listWaiting(later(WEEK + 2))).toEqual([
+        {
+          participantId: ana,
+          addedAt: later(WEEK + 1).toISOString(),
+          expiresAt: later(2 * WEEK).toISOString(),
+        },
+      ]);
+    });
+
+    it('takes someone off the waiting list, and nobody who is not on it', async () => {
+      const signUps = await make();
+      const [ana, bo] = [participantId('ana'), participantId('bo')];
+      await signUps.addToWaitingList(ana, NOW, later(WEEK));
+      await signUps.addToWaitingList(bo, NOW, later(WEEK));
+
+      await signUps.removeFromWaitingList(ana);
+      await signUps.removeFromWaitingList(participantId('nobody'));
+
+      expect((await signUps.listWaiting(later(1))).map((w) => w.participantId)).toEqual([bo]);
+      expect(await signUps.isWaiting(ana, later(1))).toBe(false);
+      expect(await signUps.addToWaitingList(ana, later(2), later(WEEK))).toBe(true);
+    });
+
+    it('keeps the waiting list apart from every round’s sign-ups, and keeps its expiries to the second', async () => {
+      const signUps = await make();
+      await submit(signUps);
+
+      await signUps.addToWaitingList(participantId('ana'), NOW, new Date('2027-03-08T09:00:00.750Z'));
+
+      expect(await signUps.countPending('spring-2027', NOW)).toBe(1);
+      expect((await signUps.listWaiting(NOW))[0]?.expiresAt).toBe('2027-03-08T09:00:00.000Z');
     });
   },
 );

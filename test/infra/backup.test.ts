@@ -146,6 +146,7 @@ describe('in dev', () => {
     expect(withCopy.backupCopy).toBeUndefined();
     expect(withCopy.app.node.children.filter((c) => c instanceof Stack).map((c) => c.node.id)).toEqual([
       'Tandem-dev',
+      'Tandem-dev-edge',
     ]);
     Annotations.fromStack(withCopy.stack).hasWarning(
       '*',

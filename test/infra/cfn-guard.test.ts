@@ -101,6 +101,11 @@ it('would see a finding: a queue without a dead-letter queue is reported', () =>
 it('acknowledges only the controls it has a reason for, each with a reason of substance', () => {
   const suppressed = prod.report?.suppressedViolations ?? [];
   expect([...new Set(suppressed.map((v) => v.ruleName))].sort()).toEqual([
+    'cloudfront_access_logs_enabled_check',
+    'cloudfront_custom_ssl_certificate_check',
+    'cloudfront_default_root_object_configured_check',
+    'cloudfront_origin_failover_enabled_check',
+    'cloudfront_sni_enabled_check',
     'cloudwatch_log_group_encrypted_check',
     'cloudwatch_log_group_retention_period_check',
     'lambda_function_public_access_prohibited_check',

@@ -5,6 +5,7 @@ import { MAIL_FROM_SUBDOMAIN } from '#infra/constructs/mail-sending';
 import { TandemStack } from '#infra/tandem-stack';
 import { type FunctionName, functionDefs } from '#infra/wiring';
 import { coordinatorEmail, domain, tandemApp } from './tandem-app.ts';
+import { templateText } from './template-text.ts';
 
 /** What a coordinator deploys: the SES identity and the DNS records it needs, and how data is kept. */
 
@@ -31,15 +32,8 @@ const only = (template: Template, type: string): [string, Resource] => {
 const outputText = (template: Template, id: string): string => {
   const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
   expect(outputs[id], id).toBeDefined();
-  const flatten = (value: unknown): string => {
-    if (typeof value === 'string') return value;
-    const v = value as { 'Fn::Join'?: [string, unknown[]]; Ref?: string; 'Fn::GetAtt'?: [string, string] };
-    if (v['Fn::Join']) return v['Fn::Join'][1].map(flatten).join(v['Fn::Join'][0]);
-    if (v.Ref) return `\${${v.Ref}}`;
-    if (v['Fn::GetAtt']) return `\${${v['Fn::GetAtt'].join('.')}}`;
-    return JSON.stringify(value);
-  };
-  return flatten(outputs[id]?.Value);
+
+  return templateText(outputs[id]?.Value);
 };
 
 describe('SES identity', () => {
@@ -119,6 +113,7 @@ describe('DNS outputs', () => {
         'DnsDmarc',
         'DnsMailFromMx',
         'DnsMailFromSpf',
+        'DnsWebDomain',
         'ReplyDomainMx',
       ].sort(),
     );

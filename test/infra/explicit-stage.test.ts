@@ -89,7 +89,7 @@ describe('infra/app.ts, run as the CDK CLI runs it', () => {
 
   it('synthesizes dev without a stage, and that template refuses to deploy', async () => {
     const { stacks, template } = await synth({});
-    expect(Object.keys(stacks)).toEqual(['Tandem-dev']);
+    expect(Object.keys(stacks).sort()).toEqual(['Tandem-dev', 'Tandem-dev-edge']);
     expect(refusal(await template('Tandem-dev'))).toBeDefined();
   });
 
@@ -97,12 +97,16 @@ describe('infra/app.ts, run as the CDK CLI runs it', () => {
     const [dev, prod] = await Promise.all([synth({ stage: 'dev' }), synth({ stage: 'prod' })]);
     expect(refusal(await dev.template('Tandem-dev'))).toBeUndefined();
     expect(refusal(await prod.template('Tandem-prod'))).toBeUndefined();
-    expect(Object.keys(prod.stacks)).toEqual(['Tandem-prod']);
+    expect(Object.keys(prod.stacks).sort()).toEqual(['Tandem-prod', 'Tandem-prod-edge']);
   });
 
   it('adds the backup copy stack in the copy region, deployed before the stage', async () => {
     const { stacks } = await synth({ stage: 'prod', backupCopyRegion: 'eu-west-1' });
-    expect(Object.keys(stacks).sort()).toEqual(['Tandem-prod', 'Tandem-prod-backup-copy']);
+    expect(Object.keys(stacks).sort()).toEqual([
+      'Tandem-prod',
+      'Tandem-prod-backup-copy',
+      'Tandem-prod-edge',
+    ]);
     expect(stacks['Tandem-prod-backup-copy']?.environment).toBe('aws://unknown-account/eu-west-1');
     expect(stacks['Tandem-prod']?.dependencies).toContain('Tandem-prod-backup-copy');
   });

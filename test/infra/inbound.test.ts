@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { RAW_MAIL_RETENTION_DAYS } from '#infra/constructs/inbound-mail';
 import { asyncRetryAttempts, functionDefs, inboundMail } from '#infra/wiring';
 import { domain, tandemApp } from './tandem-app.ts';
+import { templateText } from './template-text.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
 type Statement = {
@@ -34,6 +35,14 @@ const only = (type: string, props?: Record<string, unknown>): [string, Resource]
   return found[0] as [string, Resource];
 };
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+/** The stack's one AWS call that activates the rule set (the others read the edge stack's parameters). */
+const activationCall = (): Resource => {
+  const found = Object.values(dev.findResources('Custom::AWS')).filter((r) =>
+    templateText(r.Properties.Create).includes('setActiveReceiptRuleSet'),
+  );
+  expect(found).toHaveLength(1);
+  return found[0] as Resource;
+};
 
 /** The raw mail bucket: the one SES's S3 action writes to. */
 const rawMailBucket = () => {
@@ -45,15 +54,6 @@ const rawMailBucket = () => {
 };
 const receiveFunctionId = () =>
   only('AWS::Lambda::Function', { Description: functionDefs[inboundMail.target].description })[0];
-
-/** Flattens `Fn::Join` of literals and pseudo-parameter Refs into one string, for comparing ARNs. */
-const flatten = (value: unknown): string => {
-  if (typeof value === 'string') return value;
-  const v = value as { 'Fn::Join'?: [string, unknown[]]; Ref?: string };
-  if (v['Fn::Join']) return v['Fn::Join'][1].map(flatten).join(v['Fn::Join'][0]);
-  if (v.Ref) return `\${${v.Ref}}`;
-  return JSON.stringify(value);
-};
 
 /** The ARN of the receipt rule as SES names it, from the rule set and rule in the template. */
 const ruleArn = () => {
@@ -132,10 +132,10 @@ describe('raw mail bucket', () => {
     expect(forSes).toHaveLength(1);
     const [statement] = forSes as [Statement];
     expect(statement).toMatchObject({ Effect: 'Allow', Action: 's3:PutObject' });
-    expect(flatten(statement.Resource)).toBe(`{"Fn::GetAtt":["${id}","Arn"]}/${prefix}*`);
+    expect(templateText(statement.Resource)).toBe(`\${${id}.Arn}/${prefix}*`);
     const conditions = statement.Condition?.StringEquals ?? {};
     expect(conditions['aws:SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
-    expect(flatten(conditions['aws:SourceArn'])).toBe(ruleArn());
+    expect(templateText(conditions['aws:SourceArn'])).toBe(ruleArn());
   });
 
   it('is deleted with a dev stack and retained by every other stage', () => {
@@ -183,14 +183,15 @@ describe('receipt rule', () => {
       FunctionName: { 'Fn::GetAtt': [receiveFunctionId(), 'Arn'] },
       SourceAccount: { Ref: 'AWS::AccountId' },
     });
-    expect(flatten(permission.Properties.SourceArn)).toBe(ruleArn());
+    expect(templateText(permission.Properties.SourceArn)).toBe(ruleArn());
   });
 
   it('is activated by a custom resource, and deactivated when the stack goes', () => {
     const [ruleId] = only('AWS::SES::ReceiptRule');
     const [ruleSetId] = only('AWS::SES::ReceiptRuleSet');
-    const [, activation] = only('Custom::AWS');
-    const call = (phase: string) => JSON.parse(flatten(activation.Properties[phase]).replaceAll('${', '$'));
+    const activation = activationCall();
+    const call = (phase: string) =>
+      JSON.parse(templateText(activation.Properties[phase]).replaceAll('${', '$'));
     expect(call('Create')).toMatchObject({
       service: 'SES',
       action: 'setActiveReceiptRuleSet',
@@ -201,8 +202,8 @@ describe('receipt rule', () => {
     expect(activation.DependsOn).toContain(ruleId);
   });
 
-  it('activates with ses:SetActiveReceiptRuleSet alone, from a role without managed policies', () => {
-    const [, activation] = only('Custom::AWS');
+  it("activates from the stack's calling role, which has no managed policy and no other rights", () => {
+    const activation = activationCall();
     const providerId = (activation.Properties.ServiceToken as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
     const roleId = ((resources[providerId] as Resource).Properties.Role as { 'Fn::GetAtt': [string] })[
       'Fn::GetAtt'
@@ -216,6 +217,9 @@ describe('receipt rule', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'ses:SetActiveReceiptRuleSet',
+      // The distribution's reads of the edge stack's parameters (test/infra/web-front.test.ts).
+      'ssm:GetParameter',
+      'ssm:GetParameter',
     ]);
   });
 });
@@ -234,7 +238,7 @@ describe('receive function', () => {
     const s3 = statementsOfReceiver().filter((s) => asArray(s.Action).some((a) => a.startsWith('s3:')));
     expect(s3).toHaveLength(1);
     expect(s3[0]?.Action).toBe('s3:GetObject');
-    expect(flatten(s3[0]?.Resource)).toBe(`{"Fn::GetAtt":["${id}","Arn"]}/${prefix}*`);
+    expect(templateText(s3[0]?.Resource)).toBe(`\${${id}.Arn}/${prefix}*`);
   });
 
   it('knows the bucket, the prefix and the bus', () => {

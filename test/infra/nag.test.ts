@@ -99,6 +99,8 @@ it('gives every acknowledgment a written reason', () => {
 it('acknowledges only the findings it has a reason for', () => {
   const ids = new Set(awsSolutions().map(({ id }) => id.replace(/^annotation::/i, '')));
   expect([...ids].sort()).toEqual([
+    'AwsSolutions-CFR1',
+    'AwsSolutions-CFR3',
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
     'AwsSolutions-IAM5[Resource::*]',
     'AwsSolutions-IAM5[Resource::<InboundRawMailCD8C7601.Arn>/inbound/*]',

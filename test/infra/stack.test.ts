@@ -165,19 +165,22 @@ describe('functions', () => {
     });
   });
 
-  it('serves the links function at a public Function URL that round mails link to', () => {
-    dev.hasResourceProperties('AWS::Lambda::Url', {
-      AuthType: 'NONE',
-      TargetFunctionArn: arnOf(functionId('links')),
-    });
-    const urlId = Object.keys(dev.findResources('AWS::Lambda::Url'))[0];
-    dev.hasResourceProperties('AWS::Lambda::Function', {
-      Description: functionDefs.sendMail.description,
-      Environment: {
-        Variables: Match.objectLike({ LINKS_BASE_URL: { 'Fn::GetAtt': [urlId, 'FunctionUrl'] } }),
-      },
-    });
-    dev.hasOutput('LinksUrl', { Value: { 'Fn::GetAtt': [urlId, 'FunctionUrl'] } });
+  it('gives the links and web functions public Function URLs, and builds mail links on the web domain', () => {
+    for (const name of ['links', 'web'] as const) {
+      dev.hasResourceProperties('AWS::Lambda::Url', {
+        AuthType: 'NONE',
+        TargetFunctionArn: arnOf(functionId(name)),
+      });
+    }
+    dev.resourceCountIs('AWS::Lambda::Url', 2);
+    // Not a Function URL: the programme's address, which outlives a function's replacement.
+    for (const name of ['sendMail', 'receiveMail'] as const) {
+      dev.hasResourceProperties('AWS::Lambda::Function', {
+        Description: functionDefs[name].description,
+        Environment: { Variables: Match.objectLike({ LINKS_BASE_URL: `https://${domain}` }) },
+      });
+    }
+    dev.hasOutput('LinksUrl', { Value: `https://${domain}/` });
   });
 
   it('lets the links function change members and read the keys, and nothing that sends mail', () => {

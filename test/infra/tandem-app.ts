@@ -6,8 +6,8 @@ export const domain = 'tandem.example.org';
 export const coordinatorEmail = 'coordinator@tandem.example.org';
 
 /**
- * A fresh app holding one Tandem stage, built as `infra/app.ts` builds it (the stack, and the backup copy
- * stack when `backupCopyRegion` is given). Synthesizing it bundles every function, unless `bundle: false`
+ * A fresh app holding one Tandem stage, built as `infra/app.ts` builds it (the stack, its edge stack, and the
+ * backup copy stack when `backupCopyRegion` is given). Synthesizing it bundles every function, unless `bundle: false`
  * (for tests that read no asset: the CDK then stages a placeholder, as `cdk deploy --exclusively` does).
  */
 export const tandemApp = (
@@ -15,6 +15,6 @@ export const tandemApp = (
   { bundle = true, ...options }: Partial<TandemStackProps> & { bundle?: boolean } = {},
 ) => {
   const app = new App(bundle ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
-  const { stack, backupCopy } = addTandemStage(app, { stage, domain, coordinatorEmail, ...options });
-  return { app, stack, backupCopy };
+  const { stack, edge, backupCopy } = addTandemStage(app, { stage, domain, coordinatorEmail, ...options });
+  return { app, stack, edge, backupCopy };
 };

@@ -6,6 +6,7 @@ import {
   defaultCheckinDays,
   defaultTopicDays,
 } from '../schedule.ts';
+import { RESERVED_ROUND_IDS } from '../sign-up/paths.ts';
 
 /** What a coordinator chooses for a new round; everything else is the default schedule for its length. */
 export interface NewRoundRequest {
@@ -32,9 +33,16 @@ export class InvalidRound extends Error {
 /**
  * A draft round with the default schedule for its length: a topic every fortnight (no more than there
  * is content for), the mid-round check-in, the default inactivity and escalation days.
- * @throws {InvalidRound} naming the first field that does not hold.
+ * @throws {InvalidRound} naming the first field that does not hold, or a reserved id (RESERVED_ROUND_IDS).
  */
 export const newRound = (request: NewRoundRequest): Round => {
+  // A round's sign-up page is /join/<roundId>: these ids name other pages there.
+  if (RESERVED_ROUND_IDS.includes(request.id)) {
+    throw new InvalidRound(
+      'id',
+      `"${request.id}" is reserved (/join/${request.id} is another page of the sign-up site); choose another round id. Reserved: ${RESERVED_ROUND_IDS.join(', ')}`,
+    );
+  }
   const topicDays = defaultTopicDays(request.weeks, topics.length);
   const parsed = Round.safeParse({
     id: request.id,

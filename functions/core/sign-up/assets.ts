@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ASSETS_PREFIX } from './paths.ts';
 
 /**
  * The one script of the sign-up pages, served by the web function itself (`script-src 'self'`). The
@@ -21,7 +22,7 @@ const SIGN_UP_SCRIPT = `(function () {
 const hash = createHash('sha256').update(SIGN_UP_SCRIPT).digest('hex').slice(0, 12);
 
 /** Where the script is served. */
-export const SIGN_UP_SCRIPT_PATH = `/join/assets/sign-up-${hash}.js`;
+export const SIGN_UP_SCRIPT_PATH = `${ASSETS_PREFIX}sign-up-${hash}.js`;
 
 /** The asset at `path`, if it is ours. */
 export const assetAt = (path: string): { body: string; contentType: string } | undefined =>

@@ -59,6 +59,23 @@ export const readSignUpForm = (form: URLSearchParams): SignUpSubmission => {
   };
 };
 
+/**
+ * The form's values for a stored profile, as a person would type them (lists `; `-separated): what
+ * `checkSignUp` turns back into the same profile (but for the coordinator's `notWith` and `notes`, which
+ * the form has no inputs for).
+ */
+export const formValuesOf = (profile: Profile): Record<SignUpField, string> => ({
+  email: profile.email,
+  name: profile.name,
+  country: profile.country,
+  languages: profile.languages.join('; '),
+  timezone: profile.timezone,
+  organisation: profile.organisation,
+  sector: profile.sector,
+  career_stage: profile.careerStage,
+  interests: profile.interests.join('; '),
+});
+
 /** One message per input that needs fixing, in the order the form shows them. */
 export type FieldErrors = Partial<Record<SignUpField | typeof CONSENT_FIELD, string>>;
 

@@ -1,4 +1,5 @@
 import { COUNTRY_CHOICES, TIME_ZONE_NAMES } from '../coordinator/registration.ts';
+import { RE_ENROL_LINK_DAYS } from '../link-token.ts';
 import { CareerStage, type Profile, type Round, Sector } from '../model.ts';
 import { escapeHtml } from '../render.ts';
 import { SIGN_UP_SCRIPT_PATH } from './assets.ts';
@@ -12,7 +13,8 @@ import {
   type SignUpField,
 } from './form.ts';
 import { page } from './layout.ts';
-import { MAILS_PER_ADDRESS_PER_DAY, PENDING_DAYS } from './policy.ts';
+import { AGAIN_PATH } from './paths.ts';
+import { MAILS_PER_ADDRESS_PER_DAY, PENDING_DAYS, WAITING_LIST_DAYS } from './policy.ts';
 
 /**
  * The sign-up pages, as HTML strings: pure, every value escaped (a name with markup in it is shown as
@@ -152,15 +154,18 @@ const errorSummary = (errors: FieldErrors, extra?: string): string => {
   );
 };
 
-/** The privacy notice: the same facts as the retention section of the operations guide. */
-const privacyNotice = (coordinatorEmail: string): string =>
+/**
+ * The privacy notice: the same facts as the retention section of the operations guide. A form that
+ * registers at once (re-enrolment) has no confirmation to wait for.
+ */
+const privacyNotice = (coordinatorEmail: string, { confirmation = true } = {}): string =>
   '<h2 id="privacy">How we use your details</h2>' +
   paragraph(
     'We keep what you tell us on this page to match you with a partner in another country and to send you the round’s emails. ' +
       'Your partner sees your name, country, organisation and interests.',
   ) +
   paragraph(
-    `If you do not confirm your sign-up within ${PENDING_DAYS} days, it is deleted. Once you are registered, your details are kept until you ask for them to be deleted; ` +
+    `${confirmation ? `If you do not confirm your sign-up within ${PENDING_DAYS} days, it is deleted. Once you are registered, your` : 'Your'} details are kept until you ask for them to be deleted; ` +
       'records of the emails we send you are kept for 400 days, and backups for 35 days.',
   ) +
   `<p>Every round email has a link to leave the round. To see or delete what we keep about you, write to <a href="mailto:${esc(coordinatorEmail)}">${esc(coordinatorEmail)}</a>.</p>`;
@@ -179,28 +184,20 @@ export interface SignUpFormInput {
   problem?: string;
 }
 
-/** The sign-up form of a round that takes sign-ups: empty, or shown again with its errors. */
-export const signUpFormPage = (input: SignUpFormInput): string => {
-  const { round, errors = {}, values = {} } = input;
+type TextOptions = Omit<TextInput, 'field' | 'label' | 'value' | 'error'>;
+
+/** What typed values and errors a form shows, for building its inputs. */
+const inputsFor = (values: Partial<Record<SignUpField, string>>, errors: FieldErrors) => {
   const value = (field: SignUpField) => values[field] ?? '';
-  const hasErrors = Object.keys(errors).length > 0 || input.problem !== undefined;
-  const text = (field: SignUpField, options: Omit<TextInput, 'field' | 'label' | 'value' | 'error'> = {}) =>
+  const text = (field: SignUpField, options: TextOptions = {}) =>
     textInput({ field, label: FIELD_LABELS[field], value: value(field), error: errors[field], ...options });
-  const body = [
-    errorSummary(errors, input.problem),
-    `<h1>Sign up for ${esc(round.name)}</h1>`,
-    paragraph(
-      `Tandem pairs library professionals from different countries, who write to each other by email for ${round.weeks} weeks, with a topic to talk about every fortnight. ` +
-        `This round starts on ${readableDay(round.startDate)}.`,
-    ),
-    paragraph('We will email you a link to confirm your sign-up.'),
-    `<form method="post" action="/join/${esc(round.id)}" novalidate>`,
-    `<input type="hidden" name="${FORM_TOKEN_FIELD}" value="${esc(input.formToken)}">`,
-    text('email', {
-      type: 'email',
-      hint: 'We send the confirmation link and the round’s emails here.',
-      attributes: ' autocomplete="email" spellcheck="false"',
-    }),
+  return { value, text };
+};
+
+/** The inputs for a person's details after their address, name to interests: the same in every form. */
+const detailInputs = (values: Partial<Record<SignUpField, string>>, errors: FieldErrors): string[] => {
+  const { value, text } = inputsFor(values, errors);
+  return [
     text('name', { hint: 'As your partner will see it.', attributes: ' autocomplete="name"' }),
     countrySelect({ field: 'country', error: errors.country, value: value('country') }),
     text('languages', {
@@ -237,20 +234,159 @@ export const signUpFormPage = (input: SignUpFormInput): string => {
     text('interests', {
       hint: 'What you would like to talk about, separated by semicolons (optional): for example outreach; digital archives.',
     }),
+  ];
+};
+
+/** The consent to the privacy notice above it: a checkbox, with its error. */
+const consentInput = (consent: boolean | undefined, errors: FieldErrors): string =>
+  group(
+    errors.consent,
+    hintAndError({ field: CONSENT_FIELD, error: errors.consent }) +
+      `<div class="choice"><input id="${CONSENT_FIELD}" name="${CONSENT_FIELD}" type="checkbox" value="yes"` +
+      `${consent ? ' checked' : ''}${describedBy({ field: CONSENT_FIELD, error: errors.consent })}>` +
+      `<label for="${CONSENT_FIELD}">I agree to Tandem using my details as described above</label></div>`,
+  );
+
+/** What every sign-up form says first about its round. */
+const aboutRound = (round: RoundOnPage): string =>
+  paragraph(
+    `Tandem pairs library professionals from different countries, who write to each other by email for ${round.weeks} weeks, with a topic to talk about every fortnight. ` +
+      `This round starts on ${readableDay(round.startDate)}.`,
+  );
+
+/** The sign-up form of a round that takes sign-ups: empty, or shown again with its errors. */
+export const signUpFormPage = (input: SignUpFormInput): string => {
+  const { round, errors = {}, values = {} } = input;
+  const hasErrors = Object.keys(errors).length > 0 || input.problem !== undefined;
+  const { text } = inputsFor(values, errors);
+  const body = [
+    errorSummary(errors, input.problem),
+    `<h1>Sign up for ${esc(round.name)}</h1>`,
+    aboutRound(round),
+    paragraph('We will email you a link to confirm your sign-up.'),
+    `<form method="post" action="/join/${esc(round.id)}" novalidate>`,
+    `<input type="hidden" name="${FORM_TOKEN_FIELD}" value="${esc(input.formToken)}">`,
+    text('email', {
+      type: 'email',
+      hint: 'We send the confirmation link and the round’s emails here.',
+      attributes: ' autocomplete="email" spellcheck="false"',
+    }),
+    ...detailInputs(values, errors),
     `<div class="trap"><label for="${HONEYPOT_FIELD}">Leave this empty</label><input id="${HONEYPOT_FIELD}" name="${HONEYPOT_FIELD}" type="text" tabindex="-1" autocomplete="off"></div>`,
     privacyNotice(input.coordinatorEmail),
-    group(
-      errors.consent,
-      hintAndError({ field: CONSENT_FIELD, error: errors.consent }) +
-        `<div class="choice"><input id="${CONSENT_FIELD}" name="${CONSENT_FIELD}" type="checkbox" value="yes"` +
-        `${input.consent ? ' checked' : ''}${describedBy({ field: CONSENT_FIELD, error: errors.consent })}>` +
-        `<label for="${CONSENT_FIELD}">I agree to Tandem using my details as described above</label></div>`,
-    ),
+    consentInput(input.consent, errors),
     '<button type="submit">Sign up</button>',
     '</form>',
   ].join('\n');
   return page({ title: `Sign up for ${round.name}`, hasErrors, script: SIGN_UP_SCRIPT_PATH }, body);
 };
+
+// --- re-enrolling from a link -------------------------------------------------------------------------
+
+/** The hidden input that says which of the re-enrolment pages' buttons was pressed. */
+export const INTENT_FIELD = 'intent';
+/** The hidden input naming the round the re-enrolment form signs up for (the one it showed). */
+export const ROUND_FIELD = 'round';
+/** The hidden input carrying the re-enrolment link's token back with a button. */
+export const LINK_TOKEN_FIELD = 'token';
+
+/** What a re-enrolment page's form posts besides its inputs: the link's token and the form token. */
+interface LinkForm {
+  /** The re-enrolment link's token, posted back with the button. */
+  token: string;
+  formToken: string;
+  /** A problem with the submission as a whole (the form had expired), said first. */
+  problem?: string;
+}
+
+const linkFormStart = (input: LinkForm, intent: 'register' | 'wait'): string[] => [
+  `<form method="post" action="${AGAIN_PATH}" novalidate>`,
+  `<input type="hidden" name="${LINK_TOKEN_FIELD}" value="${esc(input.token)}">`,
+  `<input type="hidden" name="${FORM_TOKEN_FIELD}" value="${esc(input.formToken)}">`,
+  `<input type="hidden" name="${INTENT_FIELD}" value="${intent}">`,
+];
+
+/**
+ * What a re-enrolment link opens while a round takes sign-ups: its form, filled in from the person's
+ * profile, their address shown but not an input (the link proves it; another address signs up on the
+ * round's own page). Its button registers them at once: no confirmation mail.
+ */
+export const reEnrolFormPage = (
+  input: LinkForm & {
+    round: RoundOnPage;
+    /** The profile's address, where the link was sent. */
+    email: string;
+    coordinatorEmail: string;
+    values: Partial<Record<SignUpField, string>>;
+    consent?: boolean;
+    errors?: FieldErrors;
+    /** Already a member of the round: the button updates their details. */
+    member?: boolean;
+  },
+): string => {
+  const { round, errors = {}, values } = input;
+  const hasErrors = Object.keys(errors).length > 0 || input.problem !== undefined;
+  const body = [
+    errorSummary(errors, input.problem),
+    `<h1>Sign up for ${esc(round.name)}</h1>`,
+    ...(input.member
+      ? [
+          `<div class="notice">${paragraph(`You are signed up for ${round.name} already. Pressing the button again updates your details.`)}</div>`,
+        ]
+      : []),
+    aboutRound(round),
+    paragraph(
+      'We have filled in the details you gave us last time. Check them, change what is out of date, and press the button: you are signed up at once.',
+    ),
+    ...linkFormStart(input, 'register'),
+    `<input type="hidden" name="${ROUND_FIELD}" value="${esc(round.id)}">`,
+    `<div class="field"><p><strong>${esc(FIELD_LABELS.email)}</strong></p>` +
+      `<p>${esc(input.email)}</p>` +
+      `<p class="hint">The address this link was sent to: the round’s emails go here. To sign up with another address, use <a href="/join/${esc(round.id)}">the round’s sign-up page</a>.</p></div>`,
+    ...detailInputs(values, errors),
+    privacyNotice(input.coordinatorEmail, { confirmation: false }),
+    consentInput(input.consent, errors),
+    `<button type="submit">${input.member ? 'Update my details' : 'Sign me up'}</button>`,
+    '</form>',
+  ].join('\n');
+  return page(
+    { title: `Sign up for ${round.name}`, hasErrors, noIndex: true, script: SIGN_UP_SCRIPT_PATH },
+    body,
+  );
+};
+
+/**
+ * What a re-enrolment link opens while no round takes sign-ups: one button that puts the person on the
+ * waiting list (a GET changes nothing). Someone on the list already is told so, without a button.
+ */
+export const waitingListOfferPage = (input: LinkForm & { email: string; waiting: boolean }): string => {
+  if (input.waiting) return onWaitingListPage({ email: input.email });
+  return page(
+    { title: 'No round is taking sign-ups yet', noIndex: true, hasErrors: input.problem !== undefined },
+    [
+      errorSummary({}, input.problem),
+      '<h1>No round is taking sign-ups yet</h1>',
+      paragraph('The next Tandem round has not opened for registration yet.'),
+      `<p>Press the button and we will email you at <strong>${esc(input.email)}</strong> once, when it opens, with a link that fills in its sign-up form with your details.</p>`,
+      ...linkFormStart(input, 'wait'),
+      '<button type="submit">Tell me when the next round opens</button>',
+      '</form>',
+    ].join('\n'),
+  );
+};
+
+/** On the waiting list (just now, or already): what happens next. */
+export const onWaitingListPage = (input: { email: string }): string =>
+  page(
+    { title: 'You are on the list', noIndex: true },
+    [
+      '<h1>We will tell you when the next round opens</h1>',
+      `<p>We will email <strong>${esc(input.email)}</strong> once, when the next round opens for sign-ups. Its link opens the sign-up form with your details filled in.</p>`,
+      paragraph(
+        `Changed your mind? Ignore that email, and nothing more happens. Your place on the list lapses after ${WAITING_LIST_DAYS} days.`,
+      ),
+    ].join('\n'),
+  );
 
 /** After a sign-up: the same words whether or not the address is known, limited or new. */
 export const checkInboxPage = (input: { round: RoundOnPage; email: string }): string =>
@@ -361,16 +497,23 @@ export const signedUpPage = (input: { round: RoundOnPage }): string =>
 
 /**
  * A confirmation link that cannot be used — forged, malformed, expired or used already — gets one page
- * whatever the reason, so the page is no oracle for someone probing links.
+ * whatever the reason, so the page is no oracle for someone probing links. So does a re-enrolment link,
+ * forged or expired, or whose person was forgotten or their address suppressed (in its own words).
  */
-export const unusableLinkPage = (): string =>
+export const unusableLinkPage = (link: 'confirmation' | 're-enrolment' = 'confirmation'): string =>
   page(
     { title: 'This link does not work', noIndex: true },
     [
       '<h1>This link does not work</h1>',
       paragraph(
-        `It may have been used already — then you are registered — or be older than ${PENDING_DAYS} days, or incomplete. Nothing was changed.`,
+        link === 'confirmation'
+          ? `It may have been used already — then you are registered — or be older than ${PENDING_DAYS} days, or incomplete. Nothing was changed.`
+          : `It may be older than ${RE_ENROL_LINK_DAYS} days, or incomplete, or the address it was sent to may no longer get our emails. Nothing was changed.`,
       ),
-      paragraph('To sign up, open the round’s sign-up page again.'),
+      paragraph(
+        link === 'confirmation'
+          ? 'To sign up, open the round’s sign-up page again.'
+          : 'To sign up, open the sign-up page of the next round, or ask your coordinator for it.',
+      ),
     ].join('\n'),
   );

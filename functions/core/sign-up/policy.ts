@@ -23,6 +23,26 @@ export const SIGN_UPS_PER_CLIENT_PER_HOUR = 30;
 export const takesSignUps = (round: Pick<Round, 'status' | 'registration'>): boolean =>
   round.status === 'draft' && round.registration === 'open';
 
+/**
+ * The programme's next open round, where a re-enrolment link signs its person up: among the rounds that
+ * take sign-ups, the one that starts first (then by id, so the choice never depends on read order).
+ */
+export const nextOpenRound = <R extends Pick<Round, 'id' | 'startDate' | 'status' | 'registration'>>(
+  rounds: readonly R[],
+): R | undefined =>
+  rounds
+    .filter(takesSignUps)
+    .sort((a, b) => a.startDate.localeCompare(b.startDate) || a.id.localeCompare(b.id))[0];
+
+/**
+ * Someone who asked to be told when the next round opens stays on the list this long, as long as the
+ * link that put them there works; opening registration takes them off it sooner, once they are told.
+ */
+export const WAITING_LIST_DAYS = 365;
+
+/** When a place on the waiting list taken at `now` lapses. */
+export const waitingUntil = (now: Date): Date => new Date(now.getTime() + WAITING_LIST_DAYS * 86_400_000);
+
 /** When a sign-up submitted at `now` stops waiting for its confirmation. */
 export const pendingUntil = (now: Date): Date => new Date(now.getTime() + PENDING_DAYS * 86_400_000);
 

@@ -2,7 +2,7 @@ import pMap from 'p-map';
 import type { Registration as FileRegistration, RowRef } from '#core/coordinator/registration';
 import type { Participant, Profile, Registration } from '#core/model';
 import { ConcurrentChange } from '#ports/errors';
-import type { ParticipantStore, RoundStore } from '#ports/store';
+import type { CoordinatorField, ParticipantStore, RoundStore } from '#ports/store';
 import { RoundNotFound, RoundStatusRefused } from './errors.ts';
 
 export interface ImportRegistrationsDeps {
@@ -88,9 +88,13 @@ export const registerPerson = async (
     profile: Profile;
     newId: () => string;
     placeOf: (participant: Participant) => Registration | Promise<Registration>;
+    /** The coordinator's fields to keep when the profile cannot carry them (a sign-up's). */
+    keepUnset?: readonly CoordinatorField[];
   },
 ): Promise<Participant> => {
-  const participant = await participants.upsertParticipant(request.profile, request.newId);
+  const participant = await participants.upsertParticipant(request.profile, request.newId, {
+    keepUnset: request.keepUnset ?? [],
+  });
   await participants
     .addMember(request.roundId, participant, await request.placeOf(participant))
     .catch((error: unknown) => {

@@ -1,6 +1,6 @@
-import type { Participant, Round } from '#core/model';
+import type { Participant, Profile, Round } from '#core/model';
 import type { PendingSignUp, SignUpStore } from '#ports/sign-ups';
-import type { ParticipantStore, RoundStore } from '#ports/store';
+import { COORDINATOR_FIELDS, type ParticipantStore, type RoundStore } from '#ports/store';
 import { MatchedMeanwhile, registerPerson } from '../coordinator/import-registrations.ts';
 import { roundForSignUp } from './round-for-sign-up.ts';
 
@@ -51,6 +51,39 @@ export const reviewSignUp = async (
 };
 
 /**
+ * Registers a person who signed up themselves (by a confirmed sign-up or a re-enrolment link) exactly
+ * as an import row is — an upsert by email, then the member item — placed at `now` unless a member
+ * already, and marked as signed up. A coordinator's not-with list and notes outlive a sign-up form, which
+ * has neither. Undefined when the round was matched meanwhile.
+ */
+export const registerSignedUp = async (
+  deps: Pick<ConfirmSignUpDeps, 'participants' | 'newParticipantId'>,
+  round: Round,
+  profile: Profile,
+  now: Date,
+): Promise<Participant | undefined> => {
+  try {
+    return await registerPerson(deps.participants, {
+      roundId: round.id,
+      profile,
+      newId: deps.newParticipantId,
+      keepUnset: COORDINATOR_FIELDS,
+      placeOf: async ({ id }) => {
+        const member = await deps.participants.getMember(round.id, id);
+        return {
+          at: member?.registeredAt ?? now.toISOString(),
+          seq: member?.registrationSeq ?? 0,
+          via: 'sign-up',
+        };
+      },
+    });
+  } catch (error) {
+    if (error instanceof MatchedMeanwhile) return undefined;
+    throw error;
+  }
+};
+
+/**
  * Registers the person of a pending sign-up in its round exactly as a row of a registrations file is
  * (an upsert by email, so a suppressed address stays suppressed; a member already keeps their place in
  * the registration order), marked as signed up, then ends the pending sign-up, so the link works once.
@@ -64,25 +97,8 @@ export const confirmSignUp = async (
   const review = await reviewSignUp(deps, ref, now);
   if (review.outcome !== 'pending') return review;
   const { round, signUp } = review;
-  let participant: Participant;
-  try {
-    participant = await registerPerson(deps.participants, {
-      roundId: round.id,
-      profile: signUp.profile,
-      newId: deps.newParticipantId,
-      placeOf: async ({ id }) => {
-        const member = await deps.participants.getMember(round.id, id);
-        return {
-          at: member?.registeredAt ?? now.toISOString(),
-          seq: member?.registrationSeq ?? 0,
-          via: 'sign-up',
-        };
-      },
-    });
-  } catch (error) {
-    if (error instanceof MatchedMeanwhile) return { outcome: 'closed', round };
-    throw error;
-  }
+  const participant = await registerSignedUp(deps, round, signUp.profile, now);
+  if (!participant) return { outcome: 'closed', round };
   // Registering first: a failure above leaves the link working for another try. Two clicks at once
   // both register the same person the same way; only one of them ends the sign-up.
   await deps.signUps.consumePending(round.id, signUp.id, now);

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { loadSigningKeys } from '#adapters/signing-keys';
+import { loadOriginSecret, loadSigningKeys } from '#adapters/signing-keys';
 import { clients } from '../aws-clients.ts';
 
 const secrets = mockClient(SecretsManagerClient);
@@ -80,6 +80,34 @@ describe('loadSigningKeys', () => {
 
     await expect(loadSigningKeys({ SIGNING_KEYS_SECRET_ARN: ARN }, clients)).rejects.toThrow(
       'has no string value',
+    );
+  });
+});
+
+describe('loadOriginSecret', () => {
+  beforeEach(() => {
+    secrets.reset();
+  });
+
+  it('has none without a secret named, and asks Secrets Manager nothing', async () => {
+    await expect(loadOriginSecret({}, clients)).resolves.toBeUndefined();
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+  });
+
+  it('reads the value CloudFront sends from the secret named', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: 'cloudfront-says-this' });
+
+    const secret = await loadOriginSecret({ ORIGIN_VERIFY_SECRET_ARN: ARN }, clients);
+
+    expect(secret).toBe('cloudfront-says-this');
+    expect(secrets.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({ SecretId: ARN });
+  });
+
+  it('refuses a secret without a string value', async () => {
+    secrets.on(GetSecretValueCommand).resolves({});
+
+    await expect(loadOriginSecret({ ORIGIN_VERIFY_SECRET_ARN: ARN }, clients)).rejects.toThrow(
+      'origin verify secret has no string value',
     );
   });
 });

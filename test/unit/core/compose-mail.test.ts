@@ -7,7 +7,7 @@ import {
   type Recipient,
   readableDate,
 } from '#core/compose-mail';
-import { type LinkAction, verifyLinkToken } from '#core/link-token';
+import { type LinkAction, verifyLinkToken, verifyReEnrolToken } from '#core/link-token';
 import type { MailKind, Member, SendJob } from '#core/model';
 import { verifyRelayAddress } from '#core/relay-address';
 import { topics } from '#templates/compiled/index';
@@ -587,7 +587,7 @@ describe('composeMail: close', () => {
     }
   });
 
-  it('points to the registration mail when the round names no coordinator', () => {
+  it('leaves the coordinator out when the round names none', () => {
     const { aroha } = pair();
 
     const mail = composeMail(
@@ -596,10 +596,31 @@ describe('composeMail: close', () => {
       settings,
     );
 
-    expect(mail.text).toContain(
-      'Would you like to take part again? Watch your inbox for the registration email',
-    );
+    expect(mail.text).toContain('we email you once when the next one opens.\n');
     expect(mail.text).not.toContain('coordinator at');
+  });
+
+  it('links to re-enrolling: a re-enrolment token for the recipient, issued as of the round’s last day', () => {
+    const { aroha } = pair();
+    const round = aRound({ status: 'closed' });
+
+    const mail = composeMail({ round, member: aroha, partners: [] }, mailJob('close', aroha.id), settings);
+
+    const url = /Join the next round: (\S+)/.exec(mail.text)?.[1] ?? '';
+    expect(url).toMatch(/^https:\/\/links\.tandem\.example\/join\/again\?token=[\w.-]+$/);
+    expect(mail.html).toContain(`href="${url}"`);
+    const token = new URL(url).searchParams.get('token') ?? '';
+    // The round ends on 2025-06-23: the link works for a year from then.
+    expect(verifyReEnrolToken(token, testKeys, new Date('2026-06-22T23:00:00Z'))).toEqual({
+      ok: true,
+      claims: { participantId: aroha.id, issuedAt: Date.parse('2025-06-23T00:00:00Z') / 1000 },
+    });
+    expect(verifyReEnrolToken(token, testKeys, new Date('2026-06-23T00:00:00Z'))).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
+    // Not a round link: it asks the links function for nothing.
+    expect(verifyLinkToken(token, testKeys, new Date('2025-07-01T00:00:00Z')).ok).toBe(false);
   });
 });
 

@@ -1,5 +1,13 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkinAction, checkinOf, confirmationPage, donePage, invalidLinkPage } from '#core/link-pages';
+import {
+  checkinAction,
+  checkinOf,
+  confirmationPage,
+  donePage,
+  invalidLinkPage,
+  LINK_PAGE_HEADERS,
+} from '#core/link-pages';
 import { LinkAction } from '#core/link-token';
 
 const hostile = `<script>alert("x")</script>&'`;
@@ -128,6 +136,44 @@ describe('link pages', () => {
     expect(html).toBe(invalidLinkPage());
     expect(html).not.toMatch(/expired|forged|signature|key/i);
     expect(html).not.toContain('<form');
+  });
+});
+
+describe('the link pages’ frame', () => {
+  const pages = () => ({
+    confirmation: confirmationPage({ action: 'pause', round: 'r', formAction: '/l/x' }),
+    done: donePage({ action: 'pause', round: 'r', outcome: 'changed' }),
+    refused: donePage({ action: 'resume', round: 'r', outcome: 'refused' }),
+    invalid: invalidLinkPage(),
+  });
+
+  it.each(Object.entries(pages()))(
+    '%s has its title as its one h1, first in the main landmark after a skip link, and stays out of search engines',
+    (_name, html) => {
+      const title = /<title>(.*) · Tandem<\/title>/.exec(html)?.[1];
+
+      expect(html).toContain('<a class="skip" href="#main">Skip to main content</a>');
+      expect(html).toContain(`<main id="main" tabindex="-1">\n<h1>${title}</h1>`);
+      expect(html.match(/<h1>/g)).toHaveLength(1);
+      expect(html).toContain('<meta name="robots" content="noindex, nofollow">');
+    },
+  );
+
+  it('is served with a CSP that allows its inline stylesheet by hash and no script at all', () => {
+    const hashes = Object.values(pages()).map((html) =>
+      createHash('sha256')
+        .update(/<style>(.*)<\/style>/s.exec(html)?.[1] ?? '')
+        .digest('base64'),
+    );
+
+    expect(new Set(hashes).size).toBe(1);
+    expect(LINK_PAGE_HEADERS['Content-Security-Policy']).toBe(
+      `default-src 'none'; style-src 'sha256-${hashes[0]}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    );
+    expect(LINK_PAGE_HEADERS).toMatchObject({
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+    });
   });
 });
 

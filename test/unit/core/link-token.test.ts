@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   InvalidLinkClaims,
   type LinkClaims,
+  RE_ENROL_LINK_DAYS,
   sealToken,
   signLinkToken,
+  signReEnrolToken,
   signSignUpToken,
   verifyLinkToken,
+  verifyReEnrolToken,
   verifySignUpToken,
 } from '#core/link-token';
 import { relayAddress, type SigningKeys } from '#core/relay-address';
@@ -236,6 +239,89 @@ describe('sign-up confirmation tokens', () => {
 
   it('refuses to sign a sign-up id that is not one', () => {
     expect(() => signSignUpToken({ ...signUp, signUpId: participantId('ana') }, testKeys)).toThrow(
+      InvalidLinkClaims,
+    );
+  });
+});
+
+describe('re-enrolment tokens', () => {
+  const issuedAt = Math.floor(NOW.getTime() / 1000);
+  const reEnrol = { participantId: aroha, issuedAt };
+  const YEAR = RE_ENROL_LINK_DAYS * 86_400;
+
+  it('verifies a token it signed and gives back the participant and when it was issued, naming no round', () => {
+    const token = signReEnrolToken(reEnrol, testKeys);
+
+    expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
+    expect(payloadOf(token)).toBe(`1|${aroha}|${issuedAt}`);
+    expect(verifyReEnrolToken(token, testKeys, NOW)).toEqual({ ok: true, claims: reEnrol });
+  });
+
+  it('works for a year from when it was issued, and not a second longer', () => {
+    const token = signReEnrolToken(reEnrol, testKeys);
+
+    expect(RE_ENROL_LINK_DAYS).toBe(365);
+    expect(verifyReEnrolToken(token, testKeys, new Date((issuedAt + YEAR - 1) * 1000)).ok).toBe(true);
+    expect(verifyReEnrolToken(token, testKeys, new Date((issuedAt + YEAR) * 1000))).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
+  });
+
+  it('calls a token with any one character changed forged or malformed, never valid', () => {
+    const token = signReEnrolToken(reEnrol, testKeys);
+
+    for (let i = 0; i < token.length; i++) {
+      if (token[i] === '.') continue;
+      const check = verifyReEnrolToken(tamper(token, i), testKeys, NOW);
+      expect(check.ok, `character ${i}`).toBe(false);
+      expect(['forged', 'malformed'], `character ${i}`).toContain(check.ok ? 'ok' : check.reason);
+    }
+  });
+
+  it("cannot be turned into another participant's token, nor made younger", () => {
+    const [, mac] = signReEnrolToken(reEnrol, testKeys).split('.');
+
+    for (const payload of [`1|${bashir}|${issuedAt}`, `1|${aroha}|${issuedAt + YEAR}`]) {
+      expect(verifyReEnrolToken(`${encode(payload)}.${mac}`, testKeys, NOW)).toEqual({
+        ok: false,
+        reason: 'forged',
+      });
+    }
+  });
+
+  it('is no other kind of token, and no other kind of token is one, even with the same claims', () => {
+    const token = signReEnrolToken(reEnrol, testKeys);
+    const sameClaimsAsALink = sealToken('link', `${aroha}|${issuedAt}`, testKeys);
+    const sameClaimsAsASignUp = sealToken('sign-up', `${aroha}|${issuedAt}`, testKeys);
+
+    expect(verifyLinkToken(token, testKeys, NOW).ok).toBe(false);
+    expect(verifySignUpToken(token, testKeys, NOW).ok).toBe(false);
+    expect(verifyReEnrolToken(signLinkToken(claims, testKeys), testKeys, NOW)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+    for (const other of [sameClaimsAsALink, sameClaimsAsASignUp]) {
+      expect(verifyReEnrolToken(other, testKeys, NOW)).toEqual({ ok: false, reason: 'forged' });
+    }
+  });
+
+  it('keeps verifying after a key rotation while the old version is listed', () => {
+    const token = signReEnrolToken(reEnrol, testKeys);
+    const rotated: SigningKeys = {
+      current: '2',
+      keys: { ...testKeys.keys, '2': 'k2-fedcba9876543210fedcba98' },
+    };
+
+    expect(verifyReEnrolToken(token, rotated, NOW).ok).toBe(true);
+    expect(verifyReEnrolToken(token, { current: '2', keys: { '2': 'k2-x' } }, NOW)).toEqual({
+      ok: false,
+      reason: 'unknown-key',
+    });
+  });
+
+  it('refuses to sign an id that is not a participant’s', () => {
+    expect(() => signReEnrolToken({ ...reEnrol, participantId: signUpId('ana') }, testKeys)).toThrow(
       InvalidLinkClaims,
     );
   });

@@ -7,6 +7,7 @@ import {
   undeliverableReasons,
 } from '#core/compose-inbound';
 import { type ComposeSettings, composeMail, type Recipient } from '#core/compose-mail';
+import { composeNextRoundMail } from '#core/compose-re-enrol';
 import { composeSignUpMail } from '#core/compose-sign-up';
 import type { CommandWord } from '#core/inbound/classify-mail';
 import {
@@ -25,10 +26,18 @@ import { aMember, aRound, partnered, partnershipId, signUpId, testKeys } from '.
 /**
  * Every kind of mail Tandem sends: the participants' round mails (`MailKind`, sent from the send
  * queue) and the rest — a relayed reply, the acknowledgement of a command or check-in answer by mail
- * and the "not delivered" answer (all from the receive function), the coordinator's digest, and the
- * confirmation mail of a sign-up (from the send queue, to an address not yet registered).
+ * and the "not delivered" answer (all from the receive function), the coordinator's digest, the
+ * confirmation mail of a sign-up (from the send queue, to an address not yet registered), and the news
+ * that the next round is open (from the send queue, to someone on the waiting list).
  */
-export const otherKinds = ['relay', 'command-ack', 'undeliverable', 'digest', 'sign-up'] as const;
+export const otherKinds = [
+  'relay',
+  'command-ack',
+  'undeliverable',
+  'digest',
+  'sign-up',
+  'next-round-open',
+] as const;
 export type Kind = MailKind | (typeof otherKinds)[number];
 export const allKinds: readonly Kind[] = [...MailKind.options, ...otherKinds];
 
@@ -327,6 +336,20 @@ export const catalogue = (set: FixtureSet): Sample[] => {
         settings,
       }),
       round,
+    });
+  }
+  for (const to of [aroha, bashir]) {
+    samples.push({
+      kind: 'next-round-open',
+      variant: `next round open, to ${to.id} on the waiting list`,
+      mail: composeNextRoundMail({
+        round,
+        participant: to,
+        now: new Date('2025-02-01T10:30:00.000Z'),
+        settings,
+      }),
+      round,
+      recipient: to,
     });
   }
   return samples;

@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { logger } from '#adapters/logger';
 import { MEMBERS_SOURCE } from '#core/events';
-import { invalidLinkPage } from '#core/link-pages';
+import { invalidLinkPage, LINK_PAGE_HEADERS } from '#core/link-pages';
 import { LinkAction, signLinkToken } from '#core/link-token';
 import type { Member } from '#core/model';
 import type { SigningKeys } from '#core/relay-address';
@@ -97,10 +97,8 @@ describe('links handler', () => {
     const response = await handle(request('GET', path));
 
     expect(response.statusCode).toBe(200);
-    expect(response.headers).toMatchObject({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-    });
+    expect(response.headers).toEqual(LINK_PAGE_HEADERS);
+    expect(response.headers?.['Content-Security-Policy']).toMatch(/^default-src 'none'; style-src 'sha256-/);
     expect(response.body).toContain(`<form method="post" action="${path}">`);
     expect(member.status).toBe('active');
     expect(bus.events).toEqual([]);

@@ -23,7 +23,7 @@ import { PAUSE_PROBE_MS } from '../../../functions/use-cases/deliver-once.ts';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
 import { clients } from '../aws-clients.ts';
 import { aMember, aRound, partnered, signUpId, testKeys } from '../core/fixtures.ts';
-import { noSignUpMail } from '../use-cases/fake-sign-ups.ts';
+import { noNextRoundMail, noSignUpMail } from '../use-cases/fake-sign-ups.ts';
 import {
   InMemoryLedger,
   InMemorySendingGate,
@@ -128,6 +128,7 @@ const fakeDeps = (alerts: Alert[] = [], mailer = new ScriptedMailer()) => {
           composeDigest({ ...input, settings }),
       },
       signUp: noSignUpMail(),
+      nextRound: noNextRoundMail(),
     },
   };
 };
@@ -189,6 +190,26 @@ describe('send-mail handler', () => {
     expect(result.outcomes).toEqual([
       { outcome: 'skipped', reason: 'sign-up-gone' },
       { outcome: 'rejected', reason: expect.stringContaining('signUpId: sign-up id') },
+    ]);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(mailer.attempts).toEqual([]);
+  });
+
+  it('takes a "next round open" job as one, and rejects a malformed one naming its field', async () => {
+    // Prepare
+    const { deps, mailer } = fakeDeps();
+    const handle = sendMail.createHandler(deps);
+    const job = { v: 1, kind: 'next-round-open', roundId: round.id, participantId: aroha.id };
+
+    // Act
+    const result = await handle(
+      sqsEvent(record('m1', job), record('m2', { ...job, participantId: 'aroha@example.org' })),
+    );
+
+    // Assess: nobody is on file in the fakes' next-round ports, so the sender has nobody to send to.
+    expect(result.outcomes).toEqual([
+      { outcome: 'skipped', reason: 'participant-gone' },
+      { outcome: 'rejected', reason: expect.stringContaining('participantId: participant id') },
     ]);
     expect(result.batchItemFailures).toEqual([]);
     expect(mailer.attempts).toEqual([]);

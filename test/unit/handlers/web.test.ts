@@ -4,6 +4,7 @@ import { logger } from '#adapters/logger';
 import { signSignUpToken } from '#core/link-token';
 import { SIGN_UP_SCRIPT_PATH } from '#core/sign-up/assets';
 import { SIGN_UPS_PER_CLIENT_PER_HOUR } from '#core/sign-up/policy';
+import { ORIGIN_VERIFY_HEADER } from '#handlers/http-request';
 import { createDeps, createHandler, type WebDeps } from '#handlers/web';
 import { VirtualClock } from '#local/clock';
 import { clients } from '../aws-clients.ts';
@@ -14,6 +15,9 @@ import { captureLogs, RecordingMetrics } from './recording-metrics.ts';
 beforeAll(() => {
   logger.setLogLevel('SILENT');
 });
+
+/** What CloudFront sends in `ORIGIN_VERIFY_HEADER` to the functions of these tests. */
+const CLOUDFRONT_SECRET = 'cloudfront-origin-secret-0123456789';
 
 type Result = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string>; body: string };
 
@@ -26,6 +30,7 @@ const site = (round: Parameters<typeof signUpWorld>[0] = {}) => {
     ...world.deps,
     metrics,
     coordinatorEmail: 'coordinator@example.org',
+    originSecret: CLOUDFRONT_SECRET,
     // A different nonce for every new visitor.
     randomBytes: (size) => new Uint8Array(size).fill(++bytes),
   };
@@ -330,7 +335,10 @@ describe('POST /join/<roundId>', () => {
 
   it(`answers 429 to a client over ${SIGN_UPS_PER_CLIENT_PER_HOUR} sign-ups an hour, by CloudFront's viewer address`, async () => {
     const s = site();
-    const viewer = { 'cloudfront-viewer-address': '198.51.100.23:54321' };
+    const viewer = {
+      'cloudfront-viewer-address': '198.51.100.23:54321',
+      [ORIGIN_VERIFY_HEADER]: CLOUDFRONT_SECRET,
+    };
     for (let i = 0; i < SIGN_UPS_PER_CLIENT_PER_HOUR; i++) {
       await signUp(s, { ...anasForm().values, email: `person${i}@example.org` }, {}, viewer);
     }
@@ -340,12 +348,18 @@ describe('POST /join/<roundId>', () => {
       s,
       { ...anasForm().values, email: 'late@example.org' },
       {},
-      {
-        'cloudfront-viewer-address': '198.51.100.24:1',
-      },
+      { 'cloudfront-viewer-address': '198.51.100.24:1', [ORIGIN_VERIFY_HEADER]: CLOUDFRONT_SECRET },
+    );
+    // Straight to the Function URL, a forged viewer address is not believed: the caller's own is counted.
+    const forged = await signUp(
+      s,
+      { ...anasForm().values, email: 'forger@example.org' },
+      {},
+      { 'cloudfront-viewer-address': '198.51.100.25:1' },
     );
 
     expect(over.statusCode).toBe(429);
+    expect(forged.statusCode).toBe(200);
     expect(over.headers['Retry-After']).toBe('3600');
     expect(otherViewer.statusCode).toBe(200);
   });

@@ -43,9 +43,19 @@ const expectedPlaceholders = {
   partnerLeft: ['nextStep', 'pauseUrl', 'recipientName', 'roundName', 'subjectName', 'unsubscribeUrl'],
   partnerPaused: ['pauseSpan', 'pauseUrl', 'recipientName', 'roundName', 'subjectName', 'unsubscribeUrl'],
   partnerQuiet: ['recipientName', 'roundName', 'subjectName', 'unsubscribeUrl'],
-  close: ['joinNext', 'notManagedUrl', 'notYetUrl', 'recipientName', 'roundName', 'unsubscribeUrl', 'yesUrl'],
+  close: [
+    'askCoordinator',
+    'joinAgainUrl',
+    'notManagedUrl',
+    'notYetUrl',
+    'recipientName',
+    'roundName',
+    'unsubscribeUrl',
+    'yesUrl',
+  ],
   digest: ['alertGroups', 'day', 'roundName', 'summary', 'total'],
   signUp: ['confirmUrl', 'expiryDate', 'recipientName', 'roundName', 'startDate'],
+  nextRoundOpen: ['joinAgainUrl', 'recipientName', 'roundName', 'startDate', 'weeks'],
   partnerCard: ['country', 'interests', 'name', 'organisation'],
   digestGroup: ['count', 'explanation', 'items', 'title'],
   digestItem: ['detail', 'people'],
@@ -111,7 +121,10 @@ describe('compiled templates', () => {
   });
 
   describe.each(
-    [...participantMails, 'digest' as const].map((key) => ({ key, html: mailTemplates[key].html })),
+    [...participantMails, 'digest' as const, 'nextRoundOpen' as const].map((key) => ({
+      key,
+      html: mailTemplates[key].html,
+    })),
   )('$key HTML', ({ html }) => {
     it('declares English on the root element', () => {
       expect(html).toMatch(/^<!doctype html><html lang="en"/);
@@ -163,6 +176,13 @@ describe('compiled templates', () => {
       );
     },
   );
+
+  it('close offers the re-enrolment link as a button and in its text', () => {
+    const { html, text } = mailTemplates.close;
+
+    expect(html).toMatch(/href="\{\{joinAgainUrl\}\}"[^>]*>[\s\S]*?Join the next round/);
+    expect(text).toContain('Join the next round: {{joinAgainUrl}}');
+  });
 
   it('never tells the partner left behind why their partner left', () => {
     const { subject, html, text } = mailTemplates.partnerLeft;

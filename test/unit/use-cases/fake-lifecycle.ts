@@ -140,6 +140,13 @@ export class InMemoryLifecycle implements LifecycleStore, MembershipStore, Round
       .map((r) => Round.parse(structuredClone(r)));
   }
 
+  async listRoundsTakingSignUps(): Promise<Round[]> {
+    return [...this.rounds.values()]
+      .filter((r) => r.status === 'draft' && r.registration === 'open')
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((r) => Round.parse(structuredClone(r)));
+  }
+
   async advanceDispatchedUntil(roundId: string, until: string): Promise<boolean> {
     const round = this.rounds.get(roundId);
     if (!round || (round.dispatchedUntil && round.dispatchedUntil >= until)) return false;
@@ -542,9 +549,12 @@ export class RecordingJobQueue implements JobQueue {
     return this.calls.flatMap((c) => c.jobs);
   }
 
-  /** The mails to participants, without the digests and sign-up confirmations. */
+  /** The mails to members of a round, without the digests, sign-up confirmations and next-round news. */
   get sendJobs(): SendJob[] {
-    return this.jobs.filter((job): job is SendJob => job.kind !== 'digest' && job.kind !== 'sign-up');
+    return this.jobs.filter(
+      (job): job is SendJob =>
+        job.kind !== 'digest' && job.kind !== 'sign-up' && job.kind !== 'next-round-open',
+    );
   }
 
   clear(): void {

@@ -1,6 +1,6 @@
 import type { Profile } from '#core/model';
 import type { RateLimits } from '#ports/rate-limits';
-import type { PendingSignUp, SignUpStore } from '#ports/sign-ups';
+import type { PendingSignUp, SignUpStore, WaitingEntry } from '#ports/sign-ups';
 
 /** Expiries are kept to the second, as the table's TTL attribute keeps them. */
 const toTheSecond = (instant: Date): string =>
@@ -42,6 +42,36 @@ export class InMemorySignUps implements SignUpStore {
   async countPending(roundId: string, now: Date): Promise<number> {
     return [...this.pending.values()].filter((p) => p.roundId === roundId && live(p, now)).length;
   }
+
+  /** The waiting list by participant id; lapsed entries stay, as they do in the table until the TTL. */
+  readonly waiting = new Map<string, WaitingEntry>();
+
+  async addToWaitingList(participantId: string, now: Date, expiresAt: Date): Promise<boolean> {
+    const entry = this.waiting.get(participantId);
+    if (entry && now.getTime() < Date.parse(entry.expiresAt)) return false;
+    this.waiting.set(participantId, {
+      participantId,
+      addedAt: now.toISOString(),
+      expiresAt: toTheSecond(expiresAt),
+    });
+    return true;
+  }
+
+  async listWaiting(now: Date): Promise<WaitingEntry[]> {
+    return [...this.waiting.values()]
+      .filter((entry) => now.getTime() < Date.parse(entry.expiresAt))
+      .sort((a, b) => a.participantId.localeCompare(b.participantId))
+      .map((entry) => ({ ...entry }));
+  }
+
+  async isWaiting(participantId: string, now: Date): Promise<boolean> {
+    const entry = this.waiting.get(participantId);
+    return entry !== undefined && now.getTime() < Date.parse(entry.expiresAt);
+  }
+
+  async removeFromWaitingList(participantId: string): Promise<void> {
+    this.waiting.delete(participantId);
+  }
 }
 
 /** Rate-limit counters in a map, as DynamoRateLimits counts them. */
@@ -64,5 +94,14 @@ export const noSignUpMail = () => ({
   rounds: { getRound: async () => undefined },
   compose: (): never => {
     throw new Error('no sign-up mail here');
+  },
+});
+
+/** The sender's next-round dependencies for tests that send no such mail: nobody is there, nothing is composed. */
+export const noNextRoundMail = () => ({
+  participants: { getParticipant: async () => undefined, getMember: async () => undefined },
+  rounds: { getRound: async () => undefined },
+  compose: (): never => {
+    throw new Error('no next-round mail here');
   },
 });

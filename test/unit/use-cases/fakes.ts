@@ -24,6 +24,7 @@ import { type RawMailStore, RawMailTooLarge } from '#ports/raw-mail';
 import type { SendingGate, SendingPause } from '#ports/sending-gate';
 import {
   type ClaimOutcome,
+  type CoordinatorField,
   type Deferral,
   type LedgerKey,
   type LedgerStatus,
@@ -116,6 +117,14 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
       .map((r) => ({ ...r }));
   }
 
+  /** Drafts with registration open, by id, as the status index and its filter give them. */
+  async listRoundsTakingSignUps(): Promise<Round[]> {
+    return [...this.rounds.values()]
+      .filter((r) => r.status === 'draft' && r.registration === 'open')
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((r) => ({ ...r }));
+  }
+
   /** Every write of a dispatch watermark that moved it, as `roundId@until`. */
   readonly watermarkWrites: string[] = [];
 
@@ -132,13 +141,31 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
   readonly participants = new Map<string, Participant>();
 
   /** Like the DynamoDB store: an address keeps its id and status; the rest is the latest registration. */
-  async upsertParticipant(profile: Profile, newId: () => string): Promise<Participant> {
+  async upsertParticipant(
+    profile: Profile,
+    newId: () => string,
+    { keepUnset = [] }: { keepUnset?: readonly CoordinatorField[] } = {},
+  ): Promise<Participant> {
     const existing = this.participants.get(profile.email);
+    const kept = Object.fromEntries(
+      keepUnset
+        .filter((field) => profile[field] === undefined && existing?.[field] !== undefined)
+        .map((f) => [f, existing?.[f]]),
+    );
     const participant: Participant = existing
-      ? { ...profile, id: existing.id, status: existing.status }
+      ? { ...profile, ...kept, id: existing.id, status: existing.status }
       : { ...profile, id: newId(), status: 'active' };
     this.participants.set(profile.email, participant);
     return { ...participant };
+  }
+
+  /** Participant ids that were forgotten: their profiles stay (anonymised), and are nobody's. */
+  readonly forgotten = new Set<string>();
+
+  async getParticipant(participantId: string): Promise<Participant | undefined> {
+    if (this.forgotten.has(participantId)) return undefined;
+    const participant = [...this.participants.values()].find((p) => p.id === participantId);
+    return participant ? structuredClone(participant) : undefined;
   }
 
   /** Adds or refreshes the member, never one who has a partnership (ConcurrentChange, as the adapter). */

@@ -14,7 +14,7 @@ import {
   sendQueued,
 } from '../../../functions/use-cases/send-mail.ts';
 import { aMember, aRound, partnered } from '../core/fixtures.ts';
-import { noSignUpMail } from './fake-sign-ups.ts';
+import { noNextRoundMail, noSignUpMail } from './fake-sign-ups.ts';
 import { fakeCompose, InMemoryLedger, InMemoryStore, ScriptedMailer } from './fakes.ts';
 
 const NOW = '2025-03-03T12:00:00.000Z';
@@ -65,6 +65,7 @@ const setUp = (
       },
     },
     signUp: noSignUpMail(),
+    nextRound: noNextRoundMail(),
   };
   const job: SendJob = { v: 1, roundId: round.id, participantId: aroha.id, kind: 'topic', topic: 2 };
   const key = { roundId: round.id, kind: 'topic', ref: '02', participantId: aroha.id };

@@ -6,7 +6,7 @@ import { MailRefused } from '#ports/mailer';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
 import { sendQueued } from '../../../functions/use-cases/send-mail.ts';
 import { aProfile, aRound, signUpId, testKeys } from '../core/fixtures.ts';
-import { InMemorySignUps } from './fake-sign-ups.ts';
+import { InMemorySignUps, noNextRoundMail } from './fake-sign-ups.ts';
 import { fakeCompose, InMemoryLedger, InMemoryStore, ScriptedMailer } from './fakes.ts';
 
 const NOW = '2027-03-01T09:00:00.000Z';
@@ -53,6 +53,7 @@ const setUp = async (round = aRound({ id: 'spring-2027', status: 'draft', regist
       compose: (input: Omit<Parameters<typeof composeSignUpMail>[0], 'settings'>) =>
         composeSignUpMail({ ...input, settings }),
     },
+    nextRound: noNextRoundMail(),
   };
   const job: SignUpJob = { v: 1, kind: 'sign-up', roundId: round.id, signUpId: pending.id, ref: NOW };
   return { deps, job, store, signUps, ledger, mailer, clock };

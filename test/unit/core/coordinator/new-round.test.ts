@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRound, newRound } from '#core/coordinator/new-round';
 import { DEFAULT_ESCALATION_DAYS, DEFAULT_INACTIVITY_DAYS } from '#core/schedule';
+import { RESERVED_ROUND_IDS } from '#core/sign-up/paths';
 
 describe('newRound', () => {
   it('makes a draft, closed to sign-ups, with a topic every fortnight, the check-in mid-round and the default silence thresholds', () => {
@@ -49,5 +50,22 @@ describe('newRound', () => {
     // Assess
     expect(attempt).toThrow(InvalidRound);
     expect(attempt).toThrow(/^name: /);
+  });
+
+  it.each(['confirm', 'assets', 'again'])(
+    'refuses the id %s, a page of the sign-up site, naming it',
+    (id) => {
+      // Act
+      const attempt = () => newRound({ id, startDate: '2027-03-01', weeks: 6 });
+
+      // Assess
+      expect(attempt).toThrow(InvalidRound);
+      expect(attempt).toThrow(new RegExp(`^id: "${id}" is reserved \\(/join/${id} is another page`));
+    },
+  );
+
+  it('reserves exactly the paths the web function takes under /join/', () => {
+    expect([...RESERVED_ROUND_IDS].sort()).toEqual(['again', 'assets', 'confirm']);
+    expect(newRound({ id: 'again-2027', startDate: '2027-03-01', weeks: 6 }).id).toBe('again-2027');
   });
 });

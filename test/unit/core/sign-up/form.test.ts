@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseRegistrationsCsv } from '#core/coordinator/registration';
-import { checkSignUp, readSignUpForm, SIGN_UP_FIELDS, type SignUpField } from '#core/sign-up/form';
+import {
+  checkSignUp,
+  formValuesOf,
+  readSignUpForm,
+  SIGN_UP_FIELDS,
+  type SignUpField,
+} from '#core/sign-up/form';
+import { aProfile } from '../fixtures.ts';
 
 const valid: Record<SignUpField, string> = {
   email: ' Ana@Example.ORG ',
@@ -134,5 +141,27 @@ describe('checkSignUp', () => {
       'career_stage',
       'consent',
     ]);
+  });
+});
+
+describe('formValuesOf', () => {
+  it('fills in every input from a stored profile, in a form the check turns back into the same profile', () => {
+    const profile = aProfile({
+      seed: 'ana',
+      languages: ['pt', 'en'],
+      interests: ['reading clubs', 'digital archives'],
+      organisation: 'Biblioteca Mário de Andrade',
+      sector: 'academic',
+      careerStage: 'early',
+      timezone: 'America/Sao_Paulo',
+      country: 'BR',
+    });
+
+    const values = formValuesOf(profile);
+    const checked = checkSignUp({ values, consent: true });
+
+    expect(Object.keys(values).sort()).toEqual([...SIGN_UP_FIELDS].sort());
+    expect(values).toMatchObject({ languages: 'pt; en', interests: 'reading clubs; digital archives' });
+    expect(checked).toEqual({ ok: true, profile });
   });
 });

@@ -7,11 +7,14 @@ import {
   checkInboxPage,
   confirmSignUpPage,
   notFoundPage,
+  onWaitingListPage,
+  reEnrolFormPage,
   registrationClosedPage,
   signedUpPage,
   signUpFormPage,
   tooManySignUpsPage,
   unusableLinkPage,
+  waitingListOfferPage,
 } from '#core/sign-up/pages';
 import { aProfile, aRound } from '../fixtures.ts';
 
@@ -19,6 +22,23 @@ const HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(1)>';
 const round = aRound({ id: 'spring-2027', name: 'Spring 2027', startDate: '2027-04-05', weeks: 12 });
 const form = (more: Partial<Parameters<typeof signUpFormPage>[0]> = {}) =>
   signUpFormPage({ round, formToken: 'token-1', coordinatorEmail: 'coordinator@example.org', ...more });
+
+const reEnrolForm = (more: Partial<Parameters<typeof reEnrolFormPage>[0]> = {}) =>
+  reEnrolFormPage({
+    round,
+    email: 'ana@example.org',
+    coordinatorEmail: 'coordinator@example.org',
+    values: {
+      name: 'Ana Silva',
+      country: 'BR',
+      languages: 'pt; en',
+      sector: 'public',
+      career_stage: 'early',
+    },
+    token: 'link-token',
+    formToken: 'token-1',
+    ...more,
+  });
 
 const everyError: FieldErrors = Object.fromEntries(
   [...SIGN_UP_FIELDS, CONSENT_FIELD].map((field) => [field, `${field} is wrong`]),
@@ -39,6 +59,16 @@ const allPages = () => ({
   }),
   signedUp: signedUpPage({ round }),
   unusable: unusableLinkPage(),
+  unusableReEnrolment: unusableLinkPage('re-enrolment'),
+  reEnrolForm: reEnrolForm(),
+  reEnrolFormWithErrors: reEnrolForm({ errors: everyError, member: true, problem: 'Expired' }),
+  waitingListOffer: waitingListOfferPage({
+    email: 'ana@example.org',
+    waiting: false,
+    token: 't',
+    formToken: 'f',
+  }),
+  onWaitingList: onWaitingListPage({ email: 'ana@example.org' }),
 });
 
 /** The `<input>`, `<select>` or `<textarea>` tag named `name`. */
@@ -180,9 +210,17 @@ describe('every sign-up page', () => {
     );
   });
 
-  it('keeps the pages that carry a confirmation link out of search engines', () => {
+  it('keeps the pages that carry a confirmation or re-enrolment link out of search engines', () => {
     const pages = allPages();
-    for (const html of [pages.confirm, pages.signedUp, pages.unusable]) {
+    for (const html of [
+      pages.confirm,
+      pages.signedUp,
+      pages.unusable,
+      pages.unusableReEnrolment,
+      pages.reEnrolForm,
+      pages.waitingListOffer,
+      pages.onWaitingList,
+    ]) {
       expect(html).toContain('<meta name="robots" content="noindex, nofollow">');
     }
   });
@@ -213,5 +251,113 @@ describe('after a sign-up', () => {
 
     expect(html).toContain('<strong>&lt;script&gt;');
     expect(html).not.toContain('<script>alert');
+  });
+});
+
+describe('the re-enrolment form', () => {
+  it('has the sign-up inputs but the address, which it shows as text, and posts the link back', () => {
+    const html = reEnrolForm();
+    const names = new Set(
+      [...html.matchAll(/<(?:input|select|textarea)[^>]*\bname="([^"]+)"/g)].map((m) => m[1]),
+    );
+
+    expect([...names].sort()).toEqual(
+      [
+        ...SIGN_UP_FIELDS.filter((f) => f !== 'email'),
+        'consent',
+        'form_token',
+        'intent',
+        'round',
+        'token',
+      ].sort(),
+    );
+    expect(html).toContain('<form method="post" action="/join/again" novalidate>');
+    expect(html).toContain('<input type="hidden" name="token" value="link-token">');
+    expect(html).toContain('<input type="hidden" name="intent" value="register">');
+    expect(html).toContain('<input type="hidden" name="round" value="spring-2027">');
+    expect(html).toContain('<p>ana@example.org</p>');
+    expect(html).toContain('<a href="/join/spring-2027">the round’s sign-up page</a>');
+    expect(html.match(/<button/g)).toHaveLength(1);
+    expect(html).toContain('<button type="submit">Sign me up</button>');
+  });
+
+  it('fills in the values it is given, consent left for the person to give', () => {
+    const html = reEnrolForm();
+
+    expect(control(html, 'name')).toContain('value="Ana Silva"');
+    expect(control(html, 'languages')).toContain('value="pt; en"');
+    expect(html).toContain('<option value="BR" selected>Brazil</option>');
+    expect(html).toContain('id="sector-public" name="sector" type="radio" value="public" checked>');
+    expect(control(html, 'consent')).not.toContain(' checked');
+  });
+
+  it('says so to someone signed up already, whose button then updates their details', () => {
+    const html = reEnrolForm({ member: true });
+
+    expect(html).toContain('You are signed up for Spring 2027 already.');
+    expect(html).toContain('<button type="submit">Update my details</button>');
+  });
+
+  it('shows its errors as the sign-up form does, and no confirmation to wait for in its notice', () => {
+    const html = reEnrolForm({ errors: { name: 'Enter your name' }, values: {} });
+
+    expect(html).toContain('<title>Error: Sign up for Spring 2027 · Tandem</title>');
+    expect(html).toContain('<a href="#name">Enter your name</a>');
+    expect(html).not.toContain('within 7 days, it is deleted');
+    expect(html).toContain('Your details are kept until you ask for them to be deleted');
+  });
+
+  it('shows markup in the address or a value as text', () => {
+    const html = reEnrolForm({ email: `${HOSTILE}@example.org`, values: { name: HOSTILE } });
+
+    expect(html).not.toContain('<script>alert');
+    expect(html).not.toContain('<img src=x');
+  });
+});
+
+describe('the waiting list pages', () => {
+  it('offers one button that posts the link back to join the list', () => {
+    const html = waitingListOfferPage({
+      email: 'ana@example.org',
+      waiting: false,
+      token: 'link',
+      formToken: 'f',
+    });
+
+    expect(html).toContain('<h1>No round is taking sign-ups yet</h1>');
+    expect(html).toContain('<strong>ana@example.org</strong>');
+    expect(html).toContain('<input type="hidden" name="token" value="link">');
+    expect(html).toContain('<input type="hidden" name="intent" value="wait">');
+    expect(html).toContain('<input type="hidden" name="form_token" value="f">');
+    expect(html.match(/<button/g)).toHaveLength(1);
+    expect(html).toContain('<button type="submit">Tell me when the next round opens</button>');
+  });
+
+  it('tells someone on the list already that they are, with no button', () => {
+    const html = waitingListOfferPage({
+      email: 'ana@example.org',
+      waiting: true,
+      token: 'link',
+      formToken: 'f',
+    });
+
+    expect(html).toContain('<h1>We will tell you when the next round opens</h1>');
+    expect(html).not.toContain('<button');
+  });
+
+  it('confirms a place on the list, and says when it lapses', () => {
+    const html = onWaitingListPage({ email: `${HOSTILE}@example.org` });
+
+    expect(html).toContain('once, when the next round opens');
+    expect(html).toContain('lapses after 365 days');
+    expect(html).not.toContain('<script>alert');
+  });
+
+  it('says a re-enrolment link does not work in its own words: no 7-day confirmation', () => {
+    const html = unusableLinkPage('re-enrolment');
+
+    expect(html).toContain('<h1>This link does not work</h1>');
+    expect(html).toContain('older than 365 days');
+    expect(html).not.toContain('7 days');
   });
 });

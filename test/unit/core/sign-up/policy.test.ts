@@ -3,9 +3,12 @@ import {
   addressAllowance,
   clientAllowance,
   MAILS_PER_ADDRESS_PER_DAY,
+  nextOpenRound,
   pendingUntil,
   SIGN_UPS_PER_CLIENT_PER_HOUR,
   takesSignUps,
+  WAITING_LIST_DAYS,
+  waitingUntil,
 } from '#core/sign-up/policy';
 import { aRound, testKeys } from '../fixtures.ts';
 
@@ -55,5 +58,42 @@ describe('sign-up policy', () => {
     expect(addressAllowance('x', testKeys, NOW).subject.slice(8)).not.toBe(
       clientAllowance('x', testKeys, NOW).subject.slice(7),
     );
+  });
+});
+
+describe('the next open round', () => {
+  const open = (id: string, startDate: string) =>
+    aRound({ id, startDate, status: 'draft', registration: 'open' });
+
+  it('is the round taking sign-ups that starts first', () => {
+    const rounds = [open('autumn', '2027-09-06'), open('spring', '2027-04-05'), open('summer', '2027-06-07')];
+
+    expect(nextOpenRound(rounds)?.id).toBe('spring');
+  });
+
+  it('leaves out rounds that take no sign-ups, however early they start', () => {
+    const rounds = [
+      aRound({ id: 'closed', startDate: '2027-01-04', status: 'draft', registration: 'closed' }),
+      aRound({ id: 'matched', startDate: '2027-01-04', status: 'matched', registration: 'open' }),
+      open('later', '2027-05-03'),
+    ];
+
+    expect(nextOpenRound(rounds)?.id).toBe('later');
+    expect(nextOpenRound(rounds.slice(0, 2))).toBeUndefined();
+    expect(nextOpenRound([])).toBeUndefined();
+  });
+
+  it('chooses between rounds starting the same day by id, whatever order they were read in', () => {
+    const rounds = [open('b-round', '2027-04-05'), open('a-round', '2027-04-05')];
+
+    expect(nextOpenRound(rounds)?.id).toBe('a-round');
+    expect(nextOpenRound([...rounds].reverse())?.id).toBe('a-round');
+  });
+});
+
+describe('the waiting list', () => {
+  it('keeps a request for a year', () => {
+    expect(WAITING_LIST_DAYS).toBe(365);
+    expect(waitingUntil(NOW)).toEqual(new Date('2028-02-29T09:41:00Z'));
   });
 });
