@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LocalClock, parseClockSpeed } from '#local/clock';
 import { demoCohort } from '#local/cohort';
-import { localPorts } from '#local/config';
+import { localNames, localPorts } from '#local/config';
 import type { Invocation } from '#local/lambda-runtime';
 import {
   DEMO_NEXT_ROUND,
@@ -44,7 +44,7 @@ const describe = (invocation: Invocation): string | undefined => {
   if (invocation.name === 'mailEvents' && (result as { outcome?: string })?.outcome === 'no-change') {
     return undefined;
   }
-  if (invocation.name === 'links' || invocation.name === 'web')
+  if (invocation.name === 'links' || invocation.name === 'web' || invocation.name === 'console')
     return `${time} ${invocation.name}: HTTP ${(result as { statusCode?: number })?.statusCode}`;
   return `${time} ${invocation.name}: ${JSON.stringify(result)}`;
 };
@@ -119,6 +119,7 @@ export const devCommand = async (options: DevOptions) => {
   Inbound mail (SMTP)         ${urls.smtp}  (reply to a relay address from a mail's Reply-To)
   Signed links (unsubscribe)  ${urls.links}/l/<token>
   Sign-up pages               ${urls.links}/join/<roundId>
+  Coordinators' console       ${urls.links}/console  (sign in as ${localNames.coordinatorEmail}: the link is in the outbox)
   EventBridge + SQS APIs      ${urls.gateway}
   Coordinator alerts (SNS)    ${urls.gateway}/_local/alerts
   Local control API           ${urls.gateway}/_local/clock

@@ -18,6 +18,17 @@ const Context = z.object({
     )
     .optional(),
   coordinatorEmail: z.email(),
+  /** Who may sign in to the console (comma-separated); the coordinator's address when not given. */
+  coordinators: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((address) => address.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.email('each coordinator: an email address')).min(1))
+    .optional(),
   /** Bumped after editing the signing-keys secret, so every function reads the keys again (README). */
   signingKeysRevision: z
     .string()
@@ -36,6 +47,7 @@ const context = Context.parse({
   domain: app.node.tryGetContext('domain'),
   webDomain: app.node.tryGetContext('webDomain'),
   coordinatorEmail: app.node.tryGetContext('coordinatorEmail'),
+  coordinators: app.node.tryGetContext('coordinators'),
   signingKeysRevision: app.node.tryGetContext('signingKeysRevision'),
   backupCopyRegion: app.node.tryGetContext('backupCopyRegion'),
 });

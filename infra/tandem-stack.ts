@@ -39,6 +39,12 @@ export interface TandemStackProps extends StackProps {
   webDomain?: string;
   coordinatorEmail: string;
   /**
+   * Who may sign in to the console and manage every round (`-c coordinators=a@x,b@y`); each round's own
+   * coordinator may sign in for that round too.
+   * @default [coordinatorEmail]
+   */
+  coordinators?: readonly string[];
+  /**
    * Changed (`-c signingKeysRevision=…`) after editing the signing-keys secret: the functions that read
    * the keys at cold start get a new environment, so every running instance is replaced and reads them again.
    * @default '1'
@@ -82,6 +88,7 @@ export class TandemStack extends Stack {
       domain,
       webDomain = domain,
       coordinatorEmail,
+      coordinators = [coordinatorEmail],
       signingKeysRevision = '1',
       explicitStage = true,
       backupCopyRegion,
@@ -225,16 +232,38 @@ export class TandemStack extends Stack {
         },
         ...common,
       }),
+      console: new ServiceFunction(this, 'Console', {
+        def: functionDefs.console,
+        environment: {
+          ...producerEnv,
+          EVENT_BUS_NAME: bus.eventBusName,
+          COORDINATORS: coordinators.join(','),
+          LINKS_BASE_URL: `https://${webDomain}`,
+          MAIL_FROM: `rounds@${domain}`,
+          REPLY_DOMAIN: `reply.${domain}`,
+          RAW_MAIL_BUCKET: inbound.bucket.bucketName,
+          RAW_MAIL_PREFIX: inboundMail.rawMailPrefix,
+          SIGNING_KEYS_SECRET_ARN: signingKeys.secret.secretArn,
+        },
+        ...common,
+      }),
     } satisfies Record<FunctionName, ServiceFunction>;
 
     const web = new WebFront(this, 'WebFront', {
       stage,
       webDomain,
       removalPolicy,
-      functionUrls: { links: publicFunctionUrl(functions.links), web: publicFunctionUrl(functions.web) },
+      functionUrls: {
+        links: publicFunctionUrl(functions.links),
+        web: publicFunctionUrl(functions.web),
+        console: publicFunctionUrl(functions.console),
+      },
     });
-    functions.web.fn.addEnvironment('ORIGIN_VERIFY_SECRET_ARN', web.originSecret.secretArn);
-    web.originSecret.grantRead(functions.web.fn);
+    // The pages with a per-client limit believe CloudFront's viewer address only beside its secret.
+    for (const page of [functions.web, functions.console]) {
+      page.fn.addEnvironment('ORIGIN_VERIFY_SECRET_ARN', web.originSecret.secretArn);
+      web.originSecret.grantRead(page.fn);
+    }
     data.grantReadWriteItems(links.fn);
     signingKeys.secret.grantRead(links.fn);
 
@@ -245,12 +274,14 @@ export class TandemStack extends Stack {
       functions.dispatchTopics,
       functions.lifecycle,
       functions.web,
+      functions.console,
     ]) {
       data.grantReadWriteItems(producer.fn);
       workQueues.send.queue.grantSendMessages(producer.fn);
     }
-    // The sign-up pages sign confirmation links and form tokens.
+    // The sign-up pages sign confirmation links and form tokens; the console sign-in links and sessions.
     signingKeys.secret.grantRead(functions.web.fn);
+    signingKeys.secret.grantRead(functions.console.fn);
     // Both send mail: the sender the queued mails, the receiver relayed replies and acknowledgements.
     for (const sender of [functions.sendMail, functions.receiveMail]) {
       data.grantReadWriteItems(sender.fn);
@@ -263,13 +294,29 @@ export class TandemStack extends Stack {
     for (const notifier of [functions.lifecycle, functions.sendMail, functions.receiveMail])
       alerts.topic.grantPublish(notifier.fn);
     data.grantReadWriteItems(functions.mailEvents.fn);
-    // Member changes (by link, by mail, by the mail system) prompt the lifecycle over the Tandem bus.
-    for (const producer of [functions.receiveMail, functions.links, functions.mailEvents]) {
+    // Member changes (by link, by mail, by the mail system) prompt the lifecycle over the Tandem bus; the
+    // console puts launch requests there, as the CLI does.
+    for (const producer of [
+      functions.receiveMail,
+      functions.links,
+      functions.mailEvents,
+      functions.console,
+    ]) {
       bus.grantPutEventsTo(producer.fn);
     }
     inbound.receiveWith(functions[inboundMail.target]);
+    // The console's People page forgets people as the CLI does: their raw mails go, and finding the
+    // mails they sent scans the inbound ledger (no index by sender yet; see docs/console.md#people).
+    inbound.grantErase(functions.console);
+    data.grantScan(functions.console.fn);
     // Not part of any schema: no handler reads it; changing it is what replaces the warm instances.
-    for (const keyReader of [functions.links, functions.sendMail, functions.receiveMail, functions.web]) {
+    for (const keyReader of [
+      functions.links,
+      functions.sendMail,
+      functions.receiveMail,
+      functions.web,
+      functions.console,
+    ]) {
       keyReader.fn.addEnvironment('SIGNING_KEYS_REVISION', signingKeysRevision);
     }
 

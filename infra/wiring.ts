@@ -1,7 +1,9 @@
 import type { z } from 'zod';
+import { CONSOLE } from '#core/console/layout';
 import { eventPattern } from '#core/event-contract';
 import { MemberChanged, RoundLaunchRequested, SesSendingEvents } from '#core/events';
 import {
+  ConsoleEnv,
   DispatchTopicsEnv,
   LaunchRoundEnv,
   LifecycleEnv,
@@ -79,6 +81,15 @@ export const functionDefs = {
     timeoutSeconds: 30,
     memoryMb: 256,
   },
+  console: {
+    entry: 'functions/handlers/console.ts',
+    description: "The coordinators' console: rounds, registrations, matching, launch, status, people",
+    env: ConsoleEnv,
+    // Under CloudFront's 30-second origin timeout; matching 2,000 people takes about 5 s on one core.
+    timeoutSeconds: 29,
+    // A whole vCPU (Lambda gives one at 1,769 MB), for matching and for reading a round of 20,000.
+    memoryMb: 1769,
+  },
   web: {
     entry: 'functions/handlers/web.ts',
     description: "A round's sign-up pages: the form, the confirmation link's page and its button",
@@ -89,14 +100,17 @@ export const functionDefs = {
 } as const satisfies Record<string, FunctionDef>;
 
 /**
- * Functions reached over HTTP, on one origin, by the first segment of the path: CloudFront's path
- * behaviours on AWS (`<prefix>*`), the local HTTP front of `tandem dev` on the links port. One origin
- * serves both because the web function's mails link to `<LINKS_BASE_URL>/join/confirm`.
+ * Functions reached over HTTP, on one origin, by the start of the path: CloudFront's path behaviours on
+ * AWS (`<prefix>*`), the local HTTP front of `tandem dev` on the links port. One origin serves them all
+ * because every link in every mail is built on it (`LINKS_BASE_URL`): the sign-up confirmation's
+ * `/join/confirm`, the console's sign-in link. The console's prefix has no trailing slash, so that
+ * `/console` itself is the console's.
  */
 export const httpFunctions = {
   links: { target: 'links', pathPrefix: '/l/' },
   web: { target: 'web', pathPrefix: '/join/' },
-} as const satisfies Record<string, { target: FunctionName; pathPrefix: `/${string}/` }>;
+  console: { target: 'console', pathPrefix: CONSOLE },
+} as const satisfies Record<string, { target: FunctionName; pathPrefix: `/${string}` }>;
 
 /** The function that serves a request's path; undefined when none does (a 404 at the front). */
 export const httpTargetFor = (path: string): FunctionName | undefined =>
@@ -104,13 +118,14 @@ export const httpTargetFor = (path: string): FunctionName | undefined =>
 
 /**
  * The WAF rule in front of CloudFront: at most this many requests per client address in five minutes
- * on the paths people post forms to. A person's whole sign-up is about five requests, so a library's
+ * on the paths anyone may post forms to (sign-up, the console's sign-in; the console's pages need a
+ * session). A person's whole sign-up is about five requests, so a library's
  * workshop behind one address fits; a flood does not. Signed links (`/l/`) are left out: mail
  * providers' one-click unsubscribes come from a few addresses of theirs, for thousands of recipients.
  */
 export const edgeRateLimit = {
   requestsPerFiveMinutes: 300,
-  pathPrefixes: [httpFunctions.web.pathPrefix],
+  pathPrefixes: [httpFunctions.web.pathPrefix, `${httpFunctions.console.pathPrefix}/sign-in`],
 } as const;
 
 export type FunctionName = keyof typeof functionDefs;

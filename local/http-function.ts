@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
-const MAX_BODY_BYTES = 64 * 1024;
+/** A Function URL's own limit on a request's payload. */
+const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 const readBody = async (request: IncomingMessage): Promise<Buffer | undefined> => {
   const chunks: Buffer[] = [];
@@ -71,7 +72,10 @@ export const startHttpFunction = async (options: {
         return;
       }
       const result = await options.invoke(toEvent(request, body, options.now()));
-      response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+      // Payload 2.0 returns cookies apart from the headers, one Set-Cookie header each.
+      const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+      if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+      response.writeHead(result.statusCode ?? 200, headers);
       response.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
     })().catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain' });

@@ -216,6 +216,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       SEND_QUEUE_URL: gateway.queueUrl(localNames.sendQueue),
       MAIL_FROM: localNames.mailFrom,
       COORDINATOR_EMAIL: localNames.coordinatorEmail,
+      // Who may sign in to the console: the demo's coordinator.
+      COORDINATORS: localNames.coordinatorEmail,
       REPLY_DOMAIN: localNames.replyDomain,
       SES_CONFIGURATION_SET: localNames.configurationSet,
       SEND_CONCURRENCY: String(queues.send.maxConcurrency),

@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { withBackoff } from '#core/backoff';
 import {
   Member,
@@ -8,11 +14,13 @@ import {
   type Registration,
   type RegistrationState,
   Round,
-  type RoundStatus,
+  RoundStatus,
 } from '#core/model';
 import { AlreadyTaken, ConcurrentChange, StoredItemInvalid } from '#ports/errors';
 import {
   type CoordinatorField,
+  InvalidPageCursor,
+  type MembersPage,
   type ParticipantStore,
   type RoundStore,
   type SendContext,
@@ -30,6 +38,35 @@ const roundIndexKeys = (round: Pick<Round, 'id' | 'status'>) => ({
   [tableDesign.indexes.byStatus.partitionKey]: keys.roundsByStatus(round.status),
   [tableDesign.indexes.byStatus.sortKey]: round.id,
 });
+
+/**
+ * A page cursor: the key of the last member on the screen (DynamoDB's LastEvaluatedKey), as base64url
+ * JSON. Opaque to its readers, and checked when it comes back: it must name a member of the same round,
+ * so an edited cursor can never start a query anywhere else.
+ */
+const memberCursor = {
+  encode: (key: Record<string, unknown>): string =>
+    Buffer.from(JSON.stringify({ pk: key.pk, sk: key.sk })).toString('base64url'),
+  decode: (roundId: string, cursor: string): { pk: string; sk: string } => {
+    let key: unknown;
+    try {
+      key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } catch (error) {
+      throw new InvalidPageCursor('not a page cursor', { cause: error });
+    }
+    const { pk, sk } = (key ?? {}) as Record<string, unknown>;
+    if (
+      typeof key !== 'object' ||
+      Object.keys(key as object).length !== 2 ||
+      pk !== keys.round(roundId).pk ||
+      typeof sk !== 'string' ||
+      !sk.startsWith(keys.memberPrefix)
+    ) {
+      throw new InvalidPageCursor(`not a page cursor of round ${roundId}`);
+    }
+    return { pk, sk };
+  },
+};
 
 /** Rounds, participants, members and partnerships in the single Tandem table. */
 export class DynamoStore implements RoundStore, ParticipantStore {
@@ -152,6 +189,25 @@ export class DynamoStore implements RoundStore, ParticipantStore {
       for (const item of page) rounds.push(parseItem(Round, item, 'round'));
     }
     return rounds;
+  }
+
+  async listRounds(): Promise<Round[]> {
+    const byStatus = await Promise.all(
+      RoundStatus.options.map(async (status) => {
+        const rounds: Round[] = [];
+        for await (const page of queryPages(this.db, {
+          TableName: this.tableName,
+          IndexName: tableDesign.indexes.byStatus.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': tableDesign.indexes.byStatus.partitionKey },
+          ExpressionAttributeValues: { ':pk': keys.roundsByStatus(status) },
+        })) {
+          for (const item of page) rounds.push(parseItem(Round, item, 'round'));
+        }
+        return rounds;
+      }),
+    );
+    return byStatus.flat().sort((a, b) => a.id.localeCompare(b.id));
   }
 
   advanceDispatchedUntil(roundId: string, until: string): Promise<boolean> {
@@ -303,6 +359,66 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     })) {
       yield page.map((item) => parseItem(Member, item, 'member'));
     }
+  }
+
+  async listMembersPage(
+    roundId: string,
+    { limit, after }: { limit: number; after?: string },
+  ): Promise<MembersPage> {
+    const start = after === undefined ? undefined : memberCursor.decode(roundId, after);
+    // One more than asked for: whether another member follows is known without a second request (a
+    // LastEvaluatedKey alone may lead to an empty page).
+    const { Items = [], LastEvaluatedKey } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.round(roundId).pk, ':prefix': keys.memberPrefix },
+        Limit: limit + 1,
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    const shown = Items.slice(0, limit);
+    const last = shown.at(-1);
+    // More than `limit` came back, or the query stopped at its 1 MB cap (its LastEvaluatedKey is then the
+    // last member shown): either way the next screen starts after the last member shown.
+    const more = Items.length > limit || LastEvaluatedKey !== undefined;
+    const next = more && last ? memberCursor.encode(last) : undefined;
+    return {
+      members: shown.map((item) => parseItem(Member, item, 'member')),
+      ...(next ? { next } : {}),
+    };
+  }
+
+  async removeMember(roundId: string, participantId: string): Promise<boolean> {
+    const outcome = await transactWrite(
+      this.db,
+      [
+        {
+          ConditionCheck: {
+            TableName: this.tableName,
+            Key: keys.round(roundId),
+            ConditionExpression: 'attribute_exists(pk) AND #status = :draft',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':draft': 'draft' },
+          },
+        },
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.member(roundId, participantId),
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(partnershipId)',
+          },
+        },
+      ],
+      this.retry,
+    );
+    if (outcome.written) return true;
+    if (outcome.failed.includes(0)) throw new TransitionRejected(`round ${roundId} is not a draft`);
+    // The member's condition failed: not a member at all, or one with a partnership.
+    const member = await this.getMember(roundId, participantId);
+    if (!member) return false;
+    throw new ConcurrentChange(`member ${participantId} of ${roundId} has a partnership`);
   }
 
   async getMember(roundId: string, participantId: string): Promise<Member | undefined> {

@@ -69,6 +69,19 @@ export const keys = {
   waitingPrefix: 'PARTICIPANT#',
   /** How often a subject (a keyed hash, never an address or IP) did something in one window. */
   rateCount: (subject: string, window: string) => ({ pk: `LIMIT#${subject}`, sk: window }),
+  /** A console sign-in link, under the SHA-256 of its token (never the token): whose, until when. */
+  signInLink: (tokenHash: string) => ({ pk: `SIGNIN#${tokenHash}`, sk: 'LINK' }),
+  /** A console session, under the SHA-256 of its cookie's value (never the value). */
+  consoleSession: (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: 'SESSION' }),
+  /**
+   * The console's audit trail of a round, newest last by `sk`; what concerns no round (signing in and
+   * out) under `AUDIT#CONSOLE`, which no round id can be (they are lower-case).
+   */
+  auditPartition: (roundId: string | undefined) => `AUDIT#${roundId ?? 'CONSOLE'}`,
+  auditEntry: (roundId: string | undefined, at: string, entryId: string) => ({
+    pk: `AUDIT#${roundId ?? 'CONSOLE'}`,
+    sk: `${at}#${entryId}`,
+  }),
   /** Whether SES may be sent to now: one item for the whole account (paused by quota or by SES). */
   sendingState: { pk: 'SENDING', sk: 'ACCOUNT' },
   ledgerPartition: (roundId: string) => `LEDGER#${roundId}`,

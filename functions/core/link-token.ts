@@ -50,7 +50,15 @@ export class InvalidLinkClaims extends Error {
  * What a token is for. The purpose prefixes the MAC's input (`<purpose>|<payload>`), so a token made for
  * one never verifies as another — and no relay-address MAC (input `relay|…`) is ever a valid token MAC.
  */
-export type TokenPurpose = 'link' | 'sign-up' | 'form' | 're-enrol';
+export type TokenPurpose =
+  | 'link'
+  | 'sign-up'
+  | 'form'
+  | 're-enrol'
+  /** The console's one-time sign-in link (functions/core/console/sign-in.ts). */
+  | 'console-sign-in'
+  /** The console's session cookie. */
+  | 'console-session';
 
 // 128 bits of HMAC-SHA256: a link is a bearer credential that lives for weeks, so more than the relay
 // address's 80 bits, and still short enough for a URL that mail clients do not wrap.

@@ -317,8 +317,22 @@ export const NextRoundJob = z.object({
 });
 export type NextRoundJob = z.infer<typeof NextRoundJob>;
 
+/**
+ * A coordinator's sign-in link to the console. Ids only: the sender makes the link's token again from
+ * the id and expiry (with the signing keys) and reads the address from the stored link, found by the
+ * token's hash; the token itself is stored nowhere. Belongs to no round.
+ */
+export const ConsoleSignInJob = z.object({
+  v: z.literal(1),
+  kind: z.literal('console-sign-in'),
+  linkId: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+  /** Epoch seconds: when the link stops working. */
+  expiresAt: z.number().int().positive().max(99_999_999_999),
+});
+export type ConsoleSignInJob = z.infer<typeof ConsoleSignInJob>;
+
 /** Everything the send queue carries. */
-export const QueuedMail = z.union([SendJob, DigestJob, SignUpJob, NextRoundJob]);
+export const QueuedMail = z.union([SendJob, DigestJob, SignUpJob, NextRoundJob, ConsoleSignInJob]);
 export type QueuedMail = z.infer<typeof QueuedMail>;
 
 /** The ledger reference of a participant's mail: its own ref, or the topic/check-in number. */

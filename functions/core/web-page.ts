@@ -45,6 +45,24 @@ const STYLE = [
   'dd{margin:0;overflow-wrap:anywhere}',
   '.hidden-text{position:absolute;width:1px;height:1px;margin:0;padding:0;overflow:hidden;clip-path:inset(50%);border:0;white-space:nowrap}',
   '.trap{display:none}',
+  // The console: wider pages for tables, a navigation in the banner, tables that scroll at 375 px.
+  'main.wide{max-width:72rem}',
+  'header nav{display:inline;margin-left:1.5rem;font-weight:400;letter-spacing:normal}',
+  'header nav a,header nav button{color:#fff;background:none;border:0;padding:0;min-height:0;margin-right:1rem;font:inherit;text-decoration:underline;cursor:pointer}',
+  'header nav form{display:inline}',
+  // Positioned, so that the visually hidden text in its cells (absolutely positioned) scrolls with the
+  // table: otherwise it sits beyond the screen's edge and the whole page scrolls sideways at 375 px.
+  '.table-wrap{overflow-x:auto;margin:0 0 1.5rem;position:relative}',
+  'table{border-collapse:collapse;width:100%}',
+  'th,td{text-align:left;vertical-align:top;padding:.5rem .75rem .5rem 0;border-bottom:1px solid #b1b4b6}',
+  'th{font-weight:700}',
+  '.actions{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;margin:0 0 1.5rem}',
+  'button.secondary{background:#f3f2f1;color:#0b0c0c;border-bottom-color:#929191}',
+  'button.warning{background:#d4351c;border-bottom-color:#55150b}',
+  // The round report's charts on a round's status page: painted by SVG attributes, sized here.
+  'figure.chart{margin:0 0 2rem}',
+  'figure.chart>svg{display:block;width:100%;max-width:36rem;height:auto}',
+  '.legend{list-style:none;padding:0}',
 ].join('');
 
 const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
@@ -79,6 +97,10 @@ export interface PageFrame {
   noIndex?: boolean;
   /** The path of the page's script, if it has one (its headers must then allow scripts: see pageHeaders). */
   script?: string;
+  /** Links (and forms, e.g. signing out) shown in the banner: HTML our own code built, escaped already. */
+  navigation?: string;
+  /** A wide main column, for the console's tables. */
+  wide?: boolean;
 }
 
 /**
@@ -100,8 +122,10 @@ export const page = (frame: PageFrame, body: string): string =>
     '</head>',
     '<body>',
     '<a class="skip" href="#main">Skip to main content</a>',
-    '<header>TANDEM</header>',
-    '<main id="main" tabindex="-1">',
+    frame.navigation
+      ? `<header>TANDEM <nav aria-label="Console">${frame.navigation}</nav></header>`
+      : '<header>TANDEM</header>',
+    `<main id="main" tabindex="-1"${frame.wide ? ' class="wide"' : ''}>`,
     body,
     '</main>',
     '</body>',

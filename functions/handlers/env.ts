@@ -115,3 +115,46 @@ export const WebEnv = TableEnv.extend(QueueEnv.shape)
     ORIGIN_VERIFY_SECRET_ARN: z.string().min(1).optional(),
   })
   .refine(oneSigningKeySource.check, oneSigningKeySource.message);
+
+/** A comma-separated list of addresses, each checked (the stage's coordinators). */
+const AddressList = z
+  .string()
+  .transform((list) =>
+    list
+      .split(',')
+      .map((address) => address.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.email()).min(1, 'at least one address'));
+
+/**
+ * The coordinators' console: everything a coordinator does (the table, the send queue for the mails it
+ * queues, the bus for launch requests), the keys that sign its sign-in links, sessions' CSRF tokens and
+ * rate-limit subjects, and who may sign in.
+ */
+export const ConsoleEnv = TableEnv.extend(QueueEnv.shape)
+  .extend({
+    /** Launch requests go on this bus, as `tandem round launch` puts them. */
+    EVENT_BUS_NAME: z.string().min(1),
+    /** The stage's coordinators (`-c coordinators=`): each may sign in and manage every round. */
+    COORDINATORS: AddressList,
+    /** The programme's web address: the sign-up links the console shows are built on it. */
+    LINKS_BASE_URL: z.url(),
+    SIGNING_KEYS_SECRET_ARN: z.string().min(1).optional(),
+    SIGNING_KEYS: z.string().min(1).optional(),
+    /** The secret CloudFront sends in its origin header (on AWS); the local stack has no CloudFront. */
+    ORIGIN_VERIFY_SECRET_ARN: z.string().min(1).optional(),
+    /** The launch page's preview composes the introduction as the sender does: its From and relay domain. */
+    MAIL_FROM: z.email(),
+    REPLY_DOMAIN: z.string().min(3),
+    /** Forgetting a person erases the raw mail they sent: in this bucket (on AWS)… */
+    RAW_MAIL_BUCKET: z.string().min(3).optional(),
+    RAW_MAIL_PREFIX: z.string().default('inbound/'),
+    /** …or in this folder (the local stack). */
+    RAW_MAIL_DIR: z.string().min(1).optional(),
+  })
+  .refine(oneSigningKeySource.check, oneSigningKeySource.message)
+  .refine((env) => Boolean(env.RAW_MAIL_BUCKET) !== Boolean(env.RAW_MAIL_DIR), {
+    message: 'set exactly one of RAW_MAIL_BUCKET and RAW_MAIL_DIR',
+    path: ['RAW_MAIL_BUCKET'],
+  });

@@ -4,6 +4,7 @@ import { secretsClients } from '#adapters/clients/secrets-manager';
 import { sesClients } from '#adapters/clients/sesv2';
 import { snsClients } from '#adapters/clients/sns';
 import { sqsClients } from '#adapters/clients/sqs';
+import { DynamoConsoleAuth } from '#adapters/dynamo-console-auth';
 import { DynamoSendLedger } from '#adapters/dynamo-ledger';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoSendingGate } from '#adapters/dynamo-sending-gate';
@@ -15,11 +16,20 @@ import { SesMailer } from '#adapters/ses-mailer';
 import { loadSigningKeys } from '#adapters/signing-keys';
 import { SnsAlertNotifier } from '#adapters/sns-alert-notifier';
 import { SqsJobQueue } from '#adapters/sqs-job-queue';
+import { composeConsoleSignInMail } from '#core/compose-console-sign-in';
 import { composeDigest } from '#core/compose-digest';
 import { composeMail } from '#core/compose-mail';
 import { composeNextRoundMail } from '#core/compose-re-enrol';
 import { composeSignUpMail } from '#core/compose-sign-up';
-import { DigestJob, ledgerRef, NextRoundJob, type QueuedMail, SendJob, SignUpJob } from '#core/model';
+import {
+  ConsoleSignInJob,
+  DigestJob,
+  ledgerRef,
+  NextRoundJob,
+  type QueuedMail,
+  SendJob,
+  SignUpJob,
+} from '#core/model';
 import { METRIC, type Metrics } from '#ports/metrics';
 import type { JobQueue } from '#ports/queue';
 import { Pacer } from '../use-cases/pacing.ts';
@@ -86,6 +96,11 @@ export const createDeps = async ({
       rounds: store,
       compose: (input) => composeNextRoundMail({ ...input, settings }),
     },
+    consoleSignIn: {
+      links: new DynamoConsoleAuth(env.TABLE_NAME, db),
+      keys,
+      compose: (input) => composeConsoleSignInMail({ ...input, settings }),
+    },
   };
 };
 
@@ -101,14 +116,15 @@ export interface SendBatchResult extends SQSBatchResponse {
 }
 
 /**
- * A participant's mail, a coordinator's digest, a sign-up's confirmation or the news that the next round
- * is open; the kind decides which schema names the problems.
+ * A participant's mail, a coordinator's digest, a sign-up's confirmation, the news that the next round
+ * is open or a coordinator's console sign-in link; the kind decides which schema names the problems.
  */
 const parseQueued = (body: unknown) => {
   const kind = typeof body === 'object' && body !== null ? (body as { kind?: unknown }).kind : undefined;
   if (kind === 'digest') return DigestJob.safeParse(body);
   if (kind === 'sign-up') return SignUpJob.safeParse(body);
   if (kind === 'next-round-open') return NextRoundJob.safeParse(body);
+  if (kind === 'console-sign-in') return ConsoleSignInJob.safeParse(body);
   return SendJob.safeParse(body);
 };
 
@@ -117,14 +133,16 @@ const mailOf = (job: QueuedMail) => {
   if (job.kind === 'digest') return { kind: job.kind, ref: job.day };
   if (job.kind === 'sign-up') return { kind: job.kind, ref: job.ref };
   if (job.kind === 'next-round-open') return { kind: job.kind, ref: NEXT_ROUND_REF };
+  if (job.kind === 'console-sign-in') return { kind: job.kind, ref: job.linkId };
   return { kind: job.kind, ref: ledgerRef(job) };
 };
 
-/** The ids a job's log lines carry besides its round. */
+/** The ids a job's log lines carry: its round (a console sign-in link has none), and its recipient's. */
 const recipientOf = (job: QueuedMail) => {
-  if (job.kind === 'digest') return {};
-  if (job.kind === 'sign-up') return { signUpId: job.signUpId };
-  return { participantId: job.participantId };
+  if (job.kind === 'console-sign-in') return {};
+  if (job.kind === 'digest') return { roundId: job.roundId };
+  if (job.kind === 'sign-up') return { roundId: job.roundId, signUpId: job.signUpId };
+  return { roundId: job.roundId, participantId: job.participantId };
 };
 
 /**
@@ -154,7 +172,7 @@ export const createHandler = (deps: SendMailDeps) =>
         result.outcomes.push({ outcome: 'rejected', reason });
         continue;
       }
-      log = log.with({ roundId: job.data.roundId, ...recipientOf(job.data) });
+      log = log.with(recipientOf(job.data));
       const mail = mailOf(job.data);
       try {
         const outcome = await sendQueued(deps, job.data);

@@ -33,6 +33,12 @@ export const METRIC = {
    * links re-enrolled and wait-listed).
    */
   signUps: 'SignUps',
+  /**
+   * A sign-in request of the console, or what became of a link or session; dimension `outcome` (queued,
+   * limited, unlisted, invalid, too-many, refused-form, signed-in, unusable-link, signed-out,
+   * refused-csrf, no-session).
+   */
+  consoleSignIns: 'ConsoleSignIns',
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 

@@ -63,11 +63,28 @@ export interface RoundStore {
    * status index (never a scan).
    */
   listRoundsTakingSignUps(): Promise<Round[]>;
+  /** Every round, in every status, by id: one query of the status index per status (never a scan). */
+  listRounds(): Promise<Round[]>;
   /**
    * Moves the round's dispatch watermark (`dispatchedUntil`) forward to `until`; never back, so runs
    * that overlap cannot undo each other. False when it was already there or beyond.
    */
   advanceDispatchedUntil(roundId: string, until: string): Promise<boolean>;
+}
+
+/**
+ * A page cursor that is not one `listMembersPage` gave for this round (edited, cut short, or from
+ * another round's page): the caller asks for the first page instead, or says so.
+ */
+export class InvalidPageCursor extends Error {
+  override name = 'InvalidPageCursor';
+}
+
+/** One screen of a round's members, and where the next one starts (absent on the last). */
+export interface MembersPage {
+  members: Member[];
+  /** An opaque cursor for `listMembersPage`'s `after`; absent when no member follows. */
+  next?: string;
 }
 
 /** Profile fields only a coordinator sets (the registrations file has them; the sign-up form does not). */
@@ -98,6 +115,22 @@ export interface ParticipantStore {
   addMember(roundId: string, participant: Participant, registration?: Registration): Promise<void>;
   /** All members of a round, a page at a time. */
   listMembers(roundId: string): AsyncIterable<Member[]>;
+  /**
+   * One screen of a round's members, at most `limit`, in the order they are stored (by participant id),
+   * with one request to the table: the console's list of registrations. `after` is the `next` of the
+   * screen before; `next` is given only when a member follows. Read strongly consistent, so a person
+   * just registered is on it.
+   * @throws {InvalidPageCursor} when `after` is not a cursor this method gave for this round.
+   */
+  listMembersPage(roundId: string, page: { limit: number; after?: string }): Promise<MembersPage>;
+  /**
+   * Takes a member out of a draft round: their member item is deleted, in one write conditioned on the
+   * round being a draft and on the member having no partnership (a proposal names them). Their profile,
+   * and their memberships of other rounds, stay. False when they are not a member of the round.
+   * @throws {TransitionRejected} when the round is not a draft (matched meanwhile), or does not exist.
+   * @throws {ConcurrentChange} when the member has a partnership (the round is being matched).
+   */
+  removeMember(roundId: string, participantId: string): Promise<boolean>;
   /** The participant's place in the round, if they are a member of it. */
   getMember(roundId: string, participantId: string): Promise<Member | undefined>;
   /** Notes that a member was active at `at` (later times win, so a replay never moves it back). */

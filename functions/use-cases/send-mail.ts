@@ -6,7 +6,9 @@ import {
   MailNotComposable,
 } from '#core/compose-mail';
 import type { SignUpToConfirm } from '#core/compose-sign-up';
+import { signInLinkToken } from '#core/console/sign-in';
 import {
+  type ConsoleSignInJob,
   type DigestJob,
   ledgerRef,
   type NextRoundJob,
@@ -17,8 +19,10 @@ import {
   type SignUpJob,
 } from '#core/model';
 import type { OutboundMail } from '#core/outbound-mail';
+import type { SigningKeys } from '#core/relay-address';
 import { MissingTemplateValue, TemplateSyntaxError } from '#core/render';
 import { takesSignUps } from '#core/sign-up/policy';
+import type { ConsoleAuthStore } from '#ports/console-auth';
 import type { SignUpStore } from '#ports/sign-ups';
 import type { LedgerKey, LifecycleStore, ParticipantStore, RoundStore, SendContext } from '#ports/store';
 import { type Delivery, type DeliveryDeps, deliverOnce } from './deliver-once.ts';
@@ -50,12 +54,22 @@ export interface NextRoundMailDeps {
   compose: (input: { round: Round; participant: Participant; now: Date }) => OutboundMail;
 }
 
+/** What sending a coordinator's sign-in link to the console needs. */
+export interface ConsoleSignInMailDeps {
+  /** Where the link is stored (under its token's hash), with the address it goes to. */
+  links: Pick<ConsoleAuthStore, 'getSignInLink'>;
+  /** The signing keys, to make the link's token again from the job's id and expiry. */
+  keys: SigningKeys;
+  compose: (input: { to: string; token: string; expiresAt: Date }) => OutboundMail;
+}
+
 export interface SendDeps extends DeliveryDeps {
   participants: ParticipantStore;
   compose: (recipient: SendContext, job: SendJob) => OutboundMail;
   digest: DigestDeps;
   signUp: SignUpMailDeps;
   nextRound: NextRoundMailDeps;
+  consoleSignIn: ConsoleSignInMailDeps;
 }
 
 export type SendOutcome = Delivery | { outcome: 'skipped'; reason: string };
@@ -199,8 +213,36 @@ export const sendNextRoundMail = async (deps: SendDeps, job: NextRoundJob): Prom
 };
 
 /**
+ * Where the send ledger keeps the rows of mails that belong to no round (a console sign-in link): a
+ * partition no round can have, since round ids are lower-case.
+ */
+export const CONSOLE_LEDGER = 'CONSOLE';
+
+/** The ledger's recipient of a console sign-in link: a coordinator, not a participant. */
+export const CONSOLE_SIGN_IN_RECIPIENT = 'coordinator';
+
+/**
+ * Sends a coordinator's sign-in link to the console at most once (ledger row
+ * `console-sign-in#<linkId>#coordinator` under `LEDGER#CONSOLE`), if the link still waits: the token is
+ * made again from the job's id and expiry (it is stored nowhere), and the stored link, found by its
+ * hash, gives the address. A link used or expired since, or one whose key was rotated away meanwhile, is
+ * skipped: the coordinator asks for a new one.
+ */
+export const sendConsoleSignInMail = async (deps: SendDeps, job: ConsoleSignInJob): Promise<SendOutcome> => {
+  const expiresAt = new Date(job.expiresAt * 1000);
+  const token = signInLinkToken({ id: job.linkId, expiresAt }, deps.consoleSignIn.keys);
+  const link = await deps.consoleSignIn.links.getSignInLink(token, deps.clock.now());
+  if (!link) return { outcome: 'skipped', reason: 'sign-in-link-gone' };
+  return composeAndDeliver(
+    deps,
+    { roundId: CONSOLE_LEDGER, kind: job.kind, ref: job.linkId, participantId: CONSOLE_SIGN_IN_RECIPIENT },
+    () => deps.consoleSignIn.compose({ to: link.email, token, expiresAt: link.expiresAt }),
+  );
+};
+
+/**
  * Sends whatever the send queue carries: a participant's mail, a coordinator's digest, a sign-up's
- * confirmation, the news that the next round is open.
+ * confirmation, the news that the next round is open, a coordinator's sign-in link.
  */
 export const sendQueued = (deps: SendDeps, job: QueuedMail): Promise<SendOutcome> => {
   switch (job.kind) {
@@ -210,6 +252,8 @@ export const sendQueued = (deps: SendDeps, job: QueuedMail): Promise<SendOutcome
       return sendSignUpMail(deps, job);
     case 'next-round-open':
       return sendNextRoundMail(deps, job);
+    case 'console-sign-in':
+      return sendConsoleSignInMail(deps, job);
     default:
       return sendJob(deps, job);
   }

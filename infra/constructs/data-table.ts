@@ -56,6 +56,14 @@ export class DataTable extends Construct {
    * Lets `grantee` read and write items, and query the design's indexes by name. Narrower than
    * `grantReadWriteData`, which adds Scan, stream reads and every index (`index/*`).
    */
+  /**
+   * Scan, for the one reader that needs it on a request (forgetting a person finds the mails they sent);
+   * every other access is a key or an index.
+   */
+  grantScan(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Scan'], resourceArns: [this.table.tableArn] });
+  }
+
   grantReadWriteItems(grantee: iam.IGrantable): void {
     iam.Grant.addToPrincipal({ grantee, actions: ITEM_ACTIONS, resourceArns: [this.table.tableArn] });
     iam.Grant.addToPrincipal({

@@ -149,6 +149,28 @@ export class InboundMail extends Construct {
   }
 
   /**
+   * Lets `eraser` delete stored messages, and nothing else: forgetting a person erases the raw mail they
+   * sent (the console's People page; the CLI does it with the coordinator's own credentials).
+   */
+  grantErase(eraser: ServiceFunction): void {
+    const { rawMailPrefix } = this.props;
+    iam.Grant.addToPrincipal({
+      grantee: eraser.fn,
+      actions: ['s3:DeleteObject'],
+      resourceArns: [this.bucket.arnForObjects(`${rawMailPrefix}*`)],
+    });
+    const bucketId = Stack.of(this).resolve(
+      (this.bucket.node.defaultChild as s3.CfnBucket).logicalId,
+    ) as string;
+    Validations.of(eraser.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${rawMailPrefix}*]`,
+      reason:
+        "A forgotten person's mails are stored under ids known only from the inbound ledger, so the function " +
+        'may delete any object under the raw mail prefix; it may not read, list or write anything.',
+    });
+  }
+
+  /**
    * Creates the receipt rule that stores each message and then invokes `receiveFunction` with SES's
    * event, and activates the rule set. Separate from the constructor, like `WorkQueue.consumeWith`,
    * because the function needs the bucket's name in its environment before it exists.

@@ -125,10 +125,11 @@ export class Monitoring extends Construct {
       defaultInterval: Duration.days(14),
       widgets: [
         [
-          graph('Mails sent, replies relayed, sign-ups (per hour)', [
+          graph('Mails sent, replies relayed, sign-ups, console sign-ins (per hour)', [
             labelled(tandemMetric(names.mailsSent), 'mails sent'),
             labelled(tandemMetric(names.repliesRelayed), 'replies relayed'),
             labelled(tandemMetric(names.signUps), 'sign-ups'),
+            labelled(tandemMetric(names.consoleSignIns), 'console sign-ins'),
           ]),
           graph('Inbound mail rejected, by reason (per hour)', [inboundRejected]),
           graph('Bounces, complaints, escalations (per hour)', [

@@ -106,6 +106,7 @@ export class WebFront extends Construct {
     const behaviours: Record<HttpTarget, cloudfront.BehaviorOptions> = {
       links: behaviour(functionUrls.links),
       web: behaviour(functionUrls.web),
+      console: behaviour(functionUrls.console),
     };
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {

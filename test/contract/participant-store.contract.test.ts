@@ -4,7 +4,7 @@ import { DynamoStore } from '#adapters/dynamo-store';
 import { keys } from '#adapters/table-design';
 import { type Member, memberOf, type Profile } from '#core/model';
 import { ConcurrentChange } from '#ports/errors';
-import type { ParticipantStore } from '#ports/store';
+import { InvalidPageCursor, type ParticipantStore, TransitionRejected } from '#ports/store';
 import { anonymousFields } from '../../functions/use-cases/coordinator/forget-participant.ts';
 import {
   aMember,
@@ -170,6 +170,108 @@ describeContract('ParticipantStore', { InMemoryStore: inMemory, DynamoStore: onT
 
     expect(await allMembers(participants, ROUND)).toEqual(members);
     expect(await allMembers(participants, 'winter-2025')).toEqual([]);
+  });
+
+  it('lists a round a screen at a time, by participant id, with a cursor to the next screen and none after the last', async () => {
+    const { participants, store } = await make();
+    const members = ['emi', 'ben', 'dev', 'aroha', 'carla'].map((seed) => aMember({ seed }));
+    await store({ members: [...members, aMember({ seed: 'fay', roundId: 'autumn-2025' })] });
+    const byId = [...members].sort((a, b) => a.id.localeCompare(b.id));
+
+    const first = await participants.listMembersPage(ROUND, { limit: 2 });
+    const second = await participants.listMembersPage(ROUND, { limit: 2, after: first.next as string });
+    const third = await participants.listMembersPage(ROUND, { limit: 2, after: second.next as string });
+
+    expect([first.members, second.members, third.members]).toEqual([
+      byId.slice(0, 2),
+      byId.slice(2, 4),
+      byId.slice(4),
+    ]);
+    expect(first.next).toEqual(expect.any(String));
+    expect(second.next).toEqual(expect.any(String));
+    expect(third.next).toBeUndefined();
+  });
+
+  it('gives no cursor after a screen that ends with the last member, nor for a round without members', async () => {
+    const { participants, store } = await make();
+    const members = ['aroha', 'ben', 'carla', 'dev'].map((seed) => aMember({ seed }));
+    await store({ members });
+
+    const first = await participants.listMembersPage(ROUND, { limit: 2 });
+    const last = await participants.listMembersPage(ROUND, { limit: 2, after: first.next as string });
+
+    expect(last.members.map((m) => m.id)).toEqual([participantId('carla'), participantId('dev')]);
+    expect(last.next).toBeUndefined();
+    expect(await participants.listMembersPage('winter-2025', { limit: 2 })).toEqual({ members: [] });
+  });
+
+  it('refuses a page cursor it did not give for the round', async () => {
+    const { participants, store } = await make();
+    await store({
+      members: ['aroha', 'ben', 'carla'].flatMap((seed) => [
+        aMember({ seed }),
+        aMember({ seed, roundId: 'autumn-2025' }),
+      ]),
+    });
+    const { next } = await participants.listMembersPage('autumn-2025', { limit: 1 });
+    const forged = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+    for (const after of [
+      next as string,
+      'not-a-cursor',
+      forged({ pk: `ROUND#${ROUND}`, sk: 'PARTNERSHIP#tpair' }),
+      forged({ pk: `ROUND#${ROUND}`, sk: `MEMBER#${participantId('aroha')}`, extra: 1 }),
+      forged('ROUND'),
+    ]) {
+      await expect(participants.listMembersPage(ROUND, { limit: 1, after })).rejects.toBeInstanceOf(
+        InvalidPageCursor,
+      );
+    }
+  });
+
+  it('removes a member from a draft round, keeping their profile and their other rounds', async () => {
+    const { participants, store } = await make();
+    const aroha = await participants.upsertParticipant(profile(), () => participantId('aroha'));
+    await store({
+      rounds: [aRound({ status: 'draft' })],
+      members: [
+        aMember({ seed: 'aroha' }),
+        aMember({ seed: 'ben' }),
+        aMember({ seed: 'aroha', roundId: 'autumn-2025' }),
+      ],
+    });
+
+    const removed = await participants.removeMember(ROUND, aroha.id);
+
+    expect(removed).toBe(true);
+    expect((await allMembers(participants, ROUND)).map((m) => m.id)).toEqual([participantId('ben')]);
+    expect(await participants.getMember('autumn-2025', aroha.id)).toBeDefined();
+    expect(await participants.getParticipant(aroha.id)).toEqual(aroha);
+    expect(await participants.removeMember(ROUND, aroha.id)).toBe(false);
+  });
+
+  it('removes nobody from a round that is not a draft, or does not exist', async () => {
+    const { participants, store } = await make();
+    await store({ rounds: [aRound({ status: 'matched' })], members: [aMember({ seed: 'aroha' })] });
+
+    await expect(participants.removeMember(ROUND, participantId('aroha'))).rejects.toBeInstanceOf(
+      TransitionRejected,
+    );
+    await expect(participants.removeMember('winter-2025', participantId('aroha'))).rejects.toBeInstanceOf(
+      TransitionRejected,
+    );
+    expect((await allMembers(participants, ROUND)).map((m) => m.id)).toEqual([participantId('aroha')]);
+  });
+
+  it('removes no member who has a partnership, even from a draft round', async () => {
+    const { participants, store } = await make();
+    const pair = partnered('pair', [aMember({ seed: 'aroha' }), aMember({ seed: 'ben' })]);
+    await store({ rounds: [aRound({ status: 'draft' })], members: pair });
+
+    await expect(participants.removeMember(ROUND, participantId('aroha'))).rejects.toBeInstanceOf(
+      ConcurrentChange,
+    );
+    expect(await allMembers(participants, ROUND)).toEqual(pair);
   });
 
   it('records the latest activity of each member of a partnership, never moving it back', async () => {

@@ -144,6 +144,24 @@ describeContract<RoundStore>(
       expect(open[1]).toEqual(draft('spring-2027', { registration: 'open' }));
     });
 
+    it('lists every round in every status, by id, as stored', async () => {
+      const rounds = await make();
+      await rounds.createRound(draft('spring-2027', { registration: 'open' }));
+      await rounds.createRound(draft('autumn-2026', { status: 'running' }));
+      await rounds.createRound(draft('winter-2026', { status: 'matched' }));
+      await rounds.createRound(draft('autumn-2025', { status: 'closed' }));
+
+      const all = await rounds.listRounds();
+
+      expect(all.map((r) => [r.id, r.status])).toEqual([
+        ['autumn-2025', 'closed'],
+        ['autumn-2026', 'running'],
+        ['spring-2027', 'draft'],
+        ['winter-2026', 'matched'],
+      ]);
+      expect(all[2]).toEqual(draft('spring-2027', { registration: 'open' }));
+    });
+
     it('follows registration and status changes in the rounds taking sign-ups', async () => {
       const rounds = await make();
       for (const id of ['spring-2027', 'autumn-2027', 'winter-2027']) await rounds.createRound(draft(id));

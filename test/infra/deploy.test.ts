@@ -172,7 +172,7 @@ describe('context', () => {
 });
 
 describe('signing keys revision', () => {
-  const keyReaders: FunctionName[] = ['links', 'sendMail', 'receiveMail', 'web'];
+  const keyReaders: FunctionName[] = ['links', 'sendMail', 'receiveMail', 'web', 'console'];
   const revisionOf = (template: Template, name: FunctionName): unknown => {
     const [fn] = Object.values(
       template.findResources('AWS::Lambda::Function', {

@@ -127,6 +127,9 @@ describe('every function', () => {
     [functionIdOf('web')]:
       'web: serves the sign-up pages to browsers, synchronously; the person sees the error page and ' +
       'submits the form again, and the error alarm fires.',
+    [functionIdOf('console')]:
+      "console: serves the coordinators' pages to browsers, synchronously; the coordinator sees the error " +
+      'page (nothing changed) and tries again, and the error alarm fires.',
     [activationProviderId()]:
       'receipt rule set activation: invoked synchronously by CloudFormation, which rolls the deployment ' +
       'back when it fails.',

@@ -165,14 +165,14 @@ describe('functions', () => {
     });
   });
 
-  it('gives the links and web functions public Function URLs, and builds mail links on the web domain', () => {
-    for (const name of ['links', 'web'] as const) {
+  it('gives the links, web and console functions public Function URLs, and builds mail links on the web domain', () => {
+    for (const name of ['links', 'web', 'console'] as const) {
       dev.hasResourceProperties('AWS::Lambda::Url', {
         AuthType: 'NONE',
         TargetFunctionArn: arnOf(functionId(name)),
       });
     }
-    dev.resourceCountIs('AWS::Lambda::Url', 2);
+    dev.resourceCountIs('AWS::Lambda::Url', 3);
     // Not a Function URL: the programme's address, which outlives a function's replacement.
     for (const name of ['sendMail', 'receiveMail'] as const) {
       dev.hasResourceProperties('AWS::Lambda::Function', {
@@ -216,6 +216,39 @@ describe('functions', () => {
         }),
       },
     });
+  });
+
+  it('lets the console do what the coordinator CLI does, and send no mail itself', () => {
+    const actions = actionsOf('console');
+
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'sqs:SendMessage',
+        'events:PutEvents',
+        'secretsmanager:GetSecretValue',
+      ]),
+    );
+    expect(actions.filter((a) => /^(ses|sns):/.test(a))).toEqual([]);
+  });
+
+  it('gives the console the stage coordinators, by default the coordinator, else -c coordinators', () => {
+    const withList = Template.fromStack(
+      tandemApp('dev', { bundle: false, coordinators: ['ana@example.org', 'ben@example.org'] }).stack,
+    );
+    for (const [template, list] of [
+      [dev, coordinatorEmail],
+      [withList, 'ana@example.org,ben@example.org'],
+    ] as const) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: functionDefs.console.description,
+        Environment: {
+          Variables: Match.objectLike({ COORDINATORS: list, EVENT_BUS_NAME: { Ref: tandemBusId() } }),
+        },
+      });
+    }
   });
 
   it('tells the links function and both mail functions about the Tandem bus and the coordinator', () => {
@@ -466,10 +499,10 @@ describe('permissions', () => {
     expect(actions.filter((a) => /^(ses|secretsmanager|sns):/.test(a))).toEqual([]);
   });
 
-  it('lets only the Tandem bus receive PutEvents, from links, receiveMail and mailEvents', () => {
+  it('lets only the Tandem bus receive PutEvents, from links, receiveMail, mailEvents and the console', () => {
     const busArn = arnOf(tandemBusId());
     const putters = functionNames.filter((name) => actionsOf(name).includes('events:PutEvents'));
-    expect(putters.sort()).toEqual(['links', 'mailEvents', 'receiveMail']);
+    expect(putters.sort()).toEqual(['console', 'links', 'mailEvents', 'receiveMail']);
     for (const name of putters) {
       const statements = statementsOf(name).filter((s) => asArray(s.Action).includes('events:PutEvents'));
       expect(statements.flatMap((s) => asArray(s.Resource))).toEqual([busArn]);
@@ -488,10 +521,15 @@ describe('permissions', () => {
     }
   });
 
-  it('never lets a function scan the table', () => {
-    for (const name of functionNames) {
-      expect(actionsOf(name)).not.toContain('dynamodb:Scan');
-    }
+  it("lets no function scan the table but the console, whose People page finds a person's mails so", () => {
+    const scanners = functionNames.filter((name) => actionsOf(name).includes('dynamodb:Scan'));
+    expect(scanners).toEqual(['console']);
+  });
+
+  it('lets the console delete raw mail under the prefix, and nothing else in S3', () => {
+    const s3 = statementsOf('console').filter((s) => asArray(s.Action).some((a) => a.startsWith('s3:')));
+    expect(s3.map((s) => s.Action)).toEqual(['s3:DeleteObject']);
+    expect(JSON.stringify(s3[0]?.Resource)).toContain(`/${inboundMail.rawMailPrefix}*`);
   });
 
   it('generates the signing keys as {"current":"1","1":<key>}', () => {

@@ -82,6 +82,7 @@ describe('the edge stack, in us-east-1', () => {
   });
 
   it('blocks a client over the rate limit on the form paths, and lets links through', () => {
+    expect(edgeRateLimit.pathPrefixes).toEqual(['/join/', '/console/sign-in']);
     const [, acl] = only(edge, 'AWS::WAFv2::WebACL');
     expect(acl.Properties).toMatchObject({ Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} } });
     const [rule] = acl.Properties.Rules as Record<string, unknown>[];
@@ -93,10 +94,15 @@ describe('the edge stack, in us-east-1', () => {
           EvaluationWindowSec: 300,
           Limit: edgeRateLimit.requestsPerFiveMinutes,
           ScopeDownStatement: {
-            ByteMatchStatement: {
-              FieldToMatch: { UriPath: {} },
-              PositionalConstraint: 'STARTS_WITH',
-              SearchString: httpFunctions.web.pathPrefix,
+            OrStatement: {
+              Statements: edgeRateLimit.pathPrefixes.map((prefix) => ({
+                ByteMatchStatement: {
+                  FieldToMatch: { UriPath: {} },
+                  PositionalConstraint: 'STARTS_WITH',
+                  SearchString: prefix,
+                  TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+                },
+              })),
             },
           },
         },
@@ -152,7 +158,7 @@ describe('the distribution', () => {
 
   it("routes every path of the wiring's table to its function's URL, and anything else to the web function", () => {
     const config = distribution();
-    const urlOf = (name: 'links' | 'web') =>
+    const urlOf = (name: keyof typeof httpFunctions) =>
       Object.entries(main.findResources('AWS::Lambda::Url')).find(
         ([, url]) =>
           (url.Properties.TargetFunctionArn as GetAtt)['Fn::GetAtt'][0] ===
@@ -160,11 +166,11 @@ describe('the distribution', () => {
             ([, fn]) => fn.Properties.Description === functionDefs[name].description,
           )?.[0],
       )?.[0];
-    const originOf = (name: 'links' | 'web') =>
+    const originOf = (name: keyof typeof httpFunctions) =>
       config.Origins.find((o: { DomainName: unknown }) =>
         JSON.stringify(o.DomainName).includes(`"${urlOf(name)}"`),
       )?.Id;
-    expect(config.Origins).toHaveLength(2);
+    expect(config.Origins).toHaveLength(Object.keys(httpFunctions).length);
     for (const { target, pathPrefix } of Object.values(httpFunctions)) {
       const behaviour = config.CacheBehaviors.find((b) => b.PathPattern === `${pathPrefix}*`);
       expect(behaviour?.TargetOriginId, pathPrefix).toBe(originOf(target));
@@ -191,7 +197,7 @@ describe('the distribution', () => {
     expect(headers.Headers).not.toContain('Host');
   });
 
-  it('tells every origin the secret that only the web function may read', () => {
+  it('tells every origin the secret that only the web and console functions may read', () => {
     const [secretId] = Object.entries(main.findResources('AWS::SecretsManager::Secret')).find(([, s]) =>
       String(s.Properties.Description).includes('CloudFront'),
     ) as [string, Resource];
@@ -206,13 +212,16 @@ describe('the distribution', () => {
     const readers = Object.values(main.findResources('AWS::IAM::Policy')).filter((p) =>
       JSON.stringify(p.Properties.PolicyDocument).includes(`"Ref":"${secretId}"`),
     );
-    expect(readers.map((p) => JSON.stringify(p.Properties.Roles))).toEqual([
+    expect(readers.map((p) => JSON.stringify(p.Properties.Roles)).sort()).toEqual([
+      expect.stringMatching(/^\[\{"Ref":"Console/),
       expect.stringMatching(/^\[\{"Ref":"Web/),
     ]);
-    main.hasResourceProperties('AWS::Lambda::Function', {
-      Description: functionDefs.web.description,
-      Environment: { Variables: { ORIGIN_VERIFY_SECRET_ARN: { Ref: secretId } } },
-    });
+    for (const name of ['web', 'console'] as const) {
+      main.hasResourceProperties('AWS::Lambda::Function', {
+        Description: functionDefs[name].description,
+        Environment: { Variables: { ORIGIN_VERIFY_SECRET_ARN: { Ref: secretId } } },
+      });
+    }
   });
 });
 

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRound } from '#core/coordinator/new-round';
 import { createRound } from '../../functions/use-cases/coordinator/create-round.ts';
+import { assertChromium, launchChromium, seriousViolations, tabTo } from './browser.ts';
 import {
   clockNow,
   DAY,
@@ -68,29 +70,42 @@ const registration = async (roundId: string, action: 'open' | 'close') => {
   return JSON.parse(result.stdout) as unknown;
 };
 
+/** No round takes sign-ups, so a re-enrolment link offers the waiting list (other files' rounds may). */
+const closeEveryRegistration = async () => {
+  for (const open of await store.listRoundsTakingSignUps()) await store.setRegistration(open.id, 'closed');
+};
+
+/** A member of a round that has just ended, and the re-enrolment link of their closing mail. */
+const endedRound = async (roundId: string) => {
+  await seedRound(roundId, 2);
+  await launch(roundId);
+  await settle();
+  const [member] = (await roundState(roundId)).members;
+  if (!member) throw new Error('the seeded round has no members');
+  expect((await tandem('round', 'close', roundId)).code).toBe(0);
+  await settle();
+  const closing = (await mailsTo([member.email])).find((mail) => mail.subject.includes('has ended'));
+  return { member, link: reEnrolLinkIn(closing?.body.text) };
+};
+
+/** A new draft round starting in 40 days, named `name`. */
+const nextRound = async (roundId: string, name: string) => {
+  const startDate = new Date((await clockNow()).getTime() + 40 * DAY).toISOString().slice(0, 10);
+  await createRound({ rounds: store }, newRound({ id: roundId, name, startDate, weeks: 16 }));
+};
+
 describe('re-enrolling in one click on the local stack', () => {
   it('puts a closing mail’s reader on the waiting list, mails them once when registration opens, and signs them up from that mail', async () => {
-    // Prepare: a round that ends with its closing mail, and no round taking sign-ups (another file's may)
-    for (const open of await store.listRoundsTakingSignUps()) await store.setRegistration(open.id, 'closed');
-    await seedRound('it-again', 2);
-    await launch('it-again');
-    await settle();
-    const [member] = (await roundState('it-again')).members;
-    if (!member) throw new Error('the seeded round has no members');
-    expect((await tandem('round', 'close', 'it-again')).code).toBe(0);
-    await settle();
-    const closing = (await mailsTo([member.email])).find((mail) => mail.subject.includes('has ended'));
+    // Prepare: a round that ends with its closing mail, and no round taking sign-ups
+    await closeEveryRegistration();
+    const { member, link } = await endedRound('it-again');
 
     // Act: the closing mail's link, while no round takes sign-ups
-    const offer = await get(reEnrolLinkIn(closing?.body.text));
+    const offer = await get(link);
     const waiting = await press(offer);
 
     // Act: a new round, opened twice
-    const startDate = new Date((await clockNow()).getTime() + 40 * DAY).toISOString().slice(0, 10);
-    await createRound(
-      { rounds: store },
-      newRound({ id: 'it-again-next', name: 'Round after', startDate, weeks: 16 }),
-    );
+    await nextRound('it-again-next', 'Round after');
     const opened = await registration('it-again-next', 'open');
     await settle();
     await registration('it-again-next', 'close');
@@ -129,5 +144,72 @@ describe('re-enrolling in one click on the local stack', () => {
     expect((await roundState('it-again-next')).members.map((m) => [m.id, m.email, m.name])).toEqual([
       [member.id, member.email, member.name],
     ]);
+  });
+});
+
+describe('the re-enrolment pages in a browser', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    assertChromium();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** Presses Enter on the page's button, and waits for the page it answers with. */
+  const pressButton = async (page: Page) => {
+    await tabTo(page, 'button[type=submit]');
+    const [response] = await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    return response?.status();
+  };
+
+  it.each([
+    { width: 375, height: 800 },
+    { width: 1280, height: 900 },
+  ])('are used with the keyboard alone and accessible at $width px', async (viewport) => {
+    // Prepare
+    await closeEveryRegistration();
+    const roundId = `it-again-${viewport.width}`;
+    const { member, link } = await endedRound(roundId);
+    const page = await (await browser.newContext({ viewport })).newPage();
+    const visited: { page: string; violations: unknown[] }[] = [];
+    const check = async (name: string) =>
+      visited.push({ page: name, violations: await seriousViolations(page) });
+
+    // Act: the waiting list, by the closing mail's link
+    expect((await page.goto(link))?.status()).toBe(200);
+    await check('no round open');
+    const listed = await pressButton(page);
+    await check('on the waiting list');
+
+    // Act: the next round's form, by the news's link; consent, and the button
+    await nextRound(`${roundId}-next`, `Round ${viewport.width} after`);
+    expect((await tandem('round', 'registration', `${roundId}-next`, 'open')).code).toBe(0);
+    await settle();
+    const news = (await mailsTo([member.email])).find((mail) =>
+      mail.subject.endsWith('is open for sign-ups'),
+    );
+    expect((await page.goto(reEnrolLinkIn(news?.body.text)))?.status()).toBe(200);
+    await check('the form, filled in');
+    await tabTo(page, '#consent');
+    await page.keyboard.press('Space');
+    const signedUp = await pressButton(page);
+    await check('signed up');
+
+    // Assess
+    expect(listed).toBe(200);
+    expect(signedUp).toBe(200);
+    expect(await page.locator('h1').textContent()).toBe(
+      `You are signed up for Round ${viewport.width} after`,
+    );
+    expect(visited).toEqual(
+      ['no round open', 'on the waiting list', 'the form, filled in', 'signed up'].map((name) => ({
+        page: name,
+        violations: [],
+      })),
+    );
   });
 });

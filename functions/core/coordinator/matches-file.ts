@@ -106,17 +106,24 @@ const Locked = z
   .pipe(z.enum(['', 'yes', 'no', 'true', 'false', '1', '0', 'y', 'n']))
   .transform((v) => (v === '' ? undefined : ['yes', 'true', '1', 'y'].includes(v)));
 
+/** The columns of a review file the import reads (the others are for reading). */
+export type ReviewColumn = (typeof EMAIL_COLUMNS)[number] | 'locked';
+
 /**
- * Reads an edited review file against the round: every address must be a member, appear once and be
- * able to receive mail, and every two members of a row must meet the hard constraints (different
- * countries, a shared language, not partners before, on neither's not-with list). All problems are
- * reported, each with its line and column.
+ * One row of a review file as the import reads it: the line it is on, and what its e-mail columns and
+ * `locked` say, as written (a column missing or blank: absent or empty).
  */
-export const parseMatchesCsv = (
-  text: string,
-  state: ProposalState,
-  pastPartners: ReadonlyMap<string, ReadonlySet<string>>,
-): ParsedMatches => {
+export interface ReviewRow {
+  line: number;
+  cells: Partial<Record<ReviewColumn, string>>;
+}
+
+/**
+ * Reads the rows of a review file (CSV, a header first that names at least `email_1` and `email_2`, in
+ * any order and case), without checking them against the round: see `checkReviewRows`.
+ * @throws {MatchesFileError} when the text is no review file at all.
+ */
+export const readMatchesCsv = (text: string): ReviewRow[] => {
   let records: ReturnType<typeof readCsvRecords>;
   try {
     records = readCsvRecords(text);
@@ -136,7 +143,30 @@ export const parseMatchesCsv = (
   if (data.length > MAX_MATCHES_ROWS) {
     throw new MatchesFileError(`${data.length} rows: at most ${MAX_MATCHES_ROWS}`);
   }
+  const columns: readonly ReviewColumn[] = [...EMAIL_COLUMNS, 'locked'];
+  return data.map(({ line, cells }) => ({
+    line,
+    cells: Object.fromEntries(
+      columns.flatMap((name) => {
+        const i = column.get(name);
+        return i === undefined ? [] : [[name, cells[i] ?? '']];
+      }),
+    ),
+  }));
+};
 
+/**
+ * Checks the rows of a review file against the round — the file read by `readMatchesCsv`, or the rows a
+ * coordinator's edit in the console makes of the proposal (`editedRows`): every address must be a member,
+ * appear once and be able to receive mail, and every two members of a row must meet the hard
+ * constraints (different countries, a shared language, not partners before, on neither's not-with
+ * list). All problems are reported, each with its line and column.
+ */
+export const checkReviewRows = (
+  rows: readonly ReviewRow[],
+  state: ProposalState,
+  pastPartners: ReadonlyMap<string, ReadonlySet<string>>,
+): ParsedMatches => {
   const byEmail = new Map(state.members.map((m) => [m.email, m] as const));
   const participants = new Map(
     matchParticipantsOf(state.members, pastPartners).map((p) => [p.profile.email, p] as const),
@@ -144,11 +174,8 @@ export const parseMatchesCsv = (
   const seenOn = new Map<string, number>();
   const issues: MatchesIssue[] = [];
   const groups: ParsedMatches['groups'] = [];
-  for (const { line, cells } of data) {
-    const cell = (name: string) => {
-      const i = column.get(name);
-      return i === undefined ? '' : (cells[i] ?? '').trim();
-    };
+  for (const { line, cells } of rows) {
+    const cell = (name: ReviewColumn) => (cells[name] ?? '').trim();
     // Each accepted member with the column it was in, so that messages name the right column.
     const accepted: { member: Member; field: string }[] = [];
     for (const field of EMAIL_COLUMNS) {
@@ -210,6 +237,16 @@ export const parseMatchesCsv = (
     alone: state.members.filter((m) => !grouped.has(m.id)).map((m) => m.email),
   };
 };
+
+/**
+ * Reads an edited review file against the round (`readMatchesCsv`, then `checkReviewRows`).
+ * @throws {MatchesFileError} when the text is no review file at all.
+ */
+export const parseMatchesCsv = (
+  text: string,
+  state: ProposalState,
+  pastPartners: ReadonlyMap<string, ReadonlySet<string>>,
+): ParsedMatches => checkReviewRows(readMatchesCsv(text), state, pastPartners);
 
 /**
  * The proposal an imported file asks for. A row whose members were already together keeps its

@@ -180,6 +180,56 @@ const c = (n: number): string => String(Math.round(n * 10) / 10);
 /** The chart's width in SVG units: about a phone's width, so text keeps its size when scaled to fit. */
 const VIEW_WIDTH = 360;
 
+/**
+ * How the charts are painted. The report page carries its own stylesheet, and each mark names only its
+ * classes (`stylesheet`). A page under a Content-Security-Policy that admits no stylesheet but its own
+ * (the console's, by hash) gets the same colours and type as SVG presentation attributes (`attributes`):
+ * `fill` or `font-size` on an element is not a style, so `style-src` does not govern it, and no `style`
+ * attribute is needed.
+ */
+export type ChartPaint = 'stylesheet' | 'attributes';
+
+/** The series' colours by mark class: the report's stylesheet is written from them, and so are the attributes. */
+const MARK_COLOURS: readonly (readonly [readonly string[], string])[] = [
+  [['replies', 'pair'], '#1f5f8b'],
+  [['mails'], '#9cc3e0'],
+  [['other'], '#8a9aa8'],
+  [['active', 'yes'], '#2e7d4f'],
+  [['at-risk', 'not-yet'], '#e3a21a'],
+  [['ended', 'not-managed'], '#b3412f'],
+  [['unanswered'], '#cfd3d6'],
+];
+const markColour = new Map(MARK_COLOURS.flatMap(([keys, colour]) => keys.map((key) => [key, colour])));
+
+/** What the report's stylesheet gives an SVG element of these classes, as presentation attributes. */
+const presentation = (element: 'text' | 'rect' | 'line', classes: string): string => {
+  const has = new Set(classes.split(' '));
+  if (element === 'line') return ` stroke="${has.has('grid') ? '#ececec' : '#888'}"`;
+  if (element === 'rect') {
+    if (has.has('frame')) return ' fill="#fafafa" stroke="#d8d8d4"';
+    const colour = [...has].map((key) => markColour.get(key)).find(Boolean);
+    return colour ? ` fill="${colour}"` : '';
+  }
+  const fill = has.has('in-bar')
+    ? has.has('dark')
+      ? '#1a1a1a'
+      : '#fff'
+    : has.has('axis-title') || has.has('empty')
+      ? '#666'
+      : '#333';
+  const size = has.has('empty') ? '15' : has.has('label') ? '13.5' : '13';
+  const bold = has.has('value') || has.has('in-bar') ? ' font-weight="600"' : '';
+  return ` fill="${fill}" font-size="${size}"${bold}`;
+};
+
+/** The opening of an SVG element with its classes, and (painted by attributes) what the stylesheet would give it. */
+type Open = (element: 'text' | 'rect' | 'line', classes: string) => string;
+
+const opener =
+  (paint: ChartPaint): Open =>
+  (element, classes) =>
+    `<${element} class="${classes}"${paint === 'attributes' ? presentation(element, classes) : ''}`;
+
 /** A round number at or above `max` for the top of an axis, and its tick step (1, 2 or 5 × 10ⁿ). */
 const niceScale = (max: number): { top: number; step: number } => {
   if (max <= 0) return { top: 1, step: 1 };
@@ -195,19 +245,23 @@ interface Series {
   label: string;
 }
 
-const legend = (series: readonly Series[]): string =>
+const legend = (series: readonly Series[], paint: ChartPaint): string =>
   `<ul class="legend">${series
-    .map((s) => `<li><span class="swatch ${s.key}" aria-hidden="true"></span>${e(s.label)}</li>`)
+    .map((s) =>
+      paint === 'attributes'
+        ? `<li><svg class="swatch" width="12" height="12" aria-hidden="true"><rect width="12" height="12" rx="2" fill="${markColour.get(s.key) ?? '#333'}"/></svg> ${e(s.label)}</li>`
+        : `<li><span class="swatch ${s.key}" aria-hidden="true"></span>${e(s.label)}</li>`,
+    )
     .join('')}</ul>`;
 
 const svgOpen = (chart: ReportChart, height: number, title: string, desc: string): string =>
   `<svg viewBox="0 0 ${VIEW_WIDTH} ${c(height)}" role="img" aria-labelledby="${chart}-title ${chart}-desc">` +
   `<title id="${chart}-title">${e(title)}</title><desc id="${chart}-desc">${e(desc)}</desc>`;
 
-const emptySvg = (chart: ReportChart, title: string, message: string): string =>
+const emptySvg = (open: Open, chart: ReportChart, title: string, message: string): string =>
   `${svgOpen(chart, 120, title, message)}` +
-  `<rect class="frame" x="0.5" y="0.5" width="${VIEW_WIDTH - 1}" height="119" rx="6"/>` +
-  `<text class="empty" x="${VIEW_WIDTH / 2}" y="64" text-anchor="middle">${e(message)}</text></svg>`;
+  `${open('rect', 'frame')} x="0.5" y="0.5" width="${VIEW_WIDTH - 1}" height="119" rx="6"/>` +
+  `${open('text', 'empty')} x="${VIEW_WIDTH / 2}" y="64" text-anchor="middle">${e(message)}</text></svg>`;
 
 const figure = (
   chart: ReportChart,
@@ -237,6 +291,7 @@ const table = (head: readonly string[], rows: readonly { attrs: string; cells: r
 
 /** Weeks as columns: grouped (side by side) or stacked series, with a y axis and week numbers below. */
 const columns = (
+  open: Open,
   chart: ReportChart,
   title: string,
   desc: string,
@@ -261,8 +316,8 @@ const columns = (
   const gap = Math.min(4, band * 0.2);
   let out = svgOpen(chart, height, title, desc);
   for (let tick = 0; tick <= yMax; tick += step) {
-    out += `<line class="grid" x1="${left}" x2="${VIEW_WIDTH - right}" y1="${c(y(tick))}" y2="${c(y(tick))}"/>`;
-    out += `<text class="tick" x="${left - 5}" y="${c(y(tick) + 4)}" text-anchor="end">${fmt(tick)}</text>`;
+    out += `${open('line', 'grid')} x1="${left}" x2="${VIEW_WIDTH - right}" y1="${c(y(tick))}" y2="${c(y(tick))}"/>`;
+    out += `${open('text', 'tick')} x="${left - 5}" y="${c(y(tick) + 4)}" text-anchor="end">${fmt(tick)}</text>`;
   }
   // Thin the labels out so that they never overlap (at most about 16 on the axis).
   const every = Math.ceil(weeks.length / 16);
@@ -280,15 +335,15 @@ const columns = (
           : [x0 + gap / 2 + (k * inner) / series.length, inner / series.length, y(v), y(0)];
       stackedBase += v;
       out +=
-        `<rect class="mark ${s.key}" x="${c(x)}" y="${c(y0)}" width="${c(w)}" height="${c(y1 - y0)}">` +
+        `${open('rect', `mark ${s.key}`)} x="${c(x)}" y="${c(y0)}" width="${c(w)}" height="${c(y1 - y0)}">` +
         `<title>Week ${week} · ${e(s.label)}: ${fmt(v)}</title></rect>`;
     });
     if (i % every === 0 || i === weeks.length - 1) {
-      out += `<text class="tick" x="${c(x0 + band / 2)}" y="${height - bottom + 15}" text-anchor="middle">${week}</text>`;
+      out += `${open('text', 'tick')} x="${c(x0 + band / 2)}" y="${height - bottom + 15}" text-anchor="middle">${week}</text>`;
     }
   });
-  out += `<line class="axis" x1="${left}" x2="${VIEW_WIDTH - right}" y1="${c(y(0))}" y2="${c(y(0))}"/>`;
-  out += `<text class="axis-title" x="${c(left + plotWidth / 2)}" y="${height - 4}" text-anchor="middle">week of the round</text>`;
+  out += `${open('line', 'axis')} x1="${left}" x2="${VIEW_WIDTH - right}" y1="${c(y(0))}" y2="${c(y(0))}"/>`;
+  out += `${open('text', 'axis-title')} x="${c(left + plotWidth / 2)}" y="${height - 4}" text-anchor="middle">week of the round</text>`;
   return `${out}</svg>`;
 };
 
@@ -297,7 +352,8 @@ const ACTIVITY_SERIES: Series[] = [
   { key: 'mails', label: 'Mails from Tandem' },
 ];
 
-const activityChart = (data: RoundReportData): string => {
+const activityChart = (data: RoundReportData, paint: ChartPaint): string => {
+  const open = opener(paint);
   const title = 'Activity per week';
   const empty = data.weeks.length === 0;
   const totalReplies = data.weeks.reduce((n, w) => n + w.replies, 0);
@@ -309,8 +365,9 @@ const activityChart = (data: RoundReportData): string => {
         ? `; the most in week ${busiest.week} (${fmt(busiest.replies)}).`
         : '.');
   const svg = empty
-    ? emptySvg('activity', title, 'No data yet')
+    ? emptySvg(open, 'activity', title, 'No data yet')
     : columns(
+        open,
         'activity',
         title,
         desc,
@@ -332,7 +389,7 @@ const activityChart = (data: RoundReportData): string => {
     'activity',
     title,
     `${desc} Replies are the participants’ messages relayed to their partners; mails from Tandem are introductions, topics, check-ins, nudges, notices, acknowledgements and digests.`,
-    (empty ? '' : legend(ACTIVITY_SERIES)) + svg,
+    (empty ? '' : legend(ACTIVITY_SERIES, paint)) + svg,
     details,
     empty,
   );
@@ -344,7 +401,8 @@ const HEALTH_SERIES: Series[] = [
   { key: 'ended', label: 'Ended early' },
 ];
 
-const healthChart = (data: RoundReportData): string => {
+const healthChart = (data: RoundReportData, paint: ChartPaint): string => {
+  const open = opener(paint);
   const title = 'Partnership health over time';
   const empty = data.health.every((h) => h.active + h.atRisk + h.ended === 0);
   const last = data.health.at(-1);
@@ -353,8 +411,9 @@ const healthChart = (data: RoundReportData): string => {
       ? 'No data yet: no partnership has begun.'
       : `At the end of week ${last.week}: ${fmt(last.active)} active, ${fmt(last.atRisk)} at risk, ${fmt(last.ended)} ended early.`;
   const svg = empty
-    ? emptySvg('health', title, 'No data yet')
+    ? emptySvg(open, 'health', title, 'No data yet')
     : columns(
+        open,
         'health',
         title,
         desc,
@@ -376,13 +435,14 @@ const healthChart = (data: RoundReportData): string => {
     'health',
     title,
     `${desc} Partnerships at the end of each week; “ended early” means a partner left or went quiet (the round’s own close is not counted).`,
-    (empty ? '' : legend(HEALTH_SERIES)) + svg,
+    (empty ? '' : legend(HEALTH_SERIES, paint)) + svg,
     details,
     empty,
   );
 };
 
-const countryPairsChart = (data: RoundReportData): string => {
+const countryPairsChart = (data: RoundReportData, paint: ChartPaint): string => {
+  const open = opener(paint);
   const title = 'Replies by country pair';
   const pairs = data.countryPairs;
   const empty = pairs.length === 0;
@@ -394,7 +454,7 @@ const countryPairsChart = (data: RoundReportData): string => {
         : '.');
   let svg: string;
   if (empty) {
-    svg = emptySvg('country-pairs', title, 'No data yet');
+    svg = emptySvg(open, 'country-pairs', title, 'No data yet');
   } else {
     const rowHeight = 24;
     const labelWidth = 104;
@@ -406,15 +466,15 @@ const countryPairsChart = (data: RoundReportData): string => {
     pairs.forEach((pair, i) => {
       const yMid = 4 + i * rowHeight + rowHeight / 2;
       const w = (pair.replies / max) * barSpace;
-      svg += `<text class="label" x="${labelWidth - 6}" y="${c(yMid + 4)}" text-anchor="end">${e(pair.label)}</text>`;
+      svg += `${open('text', 'label')} x="${labelWidth - 6}" y="${c(yMid + 4)}" text-anchor="end">${e(pair.label)}</text>`;
       if (w > 0) {
         svg +=
-          `<rect class="mark ${pair.other ? 'other' : 'pair'}" x="${labelWidth}" y="${c(yMid - 8)}" width="${c(w)}" height="16" rx="2">` +
+          `${open('rect', `mark ${pair.other ? 'other' : 'pair'}`)} x="${labelWidth}" y="${c(yMid - 8)}" width="${c(w)}" height="16" rx="2">` +
           `<title>${e(pair.label)}: ${e(plural(pair.replies, 'reply', 'replies', fmt))}</title></rect>`;
       }
-      svg += `<text class="value" x="${c(labelWidth + w + 5)}" y="${c(yMid + 4)}">${fmt(pair.replies)}</text>`;
+      svg += `${open('text', 'value')} x="${c(labelWidth + w + 5)}" y="${c(yMid + 4)}">${fmt(pair.replies)}</text>`;
     });
-    svg += `<line class="axis" x1="${labelWidth}" x2="${labelWidth}" y1="2" y2="${height - 2}"/></svg>`;
+    svg += `${open('line', 'axis')} x1="${labelWidth}" x2="${labelWidth}" y1="2" y2="${height - 2}"/></svg>`;
   }
   const details = empty
     ? ''
@@ -447,7 +507,8 @@ const checkinName = (t: CheckinTally) =>
 const checkinShortName = (t: CheckinTally) =>
   t.mail === 'close' ? 'Final' : `Mid-round${t.number > 1 ? ` ${t.number}` : ''}`;
 
-const checkinsChart = (data: RoundReportData): string => {
+const checkinsChart = (data: RoundReportData, paint: ChartPaint): string => {
+  const open = opener(paint);
   const title = 'Check-in answers';
   const empty = data.checkins.every((t) => t.asked === 0);
   const desc = empty
@@ -461,17 +522,17 @@ const checkinsChart = (data: RoundReportData): string => {
         .join(' ');
   let svg: string;
   if (empty) {
-    svg = emptySvg('checkins', title, 'No check-in asked yet');
+    svg = emptySvg(open, 'checkins', title, 'No check-in asked yet');
   } else {
     const rowHeight = 58;
     const height = data.checkins.length * rowHeight + 4;
     svg = svgOpen('checkins', height, title, desc);
     data.checkins.forEach((t, i) => {
       const y0 = 4 + i * rowHeight;
-      svg += `<text class="label" x="0" y="${y0 + 14}">${e(checkinName(t))} · ${e(t.asked === 0 ? 'not asked yet' : `${fmt(t.asked)} asked`)}</text>`;
+      svg += `${open('text', 'label')} x="0" y="${y0 + 14}">${e(checkinName(t))} · ${e(t.asked === 0 ? 'not asked yet' : `${fmt(t.asked)} asked`)}</text>`;
       const barY = y0 + 22;
       if (t.asked === 0) {
-        svg += `<rect class="frame" x="0.5" y="${barY}" width="${VIEW_WIDTH - 1}" height="24" rx="3"/>`;
+        svg += `${open('rect', 'frame')} x="0.5" y="${barY}" width="${VIEW_WIDTH - 1}" height="24" rx="3"/>`;
         return;
       }
       let x = 0;
@@ -480,10 +541,10 @@ const checkinsChart = (data: RoundReportData): string => {
         if (v <= 0) continue;
         const w = (v / t.asked) * VIEW_WIDTH;
         svg +=
-          `<rect class="mark ${s.key}" x="${c(x)}" y="${barY}" width="${c(w)}" height="24">` +
+          `${open('rect', `mark ${s.key}`)} x="${c(x)}" y="${barY}" width="${c(w)}" height="24">` +
           `<title>${e(checkinName(t))}: ${e(s.label)} ${fmt(v)}</title></rect>`;
         if (w >= 22) {
-          svg += `<text class="in-bar${s.key === 'unanswered' || s.key === 'not-yet' ? ' dark' : ''}" x="${c(x + w / 2)}" y="${barY + 16.5}" text-anchor="middle">${fmt(v)}</text>`;
+          svg += `${open('text', `in-bar${s.key === 'unanswered' || s.key === 'not-yet' ? ' dark' : ''}`)} x="${c(x + w / 2)}" y="${barY + 16.5}" text-anchor="middle">${fmt(v)}</text>`;
         }
         x += w;
       }
@@ -504,7 +565,7 @@ const checkinsChart = (data: RoundReportData): string => {
     'checkins',
     title,
     `${desc} “Have you been in touch with your partner in the last two weeks?”, among the members each check-in was sent to.`,
-    (empty ? '' : legend(CHECKIN_SERIES)) + svg,
+    (empty ? '' : legend(CHECKIN_SERIES, paint)) + svg,
     details,
     empty,
   );
@@ -592,15 +653,19 @@ const STYLE = [
   'svg .grid{stroke:#ececec}',
   'svg .axis{stroke:#888}',
   'svg .frame{fill:#fafafa;stroke:#d8d8d4}',
-  '.replies,.pair{fill:#1f5f8b;background:#1f5f8b}',
-  '.mails{fill:#9cc3e0;background:#9cc3e0}',
-  '.other{fill:#8a9aa8;background:#8a9aa8}',
-  '.active,.yes{fill:#2e7d4f;background:#2e7d4f}',
-  '.at-risk,.not-yet{fill:#e3a21a;background:#e3a21a}',
-  '.ended,.not-managed{fill:#b3412f;background:#b3412f}',
-  '.unanswered{fill:#cfd3d6;background:#cfd3d6}',
+  ...MARK_COLOURS.map(
+    ([keys, colour]) => `${keys.map((key) => `.${key}`).join(',')}{fill:${colour};background:${colour}}`,
+  ),
   '@media print{body{background:#fff}.chart,.stat{break-inside:avoid}details{display:none}}',
 ].join('\n');
+
+/**
+ * The report's four charts, each a `<figure class="chart">` with its SVG, caption and numbers, in a
+ * `<div class="charts">`: what the report page shows, and what the console shows on a round's status
+ * page, painted by `attributes` there (see ChartPaint). Every stored value is HTML-escaped.
+ */
+export const renderReportCharts = (data: RoundReportData, paint: ChartPaint = 'stylesheet'): string =>
+  `<div class="charts">${activityChart(data, paint)}${healthChart(data, paint)}${countryPairsChart(data, paint)}${checkinsChart(data, paint)}</div>`;
 
 /**
  * The round report as one self-contained HTML page: inline CSS and SVG, no script, and nothing it
@@ -625,7 +690,7 @@ export const renderRoundReport = (data: RoundReportData): string => {
     '<main>',
     `<header><h1>${e(s.name)}</h1><p>Round <code>${e(s.roundId)}</code>, ${e(dates)} (${plural(s.weeks, 'week', 'weeks', fmt)}): ${e(s.status)}.</p></header>`,
     headline(s, data.weeks.length),
-    `<div class="charts">${activityChart(data)}${healthChart(data)}${countryPairsChart(data)}${checkinsChart(data)}</div>`,
+    renderReportCharts(data),
     `<footer>As of ${e(s.asOf.slice(0, 16).replace('T', ' '))} UTC · made by <code>tandem round report</code></footer>`,
     '</main>',
     '</body>',

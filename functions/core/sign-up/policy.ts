@@ -55,9 +55,13 @@ export interface Allowance {
   expiresAt: Date;
 }
 
-// Keyed with the current signing key, so the counters hold no address or IP, and nothing that can be
-// checked against a list of them without the key. A key rotation starts the counts again; so be it.
-const subjectOf = (kind: 'address' | 'client', value: string, keys: SigningKeys): string => {
+/**
+ * The subject of a rate count: `<kind>-<HMAC of the value>`, keyed with the current signing key, so the
+ * counters hold no address or IP, and nothing that can be checked against a list of them without the
+ * key. A key rotation starts the counts again; so be it. `kind` keeps one count apart from another of
+ * the same value (the console's sign-in links count apart from sign-up mails).
+ */
+export const limitSubject = (kind: string, value: string, keys: SigningKeys): string => {
   const secret = keys.keys[keys.current];
   if (!secret) throw new Error(`signing key version ${keys.current} is not among the keys`);
   return `${kind}-${createHmac('sha256', secret).update(`limit|${kind}|${value}`).digest('base64url').slice(0, 22)}`;
@@ -70,7 +74,7 @@ const DAY = 24 * HOUR;
 export const addressAllowance = (email: string, keys: SigningKeys, now: Date): Allowance => {
   const day = Math.floor(now.getTime() / DAY);
   return {
-    subject: subjectOf('address', email.toLowerCase(), keys),
+    subject: limitSubject('address', email.toLowerCase(), keys),
     window: new Date(day * DAY).toISOString().slice(0, 10),
     limit: MAILS_PER_ADDRESS_PER_DAY,
     expiresAt: new Date((day + 2) * DAY),
@@ -81,7 +85,7 @@ export const addressAllowance = (email: string, keys: SigningKeys, now: Date): A
 export const clientAllowance = (client: string, keys: SigningKeys, now: Date): Allowance => {
   const hour = Math.floor(now.getTime() / HOUR);
   return {
-    subject: subjectOf('client', client, keys),
+    subject: limitSubject('client', client, keys),
     window: new Date(hour * HOUR).toISOString().slice(0, 13),
     limit: SIGN_UPS_PER_CLIENT_PER_HOUR,
     expiresAt: new Date(hour * HOUR + DAY + HOUR),

@@ -28,7 +28,7 @@ export const anonymousFields = (participantId: string): AnonymousFields => ({
 });
 
 /** A member's place in a round that forgetting ends: they still take part in a round not yet closed. */
-const stillTakingPart = ({ round, member }: Membership) =>
+export const stillTakingPart = ({ round, member }: Membership) =>
   round.status !== 'closed' && (member.status === 'active' || member.status === 'paused');
 
 /** What forgetting the person will do, read before anything changes (and shown for confirmation). */

@@ -1,13 +1,13 @@
 import pMap from 'p-map';
 import type { Registration as FileRegistration, RowRef } from '#core/coordinator/registration';
-import type { Participant, Profile, Registration } from '#core/model';
+import type { Member, Participant, Profile, Registration } from '#core/model';
 import { ConcurrentChange } from '#ports/errors';
 import type { CoordinatorField, ParticipantStore, RoundStore } from '#ports/store';
 import { RoundNotFound, RoundStatusRefused } from './errors.ts';
 
 export interface ImportRegistrationsDeps {
   rounds: Pick<RoundStore, 'getRound'>;
-  participants: Pick<ParticipantStore, 'upsertParticipant' | 'addMember' | 'listMembers'>;
+  participants: Pick<ParticipantStore, 'upsertParticipant' | 'addMember' | 'listMembers' | 'getMember'>;
   /** The id of a person not registered before, by their place in the registrations. */
   newParticipantId: (index: number) => string;
 }
@@ -67,6 +67,13 @@ export interface ImportOutcome extends ImportSoFar {
 
 const DEFAULT_CONCURRENCY = 8;
 
+/**
+ * Up to this many registrations, each person's member item is read as they are registered; more, and the
+ * round's members are read once, up front. The console registers one person at a time, and a round
+ * may have 20,000 members.
+ */
+const FEW_REGISTRATIONS = 25;
+
 const position = (ref: RowRef) => ('line' in ref ? ref.line : ref.index);
 
 /** The member has a partnership already: the round was matched while they were being registered. */
@@ -114,7 +121,17 @@ export const registerPerson = async (
  */
 export const importRegistrations = async (
   deps: ImportRegistrationsDeps,
-  request: { roundId: string; registrations: readonly FileRegistration[]; at: Date },
+  request: {
+    roundId: string;
+    registrations: readonly FileRegistration[];
+    at: Date;
+    /**
+     * The coordinator's fields that registrations without them leave as they are: none for a file (the
+     * newest registration is the whole truth); `notes` for the console's form of one person, which has
+     * no inputs for a file's extra columns.
+     */
+    keepUnset?: readonly CoordinatorField[];
+  },
   options: ImportRegistrationsOptions = {},
 ): Promise<ImportOutcome> => {
   const { roundId, registrations } = request;
@@ -128,17 +145,26 @@ export const importRegistrations = async (
     );
   }
 
-  // Who is a member already decides between "imported" and "updated" (members are keyed by participant id).
+  // Who is a member already decides between "imported" and "updated" (members are keyed by participant
+  // id), and a member keeps their place in the registration order.
   const at = request.at.toISOString();
-  const known = new Map<string, Registration>();
-  for await (const page of deps.participants.listMembers(roundId)) {
-    for (const member of page) {
-      known.set(member.id, {
-        at: member.registeredAt ?? at,
-        seq: member.registrationSeq ?? 0,
-        ...(member.registeredVia ? { via: member.registeredVia } : {}),
-      });
+  const placeOf = (member: Member): Registration => ({
+    at: member.registeredAt ?? at,
+    seq: member.registrationSeq ?? 0,
+    ...(member.registeredVia ? { via: member.registeredVia } : {}),
+  });
+  let knownPlace: (participantId: string) => Promise<Registration | undefined>;
+  if (registrations.length <= FEW_REGISTRATIONS) {
+    knownPlace = async (id) => {
+      const member = await deps.participants.getMember(roundId, id);
+      return member ? placeOf(member) : undefined;
+    };
+  } else {
+    const known = new Map<string, Registration>();
+    for await (const page of deps.participants.listMembers(roundId)) {
+      for (const member of page) known.set(member.id, placeOf(member));
     }
+    knownPlace = async (id) => known.get(id);
   }
 
   const outcome: ImportOutcome = { imported: 0, updated: 0, inactive: [], participants: [] };
@@ -150,13 +176,18 @@ export const importRegistrations = async (
     await pMap(
       registrations.entries(),
       async ([index, { ref, profile }]) => {
+        let known: Registration | undefined;
         const participant = await registerPerson(deps.participants, {
           roundId,
           profile,
           newId: () => deps.newParticipantId(index),
-          placeOf: ({ id }) => known.get(id) ?? { at, seq: position(ref) },
+          keepUnset: request.keepUnset ?? [],
+          placeOf: async ({ id }) => {
+            known = await knownPlace(id);
+            return known ?? { at, seq: position(ref) };
+          },
         });
-        if (known.has(participant.id)) outcome.updated++;
+        if (known) outcome.updated++;
         else outcome.imported++;
         if (participant.status !== 'active') {
           outcome.inactive.push({ ...ref, email: participant.email, status: participant.status });

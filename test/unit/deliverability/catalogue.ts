@@ -1,3 +1,4 @@
+import { composeConsoleSignInMail } from '#core/compose-console-sign-in';
 import { composeDigest } from '#core/compose-digest';
 import {
   composeCommandAck,
@@ -9,6 +10,7 @@ import {
 import { type ComposeSettings, composeMail, type Recipient } from '#core/compose-mail';
 import { composeNextRoundMail } from '#core/compose-re-enrol';
 import { composeSignUpMail } from '#core/compose-sign-up';
+import { signInLinkToken } from '#core/console/sign-in';
 import type { CommandWord } from '#core/inbound/classify-mail';
 import {
   type Alert,
@@ -27,8 +29,9 @@ import { aMember, aRound, partnered, partnershipId, signUpId, testKeys } from '.
  * Every kind of mail Tandem sends: the participants' round mails (`MailKind`, sent from the send
  * queue) and the rest — a relayed reply, the acknowledgement of a command or check-in answer by mail
  * and the "not delivered" answer (all from the receive function), the coordinator's digest, the
- * confirmation mail of a sign-up (from the send queue, to an address not yet registered), and the news
- * that the next round is open (from the send queue, to someone on the waiting list).
+ * confirmation mail of a sign-up (from the send queue, to an address not yet registered), the news
+ * that the next round is open (from the send queue, to someone on the waiting list), and a coordinator's
+ * sign-in link to the console (from the send queue).
  */
 export const otherKinds = [
   'relay',
@@ -37,6 +40,7 @@ export const otherKinds = [
   'digest',
   'sign-up',
   'next-round-open',
+  'console-sign-in',
 ] as const;
 export type Kind = MailKind | (typeof otherKinds)[number];
 export const allKinds: readonly Kind[] = [...MailKind.options, ...otherKinds];
@@ -352,6 +356,19 @@ export const catalogue = (set: FixtureSet): Sample[] => {
       recipient: to,
     });
   }
+  // Nothing anyone typed is in it (the address is only its recipient): every set composes the same mail.
+  const expiresAt = new Date('2025-02-01T10:45:00.000Z');
+  samples.push({
+    kind: 'console-sign-in',
+    variant: 'console sign-in link to a coordinator',
+    mail: composeConsoleSignInMail({
+      to: COORDINATOR,
+      token: signInLinkToken({ id: 'AAAAAAAAAAAAAAAAAAAAAA', expiresAt }, testKeys),
+      expiresAt,
+      settings,
+    }),
+    round,
+  });
   return samples;
 };
 

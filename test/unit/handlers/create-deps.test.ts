@@ -15,6 +15,7 @@ const env = {
   SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/tandem-send',
   MAIL_FROM: 'rounds@tandem.example',
   COORDINATOR_EMAIL: 'coordinator@tandem.example',
+  COORDINATORS: 'coordinator@tandem.example',
   REPLY_DOMAIN: 'reply.tandem.example',
   LINKS_BASE_URL: 'https://links.tandem.example/',
   SES_CONFIGURATION_SET: 'tandem-rounds',

@@ -23,6 +23,7 @@ import { PAUSE_PROBE_MS } from '../../../functions/use-cases/deliver-once.ts';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
 import { clients } from '../aws-clients.ts';
 import { aMember, aRound, partnered, signUpId, testKeys } from '../core/fixtures.ts';
+import { noConsoleSignInMail } from '../use-cases/fake-console.ts';
 import { noNextRoundMail, noSignUpMail } from '../use-cases/fake-sign-ups.ts';
 import {
   InMemoryLedger,
@@ -129,6 +130,7 @@ const fakeDeps = (alerts: Alert[] = [], mailer = new ScriptedMailer()) => {
       },
       signUp: noSignUpMail(),
       nextRound: noNextRoundMail(),
+      consoleSignIn: noConsoleSignInMail(),
     },
   };
 };

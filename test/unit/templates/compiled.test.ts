@@ -56,6 +56,7 @@ const expectedPlaceholders = {
   digest: ['alertGroups', 'day', 'roundName', 'summary', 'total'],
   signUp: ['confirmUrl', 'expiryDate', 'recipientName', 'roundName', 'startDate'],
   nextRoundOpen: ['joinAgainUrl', 'recipientName', 'roundName', 'startDate', 'weeks'],
+  consoleSignIn: ['expiryTime', 'minutes', 'sessionHours', 'signInUrl'],
   partnerCard: ['country', 'interests', 'name', 'organisation'],
   digestGroup: ['count', 'explanation', 'items', 'title'],
   digestItem: ['detail', 'people'],
@@ -121,10 +122,12 @@ describe('compiled templates', () => {
   });
 
   describe.each(
-    [...participantMails, 'digest' as const, 'nextRoundOpen' as const].map((key) => ({
-      key,
-      html: mailTemplates[key].html,
-    })),
+    [...participantMails, 'digest' as const, 'nextRoundOpen' as const, 'consoleSignIn' as const].map(
+      (key) => ({
+        key,
+        html: mailTemplates[key].html,
+      }),
+    ),
   )('$key HTML', ({ html }) => {
     it('declares English on the root element', () => {
       expect(html).toMatch(/^<!doctype html><html lang="en"/);

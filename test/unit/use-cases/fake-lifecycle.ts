@@ -140,6 +140,12 @@ export class InMemoryLifecycle implements LifecycleStore, MembershipStore, Round
       .map((r) => Round.parse(structuredClone(r)));
   }
 
+  async listRounds(): Promise<Round[]> {
+    return [...this.rounds.values()]
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((r) => Round.parse(structuredClone(r)));
+  }
+
   async listRoundsTakingSignUps(): Promise<Round[]> {
     return [...this.rounds.values()]
       .filter((r) => r.status === 'draft' && r.registration === 'open')
@@ -549,11 +555,17 @@ export class RecordingJobQueue implements JobQueue {
     return this.calls.flatMap((c) => c.jobs);
   }
 
-  /** The mails to members of a round, without the digests, sign-up confirmations and next-round news. */
+  /**
+   * The mails to members of a round, without the digests, sign-up confirmations, next-round news and
+   * console sign-in links.
+   */
   get sendJobs(): SendJob[] {
     return this.jobs.filter(
       (job): job is SendJob =>
-        job.kind !== 'digest' && job.kind !== 'sign-up' && job.kind !== 'next-round-open',
+        job.kind !== 'digest' &&
+        job.kind !== 'sign-up' &&
+        job.kind !== 'next-round-open' &&
+        job.kind !== 'console-sign-in',
     );
   }
 

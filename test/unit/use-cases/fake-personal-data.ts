@@ -6,6 +6,7 @@ import type {
   LedgerEntry,
   Membership,
   PersonalDataStore,
+  RawMailEraser,
   StoredItem,
 } from '#ports/personal-data';
 import type { InMemoryStore } from './fakes.ts';
@@ -139,5 +140,15 @@ export class InMemoryPersonalData implements PersonalDataStore {
   async deleteEmail(email: string, participantId: string) {
     this.writes.push('email');
     if (this.emails.get(email.toLowerCase()) === participantId) this.emails.delete(email.toLowerCase());
+  }
+}
+
+/** Erases nothing: records which raw mails it was asked to erase, and locates each under `where`. */
+export class RecordingEraser implements RawMailEraser {
+  readonly erased: string[] = [];
+  constructor(private readonly where = 'raw/') {}
+  locate = (mailId: string) => `${this.where}${mailId}`;
+  async erase(mailId: string) {
+    this.erased.push(mailId);
   }
 }

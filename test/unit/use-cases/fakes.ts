@@ -26,10 +26,12 @@ import {
   type ClaimOutcome,
   type CoordinatorField,
   type Deferral,
+  InvalidPageCursor,
   type LedgerKey,
   type LedgerStatus,
   type MemberStatusChange,
   type MembershipStore,
+  type MembersPage,
   type ParticipantStore,
   type RoundStore,
   type SendContext,
@@ -118,6 +120,10 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
   }
 
   /** Drafts with registration open, by id, as the status index and its filter give them. */
+  async listRounds(): Promise<Round[]> {
+    return [...this.rounds.values()].sort((a, b) => a.id.localeCompare(b.id)).map((r) => ({ ...r }));
+  }
+
   async listRoundsTakingSignUps(): Promise<Round[]> {
     return [...this.rounds.values()]
       .filter((r) => r.status === 'draft' && r.registration === 'open')
@@ -190,6 +196,75 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
     this.memberReads.push(roundId);
     const all = this.members.get(roundId) ?? [];
     for (let i = 0; i < all.length; i += this.pageSize) yield all.slice(i, i + this.pageSize);
+  }
+
+  /** Every listMembersPage call: one per screen, as the adapter makes one query per screen. */
+  readonly memberPageReads: { roundId: string; after: string | undefined }[] = [];
+
+  /**
+   * By participant id, as the table's sort key orders them, with the adapter's cursor: the key of the
+   * last member shown, base64url JSON, checked to be one of this round's.
+   */
+  async listMembersPage(
+    roundId: string,
+    { limit, after }: { limit: number; after?: string },
+  ): Promise<MembersPage> {
+    this.memberPageReads.push({ roundId, after });
+    const sortKey = (id: string) => `MEMBER#${id}`;
+    let start: string | undefined;
+    if (after !== undefined) {
+      const key = (() => {
+        try {
+          return JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as unknown;
+        } catch {
+          return undefined;
+        }
+      })() as Record<string, unknown> | undefined;
+      if (
+        typeof key !== 'object' ||
+        key === null ||
+        Object.keys(key).length !== 2 ||
+        key.pk !== `ROUND#${roundId}` ||
+        typeof key.sk !== 'string' ||
+        !key.sk.startsWith('MEMBER#')
+      ) {
+        throw new InvalidPageCursor(`not a page cursor of round ${roundId}`);
+      }
+      start = key.sk;
+    }
+    const sorted = [...(this.members.get(roundId) ?? [])]
+      .filter((m) => start === undefined || sortKey(m.id) > start)
+      .sort((a, b) => (sortKey(a.id) < sortKey(b.id) ? -1 : 1));
+    const shown = sorted.slice(0, limit);
+    const last = shown.at(-1);
+    return {
+      members: shown.map((m) => structuredClone(m)),
+      ...(sorted.length > limit && last
+        ? {
+            next: Buffer.from(JSON.stringify({ pk: `ROUND#${roundId}`, sk: sortKey(last.id) })).toString(
+              'base64url',
+            ),
+          }
+        : {}),
+    };
+  }
+
+  /** Only from a draft round, and never a member with a partnership: the adapter's two conditions. */
+  async removeMember(roundId: string, participantId: string): Promise<boolean> {
+    if (this.rounds.get(roundId)?.status !== 'draft') {
+      throw new TransitionRejected(`round ${roundId} is not a draft`);
+    }
+    const members = this.members.get(roundId) ?? [];
+    const member = members.find((m) => m.id === participantId);
+    if (!member) return false;
+    if (member.partnershipId) {
+      throw new ConcurrentChange(`member ${participantId} of ${roundId} has a partnership`);
+    }
+    this.members.set(
+      roundId,
+      members.filter((m) => m !== member),
+    );
+    return true;
   }
 
   /**

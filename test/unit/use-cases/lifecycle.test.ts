@@ -1014,7 +1014,8 @@ describe('runDailyLifecycle: one round failing', () => {
     const enqueue = queue.enqueue.bind(queue);
     let refusals = 1;
     queue.enqueue = async (jobs, delay) => {
-      if (jobs.some((j) => j.roundId === first.id) && refusals-- > 0) throw new Error('SQS: throttled');
+      if (jobs.some((j) => 'roundId' in j && j.roundId === first.id) && refusals-- > 0)
+        throw new Error('SQS: throttled');
       return enqueue(jobs, delay);
     };
 

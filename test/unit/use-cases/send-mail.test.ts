@@ -14,6 +14,7 @@ import {
   sendQueued,
 } from '../../../functions/use-cases/send-mail.ts';
 import { aMember, aRound, partnered } from '../core/fixtures.ts';
+import { noConsoleSignInMail } from './fake-console.ts';
 import { noNextRoundMail, noSignUpMail } from './fake-sign-ups.ts';
 import { fakeCompose, InMemoryLedger, InMemoryStore, ScriptedMailer } from './fakes.ts';
 
@@ -66,6 +67,7 @@ const setUp = (
     },
     signUp: noSignUpMail(),
     nextRound: noNextRoundMail(),
+    consoleSignIn: noConsoleSignInMail(),
   };
   const job: SendJob = { v: 1, roundId: round.id, participantId: aroha.id, kind: 'topic', topic: 2 };
   const key = { roundId: round.id, kind: 'topic', ref: '02', participantId: aroha.id };

@@ -6,6 +6,7 @@ import { VirtualClock } from '#local/clock';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
 import { sendQueued } from '../../../functions/use-cases/send-mail.ts';
 import { aParticipant, aRound, testKeys } from '../core/fixtures.ts';
+import { noConsoleSignInMail } from './fake-console.ts';
 import { noSignUpMail } from './fake-sign-ups.ts';
 import { fakeCompose, InMemoryLedger, InMemoryStore, ScriptedMailer } from './fakes.ts';
 
@@ -46,6 +47,7 @@ const setUp = (round = aRound({ id: 'spring-2027', status: 'draft', registration
       compose: (input: Omit<Parameters<typeof composeNextRoundMail>[0], 'settings'>) =>
         composeNextRoundMail({ ...input, settings }),
     },
+    consoleSignIn: noConsoleSignInMail(),
   };
   const job: NextRoundJob = { v: 1, kind: 'next-round-open', roundId: round.id, participantId: ana.id };
   return { deps, job, store, ledger, mailer, clock };

@@ -6,6 +6,7 @@ import { MailRefused } from '#ports/mailer';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
 import { sendQueued } from '../../../functions/use-cases/send-mail.ts';
 import { aProfile, aRound, signUpId, testKeys } from '../core/fixtures.ts';
+import { noConsoleSignInMail } from './fake-console.ts';
 import { InMemorySignUps, noNextRoundMail } from './fake-sign-ups.ts';
 import { fakeCompose, InMemoryLedger, InMemoryStore, ScriptedMailer } from './fakes.ts';
 
@@ -54,6 +55,7 @@ const setUp = async (round = aRound({ id: 'spring-2027', status: 'draft', regist
         composeSignUpMail({ ...input, settings }),
     },
     nextRound: noNextRoundMail(),
+    consoleSignIn: noConsoleSignInMail(),
   };
   const job: SignUpJob = { v: 1, kind: 'sign-up', roundId: round.id, signUpId: pending.id, ref: NOW };
   return { deps, job, store, signUps, ledger, mailer, clock };

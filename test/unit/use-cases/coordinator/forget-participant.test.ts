@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Member, Partnership } from '#core/model';
-import type { RawMailEraser } from '#ports/personal-data';
 import { UnknownParticipant } from '../../../../functions/use-cases/coordinator/errors.ts';
 import { exportPersonalData } from '../../../../functions/use-cases/coordinator/export-participant.ts';
 import {
@@ -10,18 +9,10 @@ import {
 } from '../../../../functions/use-cases/coordinator/forget-participant.ts';
 import { aMember, aRound, partnered, partnershipId } from '../../core/fixtures.ts';
 import { InMemoryActionWrites, partnershipOf } from '../fake-actions.ts';
-import { InMemoryPersonalData } from '../fake-personal-data.ts';
+import { InMemoryPersonalData, RecordingEraser } from '../fake-personal-data.ts';
 import { InMemoryStore, RecordingBus } from '../fakes.ts';
 
 const NOW = new Date('2025-05-01T10:00:00Z');
-
-class RecordingEraser implements RawMailEraser {
-  readonly erased: string[] = [];
-  locate = (mailId: string) => `raw/${mailId}`;
-  async erase(mailId: string) {
-    this.erased.push(mailId);
-  }
-}
 
 /** Ana and Ben partnered in a running round; Ana also was in a closed round. Ana wrote twice. */
 const setUp = () => {

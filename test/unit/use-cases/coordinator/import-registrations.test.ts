@@ -97,6 +97,51 @@ describe('importRegistrations', () => {
     expect(store.participants.size).toBe(2);
   });
 
+  it('reads the whole round only for a large file: one person is looked up by their member item', async () => {
+    // Prepare
+    const { store, deps } = setUp();
+    const many = Array.from({ length: 30 }, (_, i) => ({ ...profileOf('ana'), email: `p${i}@example.org` }));
+
+    // Act
+    await importRegistrations(deps, { roundId: ROUND, registrations: rows(profileOf('ana')), at: AT });
+    const readsForOne = store.memberReads.length;
+    const again = await importRegistrations(deps, {
+      roundId: ROUND,
+      registrations: rows(profileOf('ana')),
+      at: AT,
+    });
+    await importRegistrations(deps, { roundId: ROUND, registrations: rows(...many), at: AT });
+
+    // Assess
+    expect(readsForOne).toBe(0);
+    expect(again).toMatchObject({ imported: 0, updated: 1 });
+    expect(store.memberReads).toEqual([ROUND]);
+  });
+
+  it('keeps the coordinator fields it is told to keep when a registration leaves them out', async () => {
+    // Prepare
+    const { store, deps } = setUp();
+    await importRegistrations(deps, {
+      roundId: ROUND,
+      registrations: rows({ ...profileOf('ana'), notes: { pronouns: 'she/her' } }),
+      at: AT,
+    });
+
+    // Act
+    await importRegistrations(deps, {
+      roundId: ROUND,
+      registrations: rows({ ...profileOf('ana'), name: 'Ana S.' }),
+      at: AT,
+      keepUnset: ['notes'],
+    });
+
+    // Assess
+    expect(store.participants.get('ana@example.org')).toMatchObject({
+      name: 'Ana S.',
+      notes: { pronouns: 'she/her' },
+    });
+  });
+
   it('registers people whose address bounced before, and lists them by row as getting no mail', async () => {
     // Prepare
     const { store, deps } = setUp();
