@@ -11,6 +11,7 @@ import {
   fieldError,
   instant,
   paragraph,
+  roundFrame,
   scrollingTable,
   summaryList,
   type Viewer,
@@ -43,16 +44,6 @@ export const previewPath = (roundId: string, participantId: string, format: Prev
 export const CONFIRM_FIELD = 'confirm';
 
 export type RoundOnLaunchPage = Pick<Round, 'id' | 'name'>;
-
-const frame = (viewer: Viewer, round: RoundOnLaunchPage, title: string, hasErrors = false) => ({
-  title,
-  signedIn: viewer,
-  breadcrumbs: [
-    { href: consolePath('rounds'), label: 'Rounds' },
-    { href: consolePath('rounds', round.id), label: round.name },
-  ],
-  ...(hasErrors ? { hasErrors: true } : {}),
-});
 
 // One formatter per time zone: constructing one costs far more than formatting with it.
 const localFormats = new Map<string, Intl.DateTimeFormat>();
@@ -228,7 +219,7 @@ export const launchPage = (input: LaunchPageInput): string => {
     ...(confirmError ? [{ href: `#${CONFIRM_FIELD}`, message: confirmError }] : []),
   ]);
   return consolePage(
-    frame(viewer, round, `Launch ${round.name}`, summary !== ''),
+    roundFrame(viewer, round, `Launch ${round.name}`, summary !== ''),
     summary +
       `<h1>Launch ${esc(round.name)}</h1>` +
       paragraph(
@@ -259,7 +250,7 @@ export const notLaunchablePage = (input: NotLaunchableInput): string => {
         ? 'Try again.'
         : `It was launched${round.launchedAt ? ` at ${round.launchedAt.slice(0, 16).replace('T', ' ')} UTC` : ''}: nothing more is sent by launching. Its status page says how it is going.`;
   return consolePage(
-    frame(viewer, round, 'This round cannot be launched'),
+    roundFrame(viewer, round, 'This round cannot be launched'),
     '<h1>This round cannot be launched</h1>' +
       paragraph(`${input.message}. Nothing was sent.`) +
       paragraph(next) +
@@ -278,7 +269,7 @@ export const launchUnderWayPage = (input: {
   requestedBy: string;
 }): string =>
   consolePage(
-    frame(input.viewer, input.round, 'The launch is under way'),
+    roundFrame(input.viewer, input.round, 'The launch is under way'),
     '<h1>The launch is under way</h1>' +
       `<p>${esc(input.requestedBy)} asked for it at ${instant(input.requestedAt.toISOString())}; the round starts running as soon as the launch takes it up, and the introductions go out as the send queue runs. Nothing was sent again.</p>` +
       `<p><a href="${esc(consolePath('rounds', input.round.id, 'status'))}">Follow it on the round’s status page</a></p>`,
@@ -287,7 +278,7 @@ export const launchUnderWayPage = (input: {
 /** No introduction to show: the member the preview names is not one the launch introduces (404). */
 export const noPreviewPage = (input: { viewer: Viewer; round: RoundOnLaunchPage; message: string }): string =>
   consolePage(
-    frame(input.viewer, input.round, 'No introduction to show'),
+    roundFrame(input.viewer, input.round, 'No introduction to show'),
     '<h1>No introduction to show</h1>' +
       paragraph(input.message) +
       `<p><a href="${esc(launchPath(input.round.id))}#preview">Choose someone else</a></p>`,

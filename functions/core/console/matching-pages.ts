@@ -1,8 +1,17 @@
 import type { MatchSettings } from '../coordinator/matching/config.ts';
-import type { Round } from '../model.ts';
 import { plural } from '../plural.ts';
 import { escapeHtml } from '../render.ts';
 import { consolePage, consolePath, csrfInput } from './layout.ts';
+import {
+  errorSummary,
+  noticeBox,
+  paragraph,
+  type RoundOnPage,
+  roundFrame,
+  summaryList,
+  tableWrap,
+  type Viewer,
+} from './parts.ts';
 
 /**
  * The console's Matching page, as HTML strings: pure, every value escaped (a name holding markup is shown
@@ -15,15 +24,8 @@ import { consolePage, consolePath, csrfInput } from './layout.ts';
  */
 
 const esc = escapeHtml;
-const paragraph = (text: string): string => `<p>${esc(text)}</p>`;
 
-/** Who is signed in, for the console's banner and every form's CSRF token. */
-export interface Viewer {
-  email: string;
-  csrfToken: string;
-}
-
-export type RoundOnPage = Pick<Round, 'id' | 'name' | 'status'>;
+export type { RoundOnPage, Viewer } from './parts.ts';
 
 /** The paths of a round's Matching page and its forms. */
 export const matchingPath = (roundId: string, ...rest: string[]): string =>
@@ -155,29 +157,6 @@ export interface MatchingPageInput {
 
 // --- small parts ------------------------------------------------------------------------------------
 
-const frame = (viewer: Viewer, round: RoundOnPage, title: string, hasErrors: boolean) => ({
-  title,
-  signedIn: viewer,
-  breadcrumbs: [
-    { href: consolePath('rounds'), label: 'Rounds' },
-    { href: consolePath('rounds', round.id), label: round.name },
-  ],
-  ...(hasErrors ? { hasErrors: true } : {}),
-});
-
-const errorSummary = (items: readonly { href: string; message: string }[], lead?: string): string => {
-  if (items.length === 0 && !lead) return '';
-  return (
-    '<div class="summary-box" role="alert" aria-labelledby="summary-title" tabindex="-1">' +
-    '<h2 id="summary-title">There is a problem</h2>' +
-    (lead ? paragraph(lead) : '') +
-    (items.length > 0
-      ? `<ul>${items.map(({ href, message }) => `<li><a href="${esc(href)}">${esc(message)}</a></li>`).join('')}</ul>`
-      : '') +
-    '</div>'
-  );
-};
-
 const noticeText = (notice: MatchingNotice): string => {
   switch (notice.done) {
     case 'matched':
@@ -210,16 +189,6 @@ const ANCHORS: Record<MatchingAction, string> = {
   lock: '#proposal',
 };
 
-const summaryList = (rows: readonly (readonly [string, string])[]): string =>
-  `<dl>${rows.map(([label, value]) => `<div><dt>${esc(label)}</dt><dd>${esc(value)}</dd></div>`).join('')}</dl>`;
-
-/** A table in a box that scrolls sideways at 375 px, focusable so that it scrolls from the keyboard too. */
-const scrollingTable = (id: string, caption: string, headings: readonly string[], rows: string): string =>
-  `<div class="table-wrap" role="region" aria-labelledby="${id}" tabindex="0"><table>` +
-  `<caption id="${id}">${esc(caption)}</caption>` +
-  `<thead><tr>${headings.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead>` +
-  `<tbody>${rows}</tbody></table></div>`;
-
 /** A person in a cell: their name, and under it their address and country. */
 const personCell = (person: PersonOnPage): string =>
   `${esc(person.name)}<span class="hint">${esc(person.email)}, ${esc(person.country)}</span>`;
@@ -238,23 +207,27 @@ const settingsSection = (settings: MatchSettings): string =>
   paragraph(
     "The round's matching settings, which the console matches with. They are set with tandem match (for example --weights, --country-cap) and kept with the round.",
   ) +
-  summaryList([
-    [
-      'Weights (points)',
-      `sector ${settings.weights.sector}, career stage ${settings.weights.careerStage}, interests ${settings.weights.interests}, time zone ${settings.weights.timeZone}`,
-    ],
-    ['Sector', PREFERENCES[settings.sectorPreference]],
-    ['Career stage', PREFERENCES[settings.careerStagePreference]],
-    [
-      'Country cap',
-      `At most ${Math.round(settings.countryCap * 1000) / 10} % of the cohort from one country`,
-    ],
-    ['Seed', String(settings.seed)],
-    [
-      'Method',
-      settings.method === 'auto' ? 'Automatic (proven optimal, or a bound)' : 'Exact, on every pair',
-    ],
-  ]);
+  summaryList(
+    (
+      [
+        [
+          'Weights (points)',
+          `sector ${settings.weights.sector}, career stage ${settings.weights.careerStage}, interests ${settings.weights.interests}, time zone ${settings.weights.timeZone}`,
+        ],
+        ['Sector', PREFERENCES[settings.sectorPreference]],
+        ['Career stage', PREFERENCES[settings.careerStagePreference]],
+        [
+          'Country cap',
+          `At most ${Math.round(settings.countryCap * 1000) / 10} % of the cohort from one country`,
+        ],
+        ['Seed', String(settings.seed)],
+        [
+          'Method',
+          settings.method === 'auto' ? 'Automatic (proven optimal, or a bound)' : 'Exact, on every pair',
+        ],
+      ] as const
+    ).map(([label, value]) => [label, esc(value)] as const),
+  );
 
 /** Why a large round takes a moment, said before the button: a page without script cannot show progress. */
 const TAKES_A_MOMENT =
@@ -338,7 +311,7 @@ const proposalSection = (input: MatchingPageInput, editable: boolean): string =>
       `${plural(partnerships.length, 'partnership')}: ${plural(pairs, 'pair')} and ${partnerships.length - pairs} of three, ${locked} locked; total score ${total}.`,
     ) +
     download +
-    scrollingTable('proposal-caption', `Partnerships proposed for ${round.name}`, headings, rows)
+    tableWrap({ id: 'proposal-caption', caption: `Partnerships proposed for ${round.name}`, headings }, rows)
   );
 };
 
@@ -370,10 +343,12 @@ const aloneSection = (input: MatchingPageInput): string => {
     .join('');
   return (
     '<h2 id="alone">Without a partner</h2>' +
-    scrollingTable(
-      'alone-caption',
-      `${plural(alone.length, 'person', 'people')} of ${round.name} without a partner, and why`,
-      ['Name', 'Email address', 'Country', 'Why'],
+    tableWrap(
+      {
+        id: 'alone-caption',
+        caption: `${plural(alone.length, 'person', 'people')} of ${round.name} without a partner, and why`,
+        headings: ['Name', 'Email address', 'Country', 'Why'],
+      },
       rows,
     )
   );
@@ -500,9 +475,7 @@ export const matchingPage = (input: MatchingPageInput): string => {
     }),
   ];
   const summary = errorSummary(items, refusal?.lead);
-  const notice = input.notice
-    ? `<div class="notice" role="alert">${paragraph(noticeText(input.notice))}</div>`
-    : '';
+  const notice = input.notice ? noticeBox(noticeText(input.notice)) : '';
   const body = [
     summary,
     notice,
@@ -515,5 +488,5 @@ export const matchingPage = (input: MatchingPageInput): string => {
     ...(editable && input.partnerships.length > 0 ? [changeSection(input)] : []),
     ...(editable ? [] : [settingsSection(input.settings)]),
   ].join('\n');
-  return consolePage(frame(viewer, round, `Matching: ${round.name}`, summary !== ''), body);
+  return consolePage(roundFrame(viewer, round, `Matching: ${round.name}`, summary !== ''), body);
 };

@@ -1,8 +1,20 @@
 import { REGISTRATION_COLUMNS, type RowIssue } from '../coordinator/registration.ts';
-import { CareerStage, type Member, type Profile, type Round, Sector } from '../model.ts';
+import { CareerStage, type Member, type Profile, Sector } from '../model.ts';
 import { plural } from '../plural.ts';
 import { escapeHtml } from '../render.ts';
 import { consolePage, consolePath, csrfInput } from './layout.ts';
+import {
+  errorSummary,
+  fieldError,
+  noticeBox,
+  paragraph,
+  type RoundOnPage,
+  roundFrame,
+  describedBy as sharedDescribedBy,
+  summaryList,
+  tableWrap,
+  type Viewer,
+} from './parts.ts';
 import {
   type Done,
   MEMBER_SORTS,
@@ -23,30 +35,17 @@ import {
  */
 
 const esc = escapeHtml;
-const paragraph = (text: string): string => `<p>${esc(text)}</p>`;
 
-/** Who is signed in, for the console's banner and every form's CSRF token. */
-export interface Viewer {
-  email: string;
-  csrfToken: string;
-}
-
-export type RoundOnPage = Pick<Round, 'id' | 'name' | 'status'>;
+export type { RoundOnPage, Viewer } from './parts.ts';
 
 /** The paths of the registrations pages of a round. */
 export const registrationsPath = (roundId: string, ...rest: string[]): string =>
   consolePath('rounds', roundId, 'registrations', ...rest);
 
-const frame = (viewer: Viewer, round: RoundOnPage, title: string, hasErrors = false) => ({
-  title,
-  signedIn: viewer,
-  breadcrumbs: [
-    { href: consolePath('rounds'), label: 'Rounds' },
-    { href: consolePath('rounds', round.id), label: round.name },
+const frame = (viewer: Viewer, round: RoundOnPage, title: string, hasErrors = false) =>
+  roundFrame(viewer, round, title, hasErrors, [
     { href: registrationsPath(round.id), label: 'Registrations' },
-  ],
-  ...(hasErrors ? { hasErrors: true } : {}),
-});
+  ]);
 
 const SECTOR_LABELS: Record<Profile['sector'], string> = {
   public: 'Public',
@@ -89,22 +88,7 @@ export const doneMessage = (done: Done): string => {
   }
 };
 
-const notice = (done: Done | undefined): string =>
-  done ? `<div class="notice" role="alert">${paragraph(doneMessage(done))}</div>` : '';
-
-/** An error summary, as GOV.UK does it: first on the page, a link to each input that needs fixing. */
-const errorSummary = (items: readonly { href: string; message: string }[], lead?: string): string => {
-  if (items.length === 0 && !lead) return '';
-  return (
-    '<div class="summary-box" role="alert" aria-labelledby="summary-title" tabindex="-1">' +
-    '<h2 id="summary-title">There is a problem</h2>' +
-    (lead ? paragraph(lead) : '') +
-    (items.length > 0
-      ? `<ul>${items.map(({ href, message }) => `<li><a href="${esc(href)}">${esc(message)}</a></li>`).join('')}</ul>`
-      : '') +
-    '</div>'
-  );
-};
+const notice = (done: Done | undefined): string => (done ? noticeBox(doneMessage(done)) : '');
 
 // --- the list ------------------------------------------------------------------------------------------
 
@@ -190,16 +174,6 @@ const HEADINGS = [
   'Actions',
 ];
 
-/**
- * A table in a box that scrolls sideways at 375 px: focusable, so that it scrolls from the keyboard
- * too, and named by its caption.
- */
-const scrollingTable = (id: string, caption: string, headings: readonly string[], rows: string): string =>
-  `<div class="table-wrap" role="region" aria-labelledby="${id}" tabindex="0"><table>` +
-  `<caption id="${id}" class="hidden-text">${esc(caption)}</caption>` +
-  `<thead><tr>${headings.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead>` +
-  `<tbody>${rows}</tbody></table></div>`;
-
 const listLink = (round: RoundOnPage, query: Record<string, string>): string => {
   const params = new URLSearchParams(Object.entries(query).filter(([, value]) => value !== ''));
   const search = params.toString();
@@ -275,16 +249,19 @@ export const registrationsListPage = (input: RegistrationsListInput): string => 
     searchForm(round, input.q, input.sort),
     summaryLine(input),
     members.length > 0
-      ? scrollingTable(
-          'people-caption',
-          `People registered for ${round.name}`,
-          HEADINGS,
+      ? tableWrap(
+          {
+            id: 'people-caption',
+            caption: `People registered for ${round.name}`,
+            headings: HEADINGS,
+            hiddenCaption: true,
+          },
           members.map((member) => memberRow(round, member)).join(''),
         )
       : '',
     pager(input),
   ].join('\n');
-  return consolePage({ ...frame(viewer, round, `Registrations: ${round.name}`) }, body);
+  return consolePage(frame(viewer, round, `Registrations: ${round.name}`), body);
 };
 
 /** A cursor in the list's address that is no cursor of this round's (edited, or from another list). */
@@ -304,17 +281,12 @@ interface FieldParts {
   error?: string | undefined;
 }
 
-const describedBy = ({ id, hint, error }: FieldParts): string => {
-  const ids = [...(hint ? [`${id}-hint`] : []), ...(error ? [`${id}-error`] : [])];
-  return ids.length > 0 ? ` aria-describedby="${ids.join(' ')}"` : '';
-};
+const describedBy = ({ id, hint, error }: FieldParts): string => sharedDescribedBy(id, Boolean(hint), error);
 
 const labelHintError = (parts: FieldParts): string =>
   `<label for="${parts.id}">${esc(parts.label)}</label>` +
   (parts.hint ? `<span class="hint" id="${parts.id}-hint">${esc(parts.hint)}</span>` : '') +
-  (parts.error
-    ? `<span class="message" id="${parts.id}-error"><span class="hidden-text">Error: </span>${esc(parts.error)}</span>`
-    : '');
+  fieldError(parts.id, parts.error);
 
 const group = (error: string | undefined, content: string): string =>
   `<div class="field${error ? ' field-error' : ''}">${content}</div>`;
@@ -472,7 +444,7 @@ export const editPersonPage = (input: EditPersonInput): string => {
           paragraph(
             'From the registrations file’s extra columns; kept as they are (a new file replaces them).',
           ),
-          `<dl>${notes.map(([key, value]) => `<div><dt>${esc(key)}</dt><dd>${esc(value)}</dd></div>`).join('')}</dl>`,
+          summaryList(notes.map(([key, value]) => [key, esc(value)] as const)),
         ]
       : []),
     '<div class="actions"><button type="submit">Save</button>' +
@@ -520,7 +492,15 @@ const problemsTable = (problems: readonly RowIssue[]): string => {
     (problems.length > shown.length
       ? paragraph(`The first ${shown.length} of ${problems.length} problems.`)
       : '') +
-    scrollingTable('problems-caption', 'Problems by line and field', ['Where', 'Field', 'Problem'], rows)
+    tableWrap(
+      {
+        id: 'problems-caption',
+        caption: 'Problems by line and field',
+        headings: ['Where', 'Field', 'Problem'],
+        hiddenCaption: true,
+      },
+      rows,
+    )
   );
 };
 

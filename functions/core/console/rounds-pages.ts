@@ -4,12 +4,24 @@ import { plural } from '../plural.ts';
 import { escapeHtml } from '../render.ts';
 import { consolePage, consolePath, csrfInput } from './layout.ts';
 import {
+  day,
+  errorSummary,
+  fieldError,
+  instant,
+  noticeBox,
+  ROUND_STATUS_LABELS,
+  type Viewer as SignedIn,
+  summaryList,
+  tableWrap,
+} from './parts.ts';
+import {
   DEFAULT_WEEKS,
   ROUND_FORM_FIELDS,
   type RoundFormErrors,
   type RoundFormField,
   type RoundFormValues,
 } from './round-form.ts';
+import { roundFigures } from './status-pages.ts';
 
 /**
  * The console's round pages, as HTML strings: pure, every value escaped (a round name holding markup is
@@ -21,9 +33,7 @@ import {
 const esc = escapeHtml;
 
 /** Who is looking: what the banner shows, the token every form posts, and whether they may create rounds. */
-export interface Viewer {
-  email: string;
-  csrfToken: string;
+export interface Viewer extends SignedIn {
   /** A coordinator of the stage: every round, and creating rounds. */
   stage: boolean;
 }
@@ -78,45 +88,8 @@ export const AUDIT_TRAIL_LIMIT = 50;
 const frame = (viewer: Viewer) => ({ signedIn: { email: viewer.email, csrfToken: viewer.csrfToken } });
 const roundsCrumb = { href: consolePath('rounds'), label: 'Rounds' };
 
-const dates = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-
-/** A YYYY-MM-DD day as people read it, "3 March 2027", machine-readable too. */
-const day = (isoDay: string): string => {
-  const date = new Date(`${isoDay}T00:00:00Z`);
-  const text = Number.isNaN(date.getTime()) ? isoDay : dates.format(date);
-  return `<time datetime="${esc(isoDay)}">${esc(text)}</time>`;
-};
-
-/** An ISO instant to the minute, in UTC: "2027-03-01 09:00 UTC". */
-const instant = (iso: string): string =>
-  `<time datetime="${esc(iso)}">${esc(`${iso.slice(0, 16).replace('T', ' ')} UTC`)}</time>`;
-
-const STATUS_LABELS: Record<Round['status'], string> = {
-  draft: 'Draft',
-  matched: 'Matched',
-  running: 'Running',
-  closed: 'Closed',
-};
-
 const registrationLabel = (registration: Round['registration']): string =>
   registration === 'open' ? 'Open' : 'Closed';
-
-/** A summary list: label and value (HTML our code built, escaped already) on each row. */
-const summaryList = (rows: readonly (readonly [string, string])[]): string =>
-  `<dl>${rows.map(([label, value]) => `<div><dt>${esc(label)}</dt><dd>${value}</dd></div>`).join('')}</dl>`;
-
-const errorSummary = (items: readonly { href: string; message: string }[]): string =>
-  items.length === 0
-    ? ''
-    : '<div class="summary-box" role="alert" aria-labelledby="summary-title" tabindex="-1">' +
-      '<h2 id="summary-title">There is a problem</h2>' +
-      `<ul>${items.map(({ href, message }) => `<li><a href="${esc(href)}">${esc(message)}</a></li>`).join('')}</ul>` +
-      '</div>';
 
 /** A message from a use case (the CLI's words, which start in lower case), as a sentence. */
 export const asSentence = (message: string): string => message.charAt(0).toUpperCase() + message.slice(1);
@@ -133,23 +106,35 @@ export const roundsListPage = (viewer: Viewer, rows: readonly RoundRow[]): strin
   const table =
     rows.length === 0
       ? empty
-      : '<div class="table-wrap" role="region" aria-labelledby="rounds-caption" tabindex="0"><table>' +
-        `<caption id="rounds-caption">${esc(caption)}</caption>` +
-        '<thead><tr><th scope="col">Round</th><th scope="col">Name</th><th scope="col">Status</th>' +
-        '<th scope="col">Starts</th><th scope="col">Registration</th><th scope="col">Members</th>' +
-        '<th scope="col">Active members</th><th scope="col">Partnerships</th><th scope="col">At risk</th></tr></thead>' +
-        `<tbody>${rows
-          .map(
-            (row) =>
-              `<tr><th scope="row"><a href="${esc(consolePath('rounds', row.round.id))}">${esc(row.round.id)}</a></th>` +
-              `<td>${esc(row.round.name)}</td><td>${STATUS_LABELS[row.round.status]}</td><td>${day(row.round.startDate)}</td>` +
-              `<td>${registrationLabel(row.round.registration)}</td>` +
-              ('unreadable' in row
-                ? '<td colspan="4">Its stored data could not be read: see <code>tandem round status</code></td></tr>'
-                : `<td>${row.members.total}</td><td>${row.members.active}</td>` +
-                  `<td>${row.partnerships.total}</td><td>${row.partnerships.atRisk}</td></tr>`),
-          )
-          .join('')}</tbody></table></div>`;
+      : tableWrap(
+          {
+            id: 'rounds-caption',
+            caption,
+            headings: [
+              'Round',
+              'Name',
+              'Status',
+              'Starts',
+              'Registration',
+              'Members',
+              'Active members',
+              'Partnerships',
+              'At risk',
+            ],
+          },
+          rows
+            .map(
+              (row) =>
+                `<tr><th scope="row"><a href="${esc(consolePath('rounds', row.round.id))}">${esc(row.round.id)}</a></th>` +
+                `<td>${esc(row.round.name)}</td><td>${ROUND_STATUS_LABELS[row.round.status]}</td><td>${day(row.round.startDate, 'short')}</td>` +
+                `<td>${registrationLabel(row.round.registration)}</td>` +
+                ('unreadable' in row
+                  ? '<td colspan="4">Its stored data could not be read: see <code>tandem round status</code></td></tr>'
+                  : `<td>${row.members.total}</td><td>${row.members.active}</td>` +
+                    `<td>${row.partnerships.total}</td><td>${row.partnerships.atRisk}</td></tr>`),
+            )
+            .join(''),
+        );
   return consolePage({ title: 'Rounds', ...frame(viewer) }, `<h1>Rounds</h1>${create}${table}`);
 };
 
@@ -187,9 +172,7 @@ const formInput = (field: RoundFormField, value: string, error: string | undefin
   `<div class="field${error ? ' field-error' : ''}">` +
   `<label for="${field}">${esc(LABELS[field])}</label>` +
   `<span class="hint" id="${field}-hint">${esc(HINTS[field])}</span>` +
-  (error
-    ? `<span class="message" id="${field}-error"><span class="hidden-text">Error: </span>${esc(error)}</span>`
-    : '') +
+  fieldError(field, error) +
   `<input id="${field}" name="${field}"${ATTRIBUTES[field]} value="${esc(value)}"` +
   ` aria-describedby="${field}-hint${error ? ` ${field}-error` : ''}"${error ? ' aria-invalid="true"' : ''}>` +
   '</div>';
@@ -295,79 +278,6 @@ const registrationSection = (input: RoundOverview): string => {
   return `<h2 id="registration">Registration</h2>${state}${counts}${address}${form}`;
 };
 
-const statusSection = (report: RoundStatusReport): string => {
-  const { partnerships: p, replies: r, members: m, alerts: a } = report;
-  const next = report.nextMail
-    ? `${report.nextMail.kind === 'topic' ? 'Topic' : 'Check-in'} ${report.nextMail.number} on ${day(report.nextMail.date)}`
-    : 'None';
-  const kinds = a.waitingByKind;
-  const waiting = (
-    [
-      ['at risk', kinds.atRisk],
-      ['unsubscribe', kinds.unsubscribe],
-      ['bounce', kinds.bounce],
-      ['complaint', kinds.complaint],
-      ['left waiting', kinds.leftover],
-    ] as const
-  )
-    .filter(([, n]) => n > 0)
-    .map(([kind, n]) => `${kind} ${n}`)
-    .join(', ');
-  const checkins =
-    '<div class="table-wrap" role="region" aria-labelledby="checkins-caption" tabindex="0"><table>' +
-    '<caption id="checkins-caption">Check-in answers, among the members each check-in was sent to</caption>' +
-    '<thead><tr><th scope="col">Check-in</th><th scope="col">Asked</th><th scope="col">Yes</th>' +
-    '<th scope="col">Not yet</th><th scope="col">Not managed</th><th scope="col">Unanswered</th></tr></thead>' +
-    `<tbody>${report.checkins
-      .map(
-        (c) =>
-          `<tr><th scope="row">${c.number} (${c.mail === 'close' ? 'final' : 'mid-round'})</th>` +
-          `<td>${c.asked}</td><td>${c.yes}</td><td>${c.notYet}</td><td>${c.notManaged}</td><td>${c.unanswered}</td></tr>`,
-      )
-      .join('')}</tbody></table></div>`;
-  return (
-    '<h2 id="status">How the round is going</h2>' +
-    `<p>As of ${instant(report.asOf)}: what <code>tandem round status</code> says.</p>` +
-    summaryList([
-      ['Dates', `${day(report.startDate)} to ${day(report.endDate)} (${plural(report.weeks, 'week')})`],
-      ['Next mail', next],
-      ['Partnerships', `${p.total} (${p.triads} of three)`],
-      ['Active partnerships', String(p.active)],
-      ['At risk', String(p.atRisk)],
-      ['Re-paired', String(p.repaired)],
-      [
-        'Ended',
-        `${p.ended} (partner left ${p.endedBy.partnerLeft}, quiet ${p.endedBy.quiet}, round closed ${p.endedBy.roundClosed})`,
-      ],
-      [
-        'Replies',
-        `${r.total} (median ${r.median} per partnership, most ${r.max}, ${r.withoutReplies} with none)`,
-      ],
-      ['Nudges', String(report.nudges)],
-      [
-        'Mails',
-        `${report.mails.sent} sent, ${report.mails.deferred} deferred, ${report.mails.failed} failed, ${report.mails.inFlight} in flight`,
-      ],
-      [
-        'Sending',
-        report.sending.state === 'paused'
-          ? `Paused (${esc(report.sending.reason ?? 'unknown')}), trying again from ${report.sending.until ? instant(report.sending.until) : 'later'}`
-          : 'Active',
-      ],
-      ['Members', String(m.total)],
-      ['Active members', String(m.active)],
-      ['Paused', String(m.paused)],
-      ['Unsubscribed', String(m.unsubscribed)],
-      ['Bounced', String(m.suppressedFor.bounce)],
-      ['Complained', String(m.suppressedFor.complaint)],
-      ['Soft bounces', `${m.softBounces} (${plural(m.membersWithSoftBounces, 'member')})`],
-      ['Waiting for a partner', String(m.waitingForPartner)],
-      ['Alerts for the digest', `${a.waitingForDigest}${waiting ? ` (${waiting})` : ''} of ${a.total}`],
-    ]) +
-    checkins
-  );
-};
-
 /** The actions of the trail in words; one this page does not know is shown by its name. */
 const ACTION_LABELS: ReadonlyMap<string, string> = new Map([
   ['round-create', 'Round created'],
@@ -379,17 +289,21 @@ const auditSection = (entries: readonly AuditRow[]): string =>
   '<h2 id="audit">Audit trail</h2>' +
   (entries.length === 0
     ? '<p>Nothing has been changed from the console yet.</p>'
-    : '<div class="table-wrap" role="region" aria-labelledby="audit-caption" tabindex="0"><table>' +
-      `<caption id="audit-caption">The latest ${entries.length === 1 ? 'change' : `${entries.length} changes`}, newest first</caption>` +
-      '<thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Details</th></tr></thead>' +
-      `<tbody>${entries
-        .slice(0, AUDIT_TRAIL_LIMIT)
-        .map(
-          (entry) =>
-            `<tr><td>${instant(entry.at.toISOString())}</td><td>${esc(entry.actor)}</td>` +
-            `<td>${esc(ACTION_LABELS.get(entry.action) ?? entry.action)}</td><td>${esc(entry.detail ?? '')}</td></tr>`,
-        )
-        .join('')}</tbody></table></div>`);
+    : tableWrap(
+        {
+          id: 'audit-caption',
+          caption: `The latest ${entries.length === 1 ? 'change' : `${entries.length} changes`}, newest first`,
+          headings: ['When', 'Who', 'What', 'Details'],
+        },
+        entries
+          .slice(0, AUDIT_TRAIL_LIMIT)
+          .map(
+            (entry) =>
+              `<tr><td>${instant(entry.at.toISOString())}</td><td>${esc(entry.actor)}</td>` +
+              `<td>${esc(ACTION_LABELS.get(entry.action) ?? entry.action)}</td><td>${esc(entry.detail ?? '')}</td></tr>`,
+          )
+          .join(''),
+      ));
 
 /** `/console/rounds/<roundId>`: the round's status, its registration and sign-up address, its pages and audit trail. */
 export const roundOverviewPage = (input: RoundOverview): string => {
@@ -403,7 +317,7 @@ export const roundOverviewPage = (input: RoundOverview): string => {
         },
       ])
     : '';
-  const noticeBox = notice ? `<div class="notice" role="alert"><p>${esc(noticeText(notice))}</p></div>` : '';
+  const noticeHtml = notice ? noticeBox(noticeText(notice)) : '';
   // Each page says itself what it allows in the round's state (matching a draft, launching a matched round).
   const page = (segment: string, label: string) =>
     `<li><a href="${esc(consolePath('rounds', round.id, segment))}">${label}</a></li>`;
@@ -422,11 +336,11 @@ export const roundOverviewPage = (input: RoundOverview): string => {
       ...(registrationError ? { hasErrors: true } : {}),
     },
     summary +
-      noticeBox +
+      noticeHtml +
       `<h1>${esc(round.name)}</h1>` +
       summaryList([
         ['Round id', esc(round.id)],
-        ['Status', STATUS_LABELS[round.status]],
+        ['Status', ROUND_STATUS_LABELS[round.status]],
         [
           'Coordinator',
           round.coordinatorEmail ? esc(round.coordinatorEmail) : "None: the stage's coordinator address",
@@ -434,7 +348,7 @@ export const roundOverviewPage = (input: RoundOverview): string => {
       ]) +
       registrationSection(input) +
       pages +
-      statusSection(input.report) +
+      roundFigures(input.report, { id: 'status', heading: 'How the round is going', mails: true }) +
       auditSection(input.auditTrail),
   );
 };

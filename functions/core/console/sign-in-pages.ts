@@ -1,6 +1,7 @@
 import { escapeHtml } from '../render.ts';
 import { FORM_TOKEN_FIELD } from '../sign-up/form.ts';
 import { consolePage, consolePath } from './layout.ts';
+import { errorSummary, paragraph } from './parts.ts';
 import { LINKS_PER_ADDRESS, SESSION_HOURS, SIGN_IN_LINK_MINUTES } from './sign-in.ts';
 
 /**
@@ -10,7 +11,6 @@ import { LINKS_PER_ADDRESS, SESSION_HOURS, SIGN_IN_LINK_MINUTES } from './sign-i
  */
 
 const esc = escapeHtml;
-const paragraph = (text: string): string => `<p>${esc(text)}</p>`;
 
 /** The input of the sign-in form, and what its error summary links to. */
 export const EMAIL_FIELD = 'email';
@@ -20,18 +20,6 @@ export const SIGN_IN_PATH = consolePath('sign-in');
 export const signInLinkPath = (token: string): string => consolePath('sign-in', token);
 
 const formToken = (token: string) => `<input type="hidden" name="${FORM_TOKEN_FIELD}" value="${esc(token)}">`;
-
-/** A problem with the form as a whole, or with its one input: said first, linking to the input. */
-const errorSummary = (error: string | undefined, problem: string | undefined): string => {
-  if (!error && !problem) return '';
-  return (
-    '<div class="summary-box" role="alert" aria-labelledby="summary-title" tabindex="-1">' +
-    '<h2 id="summary-title">There is a problem</h2>' +
-    (problem ? paragraph(problem) : '') +
-    (error ? `<ul><li><a href="#${EMAIL_FIELD}">${esc(error)}</a></li></ul>` : '') +
-    '</div>'
-  );
-};
 
 /** What the sign-in form shows: the form token to post back, what was typed, and what is wrong with it. */
 export interface SignInFormInput {
@@ -50,7 +38,7 @@ export const signInPage = (input: SignInFormInput): string => {
   const { error } = input;
   const ids = ['email-hint', ...(error ? ['email-error'] : [])].join(' ');
   const body = [
-    errorSummary(error, input.problem),
+    errorSummary(error ? [{ href: `#${EMAIL_FIELD}`, message: error }] : [], input.problem),
     '<h1>Sign in to the console</h1>',
     ...(input.notice ? [`<div class="notice">${paragraph(input.notice)}</div>`] : []),
     paragraph(
@@ -110,7 +98,7 @@ export const confirmSignInPage = (input: { token: string; formToken: string; pro
   consolePage(
     { title: 'Sign in to the console', ...(input.problem ? { hasErrors: true } : {}) },
     [
-      errorSummary(undefined, input.problem),
+      errorSummary([], input.problem),
       '<h1>Sign in to the console</h1>',
       paragraph(
         `Press the button to sign in. You stay signed in for ${SESSION_HOURS} hours, or until you sign out.`,

@@ -4,7 +4,17 @@ import type { Alert, AlertKind, Member, Round } from '../model.ts';
 import { plural } from '../plural.ts';
 import { escapeHtml } from '../render.ts';
 import { consolePage, consolePath } from './layout.ts';
-import { day, instant, noticeBox, paragraph, scrollingTable, summaryList, type Viewer } from './parts.ts';
+import {
+  day,
+  instant,
+  noticeBox,
+  paragraph,
+  ROUND_STATUS_LABELS,
+  roundFrame,
+  scrollingTable,
+  summaryList,
+  type Viewer,
+} from './parts.ts';
 
 /**
  * The console's status page of a round, as an HTML string: pure, every value escaped. It says what
@@ -44,13 +54,6 @@ export interface StatusPageInput {
   notice?: StatusNotice;
 }
 
-const STATUS_LABELS: Record<Round['status'], string> = {
-  draft: 'Draft',
-  matched: 'Matched',
-  running: 'Running',
-  closed: 'Closed',
-};
-
 const ALERT_LABELS: Record<AlertKind, string> = {
   'at-risk': 'Partnership at risk',
   unsubscribe: 'Unsubscribed',
@@ -71,7 +74,24 @@ const person = (people: ReadonlyMap<string, NamedPerson>, id: string): string =>
   return `${esc(known.name)} <span class="hint">${esc(known.email)}${known.status === 'active' ? '' : `, ${esc(known.status)}`}</span>`;
 };
 
-const figures = (report: RoundStatusReport): string => {
+/** Which of the round status figures a page shows, beyond those every page shows, and under what heading. */
+export interface FiguresOptions {
+  /** The section heading's id and words. */
+  id: string;
+  heading: string;
+  /** The round's status, first (a page that says it elsewhere leaves it out). */
+  status?: boolean;
+  /** The mails by state and whether sending is paused (the status page has a section of its own for them). */
+  mails?: boolean;
+  /** The sign-ups and whether registration is open (the round's page says them in its registration section). */
+  signUps?: boolean;
+}
+
+/**
+ * The round status figures, in the words of `tandem round status`: a summary list and the check-in
+ * answers. The round's page and its status page both show them.
+ */
+export const roundFigures = (report: RoundStatusReport, options: FiguresOptions): string => {
   const { partnerships: p, replies: r, members: m, alerts: a, registrations: g } = report;
   const next = report.nextMail
     ? `${report.nextMail.kind === 'topic' ? 'Topic' : 'Check-in'} ${report.nextMail.number} on ${day(report.nextMail.date)}`
@@ -89,11 +109,13 @@ const figures = (report: RoundStatusReport): string => {
     .filter(([, n]) => n > 0)
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ');
+  const rows = (include: boolean | undefined, ...some: (readonly [string, string])[]) =>
+    include ? some : [];
   return (
-    '<h2 id="figures">Figures</h2>' +
+    `<h2 id="${esc(options.id)}">${esc(options.heading)}</h2>` +
     `<p>As of ${instant(report.asOf)}: what <code>tandem round status</code> says.</p>` +
     summaryList([
-      ['Status', STATUS_LABELS[report.status]],
+      ...rows(options.status, ['Status', ROUND_STATUS_LABELS[report.status]]),
       ['Dates', `${day(report.startDate)} to ${day(report.endDate)} (${plural(report.weeks, 'week')})`],
       ['Next mail', next],
       ['Partnerships', esc(`${p.total} (${p.triads} of three)`)],
@@ -111,6 +133,21 @@ const figures = (report: RoundStatusReport): string => {
         esc(`${r.total} (median ${r.median} per partnership, most ${r.max}, ${r.withoutReplies} with none)`),
       ],
       ['Nudges', String(report.nudges)],
+      ...rows(
+        options.mails,
+        [
+          'Mails',
+          esc(
+            `${report.mails.sent} sent, ${report.mails.deferred} deferred, ${report.mails.failed} failed, ${report.mails.inFlight} in flight`,
+          ),
+        ],
+        [
+          'Sending',
+          report.sending.state === 'paused'
+            ? `Paused (${esc(report.sending.reason ?? 'unknown')}), trying again from ${report.sending.until ? instant(report.sending.until) : 'later'}`
+            : 'Active',
+        ],
+      ),
       ['Members', String(m.total)],
       ['Active members', String(m.active)],
       ['Paused', String(m.paused)],
@@ -119,12 +156,12 @@ const figures = (report: RoundStatusReport): string => {
       ['Complained', String(m.suppressedFor.complaint)],
       ['Soft bounces', esc(`${m.softBounces} (${plural(m.membersWithSoftBounces, 'member')})`)],
       ['Waiting for a partner', String(m.waitingForPartner)],
-      [
+      ...rows(options.signUps, [
         'Sign-ups',
         esc(
           `${g.confirmed} confirmed, ${g.pending} waiting for confirmation (registration ${g.open ? 'open' : 'closed'})`,
         ),
-      ],
+      ]),
       ['Alerts for the digest', esc(`${a.waitingForDigest}${waiting ? ` (${waiting})` : ''} of ${a.total}`)],
     ]) +
     scrollingTable({
@@ -234,21 +271,14 @@ export const statusPage = (input: StatusPageInput): string => {
         )
       : '';
   return consolePage(
-    {
-      title: `Status: ${round.name}`,
-      signedIn: viewer,
-      breadcrumbs: [
-        { href: consolePath('rounds'), label: 'Rounds' },
-        { href: consolePath('rounds', round.id), label: round.name },
-      ],
-    },
+    roundFrame(viewer, round, `Status: ${round.name}`),
     notice +
       `<h1>Status: ${esc(round.name)}</h1>` +
       '<div class="actions">' +
       `<a href="${esc(statusPath(round.id, 'export.csv'))}" download>Download the partnerships (CSV)</a>` +
       `<a href="${esc(statusPath(round.id, 'report.html'))}" download>Download the report (HTML)</a>` +
       '</div>' +
-      figures(input.report) +
+      roundFigures(input.report, { id: 'figures', heading: 'Figures', status: true, signUps: true }) +
       mails(input.report) +
       atRiskSection(input) +
       alertsSection(input) +
