@@ -1,7 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { relayAddressOwner } from '#core/relay-address';
 import type { Arrival, InboundClaim, InboundLedger, RelayAllowance, RelayKey } from '#ports/inbound-ledger';
-import { conditionHeld } from './dynamo-requests.ts';
+import { conditionHeld, type TransactItem, transactWrite } from './dynamo-requests.ts';
 import { claimLease } from './lease-claim.ts';
+import type { AdapterRetry } from './retry.ts';
 import { keys } from './table-design.ts';
 
 const DAY_SECONDS = 86_400;
@@ -12,29 +14,58 @@ const MESSAGE_RETENTION_SECONDS = 400 * DAY_SECONDS;
 
 const epoch = (now: Date) => Math.floor(now.getTime() / 1000);
 
+/** How many items one TransactWriteItems may hold. */
+const TRANSACTION_ITEMS = 100;
+
+/**
+ * The index items that find a mail from its person: one under the envelope sender (none for a bounce's
+ * empty one), one per participant whose relay address it went to, however many of theirs it names.
+ */
+const indexKeysOf = ({ mailId, envelope }: Arrival) => {
+  const owners = new Set(envelope.recipients.flatMap((recipient) => relayAddressOwner(recipient) ?? []));
+  return [
+    ...(envelope.mailFrom ? [keys.arrivalFrom(envelope.mailFrom, mailId)] : []),
+    ...[...owners].map((owner) => keys.arrivalTo(owner, mailId)),
+  ];
+};
+
 /** Arrivals, message claims, automatic answers and relay counts in the single Tandem table. */
 export class DynamoInboundLedger implements InboundLedger {
   constructor(
     private readonly tableName: string,
     private readonly db: DynamoDBDocumentClient,
+    /** How transaction conflicts are retried (bounded; production defaults). */
+    private readonly retry: AdapterRetry = {},
   ) {}
 
+  /**
+   * The arrival and its index items in one transaction (but for a mail to very many relay addresses,
+   * below), so no arrival is ever missing from the index. A second record of the same mail (SES
+   * redelivered it) fails the arrival's condition and writes nothing: the first record, and its index
+   * items, stay.
+   */
   async recordArrival(arrival: Arrival): Promise<void> {
-    // A second record of the same mail (SES redelivered it) keeps the first.
-    await conditionHeld(
-      this.db.send(
-        new PutCommand({
+    const expiresAt = epoch(new Date(arrival.receivedAt)) + ARRIVAL_RETENTION_SECONDS;
+    const index = indexKeysOf(arrival).map((key) => ({
+      TableName: this.tableName,
+      Item: { ...key, v: 1, mailId: arrival.mailId, expiresAt },
+    }));
+    // A mail to more participants' relay addresses than the transaction holds is no participant's own
+    // (each writes to theirs), but it is recorded all the same: what does not fit goes first, each Put
+    // idempotent, so the arrival is never written before all of its index is.
+    const room = TRANSACTION_ITEMS - 1;
+    for (const put of index.slice(room)) await this.db.send(new PutCommand(put));
+    const items: TransactItem[] = [
+      {
+        Put: {
           TableName: this.tableName,
-          Item: {
-            ...keys.arrival(arrival.mailId),
-            v: 1,
-            ...arrival,
-            expiresAt: epoch(new Date(arrival.receivedAt)) + ARRIVAL_RETENTION_SECONDS,
-          },
+          Item: { ...keys.arrival(arrival.mailId), v: 1, ...arrival, expiresAt },
           ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
+        },
+      },
+      ...index.slice(0, room).map((put) => ({ Put: put })),
+    ];
+    await transactWrite(this.db, items, this.retry);
   }
 
   async getArrival(mailId: string): Promise<Arrival | undefined> {

@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { Round, RoundStatus } from '#core/model';
+import { relayAddressOwner } from '#core/relay-address';
 import type { Arrival } from '#ports/inbound-ledger';
 import type {
   AnonymousFields,
@@ -15,7 +16,7 @@ import type {
   StoredItem,
 } from '#ports/personal-data';
 import { DynamoLedgerReader } from './dynamo-ledger-reader.ts';
-import { conditionHeld, queryAll, scanPages } from './dynamo-requests.ts';
+import { conditionHeld, queryAll } from './dynamo-requests.ts';
 import { parseItem } from './parse-item.ts';
 import { type AdapterRetry, batchGetAll } from './retry.ts';
 import { keys, tableDesign } from './table-design.ts';
@@ -32,16 +33,6 @@ const TABLE_KEYS = new Set<string>([
 /** The item's attributes without the table's and the index's keys. */
 const withoutKeys = (item: Item): StoredItem =>
   Object.fromEntries(Object.entries(item).filter(([name]) => !TABLE_KEYS.has(name)));
-
-/** `r-<round>.<participant>.<key version><mac>@…`: whose relay address it is, without checking the MAC. */
-const RELAY_LOCAL_PART = /^r-[a-z0-9][a-z0-9-]{0,23}\.(p[a-z2-7]{12})\./;
-
-/**
- * The participant a relay address names, without checking its MAC (a forged one still names whom it
- * was sent for); undefined for any other address.
- */
-export const relayAddressOwner = (recipient: string): string | undefined =>
-  RELAY_LOCAL_PART.exec(recipient.toLowerCase())?.[1];
 
 /** Reads and erases one person's data in the single Tandem table (see table-design.ts for the keys). */
 export class DynamoPersonalData implements PersonalDataStore {
@@ -135,26 +126,39 @@ export class DynamoPersonalData implements PersonalDataStore {
     );
   }
 
+  /** The person's two partitions of the arrival index: by their address, and by their relay addresses. */
+  private async arrivalIndex(email: string, participantId: string): Promise<Item[]> {
+    const partitions = await Promise.all(
+      [keys.arrivalsFromPartition(email), keys.arrivalsToPartition(participantId)].map((pk) =>
+        this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }),
+      ),
+    );
+    return partitions.flat();
+  }
+
   /**
-   * Arrivals are keyed by mail id and nothing indexes them by sender, so this scans the table (they
-   * expire after 90 days). A mail is the person's if its envelope sender is their address or it went
-   * to one of their relay addresses (their replies do; the sender check tells the two apart later).
+   * The arrival index names the mails (recordArrival writes it), a BatchGet reads them. A mail is the
+   * person's if its envelope sender is their address or it went to one of their relay addresses (their
+   * replies do); checked on the arrival as it is now, because anonymising one leaves the index items of
+   * the people it does not forget.
    */
   async arrivals(email: string, participantId: string): Promise<Arrival[]> {
     const address = email.toLowerCase();
+    const index = await this.arrivalIndex(email, participantId);
+    const mailIds = new Set(index.map((item) => String(item.mailId)));
+    const items = await batchGetAll(
+      this.db,
+      this.tableName,
+      [...mailIds].map((mailId) => keys.arrival(mailId)),
+      this.retry,
+    );
     const arrivals: Arrival[] = [];
-    for await (const page of scanPages(this.db, {
-      TableName: this.tableName,
-      FilterExpression: 'begins_with(pk, :arrival)',
-      ExpressionAttributeValues: { ':arrival': keys.arrival('').pk },
-    })) {
-      for (const item of page) {
-        const { mailId, receivedAt, envelope, verdicts } = item as unknown as Arrival;
-        const theirs =
-          envelope?.mailFrom?.toLowerCase() === address ||
-          (envelope?.recipients ?? []).some((recipient) => relayAddressOwner(recipient) === participantId);
-        if (theirs) arrivals.push({ mailId, receivedAt, envelope, verdicts });
-      }
+    for (const item of items) {
+      const { mailId, receivedAt, envelope, verdicts } = item as unknown as Arrival;
+      const theirs =
+        envelope?.mailFrom?.toLowerCase() === address ||
+        (envelope?.recipients ?? []).some((recipient) => relayAddressOwner(recipient) === participantId);
+      if (theirs) arrivals.push({ mailId, receivedAt, envelope, verdicts });
     }
     return arrivals.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
   }
@@ -228,6 +232,13 @@ export class DynamoPersonalData implements PersonalDataStore {
         }),
       ),
     );
+  }
+
+  /** Unconditional: deleting an index item that is gone (expired, deleted by a run before) is fine. */
+  async deleteArrivalIndex(email: string, participantId: string): Promise<void> {
+    for (const { pk, sk } of await this.arrivalIndex(email, participantId)) {
+      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk } }));
+    }
   }
 
   async deleteAutomaticAnswers(email: string, days: readonly string[]): Promise<void> {

@@ -7,8 +7,6 @@ import {
   type DynamoDBDocumentClient,
   QueryCommand,
   type QueryCommandInput,
-  ScanCommand,
-  type ScanCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -46,13 +44,6 @@ export const queryPages = (
   input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
 ): AsyncGenerator<Item[]> =>
   pages((start) => db.send(new QueryCommand({ ...input, ExclusiveStartKey: start })));
-
-/** A Scan, one page's items at a time, to the end. Never on a request path (see docs/storage.md). */
-export const scanPages = (
-  db: DynamoDBDocumentClient,
-  input: Omit<ScanCommandInput, 'ExclusiveStartKey'>,
-): AsyncGenerator<Item[]> =>
-  pages((start) => db.send(new ScanCommand({ ...input, ExclusiveStartKey: start })));
 
 /** Every item a Query returns, all pages read. */
 export const queryAll = async (

@@ -12,6 +12,9 @@ export const tableDesign = {
   },
 } as const;
 
+const arrivalsFromPartition = (address: string) => `ARRIVALS#FROM#${address.toLowerCase()}`;
+const arrivalsToPartition = (participantId: string) => `ARRIVALS#TO#${participantId}`;
+
 export const keys = {
   round: (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'ROUND' }),
   roundsByStatus: (status: string) => `ROUNDS#${status}`,
@@ -38,6 +41,19 @@ export const keys = {
   email: (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
   /** Every inbound mail as it arrived (envelope, verdicts), for replay. */
   arrival: (mailId: string) => ({ pk: `ARRIVAL#${mailId}`, sk: 'ARRIVAL' }),
+  /**
+   * The arrivals of one envelope sender, an item per mail under its id, written with the arrival: a
+   * person's mails are found by a Query, not a Scan. `ARRIVALS#` is no `ARRIVAL#`: neither begins with
+   * the other.
+   */
+  arrivalsFromPartition,
+  arrivalFrom: (address: string, mailId: string) => ({ pk: arrivalsFromPartition(address), sk: mailId }),
+  /** The same for the mails to a participant's relay addresses (of any round), by their owner. */
+  arrivalsToPartition,
+  arrivalTo: (participantId: string, mailId: string) => ({
+    pk: arrivalsToPartition(participantId),
+    sk: mailId,
+  }),
   /** One processing claim per inbound message. */
   inboundMessage: (messageKey: string) => ({ pk: `INBOUND#${messageKey}`, sk: 'MESSAGE' }),
   /** The messages one partnership relayed on one day, for the daily relay cap. */
@@ -84,6 +100,8 @@ export const keys = {
   }),
   /** Whether SES may be sent to now: one item for the whole account (paused by quota or by SES). */
   sendingState: { pk: 'SENDING', sk: 'ACCOUNT' },
+  /** The account-wide relay lane: when it opened, until when it is open, its next free slot. */
+  relayLane: { pk: 'SENDING', sk: 'RELAY-LANE' },
   ledgerPartition: (roundId: string) => `LEDGER#${roundId}`,
   ledger: (roundId: string, kind: string, ref: string, participantId: string) => ({
     pk: `LEDGER#${roundId}`,

@@ -50,3 +50,13 @@ export const verifyRelayAddress = (address: string, keys: SigningKeys): RelayIde
   const expected = Buffer.from(mac(secret, id));
   return timingSafeEqual(expected, Buffer.from(given)) ? id : undefined;
 };
+
+/** `r-<round>.<participant>.…`: the ids alone, whatever follows them. */
+const OWNER_PREFIX = /^r-[a-z0-9][a-z0-9-]{0,23}\.(p[a-z2-7]{12})\./;
+
+/**
+ * The participant a relay address names, without checking its MAC (a forged one still names whom it
+ * was sent for); undefined for any other address.
+ */
+export const relayAddressOwner = (recipient: string): string | undefined =>
+  OWNER_PREFIX.exec(recipient.toLowerCase())?.[1];

@@ -437,7 +437,7 @@ const methodNotAllowed = (allow: string) => text(405, 'Method not allowed', { Al
  *   list; a forged link gets 400, an expired one (or one of someone forgotten or suppressed) 410;
  * - `GET /join/assets/<file>`: the pages' one script.
  * Every POST needs the signed form token of its page and that page's cookie (CSRF). These paths are why
- * the round ids in RESERVED_ROUND_IDS (core/sign-up/paths.ts) cannot be created.
+ * the round ids in RESERVED_ROUND_IDS (core/reserved-round-ids.ts) cannot be created.
  */
 export const createHandler = (deps: WebDeps) =>
   withMetrics(deps.metrics, async (event: APIGatewayProxyEventV2): Promise<Response> => {

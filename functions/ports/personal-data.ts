@@ -34,8 +34,7 @@ export interface AnonymousFields {
 
 /**
  * Everything stored about one person, found from their address (in any case), and the writes that
- * forget them. Reads that have no index (arrivals are keyed by mail id) scan; this serves a rare
- * coordinator request, never a Lambda's request path. A write to an item that is gone already does
+ * forget them; every read is by key or index, none scans. A write to an item that is gone already does
  * nothing (and creates nothing), so forgetting can run again after a run that stopped half-way.
  */
 export interface PersonalDataStore {
@@ -66,6 +65,12 @@ export interface PersonalDataStore {
   removeExplanation(roundId: string, partnershipId: string): Promise<void>;
   /** Removes the envelope addresses of an arrival; its id, time and verdicts stay. */
   anonymiseArrival(mailId: string, at: string): Promise<void>;
+  /**
+   * Deletes what finds arrivals by the address or by the person's relay addresses (it holds the
+   * address): after it, `arrivals` finds none of theirs. Last of the arrival writes, so that a run that
+   * stops before it finds again the arrivals it has not anonymised yet.
+   */
+  deleteArrivalIndex(email: string, participantId: string): Promise<void>;
   deleteAutomaticAnswers(email: string, days: readonly string[]): Promise<void>;
   /** Deletes the email lookup item if it still names this participant. */
   deleteEmail(email: string, participantId: string): Promise<void>;

@@ -11,7 +11,7 @@ export interface DataTableProps {
 
 /**
  * Item reads and writes, including those inside transactions (which IAM authorizes per item action).
- * Not Scan: nothing on a request path may scan (see STYLE.md).
+ * Not Scan: nothing scans the table, every read is by key or index (see docs/storage.md).
  */
 const ITEM_ACTIONS = [
   'dynamodb:GetItem',
@@ -56,14 +56,6 @@ export class DataTable extends Construct {
    * Lets `grantee` read and write items, and query the design's indexes by name. Narrower than
    * `grantReadWriteData`, which adds Scan, stream reads and every index (`index/*`).
    */
-  /**
-   * Scan, for the one reader that needs it on a request (forgetting a person finds the mails they sent);
-   * every other access is a key or an index.
-   */
-  grantScan(grantee: iam.IGrantable): void {
-    iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Scan'], resourceArns: [this.table.tableArn] });
-  }
-
   grantReadWriteItems(grantee: iam.IGrantable): void {
     iam.Grant.addToPrincipal({ grantee, actions: ITEM_ACTIONS, resourceArns: [this.table.tableArn] });
     iam.Grant.addToPrincipal({

@@ -281,6 +281,22 @@ describeContract<Subject>(
       expect((await personalData.arrivals('ana@example.org', ana)).map((a) => a.mailId)).toEqual(['m1']);
     });
 
+    it('deletes the arrival index of the person only: their mails are no longer found, others’ still are', async () => {
+      const { personalData, store } = await make();
+      await store(anasData());
+
+      await personalData.deleteArrivalIndex('Ana@example.org', ana);
+      // Again, as a run that stopped half-way is repeated: what is gone stays gone.
+      await personalData.deleteArrivalIndex('Ana@example.org', ana);
+
+      expect(await personalData.arrivals('ana@example.org', ana)).toEqual([]);
+      // Ana wrote m2 to Ben's relay address: it stays his to find.
+      expect((await personalData.arrivals('ben@example.org', ben)).map((a) => a.mailId)).toEqual([
+        'm3',
+        'm2',
+      ]);
+    });
+
     it('deletes the automatic answers of the days given, and no others', async () => {
       const { personalData, store } = await make();
       await store(anasData());

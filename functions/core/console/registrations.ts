@@ -5,6 +5,7 @@ import {
   validateRegistration,
 } from '../coordinator/registration.ts';
 import type { Member, Profile } from '../model.ts';
+import { FIELD_LABELS } from '../sign-up/form.ts';
 
 /**
  * The console's registrations, apart from their HTML: the form of one person (read, checked by the
@@ -21,17 +22,9 @@ export type PersonField = RegistrationColumn;
 /** Inputs whose values are lists, `;`-separated as in the file. */
 const LIST_FIELDS: ReadonlySet<PersonField> = new Set(['languages', 'interests', 'not_with']);
 
-/** What each input is called, on the form and in its messages. */
+/** What each input is called, on the form and in its messages: the sign-up form's words, and one more. */
 export const PERSON_LABELS: Record<PersonField, string> = {
-  email: 'Email address',
-  name: 'Name',
-  country: 'Country',
-  languages: 'Languages',
-  timezone: 'Time zone',
-  organisation: 'Organisation',
-  sector: 'Kind of library',
-  career_stage: 'Career stage',
-  interests: 'Interests',
+  ...FIELD_LABELS,
   not_with: 'Not to be partnered with',
 };
 

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { NewRoundRequest } from '../coordinator/new-round.ts';
 import { RoundId } from '../model.ts';
-import { RESERVED_ROUND_IDS } from '../sign-up/paths.ts';
+import { reservedRoundIdRefusal } from '../reserved-round-ids.ts';
 
 /**
  * The console's "Create a round" form: the fields of `tandem round create`, checked as its options are
@@ -21,12 +21,6 @@ const MAX_WEEKS = 104;
 /** The round schema's bound on a name (one line in mail subjects and footers). */
 const MAX_NAME = 120;
 
-/**
- * Ids the console's own addresses take: `/console/rounds/new` is this form, so a round called `new`
- * would have no page of its own.
- */
-export const CONSOLE_RESERVED_ROUND_IDS: readonly string[] = ['new'];
-
 /** YYYY-MM-DD that is a real calendar day (2026-02-30 is not), as `round create --start` checks. */
 const isCalendarDay = (value: string): boolean => {
   const date = new Date(`${value}T00:00:00Z`);
@@ -39,11 +33,7 @@ const checkRoundId = (id: string): string | undefined => {
   if (id === '') return 'Enter a round id';
   if (!RoundId.safeParse(id).success)
     return 'Round id must be 1 to 24 characters of a to z, 0 to 9 and "-", starting with a letter or digit';
-  if (RESERVED_ROUND_IDS.includes(id))
-    return `"${id}" is reserved (/join/${id} is another page of the sign-up site); choose another round id`;
-  if (CONSOLE_RESERVED_ROUND_IDS.includes(id))
-    return `"${id}" is reserved (it is the address of this form in the console); choose another round id`;
-  return undefined;
+  return reservedRoundIdRefusal(id);
 };
 
 /** What the form read: the request for `newRound`, or what is wrong with each field. Values as typed. */

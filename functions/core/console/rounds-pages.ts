@@ -2,6 +2,7 @@ import type { RoundStatusReport } from '../coordinator/round-status.ts';
 import type { Round } from '../model.ts';
 import { plural } from '../plural.ts';
 import { escapeHtml } from '../render.ts';
+import { NEW_ROUND_PAGE } from '../reserved-round-ids.ts';
 import { consolePage, consolePath, csrfInput } from './layout.ts';
 import {
   day,
@@ -98,7 +99,9 @@ export const asSentence = (message: string): string => message.charAt(0).toUpper
 
 /** `/console/rounds`: the rounds the viewer may manage, with their status and counts. */
 export const roundsListPage = (viewer: Viewer, rows: readonly RoundRow[]): string => {
-  const create = viewer.stage ? `<p><a href="${consolePath('rounds', 'new')}">Create a round</a></p>` : '';
+  const create = viewer.stage
+    ? `<p><a href="${consolePath('rounds', NEW_ROUND_PAGE)}">Create a round</a></p>`
+    : '';
   const empty = viewer.stage
     ? '<p>There are no rounds yet.</p>'
     : "<p>You coordinate no round yet. A stage coordinator names a round's coordinator when creating it.</p>";

@@ -1,12 +1,12 @@
 import { topics } from '#templates/compiled/index';
 import { Round } from '../model.ts';
+import { RESERVED_ROUND_IDS, reservedRoundIdRefusal } from '../reserved-round-ids.ts';
 import {
   DEFAULT_ESCALATION_DAYS,
   DEFAULT_INACTIVITY_DAYS,
   defaultCheckinDays,
   defaultTopicDays,
 } from '../schedule.ts';
-import { RESERVED_ROUND_IDS } from '../sign-up/paths.ts';
 
 /** What a coordinator chooses for a new round; everything else is the default schedule for its length. */
 export interface NewRoundRequest {
@@ -36,13 +36,8 @@ export class InvalidRound extends Error {
  * @throws {InvalidRound} naming the first field that does not hold, or a reserved id (RESERVED_ROUND_IDS).
  */
 export const newRound = (request: NewRoundRequest): Round => {
-  // A round's sign-up page is /join/<roundId>: these ids name other pages there.
-  if (RESERVED_ROUND_IDS.includes(request.id)) {
-    throw new InvalidRound(
-      'id',
-      `"${request.id}" is reserved (/join/${request.id} is another page of the sign-up site); choose another round id. Reserved: ${RESERVED_ROUND_IDS.join(', ')}`,
-    );
-  }
+  const reserved = reservedRoundIdRefusal(request.id);
+  if (reserved) throw new InvalidRound('id', `${reserved}. Reserved: ${RESERVED_ROUND_IDS.join(', ')}`);
   const topicDays = defaultTopicDays(request.weeks, topics.length);
   const parsed = Round.safeParse({
     id: request.id,

@@ -1,7 +1,6 @@
 /**
  * The addresses the web function answers, under `/join/`. A round's sign-up page is `/join/<roundId>`,
- * so the other pages' names are round ids no round may take: RESERVED_ROUND_IDS, which `newRound`
- * refuses, lists exactly those.
+ * so the other pages' names are round ids no round may take (core/reserved-round-ids.ts lists them).
  */
 
 /** Every page of the web function is under this prefix (CloudFront and the local front route on it). */
@@ -12,8 +11,3 @@ export const CONFIRM_PATH = '/join/confirm';
 export const AGAIN_PATH = '/join/again';
 /** The pages' script (see assets.ts). */
 export const ASSETS_PREFIX = '/join/assets/';
-
-/** The path segments under /join/ taken by pages that are not a round's sign-up page. */
-export const RESERVED_ROUND_IDS: readonly string[] = [CONFIRM_PATH, AGAIN_PATH, ASSETS_PREFIX].map((path) =>
-  path.slice(JOIN_PREFIX.length).replace(/\/$/, ''),
-);

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { Round } from '#core/model';
 import type { SigningKeys } from '#core/relay-address';
 import type { AddressChangeStore } from '#ports/address-change';
 import type { AuditTrail } from '#ports/audit-trail';
@@ -42,6 +43,8 @@ export interface ConsoleVariables {
 }
 
 export type ConsoleEnvironment = { Variables: ConsoleVariables };
+/** The routes under one round (`/console/rounds/:roundId/…`), once `roundOfPath` read the round they name. */
+export type RoundEnvironment = { Variables: ConsoleVariables & { round: Round } };
 export type ConsoleContext = Context<ConsoleEnvironment>;
 
 /** Everything the console's routes use: the coordinator use cases' ports, and the console's own. */

@@ -25,8 +25,8 @@ import {
   previewIntroduction,
 } from '../../use-cases/coordinator/launch-preview.ts';
 import { requestLaunch } from '../../use-cases/coordinator/request-launch.ts';
-import type { ConsoleDeps, ConsoleEnvironment } from './context.ts';
-import { audit, formFields, requireRound, signedInOf } from './session.ts';
+import type { ConsoleDeps, RoundEnvironment } from './context.ts';
+import { audit, formFields, roundOfPath, signedInOf } from './session.ts';
 
 /**
  * The console's launch page (docs/console.md#launch), mounted at `/console/rounds` behind the session
@@ -51,7 +51,7 @@ export type LaunchRouteDeps = Pick<
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: a route's context has its own path and input types.
-type AnyContext = Context<ConsoleEnvironment, any, any>;
+type AnyContext = Context<RoundEnvironment, any, any>;
 
 /**
  * How long after a launch request the console takes a still-matched round to be launching: the launch
@@ -129,7 +129,8 @@ const previewOf = async (
 
 /** `/console/rounds/<roundId>/launch` and its preview. */
 export const launchRoutes = (deps: LaunchRouteDeps) => {
-  const app = new Hono<ConsoleEnvironment>();
+  const app = new Hono<RoundEnvironment>();
+  app.use('/:roundId/launch/*', roundOfPath(deps));
 
   /** The round's launch plan, or the page that says why there is none (409, 404). */
   const planOr = async (c: AnyContext, round: Round): Promise<LaunchPlan | Response> => {
@@ -147,8 +148,7 @@ export const launchRoutes = (deps: LaunchRouteDeps) => {
   };
 
   app.get('/:roundId/launch', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     const plan = await planOr(c, round);
     if (plan instanceof Response) return plan;
     const participantId = c.req.query(PARTICIPANT_FIELD);
@@ -170,8 +170,7 @@ export const launchRoutes = (deps: LaunchRouteDeps) => {
   });
 
   app.get('/:roundId/launch/preview', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     const format = c.req.query('format') ?? 'html';
     if (!(PREVIEW_FORMATS as readonly string[]).includes(format)) {
       return c.html(
@@ -200,8 +199,7 @@ export const launchRoutes = (deps: LaunchRouteDeps) => {
   });
 
   app.post('/:roundId/launch', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     const confirmed = (await formFields(c))[CONFIRM_FIELD] === 'yes';
     if (!confirmed) {
       const plan = await planOr(c, round);

@@ -29,8 +29,8 @@ import {
 import { exportReviewFile } from '../../use-cases/coordinator/export-review-file.ts';
 import { ReviewFileInvalid } from '../../use-cases/coordinator/import-review-file.ts';
 import { InvalidMatchSettings, matchRound } from '../../use-cases/coordinator/match-round.ts';
-import type { ConsoleDeps, ConsoleEnvironment } from './context.ts';
-import { audit, formFields, requireRound, signedInOf } from './session.ts';
+import type { ConsoleDeps, RoundEnvironment } from './context.ts';
+import { audit, formFields, roundOfPath, signedInOf } from './session.ts';
 
 /**
  * The console's Matching page (docs/console.md#matching): a round matched with its settings, the proposal
@@ -51,7 +51,7 @@ export type MatchingDeps = Pick<
 >;
 
 // biome-ignore lint/suspicious/noExplicitAny: a route's context has its own path and input types.
-type AnyContext = Context<ConsoleEnvironment, any, any>;
+type AnyContext = Context<RoundEnvironment, any, any>;
 
 /** What rewriting a proposal needs, as the CLI's `proposalDeps` gives it: the stores and new ids. */
 const proposalDeps = (deps: MatchingDeps) => ({
@@ -226,19 +226,18 @@ const change = async (
 
 /** `/console/rounds/<roundId>/matching`: the page, matching, the changes, and the review file. */
 export const matchingRoutes = (deps: MatchingDeps) => {
-  const app = new Hono<ConsoleEnvironment>();
+  const app = new Hono<RoundEnvironment>();
+  app.use('/:roundId/matching/*', roundOfPath(deps));
 
   app.get('/:roundId/matching', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     const notice = readMatchingNotice((name) => c.req.query(name));
     return showPage(c, deps, round.id, notice ? { notice } : {});
   });
 
   // `tandem matches export`: the proposal as the review CSV, to edit in a spreadsheet.
   app.get('/:roundId/matching/review.csv', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     let csv: string;
     try {
       ({ csv } = await exportReviewFile(deps, round.id));
@@ -254,8 +253,7 @@ export const matchingRoutes = (deps: MatchingDeps) => {
 
   // `tandem match` (`keep_locked=yes`: `--keep-locked`), in the request: see the module's comment.
   app.post('/:roundId/matching', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     const keepLocked = (await formFields(c))[KEEP_LOCKED_FIELD] === 'yes';
     let outcome: Awaited<ReturnType<typeof matchRound>>;
     try {
@@ -293,8 +291,7 @@ export const matchingRoutes = (deps: MatchingDeps) => {
   });
 
   app.post('/:roundId/matching/move', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     const fields = await formFields(c);
     const values = { move_person: fields.move_person ?? '', move_to: fields.move_to ?? '' };
     const errors = {
@@ -314,8 +311,7 @@ export const matchingRoutes = (deps: MatchingDeps) => {
   });
 
   app.post('/:roundId/matching/swap', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     const fields = await formFields(c);
     const values = { swap_first: fields.swap_first ?? '', swap_second: fields.swap_second ?? '' };
     const errors = {
@@ -336,8 +332,7 @@ export const matchingRoutes = (deps: MatchingDeps) => {
 
   for (const locked of [true, false]) {
     app.post(`/:roundId/matching/${locked ? 'lock' : 'unlock'}`, async (c) => {
-      const round = await requireRound(c, deps, c.req.param('roundId'));
-      if (round instanceof Response) return round;
+      const { round } = c.var;
       const partnershipId = (await formFields(c))[PARTNERSHIP_FIELD] ?? '';
       if (!chosen(PartnershipId, partnershipId)) {
         return showPage(

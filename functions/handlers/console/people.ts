@@ -100,8 +100,8 @@ export const peopleRoutes = (deps: PeopleRouteDeps) => {
   const locations = (plan: ForgetPlan) =>
     plan.inboundMails.slice(0, RAW_MAIL_SHOWN).map((mailId) => deps.rawMailEraser.locate(mailId));
 
-  // The search reads only the email lookup and the member items (lookUpPerson): no Scan until the
-  // coordinator asks for the export or the erasure, which must find every mail the person sent.
+  // The search reads only the email lookup and the member items (lookUpPerson): the rest of what is
+  // stored about the person is read when the coordinator asks for the export or the erasure.
   app.get('/', async (c) => {
     const viewer = signedInOf(c);
     const forgottenId = c.req.query('forgotten');

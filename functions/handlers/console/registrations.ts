@@ -53,8 +53,8 @@ import {
   NotAMember,
   removeRegistration,
 } from '../../use-cases/coordinator/remove-registration.ts';
-import type { ConsoleDeps, ConsoleEnvironment } from './context.ts';
-import { audit, requireRound } from './session.ts';
+import type { ConsoleDeps, RoundEnvironment } from './context.ts';
+import { audit, roundOfPath } from './session.ts';
 
 /**
  * The console's registrations pages (docs/console.md#registrations): a round's people, a registrations
@@ -69,7 +69,7 @@ export type RegistrationDeps = Pick<
 >;
 
 // biome-ignore lint/suspicious/noExplicitAny: a route's context has its own path and input types.
-type AnyContext = Context<ConsoleEnvironment, any, any>;
+type AnyContext = Context<RoundEnvironment, any, any>;
 
 /**
  * Rows written at once by an upload. Each is three or four requests to the table; the console has 29
@@ -189,12 +189,12 @@ const importRefusal = (error: unknown): { status: 404 | 409 | 503; message: stri
 
 /** The registrations pages, under `/console/rounds/:roundId/registrations` (mounted at `/rounds`). */
 export const registrationRoutes = (deps: RegistrationDeps) => {
-  const app = new Hono<ConsoleEnvironment>();
+  const app = new Hono<RoundEnvironment>();
+  app.use('/:roundId/registrations/*', roundOfPath(deps));
 
   // The list: one query per screen in the table's order; a search or an order reads the round once.
   app.get('/:roundId/registrations', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     const query = readListQuery((name) => c.req.query(name));
     const done = readDone((name) => c.req.query(name));
     // Read beside the members (a draft's pending sign-ups are few: one small query).
@@ -261,15 +261,13 @@ export const registrationRoutes = (deps: RegistrationDeps) => {
   // --- a registrations file ---
 
   app.get('/:roundId/registrations/upload', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     if (round.status !== 'draft') return notDraft(c, round);
     return c.html(uploadPage({ viewer: viewerOf(c), round: onPage(round) }));
   });
 
   app.post('/:roundId/registrations/upload', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     const { body } = await postedForm(c);
     const page = { viewer: viewerOf(c), round: onPage(round) };
     const pasted = [body[UPLOAD_TEXT_FIELD]].flat().find((v): v is string => typeof v === 'string') ?? '';
@@ -339,15 +337,13 @@ export const registrationRoutes = (deps: RegistrationDeps) => {
   // --- one person ---
 
   app.get('/:roundId/registrations/add', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     if (round.status !== 'draft') return notDraft(c, round);
     return c.html(addPersonPage({ viewer: viewerOf(c), round: onPage(round) }));
   });
 
   app.post('/:roundId/registrations/add', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     const { values } = await postedForm(c);
     const form = readPersonForm((field: PersonField) => values(field));
     const page = { viewer: viewerOf(c), round: onPage(round), values: form };
@@ -365,8 +361,7 @@ export const registrationRoutes = (deps: RegistrationDeps) => {
   });
 
   app.get('/:roundId/registrations/:participantId/edit', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     const member = await memberOrNotFound(c, deps, round);
     if (member instanceof Response) return member;
     if (round.status !== 'draft') return notDraft(c, round);
@@ -376,8 +371,7 @@ export const registrationRoutes = (deps: RegistrationDeps) => {
   });
 
   app.post('/:roundId/registrations/:participantId/edit', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     const member = await memberOrNotFound(c, deps, round);
     if (member instanceof Response) return member;
     const profile = (await deps.participants.getParticipant(member.id)) ?? member;
@@ -398,8 +392,7 @@ export const registrationRoutes = (deps: RegistrationDeps) => {
   // --- removing one person (a draft round only) ---
 
   app.get('/:roundId/registrations/:participantId/remove', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     const member = await memberOrNotFound(c, deps, round);
     if (member instanceof Response) return member;
     if (round.status !== 'draft') return notDraft(c, round);
@@ -407,8 +400,7 @@ export const registrationRoutes = (deps: RegistrationDeps) => {
   });
 
   app.post('/:roundId/registrations/:participantId/remove', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     const participantId = c.req.param('participantId');
     if (!ParticipantId.safeParse(participantId).success) return notRegistered(c, round);
     try {
@@ -438,8 +430,7 @@ export const registrationRoutes = (deps: RegistrationDeps) => {
   // --- a new address (any round status: the address changes in every round still in use) ---
 
   app.get('/:roundId/registrations/:participantId/email', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     const member = await memberOrNotFound(c, deps, round);
     if (member instanceof Response) return member;
     const profile = (await deps.participants.getParticipant(member.id)) ?? member;
@@ -453,8 +444,7 @@ export const registrationRoutes = (deps: RegistrationDeps) => {
   });
 
   app.post('/:roundId/registrations/:participantId/email', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     const member = await memberOrNotFound(c, deps, round);
     if (member instanceof Response) return member;
     const profile = (await deps.participants.getParticipant(member.id)) ?? member;

@@ -16,6 +16,7 @@ import { roundNotFoundPage } from '#core/console/sign-in-pages';
 import { InvalidRound, newRound } from '#core/coordinator/new-round';
 import type { Round } from '#core/model';
 import { plural } from '#core/plural';
+import { NEW_ROUND_PAGE } from '#core/reserved-round-ids';
 import { JOIN_PREFIX } from '#core/sign-up/paths';
 import type { LedgerReader } from '#ports/ledger-reader';
 import type { SendingGate } from '#ports/sending-gate';
@@ -24,15 +25,15 @@ import { RoundNotFound, RoundStatusRefused } from '../../use-cases/coordinator/e
 import { listRoundSummaries } from '../../use-cases/coordinator/list-rounds.ts';
 import { roundStatusReport } from '../../use-cases/coordinator/round-status.ts';
 import { setRegistration } from '../../use-cases/coordinator/set-registration.ts';
-import { type ConsoleContext, type ConsoleDeps, type ConsoleEnvironment, mayManage } from './context.ts';
-import { audit, formFields, requireRound, signedInOf } from './session.ts';
+import { type ConsoleDeps, type ConsoleEnvironment, mayManage } from './context.ts';
+import { type AnyConsoleContext, audit, formFields, roundOfPath, signedInOf } from './session.ts';
 
 /**
  * The console's Rounds pages (docs/console.md#rounds): the list, creating a round, and a round's page with
  * its status, registration and audit trail. Each calls the use case of the matching CLI command:
  * `round create` (createRound), `round registration` (setRegistration), `round status`
  * (roundStatusReport). Mounted at `/console/rounds` behind the session middleware, which sets the
- * coordinator and checks the CSRF token of every POST; `requireRound` and `audit` are the session module's.
+ * coordinator and checks the CSRF token of every POST; `roundOfPath` and `audit` are the session module's.
  */
 
 /** What the Rounds pages use: the ports of their use cases, and the audit trail. */
@@ -53,7 +54,7 @@ export type RoundRouteDeps = Pick<
 type Status = ContentfulStatusCode;
 
 /** Who is looking, for the pages: `signedInOf`, and whether they may create rounds. */
-const viewerOf = (c: ConsoleContext): Viewer => ({ ...signedInOf(c), stage: c.get('coordinator').stage });
+const viewerOf = (c: AnyConsoleContext): Viewer => ({ ...signedInOf(c), stage: c.get('coordinator').stage });
 
 /**
  * The round's public sign-up page, `/join/<roundId>`, on the origin that serves it: `linksBaseUrl` when
@@ -62,7 +63,7 @@ const viewerOf = (c: ConsoleContext): Viewer => ({ ...signedInOf(c), stage: c.ge
  * URL's host, not the web domain, so without `linksBaseUrl` only the path is known; the page is served
  * from the web domain, so a link to the path still leads there.
  */
-const signUpAddress = (c: ConsoleContext, deps: RoundRouteDeps, roundId: string): string => {
+const signUpAddress = (c: AnyConsoleContext, deps: RoundRouteDeps, roundId: string): string => {
   const path = `${JOIN_PREFIX}${encodeURIComponent(roundId)}`;
   if (deps.linksBaseUrl) return `${deps.linksBaseUrl.replace(/\/+$/, '')}${path}`;
   if (!c.get('secure')) return `http://${new URL(c.req.url).host}${path}`;
@@ -83,7 +84,7 @@ const noticeOf = (query: (name: string) => string | undefined): RoundNotice | un
 
 /** The round's page: its `round status`, registration, sign-up address and audit trail. */
 const overview = async (
-  c: ConsoleContext,
+  c: AnyConsoleContext,
   deps: RoundRouteDeps,
   round: Round,
   extra: { notice?: RoundNotice; registrationError?: string },
@@ -124,7 +125,7 @@ export const roundRoutes = (deps: RoundRouteDeps) => {
   });
 
   // Before `/:roundId`: `new` names this form, and the console refuses it as a round id.
-  app.get('/new', (c) => {
+  app.get(`/${NEW_ROUND_PAGE}`, (c) => {
     const viewer = viewerOf(c);
     if (!viewer.stage) return c.html(createForbiddenPage(viewer), 403);
     return c.html(newRoundPage(viewer));
@@ -161,16 +162,14 @@ export const roundRoutes = (deps: RoundRouteDeps) => {
     return c.redirect(`${consolePath('rounds', round.id)}?notice=created`, 303);
   });
 
-  app.get('/:roundId', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+  app.get('/:roundId', roundOfPath(deps), async (c) => {
+    const { round } = c.var;
     const notice = noticeOf((name) => c.req.query(name));
     return overview(c, deps, round, notice ? { notice } : {});
   });
 
-  app.post('/:roundId/registration', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+  app.post('/:roundId/registration', roundOfPath(deps), async (c) => {
+    const { round } = c.var;
     const registration = (await formFields(c)).registration;
     if (registration !== 'open' && registration !== 'closed') {
       return overview(c, deps, round, { registrationError: 'Choose to open or close registration' }, 400);

@@ -11,15 +11,21 @@ import {
   type SignedIn,
   signInPage,
 } from '#core/console/sign-in-pages';
-import { type Round, RoundId } from '#core/model';
+import { RoundId } from '#core/model';
 import { checkFormToken, formCookie, formToken, newNonce, nonceFromCookies } from '#core/sign-up/form-token';
 import { METRIC } from '#ports/metrics';
 import { findSession } from '../../use-cases/console/sign-in.ts';
-import { type ConsoleDeps, type ConsoleEnvironment, mayManage } from './context.ts';
+import {
+  type ConsoleDeps,
+  type ConsoleEnvironment,
+  type ConsoleVariables,
+  mayManage,
+  type RoundEnvironment,
+} from './context.ts';
 
 /**
  * The console's sessions (see docs/console.md): the middleware every page after the sign-in routes
- * goes through, and the helpers the page routes use — `requireRound` for a round the coordinator may
+ * goes through, and the helpers the page routes use — `roundOfPath` for a round the coordinator may
  * manage, `audit` for what they did.
  */
 
@@ -28,7 +34,9 @@ import { type ConsoleDeps, type ConsoleEnvironment, mayManage } from './context.
  * adds the Lambda event's): they read the session's variables and answer, and set none.
  */
 // biome-ignore lint/suspicious/noExplicitAny: a route's context has its own path and input types.
-type AnyConsoleContext = Pick<Context<ConsoleEnvironment, any, any>, 'get' | 'req' | 'html' | 'header'>;
+export type AnyConsoleContext = Pick<Context<ConsoleEnvironment, any, any>, 'req' | 'html' | 'header'> & {
+  get<Name extends keyof ConsoleVariables>(name: Name): ConsoleVariables[Name];
+};
 
 /** The request's cookies, `name=value` each (Hono's Lambda adapter joins a Function URL's into `Cookie`). */
 const cookiesOf = (c: AnyConsoleContext): string[] =>
@@ -124,29 +132,23 @@ export const requireSession = (deps: ConsoleDeps) =>
   });
 
 /**
- * The round `roundId` names, if the signed-in coordinator may manage it; otherwise the answer to give:
- * 404 for a round that does not exist (or a malformed id), 403 for one that is not theirs (they are
- * neither on the stage's list nor the round's own coordinator). Call it after `requireSession`.
- *
- * ```ts
- * const round = await requireRound(c, deps, c.req.param('roundId'));
- * if (round instanceof Response) return round;
- * ```
+ * The middleware of the routes under one round: reads the round `:roundId` names and sets it as the
+ * `round` variable if the signed-in coordinator may manage it; otherwise answers 404 for a round that
+ * does not exist (or a malformed id), 403 for one that is not theirs (they are neither on the stage's
+ * list nor the round's own coordinator). Runs after `requireSession`.
  */
-export const requireRound = async (
-  c: AnyConsoleContext,
-  deps: Pick<ConsoleDeps, 'rounds'>,
-  roundId: string,
-): Promise<Round | Response> => {
-  const id = RoundId.safeParse(roundId);
-  const round = id.success ? await deps.rounds.getRound(id.data) : undefined;
-  if (!round) return c.html(roundNotFoundPage(signedInOf(c)), 404);
-  if (!mayManage(c.get('coordinator'), round.coordinatorEmail)) {
-    correlated({ roundId: round.id }).warn('console: a coordinator asked for a round not theirs');
-    return c.html(notYourRoundPage(signedInOf(c)), 403);
-  }
-  return round;
-};
+export const roundOfPath = (deps: Pick<ConsoleDeps, 'rounds'>) =>
+  createMiddleware<RoundEnvironment>(async (c, next) => {
+    const id = RoundId.safeParse(c.req.param('roundId'));
+    const round = id.success ? await deps.rounds.getRound(id.data) : undefined;
+    if (!round) return c.html(roundNotFoundPage(signedInOf(c)), 404);
+    if (!mayManage(c.get('coordinator'), round.coordinatorEmail)) {
+      correlated({ roundId: round.id }).warn('console: a coordinator asked for a round not theirs');
+      return c.html(notYourRoundPage(signedInOf(c)), 403);
+    }
+    c.set('round', round);
+    await next();
+  });
 
 /** What a page route tells the audit trail it did: the round (if any), the action, and more about it. */
 export interface AuditedAction {

@@ -8,8 +8,8 @@ import { RoundNotFound } from '../../use-cases/coordinator/errors.ts';
 import { exportRound } from '../../use-cases/coordinator/export-round.ts';
 import { reportRound } from '../../use-cases/coordinator/report-round.ts';
 import { roundStatusView } from '../../use-cases/coordinator/round-status-view.ts';
-import type { ConsoleDeps, ConsoleEnvironment } from './context.ts';
-import { requireRound, signedInOf } from './session.ts';
+import type { ConsoleDeps, RoundEnvironment } from './context.ts';
+import { roundOfPath, signedInOf } from './session.ts';
 
 /**
  * The console's status page of a round (docs/console.md#status), mounted at `/console/rounds` behind the
@@ -37,13 +37,13 @@ const download = (type: string, filename: string): Record<string, string> => ({
 
 /** `/console/rounds/<roundId>/status` and its downloads. */
 export const statusRoutes = (deps: StatusRouteDeps) => {
-  const app = new Hono<ConsoleEnvironment>();
+  const app = new Hono<RoundEnvironment>();
+  app.use('/:roundId/status/*', roundOfPath(deps));
   // The stack's time, as the CLI's `now()`: the local stack's clock may be virtual.
   const viewDeps = { ...deps, now: async () => deps.clock.now() };
 
   app.get('/:roundId/status', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     const notice: StatusNotice | undefined =
       c.req.query('notice') === 'launch-requested' ? { kind: 'launch-requested' } : undefined;
     try {
@@ -68,8 +68,7 @@ export const statusRoutes = (deps: StatusRouteDeps) => {
   });
 
   app.get('/:roundId/status/export.csv', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     try {
       const { csv } = await exportRound(deps, round.id);
       return c.body(csv, 200, download('text/csv; charset=utf-8', `${round.id}-partnerships.csv`));
@@ -80,8 +79,7 @@ export const statusRoutes = (deps: StatusRouteDeps) => {
   });
 
   app.get('/:roundId/status/report.html', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+    const { round } = c.var;
     try {
       const { html } = await reportRound(viewDeps, round.id);
       return c.body(html, 200, download('text/html; charset=utf-8', `${round.id}-report.html`));

@@ -87,8 +87,8 @@ export interface ForgetResult extends ForgetPlan {
 /**
  * Forgets a person as `plan` describes. In rounds they still take part in they are unsubscribed first,
  * exactly as by the unsubscribe link (MemberChanged: their partner is told and re-paired); then their
- * raw mails are deleted, their arrivals lose the envelope addresses, their member items and profile
- * their personal fields, and finally the email lookup goes — last, so that a run that stops half-way
+ * raw mails are deleted, their arrivals lose the envelope addresses (and the index that found them by
+ * address goes), their member items and profile their personal fields, and finally the email lookup goes — last, so that a run that stops half-way
  * can be repeated with the same address and completes. What rounds count (statuses, partnerships,
  * activity times, check-in answers, ledger rows, alerts) stays, by participant id only. Every step is
  * idempotent; once done, the address is unknown, and importing it again registers a new participant.
@@ -107,6 +107,7 @@ export const forgetParticipant = async (
   }
   for (const mailId of plan.inboundMails) await deps.rawMail.erase(mailId);
   for (const mailId of plan.inboundMails) await deps.personalData.anonymiseArrival(mailId, at);
+  await deps.personalData.deleteArrivalIndex(email, participantId);
   await deps.personalData.deleteAutomaticAnswers(email, plan.automaticAnswers);
   for (const { roundId, partnershipId } of plan.explanations)
     await deps.personalData.removeExplanation(roundId, partnershipId);

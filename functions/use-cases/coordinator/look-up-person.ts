@@ -21,8 +21,8 @@ export interface PersonFound {
 /**
  * The person registered with `email` (lower case) and their rounds, without reading the rest of what is
  * stored about them: their email lookup and their member items only. Unlike the export and the plan of
- * forgetting, which must find the mails they sent (a Scan of the table: arrivals have no index), this
- * reads no more than a few items, so a search can call it.
+ * forgetting, which read every partnership, alert, ledger row and mail of theirs, this reads no more
+ * than a few items, so a search can call it.
  * @throws {UnknownParticipant} when nobody is registered with the address.
  */
 export const lookUpPerson = async (deps: PersonalDataDeps, email: string): Promise<PersonFound> => {

@@ -1,5 +1,11 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoInboundLedger } from '#adapters/dynamo-inbound-ledger';
@@ -21,6 +27,13 @@ const arrival: Arrival = {
   verdicts: { spam: 'PASS', virus: 'PASS', dmarc: 'FAIL', dmarcPolicy: 'none' },
 };
 
+const cancelled = (...codes: string[]) =>
+  new TransactionCanceledException({
+    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`,
+    $metadata: {},
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+
 const conditionFailed = (status?: string) =>
   new ConditionalCheckFailedException({
     message: 'The conditional request failed',
@@ -34,35 +47,114 @@ describe('DynamoInboundLedger', () => {
   });
 
   describe('recordArrival', () => {
-    it('puts the arrival under its mail id, only if there is none, kept for 90 days', async () => {
+    const expiresAt = Date.parse(arrival.receivedAt) / 1000 + 90 * DAY;
+
+    it('puts the arrival, only if there is none, and its index items in one transaction, kept for 90 days', async () => {
       // Prepare
-      db.on(PutCommand).resolves({});
+      db.on(TransactWriteCommand).resolves({});
+      const toBoth: Arrival = {
+        ...arrival,
+        envelope: {
+          mailFrom: 'Ben@Example.net',
+          recipients: [
+            'r-spring-2025.pbenaaaaaaaaa.1abc@reply.tandem.example',
+            'R-autumn-2025.PBENAAAAAAAAA.1def@reply.tandem.example',
+            'r-spring-2025.panaaaaaaaaaa.1ghi@reply.tandem.example',
+            'coordinator@reply.tandem.example',
+          ],
+        },
+      };
 
       // Act
-      await new DynamoInboundLedger(TABLE, clients.document).recordArrival(arrival);
+      await new DynamoInboundLedger(TABLE, clients.document).recordArrival(toBoth);
 
       // Assess
-      const input = db.commandCalls(PutCommand)[0]?.args[0].input;
-      expect(input?.TableName).toBe(TABLE);
-      expect(input?.Item).toMatchObject({ pk: `ARRIVAL#${arrival.mailId}`, sk: 'ARRIVAL', v: 1, ...arrival });
-      expect(input?.Item?.expiresAt).toBe(Date.parse(arrival.receivedAt) / 1000 + 90 * DAY);
-      expect(input?.ConditionExpression).toBe('attribute_not_exists(pk)');
+      expect(db.commandCalls(PutCommand)).toHaveLength(0);
+      const items = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+      expect(items[0]?.Put).toEqual({
+        TableName: TABLE,
+        Item: { pk: `ARRIVAL#${arrival.mailId}`, sk: 'ARRIVAL', v: 1, ...toBoth, expiresAt },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
+      // One per sender and per relay owner, however many of their addresses the mail went to.
+      expect(items.slice(1).map((item) => item.Put)).toEqual(
+        ['ARRIVALS#FROM#ben@example.net', 'ARRIVALS#TO#pbenaaaaaaaaa', 'ARRIVALS#TO#panaaaaaaaaaa'].map(
+          (pk) => ({
+            TableName: TABLE,
+            Item: { pk, sk: arrival.mailId, v: 1, mailId: arrival.mailId, expiresAt },
+          }),
+        ),
+      );
     });
 
-    it('keeps the first record when the arrival is recorded again', async () => {
+    it('writes the index items a full transaction has no room for first, one by one', async () => {
       // Prepare
-      db.on(PutCommand).rejects(conditionFailed());
+      db.on(PutCommand).resolves({});
+      db.on(TransactWriteCommand).resolves({});
+      const letters = 'abcdefghijklmnopqrstuvwxyz';
+      const owners = Array.from(
+        { length: 120 },
+        (_, i) => `pzz${letters[i % 26]}${letters[Math.floor(i / 26)]}aaaaaaaa`,
+      );
+      const toMany: Arrival = {
+        ...arrival,
+        envelope: {
+          mailFrom: 'mallory@example.com',
+          recipients: owners.map((owner) => `r-spring-2025.${owner}.1abc@reply.tandem.example`),
+        },
+      };
+
+      // Act
+      await new DynamoInboundLedger(TABLE, clients.document).recordArrival(toMany);
+
+      // Assess
+      const items = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+      const ahead = db.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.pk);
+      expect(items).toHaveLength(100);
+      expect(db.calls().at(-1)?.args[0]).toBeInstanceOf(TransactWriteCommand);
+      expect(items.slice(0, 2).map((item) => item.Put?.Item?.pk)).toEqual([
+        `ARRIVAL#${arrival.mailId}`,
+        'ARRIVALS#FROM#mallory@example.com',
+      ]);
+      expect([...items.slice(2).map((item) => item.Put?.Item?.pk), ...ahead]).toEqual(
+        owners.map((owner) => `ARRIVALS#TO#${owner}`),
+      );
+      expect(ahead).toHaveLength(22);
+    });
+
+    it('indexes no sender for a mail with an empty envelope sender (a bounce)', async () => {
+      // Prepare
+      db.on(TransactWriteCommand).resolves({});
+
+      // Act
+      await new DynamoInboundLedger(TABLE, clients.document).recordArrival({
+        ...arrival,
+        envelope: { ...arrival.envelope, mailFrom: '' },
+      });
+
+      // Assess
+      const items = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+      expect(items.map((item) => item.Put?.Item?.pk)).toEqual([
+        `ARRIVAL#${arrival.mailId}`,
+        'ARRIVALS#TO#pbenaaaaaaaaa',
+      ]);
+    });
+
+    it('keeps the first record, and its index items, when the arrival is recorded again', async () => {
+      // Prepare
+      db.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None'));
 
       // Act
       const result = new DynamoInboundLedger(TABLE, clients.document).recordArrival(arrival);
 
       // Assess
       await expect(result).resolves.toBeUndefined();
+      expect(db.commandCalls(TransactWriteCommand)).toHaveLength(1);
     });
 
     it('passes on other failures, so the invocation is retried', async () => {
       // Prepare
-      db.on(PutCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+      db.on(TransactWriteCommand).rejects(new Error('ProvisionedThroughputExceededException'));
 
       // Act
       const result = new DynamoInboundLedger(TABLE, clients.document).recordArrival(arrival);

@@ -175,7 +175,7 @@ describe('DynamoPersonalData', () => {
     ]);
   });
 
-  it("scans for arrivals from the address or to the person's relay addresses, page after page", async () => {
+  it("finds arrivals through the index of the address and of the person's relay addresses, without a Scan", async () => {
     // Prepare
     const arrival = (mailId: string, mailFrom: string, recipients: string[]) => ({
       pk: `ARRIVAL#${mailId}`,
@@ -187,22 +187,27 @@ describe('DynamoPersonalData', () => {
       verdicts: { spam: 'PASS', virus: 'PASS', dmarc: 'PASS' },
       expiresAt: 1,
     });
-    db.on(ScanCommand)
-      .resolvesOnce({
-        Items: [arrival('m1', 'Ana@Example.org', ['r-spring.pothernnnnnnn.1x@reply.tandem.example'])],
-        LastEvaluatedKey: { pk: 'ARRIVAL#m1', sk: 'ARRIVAL' },
-      })
-      .resolves({
-        Items: [
+    const index: Record<string, string[]> = {
+      'ARRIVALS#FROM#ana@example.org': ['m1', 'm4444'],
+      [`ARRIVALS#TO#${ana}`]: ['m22', 'm4444', 'm333'],
+    };
+    db.on(QueryCommand).callsFake((input: QueryCommandInput) => {
+      const pk = String(input.ExpressionAttributeValues?.[':pk']);
+      return { Items: (index[pk] ?? []).map((mailId) => ({ pk, sk: mailId, v: 1, mailId, expiresAt: 1 })) };
+    });
+    db.on(BatchGetCommand).resolves({
+      Responses: {
+        [TABLE]: [
           arrival('m22', 'ana.work@example.net', [`r-spring.${ana}.1abcdefghijklmnop@reply.tandem.example`]),
-          arrival('m333', 'someone@example.com', [
-            `r-spring.${other}.1abcdefghijklmnop@reply.tandem.example`,
-          ]),
+          arrival('m1', 'Ana@Example.org', ['r-spring.pothernnnnnnn.1x@reply.tandem.example']),
+          // Anonymised since it was indexed: nobody's any more.
+          arrival('m333', '', []),
         ],
-      });
+      },
+    });
 
     // Act
-    const arrivals = await store().arrivals('ana@example.org', ana);
+    const arrivals = await store().arrivals('Ana@example.org', ana);
 
     // Assess
     expect(arrivals.map((a) => a.mailId)).toEqual(['m1', 'm22']);
@@ -215,12 +220,33 @@ describe('DynamoPersonalData', () => {
       },
       verdicts: { spam: 'PASS', virus: 'PASS', dmarc: 'PASS' },
     });
-    const scans = db.commandCalls(ScanCommand).map((c) => c.args[0].input);
-    expect(scans[0]).toMatchObject({
-      FilterExpression: 'begins_with(pk, :arrival)',
-      ExpressionAttributeValues: { ':arrival': 'ARRIVAL#' },
+    expect(db.commandCalls(QueryCommand).map((c) => c.args[0].input.ExpressionAttributeValues)).toEqual([
+      { ':pk': 'ARRIVALS#FROM#ana@example.org' },
+      { ':pk': `ARRIVALS#TO#${ana}` },
+    ]);
+    // A mail in both partitions is read once.
+    expect(db.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems?.[TABLE]?.Keys).toEqual(
+      ['m1', 'm4444', 'm22', 'm333'].map((mailId) => ({ pk: `ARRIVAL#${mailId}`, sk: 'ARRIVAL' })),
+    );
+    expect(db.commandCalls(ScanCommand)).toHaveLength(0);
+  });
+
+  it("deletes every index item of the address and of the person's relay addresses", async () => {
+    // Prepare
+    db.on(QueryCommand).callsFake((input: QueryCommandInput) => {
+      const pk = String(input.ExpressionAttributeValues?.[':pk']);
+      return { Items: [{ pk, sk: 'm1', v: 1, mailId: 'm1', expiresAt: 1 }] };
     });
-    expect(scans[1]?.ExclusiveStartKey).toEqual({ pk: 'ARRIVAL#m1', sk: 'ARRIVAL' });
+    db.on(DeleteCommand).resolves({});
+
+    // Act
+    await store().deleteArrivalIndex('Ana@Example.org', ana);
+
+    // Assess
+    expect(db.commandCalls(DeleteCommand).map((c) => c.args[0].input)).toEqual([
+      { TableName: TABLE, Key: { pk: 'ARRIVALS#FROM#ana@example.org', sk: 'm1' } },
+      { TableName: TABLE, Key: { pk: `ARRIVALS#TO#${ana}`, sk: 'm1' } },
+    ]);
   });
 
   it('replaces the personal fields of a member item and removes notes and not-with, keeping the first forgottenAt', async () => {

@@ -6,7 +6,6 @@ import {
 import {
   DynamoDBDocumentClient,
   QueryCommand,
-  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -16,7 +15,6 @@ import {
   conditionHeld,
   queryAll,
   queryPages,
-  scanPages,
   transactWrite,
   writeConditionally,
   writeOrThrow,
@@ -103,20 +101,6 @@ describe('queryAll', () => {
     const items = await queryAll(db, { TableName: TABLE, KeyConditionExpression: 'pk = :pk' });
 
     expect(items).toEqual([{ n: 1 }]);
-  });
-});
-
-describe('scanPages', () => {
-  it('follows LastEvaluatedKey through a Scan', async () => {
-    mock
-      .on(ScanCommand)
-      .resolvesOnce({ Items: [{ n: 1 }], LastEvaluatedKey: { pk: 'P', sk: '1' } })
-      .resolvesOnce({ Items: [{ n: 2 }] });
-
-    const pages: unknown[] = [];
-    for await (const page of scanPages(db, { TableName: TABLE })) pages.push(page);
-
-    expect(pages).toEqual([[{ n: 1 }], [{ n: 2 }]]);
   });
 });
 

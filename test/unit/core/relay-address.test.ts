@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { relayAddress, type SigningKeys, verifyRelayAddress } from '#core/relay-address';
+import { relayAddress, relayAddressOwner, type SigningKeys, verifyRelayAddress } from '#core/relay-address';
 import { participantId } from './fixtures.ts';
 
 const KEY_1 = 'first-key-0123456789abcdef0123456789';
@@ -124,5 +124,20 @@ describe('verifyRelayAddress', () => {
     const address = relayAddress(aroha, v1, DOMAIN);
 
     expect(verifyRelayAddress(address, { current: '1', keys: { '1': KEY_2 } })).toBeUndefined();
+  });
+});
+
+describe('relayAddressOwner', () => {
+  it('names whom a relay address was issued for, in any case, without checking its MAC', () => {
+    const address = relayAddress(aroha, v1, DOMAIN);
+    const forged = `r-spring-2025.${bashir.participantId}.1aaaaaaaaaaaaaaaa@${DOMAIN}`;
+
+    expect(relayAddressOwner(address.toUpperCase())).toBe(aroha.participantId);
+    expect(relayAddressOwner(forged)).toBe(bashir.participantId);
+  });
+
+  it('names nobody for any other address', () => {
+    expect(relayAddressOwner('aroha@example.org')).toBeUndefined();
+    expect(relayAddressOwner(`coordinator@${DOMAIN}`)).toBeUndefined();
   });
 });

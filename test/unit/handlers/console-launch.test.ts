@@ -1,32 +1,21 @@
-import { Hono } from 'hono';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '#adapters/logger';
+import { describe, expect, it } from 'vitest';
 import { composeMail } from '#core/compose-mail';
 import type { Member, Partnership, Round } from '#core/model';
 import { relayAddress } from '#core/relay-address';
-import type { ConsoleEnvironment, Coordinator } from '#handlers/console/context';
+import type { Coordinator } from '#handlers/console/context';
 import { LAUNCH_UNDER_WAY_MS, type LaunchRouteDeps, launchRoutes } from '#handlers/console/launch';
 import { VirtualClock } from '#local/clock';
 import { aMember, aPartnership, aRound, partnered, testKeys } from '../core/fixtures.ts';
 import { InMemoryAuditTrail } from '../use-cases/fake-console.ts';
 import { InMemoryStore, RecordingBus } from '../use-cases/fakes.ts';
+import { SENDER_SETTINGS } from '../use-cases/sender-fixture.ts';
+import { consoleRoutes, OTHER, ROUND_COORDINATOR, STAGE, silenceLogs } from './console-harness.ts';
 
-beforeAll(() => {
-  logger.setLogLevel('SILENT');
-});
+silenceLogs();
 
 const NOW = '2027-02-20T09:00:00.000Z';
 const ROUND = 'spring';
 const LAUNCH = `/console/rounds/${ROUND}/launch`;
-const CSRF = 'the-sessions-csrf-token';
-const STAGE: Coordinator = { email: 'stage@example.org', stage: true };
-const OTHER: Coordinator = { email: 'someone.else@example.org', stage: false };
-const SETTINGS = {
-  from: 'rounds@tandem.example',
-  replyDomain: 'reply.tandem.example',
-  keys: testKeys,
-  linksBaseUrl: 'https://tandem.example',
-};
 
 /** Ana (Auckland) with Ben (Berlin); Cleo (Lima) with Dan (Berlin) and Eli (Lima, paused); Fay alone. */
 const cohort = () => {
@@ -80,7 +69,7 @@ const consoleOn = (
     name: 'Spring 2027',
     status: 'matched',
     startDate: '2027-03-01',
-    coordinatorEmail: 'round.coordinator@example.org',
+    coordinatorEmail: ROUND_COORDINATOR.email,
     timeZones: [],
     ...options.round,
   });
@@ -109,35 +98,12 @@ const consoleOn = (
     bus: options.launches ? launchingBus : bus,
     clock,
     audit: trail,
-    keys: SETTINGS.keys,
-    linksBaseUrl: SETTINGS.linksBaseUrl,
-    mailFrom: SETTINGS.from,
-    replyDomain: SETTINGS.replyDomain,
+    keys: SENDER_SETTINGS.keys,
+    linksBaseUrl: SENDER_SETTINGS.linksBaseUrl,
+    mailFrom: SENDER_SETTINGS.from,
+    replyDomain: SENDER_SETTINGS.replyDomain,
   };
-  const app = new Hono<ConsoleEnvironment>().basePath('/console');
-  app.use(async (c, next) => {
-    c.set('coordinator', options.coordinator ?? STAGE);
-    c.set('csrfToken', CSRF);
-    c.set('secure', false);
-    c.set('client', '203.0.113.7');
-    await next();
-  });
-  app.route('/rounds', launchRoutes(deps));
-  const get = async (path: string) => {
-    const response = await app.request(path);
-    return { status: response.status, headers: response.headers, body: await response.text() };
-  };
-  const post = async (path: string, fields: Record<string, string>) => {
-    const response = await app.request(path, {
-      method: 'POST',
-      body: new URLSearchParams({ csrf_token: CSRF, ...fields }),
-    });
-    return {
-      status: response.status,
-      location: response.headers.get('location'),
-      body: await response.text(),
-    };
-  };
+  const { get, post } = consoleRoutes('/rounds', launchRoutes(deps), options.coordinator);
   return { store, bus, trail, clock, members, get, post };
 };
 
@@ -251,7 +217,7 @@ describe('the preview of an introduction', () => {
         topic: 0,
         partnerIds: member.partnerIds,
       },
-      SETTINGS,
+      SENDER_SETTINGS,
     );
   };
 
@@ -304,7 +270,11 @@ describe('the preview of an introduction', () => {
 
     // Assess
     expect(page.status).toBe(200);
-    const relay = relayAddress({ roundId: ROUND, participantId: ben.id }, testKeys, SETTINGS.replyDomain);
+    const relay = relayAddress(
+      { roundId: ROUND, participantId: ben.id },
+      testKeys,
+      SENDER_SETTINGS.replyDomain,
+    );
     expect(page.body).toContain(`<dt>Reply-To (their relay address)</dt><dd>${relay}</dd>`);
     expect(expected(site, 'Ben').subject).toBe(
       'Your Tandem introduction: meet Ana <script>alert(1)</script>',

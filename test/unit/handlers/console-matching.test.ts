@@ -1,24 +1,19 @@
-import { Hono } from 'hono';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '#adapters/logger';
+import { describe, expect, it } from 'vitest';
 import type { Member, Round } from '#core/model';
-import type { ConsoleEnvironment, Coordinator } from '#handlers/console/context';
+import type { Coordinator } from '#handlers/console/context';
 import { type MatchingDeps, matchingRoutes } from '#handlers/console/matching';
 import { VirtualClock } from '#local/clock';
 import { exportReviewFile } from '../../../functions/use-cases/coordinator/export-review-file.ts';
 import { aMember, aRound, participantId } from '../core/fixtures.ts';
 import { InMemoryAuditTrail } from '../use-cases/fake-console.ts';
 import { InMemoryLifecycle } from '../use-cases/fake-lifecycle.ts';
+import { consoleRoutes, OTHER, ROUND_COORDINATOR, STAGE, silenceLogs } from './console-harness.ts';
 
-beforeAll(() => {
-  logger.setLogLevel('SILENT');
-});
+silenceLogs();
 
 const NOW = '2027-02-20T09:00:00.000Z';
 const ROUND = 'spring-2027';
 const PAGE = `/console/rounds/${ROUND}/matching`;
-const CSRF = 'the-sessions-csrf-token';
-const STAGE: Coordinator = { email: 'stage@example.org', stage: true };
 
 /**
  * Ana, Ben, Dev and Fay share English, each from a country of their own; Eru is from New Zealand like
@@ -45,7 +40,7 @@ const consoleOn = (options: { round?: Partial<Round>; coordinator?: Coordinator 
     name: 'Spring 2027',
     status: 'draft',
     startDate: '2027-03-01',
-    coordinatorEmail: 'round.coordinator@example.org',
+    coordinatorEmail: ROUND_COORDINATOR.email,
     ...options.round,
   });
   const members = PEOPLE.map(([seed, country, languages, status], i) =>
@@ -74,27 +69,7 @@ const consoleOn = (options: { round?: Partial<Round>; coordinator?: Coordinator 
     },
     audit: trail,
   };
-  const app = new Hono<ConsoleEnvironment>().basePath('/console');
-  app.use(async (c, next) => {
-    c.set('coordinator', options.coordinator ?? STAGE);
-    c.set('csrfToken', CSRF);
-    c.set('secure', false);
-    c.set('client', '203.0.113.7');
-    await next();
-  });
-  app.route('/rounds', matchingRoutes(deps));
-  const answer = async (response: Response) => ({
-    status: response.status,
-    body: await response.text(),
-    location: response.headers.get('location'),
-    type: response.headers.get('content-type'),
-    disposition: response.headers.get('content-disposition'),
-  });
-  const get = async (path: string) => answer(await app.request(path));
-  const post = async (path: string, fields: Record<string, string> = {}) =>
-    answer(
-      await app.request(path, { method: 'POST', body: new URLSearchParams({ csrf_token: CSRF, ...fields }) }),
-    );
+  const { get, post } = consoleRoutes('/rounds', matchingRoutes(deps), options.coordinator);
   const id = (seed: string) => participantId(seed);
   const partnershipOf = (seed: string) => store.member(ROUND, id(seed)).partnershipId as string;
   /** The round's partnerships as sorted member seeds, with their lock. */
@@ -140,7 +115,7 @@ describe('GET /console/rounds/<roundId>/matching', () => {
 
   it('answers 404 for a round that does not exist and 403 for a round not the coordinator’s', async () => {
     // Prepare
-    const site = consoleOn({ coordinator: { email: 'other@example.org', stage: false } });
+    const site = consoleOn({ coordinator: OTHER });
 
     // Act
     const notFound = await site.get('/console/rounds/autumn-2027/matching');
@@ -160,7 +135,7 @@ describe('GET /console/rounds/<roundId>/matching', () => {
 
   it('lets a round’s own coordinator match it', async () => {
     // Prepare
-    const site = consoleOn({ coordinator: { email: 'round.coordinator@example.org', stage: false } });
+    const site = consoleOn({ coordinator: ROUND_COORDINATOR });
 
     // Act
     const run = await site.post(PAGE);
@@ -430,8 +405,8 @@ describe('GET /console/rounds/<roundId>/matching/review.csv', () => {
 
     // Assess
     expect(file.status).toBe(200);
-    expect(file.type).toBe('text/csv; charset=utf-8');
-    expect(file.disposition).toBe('attachment; filename="spring-2027-matches.csv"');
+    expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(file.headers.get('content-disposition')).toBe('attachment; filename="spring-2027-matches.csv"');
     expect(file.body).toBe((await exportReviewFile({ lifecycle: site.store }, ROUND)).csv);
   });
 });

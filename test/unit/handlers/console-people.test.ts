@@ -1,8 +1,6 @@
-import { Hono } from 'hono';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '#adapters/logger';
+import { describe, expect, it } from 'vitest';
 import type { Member, Partnership } from '#core/model';
-import type { ConsoleEnvironment, Coordinator } from '#handlers/console/context';
+import type { Coordinator } from '#handlers/console/context';
 import { type PeopleRouteDeps, peopleRoutes } from '#handlers/console/people';
 import { VirtualClock } from '#local/clock';
 import type { RawMailEraser } from '#ports/personal-data';
@@ -12,19 +10,15 @@ import { InMemoryActionWrites, partnershipOf } from '../use-cases/fake-actions.t
 import { InMemoryAuditTrail } from '../use-cases/fake-console.ts';
 import { InMemoryPersonalData, RecordingEraser } from '../use-cases/fake-personal-data.ts';
 import { InMemoryStore, RecordingBus } from '../use-cases/fakes.ts';
+import { consoleRoutes, ROUND_COORDINATOR, STAGE, silenceLogs } from './console-harness.ts';
 
-beforeAll(() => {
-  logger.setLogLevel('SILENT');
-});
+silenceLogs();
 
 const NOW = '2027-05-01T10:00:00.000Z';
-const CSRF = 'the-sessions-csrf-token';
-const STAGE: Coordinator = { email: 'stage@example.org', stage: true };
-const ROUND_ONLY: Coordinator = { email: 'round.coordinator@example.org', stage: false };
 
 /** Ana, partnered with Ben in a running round (Ana wrote once), and in a closed round before. */
 const consoleOn = (options: { coordinator?: Coordinator; failOnce?: boolean } = {}) => {
-  const spring = aRound({ id: 'spring', status: 'closed', coordinatorEmail: ROUND_ONLY.email });
+  const spring = aRound({ id: 'spring', status: 'closed', coordinatorEmail: ROUND_COORDINATOR.email });
   const autumn = aRound({ id: 'autumn', status: 'running', startDate: '2027-04-05' });
   const [ana, ben] = partnered('pair', [
     aMember({
@@ -78,35 +72,7 @@ const consoleOn = (options: { coordinator?: Coordinator; failOnce?: boolean } = 
     clock: new VirtualClock(NOW),
     audit: trail,
   };
-  const app = new Hono<ConsoleEnvironment>().basePath('/console');
-  app.use(async (c, next) => {
-    c.set('coordinator', options.coordinator ?? STAGE);
-    c.set('csrfToken', CSRF);
-    c.set('secure', false);
-    c.set('client', '203.0.113.7');
-    await next();
-  });
-  app.route('/people', peopleRoutes(deps));
-  const get = async (path: string) => {
-    const response = await app.request(path);
-    return {
-      status: response.status,
-      headers: response.headers,
-      location: response.headers.get('location'),
-      body: await response.text(),
-    };
-  };
-  const post = async (path: string, fields: Record<string, string>) => {
-    const response = await app.request(path, {
-      method: 'POST',
-      body: new URLSearchParams({ csrf_token: CSRF, ...fields }),
-    });
-    return {
-      status: response.status,
-      location: response.headers.get('location'),
-      body: await response.text(),
-    };
-  };
+  const { get, post } = consoleRoutes('/people', peopleRoutes(deps), options.coordinator);
   return { ana, ben, store, data, bus, eraser, trail, deps, get, post };
 };
 
@@ -158,7 +124,7 @@ describe('finding a person', () => {
 
   it("refuses a round's own coordinator every people page (403), changing nothing", async () => {
     // Prepare
-    const site = consoleOn({ coordinator: ROUND_ONLY });
+    const site = consoleOn({ coordinator: ROUND_COORDINATOR });
 
     // Act
     const statuses = [

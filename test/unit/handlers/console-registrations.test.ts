@@ -1,8 +1,6 @@
-import { Hono } from 'hono';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '#adapters/logger';
+import { describe, expect, it } from 'vitest';
 import type { Member, Participant, Round } from '#core/model';
-import type { ConsoleEnvironment, Coordinator } from '#handlers/console/context';
+import type { Coordinator } from '#handlers/console/context';
 import { type RegistrationDeps, registrationRoutes } from '#handlers/console/registrations';
 import { VirtualClock } from '#local/clock';
 import { aMember, aParticipant, aProfile, aRound, participantId, partnershipId } from '../core/fixtures.ts';
@@ -10,16 +8,21 @@ import { InMemoryAddressChange } from '../use-cases/fake-address-change.ts';
 import { InMemoryAuditTrail } from '../use-cases/fake-console.ts';
 import { InMemorySignUps } from '../use-cases/fake-sign-ups.ts';
 import { InMemoryStore } from '../use-cases/fakes.ts';
+import {
+  CSRF,
+  consoleRoutes,
+  countingRandomBytes,
+  OTHER,
+  ROUND_COORDINATOR,
+  STAGE,
+  silenceLogs,
+} from './console-harness.ts';
 
-beforeAll(() => {
-  logger.setLogLevel('SILENT');
-});
+silenceLogs();
 
 const NOW = '2027-03-01T09:00:00.000Z';
 const ROUND = 'spring-2027';
 const LIST = `/console/rounds/${ROUND}/registrations`;
-const CSRF = 'the-sessions-csrf-token';
-const STAGE: Coordinator = { email: 'stage@example.org', stage: true };
 
 const HEADER = 'email,name,country,languages,timezone,organisation,sector,career_stage,interests,not_with';
 const GOOD_FILE = [
@@ -41,49 +44,23 @@ const consoleOn = (
     id: ROUND,
     name: 'Spring 2027',
     status: 'draft',
-    coordinatorEmail: 'round.coordinator@example.org',
+    coordinatorEmail: ROUND_COORDINATOR.email,
     ...options.round,
   });
   const store = new InMemoryStore([round], options.members ?? [], options.pageSize ?? 500);
   const signUps = new InMemorySignUps();
   const addresses = new InMemoryAddressChange();
   const trail = new InMemoryAuditTrail();
-  let bytes = 0;
   const deps: RegistrationDeps = {
     rounds: store,
     participants: store,
     signUps,
     clock: new VirtualClock(NOW),
-    randomBytes: (size) => new Uint8Array(size).fill(++bytes),
+    randomBytes: countingRandomBytes(),
     addresses,
     audit: trail,
   };
-  const app = new Hono<ConsoleEnvironment>().basePath('/console');
-  app.use(async (c, next) => {
-    c.set('coordinator', options.coordinator ?? STAGE);
-    c.set('csrfToken', CSRF);
-    c.set('secure', false);
-    c.set('client', '203.0.113.7');
-    await next();
-  });
-  app.route('/rounds', registrationRoutes(deps));
-  const get = async (path: string) => {
-    const response = await app.request(path);
-    return {
-      status: response.status,
-      body: await response.text(),
-      location: response.headers.get('location'),
-    };
-  };
-  const post = async (path: string, fields: Record<string, string> | FormData) => {
-    const body = fields instanceof FormData ? fields : new URLSearchParams({ csrf_token: CSRF, ...fields });
-    const response = await app.request(path, { method: 'POST', body });
-    return {
-      status: response.status,
-      body: await response.text(),
-      location: response.headers.get('location'),
-    };
-  };
+  const { get, post } = consoleRoutes('/rounds', registrationRoutes(deps), options.coordinator);
   const members = () => [...(store.members.get(ROUND) ?? [])].sort((a, b) => a.email.localeCompare(b.email));
   return { store, signUps, addresses, trail, round, get, post, members };
 };
@@ -247,8 +224,8 @@ describe('GET /console/rounds/<roundId>/registrations', () => {
   });
 
   it('is 404 for a round that does not exist, and 403 for a round the coordinator may not manage', async () => {
-    const theirs = consoleOn({ coordinator: { email: 'round.coordinator@example.org', stage: false } });
-    const others = consoleOn({ coordinator: { email: 'someone.else@example.org', stage: false } });
+    const theirs = consoleOn({ coordinator: ROUND_COORDINATOR });
+    const others = consoleOn({ coordinator: OTHER });
 
     expect((await theirs.get(LIST)).status).toBe(200);
     expect((await theirs.get('/console/rounds/autumn-2027/registrations')).status).toBe(404);

@@ -1,8 +1,5 @@
-import { Hono } from 'hono';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { logger } from '#adapters/logger';
+import { describe, expect, it, vi } from 'vitest';
 import type { Member, Round } from '#core/model';
-import type { ConsoleEnvironment } from '#handlers/console/context';
 import { type RoundRouteDeps, roundRoutes } from '#handlers/console/rounds';
 import { VirtualClock } from '#local/clock';
 import { aMember, aPartnership, aRound, participantId, partnered } from '../core/fixtures.ts';
@@ -10,10 +7,9 @@ import { InMemoryAuditTrail } from '../use-cases/fake-console.ts';
 import { InMemoryLifecycle, RecordingJobQueue } from '../use-cases/fake-lifecycle.ts';
 import { InMemorySignUps } from '../use-cases/fake-sign-ups.ts';
 import { InMemoryLedger, InMemorySendingGate } from '../use-cases/fakes.ts';
+import { consoleRoutes, silenceLogs } from './console-harness.ts';
 
-beforeAll(() => {
-  logger.setLogLevel('SILENT');
-});
+silenceLogs();
 
 /** A coordinator of the stage (every round), and two rounds' own coordinators. */
 const LEAD = 'lead@example.org';
@@ -23,8 +19,8 @@ const NOW = '2027-02-10T09:00:00.000Z';
 const YEAR_ON = new Date('2028-02-10T09:00:00.000Z');
 
 /**
- * The Rounds routes on fakes, mounted as the console mounts them, behind a stand-in for the session
- * middleware: it signs in whoever the test names (the stage coordinator unless told otherwise).
+ * The Rounds routes on fakes, signed in as whoever a request names with `as` (the stage coordinator
+ * unless told otherwise), so one console can show a round to two coordinators.
  */
 const consoleOf = (
   seed: { rounds?: Round[]; members?: Member[] } = {},
@@ -45,37 +41,15 @@ const consoleOf = (
     audit: auditTrail,
     ...more,
   };
-  const app = new Hono<ConsoleEnvironment>().basePath('/console');
-  app.use(async (c, next) => {
+  const { get, post } = consoleRoutes('/rounds', roundRoutes(deps), (c) => {
     const email = c.req.header('x-test-coordinator') ?? LEAD;
-    c.set('coordinator', { email, stage: email === LEAD });
-    c.set('csrfToken', 'csrf-token');
-    c.set('secure', false);
-    c.set('client', '203.0.113.7');
-    await next();
+    return { email, stage: email === LEAD };
   });
-  app.route('/rounds', roundRoutes(deps));
-  const request = async (
-    method: 'GET' | 'POST',
-    path: string,
-    options: { as?: string; form?: Record<string, string> } = {},
-  ) => {
-    const response = await app.request(path, {
-      method,
-      headers: {
-        ...(options.as ? { 'x-test-coordinator': options.as } : {}),
-        ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      },
-      ...(options.form ? { body: new URLSearchParams(options.form).toString() } : {}),
-    });
-    return {
-      status: response.status,
-      location: response.headers.get('location'),
-      body: await response.text(),
-    };
-  };
-  return { store, signUps, queue, auditTrail, deps, request };
+  return { store, signUps, queue, auditTrail, deps, get, post };
 };
+
+/** The headers of a request made by `email`. */
+const as = (email: string) => ({ 'x-test-coordinator': email });
 
 const draft = (id: string, overrides: Partial<Round> = {}) =>
   aRound({ id, name: `Round ${id}`, status: 'draft', ...overrides });
@@ -83,7 +57,7 @@ const draft = (id: string, overrides: Partial<Round> = {}) =>
 describe('the rounds list', () => {
   it("shows a stage coordinator every round, and a round's coordinator theirs only", async () => {
     // Prepare
-    const { request } = consoleOf({
+    const { get } = consoleOf({
       rounds: [
         draft('anas', { coordinatorEmail: ANA }),
         draft('bos', { coordinatorEmail: BO }),
@@ -92,8 +66,8 @@ describe('the rounds list', () => {
     });
 
     // Act
-    const lead = await request('GET', '/console/rounds');
-    const ana = await request('GET', '/console/rounds', { as: ANA });
+    const lead = await get('/console/rounds');
+    const ana = await get('/console/rounds', as(ANA));
 
     // Assess
     expect(lead.status).toBe(200);
@@ -120,7 +94,7 @@ describe('the rounds list', () => {
     const reads = vi.spyOn(world.store, 'loadRoundState');
 
     // Act
-    const page = await world.request('GET', '/console/rounds', { as: ANA });
+    const page = await world.get('/console/rounds', as(ANA));
 
     // Assess
     expect(reads.mock.calls).toEqual([['anas']]);
@@ -130,7 +104,6 @@ describe('the rounds list', () => {
 
 describe('creating a round', () => {
   const form = {
-    csrf_token: 'csrf-token',
     round_id: 'spring-2027',
     name: 'Spring 2027',
     start: '2027-03-01',
@@ -140,7 +113,7 @@ describe('creating a round', () => {
 
   it('shows the form to a stage coordinator', async () => {
     // Act
-    const page = await consoleOf().request('GET', '/console/rounds/new');
+    const page = await consoleOf().get('/console/rounds/new');
 
     // Assess
     expect(page.status).toBe(200);
@@ -149,11 +122,11 @@ describe('creating a round', () => {
 
   it('creates the draft round `tandem round create` would, records it, and shows its page', async () => {
     // Prepare
-    const { store, auditTrail, request } = consoleOf();
+    const { store, auditTrail, get, post } = consoleOf();
 
     // Act
-    const created = await request('POST', '/console/rounds', { form });
-    const page = await request('GET', created.location ?? '');
+    const created = await post('/console/rounds', form);
+    const page = await get(created.location ?? '');
 
     // Assess
     expect(created.status).toBe(303);
@@ -184,11 +157,14 @@ describe('creating a round', () => {
 
   it('shows every field that does not hold beside it, keeps the values, and creates nothing (400)', async () => {
     // Prepare
-    const { store, auditTrail, request } = consoleOf();
+    const { store, auditTrail, post } = consoleOf();
 
     // Act
-    const page = await request('POST', '/console/rounds', {
-      form: { ...form, round_id: 'Spring 2027', start: '2027-02-30', weeks: '0' },
+    const page = await post('/console/rounds', {
+      ...form,
+      round_id: 'Spring 2027',
+      start: '2027-02-30',
+      weeks: '0',
     });
 
     // Assess
@@ -210,10 +186,10 @@ describe('creating a round', () => {
   it('refuses an id taken already, saying by what, and changes nothing (409)', async () => {
     // Prepare
     const taken = draft('spring-2027', { name: 'The first', startDate: '2027-01-04' });
-    const { store, request } = consoleOf({ rounds: [taken] });
+    const { store, post } = consoleOf({ rounds: [taken] });
 
     // Act
-    const page = await request('POST', '/console/rounds', { form });
+    const page = await post('/console/rounds', form);
 
     // Assess
     expect(page.status).toBe(409);
@@ -225,11 +201,11 @@ describe('creating a round', () => {
 
   it("refuses a round's own coordinator the form and the creation (403)", async () => {
     // Prepare
-    const { store, request } = consoleOf();
+    const { store, get, post } = consoleOf();
 
     // Act
-    const shown = await request('GET', '/console/rounds/new', { as: ANA });
-    const posted = await request('POST', '/console/rounds', { as: ANA, form });
+    const shown = await get('/console/rounds/new', as(ANA));
+    const posted = await post('/console/rounds', form, as(ANA));
 
     // Assess
     expect(shown.status).toBe(403);
@@ -242,13 +218,13 @@ describe('creating a round', () => {
 describe("a round's page", () => {
   it('shows the round status figures and the sign-up address on the origin the console was reached on', async () => {
     // Prepare
-    const { request } = consoleOf({
+    const { get } = consoleOf({
       rounds: [draft('spring')],
       members: [aMember({ seed: 'mia', roundId: 'spring' })],
     });
 
     // Act
-    const page = await request('GET', '/console/rounds/spring');
+    const page = await get('/console/rounds/spring');
 
     // Assess
     expect(page.status).toBe(200);
@@ -259,13 +235,10 @@ describe("a round's page", () => {
 
   it('builds the sign-up address on the links base URL when the console has one', async () => {
     // Prepare
-    const { request } = consoleOf(
-      { rounds: [draft('spring')] },
-      { linksBaseUrl: 'https://tandem.example.org/' },
-    );
+    const { get } = consoleOf({ rounds: [draft('spring')] }, { linksBaseUrl: 'https://tandem.example.org/' });
 
     // Act
-    const page = await request('GET', '/console/rounds/spring');
+    const page = await get('/console/rounds/spring');
 
     // Assess
     expect(page.body).toContain('readonly value="https://tandem.example.org/join/spring"');
@@ -273,11 +246,11 @@ describe("a round's page", () => {
 
   it('is a 404 for a round that does not exist or an id that cannot be one', async () => {
     // Prepare
-    const { request } = consoleOf({ rounds: [draft('spring')] });
+    const { get } = consoleOf({ rounds: [draft('spring')] });
 
     // Act
-    const missing = await request('GET', '/console/rounds/autumn');
-    const malformed = await request('GET', '/console/rounds/%3Cb%3E');
+    const missing = await get('/console/rounds/autumn');
+    const malformed = await get('/console/rounds/%3Cb%3E');
 
     // Assess
     expect(missing.status).toBe(404);
@@ -288,11 +261,11 @@ describe("a round's page", () => {
 
   it("is a 403 for another coordinator's round, and its own coordinator's page for them", async () => {
     // Prepare
-    const { request } = consoleOf({ rounds: [draft('spring', { coordinatorEmail: ANA })] });
+    const { get } = consoleOf({ rounds: [draft('spring', { coordinatorEmail: ANA })] });
 
     // Act
-    const bo = await request('GET', '/console/rounds/spring', { as: BO });
-    const ana = await request('GET', '/console/rounds/spring', { as: ANA });
+    const bo = await get('/console/rounds/spring', as(BO));
+    const ana = await get('/console/rounds/spring', as(ANA));
 
     // Assess
     expect(bo.status).toBe(403);
@@ -302,19 +275,19 @@ describe("a round's page", () => {
 });
 
 describe('opening and closing registration', () => {
-  const open = { csrf_token: 'csrf-token', registration: 'open' };
-  const close = { csrf_token: 'csrf-token', registration: 'closed' };
+  const open = { registration: 'open' };
+  const close = { registration: 'closed' };
 
   it('opens a draft round as `tandem round registration` does, telling the waiting list, and records it', async () => {
     // Prepare
-    const { store, signUps, queue, auditTrail, request } = consoleOf({
+    const { store, signUps, queue, auditTrail, get, post } = consoleOf({
       rounds: [draft('spring', { coordinatorEmail: ANA })],
     });
     await signUps.addToWaitingList(participantId('zoe'), new Date(NOW), YEAR_ON);
 
     // Act
-    const opened = await request('POST', '/console/rounds/spring/registration', { as: ANA, form: open });
-    const page = await request('GET', opened.location ?? '', { as: ANA });
+    const opened = await post('/console/rounds/spring/registration', open, as(ANA));
+    const page = await get(opened.location ?? '', as(ANA));
 
     // Assess
     expect(opened.status).toBe(303);
@@ -337,10 +310,10 @@ describe('opening and closing registration', () => {
 
   it('closes it again', async () => {
     // Prepare
-    const { store, auditTrail, request } = consoleOf({ rounds: [draft('spring', { registration: 'open' })] });
+    const { store, auditTrail, post } = consoleOf({ rounds: [draft('spring', { registration: 'open' })] });
 
     // Act
-    const closed = await request('POST', '/console/rounds/spring/registration', { form: close });
+    const closed = await post('/console/rounds/spring/registration', close);
 
     // Assess
     expect(closed.status).toBe(303);
@@ -351,12 +324,12 @@ describe('opening and closing registration', () => {
 
   it('shows the refusal to open a matched round beside the form, and changes nothing (409)', async () => {
     // Prepare
-    const { store, queue, auditTrail, request } = consoleOf({
+    const { store, queue, auditTrail, post } = consoleOf({
       rounds: [draft('spring', { status: 'matched' })],
     });
 
     // Act
-    const page = await request('POST', '/console/rounds/spring/registration', { form: open });
+    const page = await post('/console/rounds/spring/registration', open);
 
     // Assess
     expect(page.status).toBe(409);
@@ -371,12 +344,10 @@ describe('opening and closing registration', () => {
 
   it('asks to choose open or closed when the form says neither (400)', async () => {
     // Prepare
-    const { store, request } = consoleOf({ rounds: [draft('spring')] });
+    const { store, post } = consoleOf({ rounds: [draft('spring')] });
 
     // Act
-    const page = await request('POST', '/console/rounds/spring/registration', {
-      form: { csrf_token: 'csrf-token', registration: 'maybe' },
-    });
+    const page = await post('/console/rounds/spring/registration', { registration: 'maybe' });
 
     // Assess
     expect(page.status).toBe(400);
@@ -386,11 +357,11 @@ describe('opening and closing registration', () => {
 
   it("refuses another coordinator's round (403) and a round that does not exist (404)", async () => {
     // Prepare
-    const { store, request } = consoleOf({ rounds: [draft('spring', { coordinatorEmail: ANA })] });
+    const { store, post } = consoleOf({ rounds: [draft('spring', { coordinatorEmail: ANA })] });
 
     // Act
-    const bo = await request('POST', '/console/rounds/spring/registration', { as: BO, form: open });
-    const missing = await request('POST', '/console/rounds/autumn/registration', { form: open });
+    const bo = await post('/console/rounds/spring/registration', open, as(BO));
+    const missing = await post('/console/rounds/autumn/registration', open);
 
     // Assess
     expect(bo.status).toBe(403);

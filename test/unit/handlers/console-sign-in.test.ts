@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { Hono } from 'hono';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { logger } from '#adapters/logger';
 import { csrfInput } from '#core/console/layout';
 import {
@@ -11,7 +11,7 @@ import {
 } from '#core/console/sign-in';
 import type { ConsoleSignInJob } from '#core/model';
 import type { ConsoleDeps, ConsoleEnvironment } from '#handlers/console/context';
-import { audit, requireRound, requireSession } from '#handlers/console/session';
+import { audit, requireSession, roundOfPath } from '#handlers/console/session';
 import { signInRoutes } from '#handlers/console/sign-in';
 import { readRequest } from '#handlers/http-request';
 import { VirtualClock } from '#local/clock';
@@ -22,11 +22,10 @@ import { InMemoryLifecycle, RecordingJobQueue } from '../use-cases/fake-lifecycl
 import { InMemoryPersonalData, RecordingEraser } from '../use-cases/fake-personal-data.ts';
 import { InMemoryRateLimits, InMemorySignUps } from '../use-cases/fake-sign-ups.ts';
 import { InMemoryLedger, InMemorySendingGate, InMemoryStore, RecordingBus } from '../use-cases/fakes.ts';
+import { countingRandomBytes, silenceLogs } from './console-harness.ts';
 import { captureLogs, RecordingMetrics } from './recording-metrics.ts';
 
-beforeAll(() => {
-  logger.setLogLevel('SILENT');
-});
+silenceLogs();
 
 const NOW = '2027-03-01T09:00:00.000Z';
 const MINUTE = 60_000;
@@ -47,7 +46,7 @@ type Bindings = { event: APIGatewayProxyEventV2 };
 /**
  * The console's sign-in routes and session middleware on fakes, mounted as app.ts mounts them (its first
  * middleware reads the Lambda event for `secure` and `client`), with two pages of a round standing in for
- * the page routes others write: one that reads a round through `requireRound`, one that changes it and
+ * the page routes others write: one that reads a round through `roundOfPath`, one that changes it and
  * records that with `audit`.
  */
 const consoleOnFakes = () => {
@@ -59,7 +58,6 @@ const consoleOnFakes = () => {
   const limits = new InMemoryRateLimits();
   const queue = new RecordingJobQueue();
   const metrics = new RecordingMetrics();
-  let bytes = 0;
   const deps: ConsoleDeps = {
     rounds,
     participants: store,
@@ -84,8 +82,7 @@ const consoleOnFakes = () => {
     linksBaseUrl: 'https://join.example.org',
     clock,
     metrics,
-    // A different value for every random id and nonce.
-    randomBytes: (size) => new Uint8Array(size).fill(++bytes % 256),
+    randomBytes: countingRandomBytes(),
   };
 
   const app = new Hono<ConsoleEnvironment & { Bindings: Bindings }>().basePath('/console');
@@ -98,14 +95,12 @@ const consoleOnFakes = () => {
   app.route('/', signInRoutes(deps));
   app.use(requireSession(deps));
   app.get('/rounds', (c) => c.html(`<h1>Your rounds</h1><p>${c.get('coordinator').email}</p>`));
-  app.get('/rounds/:roundId', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+  app.get('/rounds/:roundId', roundOfPath(deps), (c) => {
+    const { round } = c.var;
     return c.html(`<h1>${round.name}</h1>${csrfInput(c.get('csrfToken'))}`);
   });
-  app.post('/rounds/:roundId/close', async (c) => {
-    const round = await requireRound(c, deps, c.req.param('roundId'));
-    if (round instanceof Response) return round;
+  app.post('/rounds/:roundId/close', roundOfPath(deps), async (c) => {
+    const { round } = c.var;
     await audit(c, deps, { roundId: round.id, action: 'registration-close', detail: 'registration closed' });
     return c.redirect(`/console/rounds/${round.id}`, 303);
   });
@@ -548,7 +543,7 @@ describe('the session', () => {
   });
 });
 
-describe('requireRound', () => {
+describe('roundOfPath', () => {
   it('lets a round’s coordinator read and change their round, and refuses them another (403)', async () => {
     const site = consoleOnFakes();
     const b = await signIn(site, ANA);

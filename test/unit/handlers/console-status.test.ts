@@ -1,8 +1,6 @@
-import { Hono } from 'hono';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '#adapters/logger';
+import { describe, expect, it } from 'vitest';
 import type { Member, Round } from '#core/model';
-import type { ConsoleEnvironment, Coordinator } from '#handlers/console/context';
+import type { Coordinator } from '#handlers/console/context';
 import { type StatusRouteDeps, statusRoutes } from '#handlers/console/status';
 import { VirtualClock } from '#local/clock';
 import { exportRound } from '../../../functions/use-cases/coordinator/export-round.ts';
@@ -13,16 +11,13 @@ import { aMember, aPartnership, aRound, partnered, partnershipId } from '../core
 import { InMemoryLifecycle } from '../use-cases/fake-lifecycle.ts';
 import { InMemorySignUps } from '../use-cases/fake-sign-ups.ts';
 import { InMemoryLedger, InMemorySendingGate, recordSent } from '../use-cases/fakes.ts';
+import { consoleRoutes, OTHER, ROUND_COORDINATOR, silenceLogs } from './console-harness.ts';
 
-beforeAll(() => {
-  logger.setLogLevel('SILENT');
-});
+silenceLogs();
 
 const NOW = '2027-03-20T09:00:00.000Z';
 const ROUND = 'spring';
 const STATUS = `/console/rounds/${ROUND}/status`;
-const STAGE: Coordinator = { email: 'stage@example.org', stage: true };
-const OTHER: Coordinator = { email: 'someone.else@example.org', stage: false };
 
 /**
  * A running round three weeks in: Ana and Ben replying, Cleo and Dan at risk (Dan silent), an alert
@@ -35,7 +30,7 @@ const world = async (options: { round?: Partial<Round>; coordinator?: Coordinato
     status: 'running',
     startDate: '2027-03-01',
     launchedAt: '2027-02-28T10:00:00.000Z',
-    coordinatorEmail: 'round.coordinator@example.org',
+    coordinatorEmail: ROUND_COORDINATOR.email,
     timeZones: ['Europe/Berlin'],
     ...options.round,
   });
@@ -107,19 +102,7 @@ const world = async (options: { round?: Partial<Round>; coordinator?: Coordinato
     signUps: new InMemorySignUps(),
     clock: new VirtualClock(NOW),
   };
-  const app = new Hono<ConsoleEnvironment>().basePath('/console');
-  app.use(async (c, next) => {
-    c.set('coordinator', options.coordinator ?? STAGE);
-    c.set('csrfToken', 'csrf');
-    c.set('secure', false);
-    c.set('client', '203.0.113.7');
-    await next();
-  });
-  app.route('/rounds', statusRoutes(deps));
-  const get = async (path: string) => {
-    const response = await app.request(path);
-    return { status: response.status, headers: response.headers, body: await response.text() };
-  };
+  const { get } = consoleRoutes('/rounds', statusRoutes(deps), options.coordinator);
   const viewDeps = { ...deps, now: async () => new Date(NOW) };
   return { deps, viewDeps, get, people: { ana, ben, cleo, dan, eli } };
 };

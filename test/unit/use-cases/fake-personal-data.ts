@@ -1,5 +1,5 @@
-import { relayAddressOwner } from '#adapters/dynamo-personal-data';
 import type { Alert } from '#core/model';
+import { relayAddressOwner } from '#core/relay-address';
 import type { Arrival } from '#ports/inbound-ledger';
 import type {
   AnonymousFields,
@@ -23,10 +23,15 @@ const anonymise = (item: Record<string, unknown>, fields: AnonymousFields, at: s
   delete item.notWith;
 };
 
+/** An entry of the arrival index: a mail found from an address or to a participant's relay addresses. */
+const fromEntry = (address: string, mailId: string) => `from ${address.toLowerCase()} ${mailId}`;
+const toEntry = (participantId: string, mailId: string) => `to ${participantId} ${mailId}`;
+
 /**
  * One person's data in memory, found and forgotten with DynamoPersonalData's rules: addresses compared
  * in lower case, alerts that name them by id or in their ref, the ledger rows addressed to them, the
- * arrivals from their address or to one of their relay addresses. Rounds and members are the
+ * arrivals from their address or to one of their relay addresses that the arrival index still finds
+ * (every arrival in `arrivalItems` is indexed until `deleteArrivalIndex`). Rounds and members are the
  * InMemoryStore's own objects, so an unsubscribe the use case makes there shows here too.
  */
 export class InMemoryPersonalData implements PersonalDataStore {
@@ -37,6 +42,8 @@ export class InMemoryPersonalData implements PersonalDataStore {
   readonly alertItems: Alert[] = [];
   readonly ledgerRows: StoredLedgerRow[] = [];
   readonly arrivalItems: Arrival[] = [];
+  /** Entries of the arrival index deleted (`fromEntry`, `toEntry`): the arrival is not found that way. */
+  readonly unindexed = new Set<string>();
   /** Days of automatic answers by sender, in lower case. */
   readonly answers = new Map<string, string[]>();
   /** Every write, in order. */
@@ -88,12 +95,13 @@ export class InMemoryPersonalData implements PersonalDataStore {
   }
 
   async arrivals(email: string, participantId: string) {
-    const address = email.toLowerCase();
     return this.arrivalItems
       .filter(
         (a) =>
-          a.envelope.mailFrom.toLowerCase() === address ||
-          a.envelope.recipients.some((recipient) => relayAddressOwner(recipient) === participantId),
+          (a.envelope.mailFrom.toLowerCase() === email.toLowerCase() &&
+            !this.unindexed.has(fromEntry(email, a.mailId))) ||
+          (a.envelope.recipients.some((recipient) => relayAddressOwner(recipient) === participantId) &&
+            !this.unindexed.has(toEntry(participantId, a.mailId))),
       )
       .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
       .map((a) => structuredClone(a));
@@ -128,6 +136,14 @@ export class InMemoryPersonalData implements PersonalDataStore {
     if (!arrival) return;
     arrival.envelope = { mailFrom: '', recipients: [] };
     arrival.forgottenAt ??= at;
+  }
+
+  async deleteArrivalIndex(email: string, participantId: string) {
+    this.writes.push('arrival index');
+    for (const { mailId } of this.arrivalItems) {
+      this.unindexed.add(fromEntry(email, mailId));
+      this.unindexed.add(toEntry(participantId, mailId));
+    }
   }
 
   async deleteAutomaticAnswers(email: string, days: readonly string[]) {

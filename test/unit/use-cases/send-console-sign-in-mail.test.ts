@@ -2,59 +2,32 @@ import { describe, expect, it } from 'vitest';
 import { composeConsoleSignInMail } from '#core/compose-console-sign-in';
 import { signInLinkToken } from '#core/console/sign-in';
 import type { ConsoleSignInJob } from '#core/model';
-import { VirtualClock } from '#local/clock';
-import { Pacer } from '../../../functions/use-cases/pacing.ts';
 import { sendQueued } from '../../../functions/use-cases/send-mail.ts';
 import { testKeys } from '../core/fixtures.ts';
 import { InMemoryConsoleAuth } from './fake-console.ts';
-import { noNextRoundMail, noSignUpMail } from './fake-sign-ups.ts';
-import { fakeCompose, InMemoryLedger, InMemoryStore, ScriptedMailer } from './fakes.ts';
+import { InMemoryLedger } from './fakes.ts';
+import { aSender, SENDER_SETTINGS } from './sender-fixture.ts';
 
 const NOW = '2027-03-01T09:00:00.000Z';
 const EXPIRES = new Date('2027-03-01T09:15:00.000Z');
 const LINK_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
-const settings = {
-  from: 'rounds@tandem.example',
-  replyDomain: 'reply.tandem.example',
-  linksBaseUrl: 'https://tandem.example',
-  keys: testKeys,
-};
 
 /** The send queue's use case with a waiting sign-in link of the chief coordinator's, the real composer. */
 const setUp = async () => {
-  const clock = new VirtualClock(NOW);
   const links = new InMemoryConsoleAuth();
-  const ledger = new InMemoryLedger();
-  const mailer = new ScriptedMailer();
+  const { deps, ledger, mailer, clock } = aSender(NOW, {
+    consoleSignIn: {
+      links,
+      keys: testKeys,
+      compose: (input) => composeConsoleSignInMail({ ...input, settings: SENDER_SETTINGS }),
+    },
+  });
   const token = signInLinkToken({ id: LINK_ID, expiresAt: EXPIRES }, testKeys);
   await links.saveSignInLink(token, {
     email: 'chief@tandem.example',
     createdAt: clock.now(),
     expiresAt: EXPIRES,
   });
-  const deps = {
-    participants: new InMemoryStore(),
-    ledger,
-    mailer,
-    clock,
-    pacer: new Pacer(clock, 14),
-    compose: fakeCompose,
-    digest: {
-      rounds: { loadRoundState: async () => undefined },
-      coordinatorEmail: 'coordinator@tandem.example',
-      compose: () => {
-        throw new Error('no digest here');
-      },
-    },
-    signUp: noSignUpMail(),
-    nextRound: noNextRoundMail(),
-    consoleSignIn: {
-      links,
-      keys: testKeys,
-      compose: (input: Omit<Parameters<typeof composeConsoleSignInMail>[0], 'settings'>) =>
-        composeConsoleSignInMail({ ...input, settings }),
-    },
-  };
   const job: ConsoleSignInJob = {
     v: 1,
     kind: 'console-sign-in',

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DigestInput } from '#core/compose-digest';
 import type { Alert, DigestJob, MailKind, Member, Round, SendJob } from '#core/model';
-import type { OutboundMail } from '#core/outbound-mail';
-import { VirtualClock } from '#local/clock';
 import { MailThrottled } from '#ports/mailer';
 import type { RoundState } from '#ports/store';
-import { Pacer } from '../../../functions/use-cases/pacing.ts';
 import {
   LEASE_MS,
   SendDeferred,
@@ -14,9 +11,8 @@ import {
   sendQueued,
 } from '../../../functions/use-cases/send-mail.ts';
 import { aMember, aRound, partnered } from '../core/fixtures.ts';
-import { noConsoleSignInMail } from './fake-console.ts';
-import { noNextRoundMail, noSignUpMail } from './fake-sign-ups.ts';
 import { fakeCompose, InMemoryLedger, InMemoryStore, ScriptedMailer } from './fakes.ts';
+import { aSender } from './sender-fixture.ts';
 
 const NOW = '2025-03-03T12:00:00.000Z';
 
@@ -39,24 +35,17 @@ const setUp = (
     options.partnered === false ? [aMember({ seed: 'aroha', ...options.member }), pair[1]] : pair
   ) as [Member, Member];
   const store = new InMemoryStore([round], [aroha, bashir]);
-  const ledger = new InMemoryLedger();
-  const mailer = options.mailer ?? new ScriptedMailer();
-  const clock = new VirtualClock(NOW);
   const digests: Omit<DigestInput, 'settings'>[] = [];
   const roundStates: Record<string, RoundState> = {
     [round.id]: { round, members: [aroha, bashir], partnerships: [], alerts: options.alerts ?? [] },
   };
-  const deps = {
+  const { deps, ledger, mailer, clock } = aSender(NOW, {
     participants: store,
-    ledger,
-    mailer,
-    clock,
-    pacer: new Pacer(clock, 14),
-    compose: fakeCompose,
+    mailer: options.mailer,
     digest: {
-      rounds: { loadRoundState: async (roundId: string) => roundStates[roundId] },
+      rounds: { loadRoundState: async (roundId) => roundStates[roundId] },
       coordinatorEmail: 'default-coordinator@tandem.example',
-      compose: (input: Omit<DigestInput, 'settings'>): OutboundMail => {
+      compose: (input) => {
         digests.push(input);
         return {
           ...fakeCompose({ round, member: aroha, partners: [] }, job),
@@ -65,10 +54,7 @@ const setUp = (
         };
       },
     },
-    signUp: noSignUpMail(),
-    nextRound: noNextRoundMail(),
-    consoleSignIn: noConsoleSignInMail(),
-  };
+  });
   const job: SendJob = { v: 1, roundId: round.id, participantId: aroha.id, kind: 'topic', topic: 2 };
   const key = { roundId: round.id, kind: 'topic', ref: '02', participantId: aroha.id };
   return { deps, job, key, ledger, mailer, clock, aroha, bashir, store, round, digests };

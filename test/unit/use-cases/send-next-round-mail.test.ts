@@ -2,53 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { composeNextRoundMail } from '#core/compose-re-enrol';
 import { verifyReEnrolToken } from '#core/link-token';
 import type { NextRoundJob } from '#core/model';
-import { VirtualClock } from '#local/clock';
-import { Pacer } from '../../../functions/use-cases/pacing.ts';
 import { sendQueued } from '../../../functions/use-cases/send-mail.ts';
 import { aParticipant, aRound, testKeys } from '../core/fixtures.ts';
-import { noConsoleSignInMail } from './fake-console.ts';
-import { noSignUpMail } from './fake-sign-ups.ts';
-import { fakeCompose, InMemoryLedger, InMemoryStore, ScriptedMailer } from './fakes.ts';
+import { InMemoryLedger, InMemoryStore } from './fakes.ts';
+import { aSender, SENDER_SETTINGS } from './sender-fixture.ts';
 
 const NOW = '2027-03-01T09:00:00.000Z';
-const settings = {
-  from: 'rounds@tandem.example',
-  replyDomain: 'reply.tandem.example',
-  linksBaseUrl: 'https://tandem.example',
-  keys: testKeys,
-};
 const ana = aParticipant({ seed: 'ana', email: 'ana@example.org', name: 'Ana Silva' });
 
 /** The send queue's use case with Ana on file, a round just opened, the real composer and a recording mailer. */
 const setUp = (round = aRound({ id: 'spring-2027', status: 'draft', registration: 'open' })) => {
   const store = new InMemoryStore([round]);
   store.participants.set(ana.email, ana);
-  const clock = new VirtualClock(NOW);
-  const ledger = new InMemoryLedger();
-  const mailer = new ScriptedMailer();
-  const deps = {
+  const { deps, ledger, mailer, clock } = aSender(NOW, {
     participants: store,
-    ledger,
-    mailer,
-    clock,
-    pacer: new Pacer(clock, 14),
-    compose: fakeCompose,
-    digest: {
-      rounds: { loadRoundState: async () => undefined },
-      coordinatorEmail: 'coordinator@tandem.example',
-      compose: () => {
-        throw new Error('no digest here');
-      },
-    },
-    signUp: noSignUpMail(),
     nextRound: {
       participants: store,
       rounds: store,
-      compose: (input: Omit<Parameters<typeof composeNextRoundMail>[0], 'settings'>) =>
-        composeNextRoundMail({ ...input, settings }),
+      compose: (input) => composeNextRoundMail({ ...input, settings: SENDER_SETTINGS }),
     },
-    consoleSignIn: noConsoleSignInMail(),
-  };
+  });
   const job: NextRoundJob = { v: 1, kind: 'next-round-open', roundId: round.id, participantId: ana.id };
   return { deps, job, store, ledger, mailer, clock };
 };

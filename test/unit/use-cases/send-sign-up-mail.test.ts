@@ -1,30 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { composeSignUpMail } from '#core/compose-sign-up';
 import type { SignUpJob } from '#core/model';
-import { VirtualClock } from '#local/clock';
 import { MailRefused } from '#ports/mailer';
-import { Pacer } from '../../../functions/use-cases/pacing.ts';
 import { sendQueued } from '../../../functions/use-cases/send-mail.ts';
-import { aProfile, aRound, signUpId, testKeys } from '../core/fixtures.ts';
-import { noConsoleSignInMail } from './fake-console.ts';
-import { InMemorySignUps, noNextRoundMail } from './fake-sign-ups.ts';
-import { fakeCompose, InMemoryLedger, InMemoryStore, ScriptedMailer } from './fakes.ts';
+import { aProfile, aRound, signUpId } from '../core/fixtures.ts';
+import { InMemorySignUps } from './fake-sign-ups.ts';
+import { InMemoryLedger, InMemoryStore, ScriptedMailer } from './fakes.ts';
+import { aSender, SENDER_SETTINGS } from './sender-fixture.ts';
 
 const NOW = '2027-03-01T09:00:00.000Z';
-const settings = {
-  from: 'rounds@tandem.example',
-  replyDomain: 'reply.tandem.example',
-  linksBaseUrl: 'https://tandem.example',
-  keys: testKeys,
-};
 
 /** The send queue's use case with a waiting sign-up of Ana's, the real composer and a recording mailer. */
 const setUp = async (round = aRound({ id: 'spring-2027', status: 'draft', registration: 'open' })) => {
   const store = new InMemoryStore([round]);
   const signUps = new InMemorySignUps();
-  const clock = new VirtualClock(NOW);
-  const ledger = new InMemoryLedger();
-  const mailer = new ScriptedMailer();
+  const { deps, ledger, mailer, clock } = aSender(NOW, {
+    participants: store,
+    signUp: {
+      signUps,
+      rounds: store,
+      compose: (input) => composeSignUpMail({ ...input, settings: SENDER_SETTINGS }),
+    },
+  });
   const pending = await signUps.savePending(
     {
       roundId: round.id,
@@ -34,29 +31,6 @@ const setUp = async (round = aRound({ id: 'spring-2027', status: 'draft', regist
     },
     () => signUpId('ana'),
   );
-  const deps = {
-    participants: store,
-    ledger,
-    mailer,
-    clock,
-    pacer: new Pacer(clock, 14),
-    compose: fakeCompose,
-    digest: {
-      rounds: { loadRoundState: async () => undefined },
-      coordinatorEmail: 'coordinator@tandem.example',
-      compose: () => {
-        throw new Error('no digest here');
-      },
-    },
-    signUp: {
-      signUps,
-      rounds: store,
-      compose: (input: Omit<Parameters<typeof composeSignUpMail>[0], 'settings'>) =>
-        composeSignUpMail({ ...input, settings }),
-    },
-    nextRound: noNextRoundMail(),
-    consoleSignIn: noConsoleSignInMail(),
-  };
   const job: SignUpJob = { v: 1, kind: 'sign-up', roundId: round.id, signUpId: pending.id, ref: NOW };
   return { deps, job, store, signUps, ledger, mailer, clock };
 };

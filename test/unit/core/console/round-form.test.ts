@@ -69,7 +69,7 @@ describe('the create-a-round form', () => {
   it.each([
     ['', 'round_id', 'Enter a round id'],
     ['confirm', 'round_id', '"confirm" is reserved (/join/confirm is another page of the sign-up site)'],
-    ['new', 'round_id', '"new" is reserved (it is the address of this form in the console)'],
+    ['new', 'round_id', '"new" is reserved (/console/rounds/new is the console\'s form to create a round)'],
   ])('refuses the round id "%s"', (id, field, message) => {
     // Act
     const read = readRoundForm({ round_id: id, start: '2027-03-01' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRound, newRound } from '#core/coordinator/new-round';
+import { RESERVED_ROUND_IDS } from '#core/reserved-round-ids';
 import { DEFAULT_ESCALATION_DAYS, DEFAULT_INACTIVITY_DAYS } from '#core/schedule';
-import { RESERVED_ROUND_IDS } from '#core/sign-up/paths';
 
 describe('newRound', () => {
   it('makes a draft, closed to sign-ups, with a topic every fortnight, the check-in mid-round and the default silence thresholds', () => {
@@ -64,8 +64,14 @@ describe('newRound', () => {
     },
   );
 
-  it('reserves exactly the paths the web function takes under /join/', () => {
-    expect([...RESERVED_ROUND_IDS].sort()).toEqual(['again', 'assets', 'confirm']);
+  it("refuses the id new, the console's form to create a round, naming the page", () => {
+    expect(() => newRound({ id: 'new', startDate: '2027-03-01', weeks: 6 })).toThrow(
+      /^id: "new" is reserved \(\/console\/rounds\/new is the console's form to create a round\); choose another round id\. Reserved: again, assets, confirm, new$/,
+    );
+  });
+
+  it('reserves exactly the paths the web function and the console take', () => {
+    expect([...RESERVED_ROUND_IDS].sort()).toEqual(['again', 'assets', 'confirm', 'new']);
     expect(newRound({ id: 'again-2027', startDate: '2027-03-01', weeks: 6 }).id).toBe('again-2027');
   });
 });

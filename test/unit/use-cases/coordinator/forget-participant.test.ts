@@ -172,6 +172,7 @@ describe('planForget and forgetParticipant', () => {
     expect(data.writes).toEqual([
       'arrival m1',
       'arrival m2',
+      'arrival index',
       'answers',
       `explanation autumn/${partnershipId('pair')}`,
       'member spring',
@@ -194,6 +195,7 @@ describe('planForget and forgetParticipant', () => {
       country: ana.country,
     });
     expect(data.emails.has(ana.email)).toBe(false);
+    expect(await data.arrivals(ana.email, ana.id)).toEqual([]);
     await expect(planForget(deps, ana.email)).rejects.toThrow(UnknownParticipant);
   });
 
