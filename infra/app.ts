@@ -34,6 +34,8 @@ const Context = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dots, dashes and underscores')
     .default('1'),
+  /** The SES account's send rate, mails per second: sizes the send queue and sets the pacing (docs/sending.md). */
+  sesMaxSendRate: z.coerce.number().positive('a number of mails per second above 0').optional(),
   /** A second region for copies of the table's daily backups, e.g. `eu-west-1` (docs/operations.md). */
   backupCopyRegion: z
     .string()
@@ -50,6 +52,7 @@ const context = Context.parse({
   coordinators: app.node.tryGetContext('coordinators'),
   signingKeysRevision: app.node.tryGetContext('signingKeysRevision'),
   backupCopyRegion: app.node.tryGetContext('backupCopyRegion'),
+  sesMaxSendRate: app.node.tryGetContext('sesMaxSendRate'),
 });
 
 addTandemStage(app, {

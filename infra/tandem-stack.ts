@@ -25,7 +25,16 @@ import { ServiceFunction } from '#infra/constructs/service-function';
 import { TableBackup } from '#infra/constructs/table-backup';
 import { WebFront } from '#infra/constructs/web-front';
 import { type QueueSettings, WorkQueue } from '#infra/constructs/work-queue';
-import { busRules, type FunctionName, functionDefs, inboundMail, queues, schedules } from '#infra/wiring';
+import {
+  busRules,
+  DEFAULT_SEND_RATE,
+  type FunctionName,
+  functionDefs,
+  inboundMail,
+  type queues,
+  schedules,
+  sendQueueFor,
+} from '#infra/wiring';
 
 export interface TandemStackProps extends StackProps {
   stage: string;
@@ -61,6 +70,12 @@ export interface TandemStackProps extends StackProps {
    * `BackupCopyStack`). Ignored in `dev`, which has no backups.
    */
   backupCopyRegion?: string;
+  /**
+   * The SES account's send rate (mails per second, `-c sesMaxSendRate=`): sizes the send queue (instances,
+   * batch), and the functions pace to it instead of SES's `GetAccount` (docs/sending.md says which wins).
+   * @default DEFAULT_SEND_RATE
+   */
+  sesMaxSendRate?: number;
 }
 
 /** Dev stacks come and go; every other stage holds real participants' data, and keeps and backs it up. */
@@ -92,6 +107,7 @@ export class TandemStack extends Stack {
       signingKeysRevision = '1',
       explicitStage = true,
       backupCopyRegion,
+      sesMaxSendRate,
       ...props
     }: TandemStackProps,
   ) {
@@ -142,8 +158,11 @@ export class TandemStack extends Stack {
     const mail = new MailSending(this, 'Mail', { domain, coordinatorEmail });
     mail.publishEventsTo(defaultBus);
     const signingKeys = new RelaySigningKeys(this, 'SigningKeys', { removalPolicy });
+    const queueSettings = {
+      send: sendQueueFor(sesMaxSendRate ?? DEFAULT_SEND_RATE),
+    } satisfies Record<keyof typeof queues, QueueSettings>;
     const workQueues = {
-      send: new WorkQueue(this, 'SendQueue', { settings: queues.send, alerts }),
+      send: new WorkQueue(this, 'SendQueue', { settings: queueSettings.send, alerts }),
     } satisfies Record<keyof typeof queues, WorkQueue>;
 
     const inbound = new InboundMail(this, 'Inbound', {
@@ -174,7 +193,8 @@ export class TandemStack extends Stack {
       SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
       SIGNING_KEYS_SECRET_ARN: signingKeys.secret.secretArn,
       // Each concurrent sender paces itself to its share of the account's send rate.
-      SEND_CONCURRENCY: String(queues.send.maxConcurrency),
+      SEND_CONCURRENCY: String(queueSettings.send.maxConcurrency),
+      ...(sesMaxSendRate ? { SES_MAX_SEND_RATE: String(sesMaxSendRate) } : {}),
     };
     const common = { removalPolicy, alerts };
     const functions = {
@@ -305,10 +325,8 @@ export class TandemStack extends Stack {
       bus.grantPutEventsTo(producer.fn);
     }
     inbound.receiveWith(functions[inboundMail.target]);
-    // The console's People page forgets people as the CLI does: their raw mails go, and finding the
-    // mails they sent scans the inbound ledger (no index by sender yet; see docs/console.md#people).
+    // The console's People page forgets people as the CLI does: their raw mails go.
     inbound.grantErase(functions.console);
-    data.grantScan(functions.console.fn);
     // Not part of any schema: no handler reads it; changing it is what replaces the warm instances.
     for (const keyReader of [
       functions.links,
@@ -320,7 +338,7 @@ export class TandemStack extends Stack {
       keyReader.fn.addEnvironment('SIGNING_KEYS_REVISION', signingKeysRevision);
     }
 
-    for (const [name, settings] of Object.entries(queues) as [keyof typeof queues, QueueSettings][]) {
+    for (const [name, settings] of Object.entries(queueSettings) as [keyof typeof queues, QueueSettings][]) {
       workQueues[name].consumeWith(functions[settings.consumer].fn);
     }
     // The default bus carries every SES event in the account and region (other applications' too); only

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { CONSOLE } from '#core/console/layout';
 import { eventPattern } from '#core/event-contract';
 import { MemberChanged, RoundLaunchRequested, SesSendingEvents } from '#core/events';
+import { sendingPlan } from '#core/sending-plan';
 import {
   ConsoleEnv,
   DispatchTopicsEnv,
@@ -184,30 +185,41 @@ export const schedules = [
   },
 ] as const satisfies readonly { id: string; description: string; expression: string; target: FunctionName }[];
 
-/** SQS queues and the functions that consume them (with partial batch failures). */
-export const queues = {
-  send: {
+/**
+ * The account send rate (mails per second) the send queue is sized for unless the deploy says otherwise
+ * (`-c sesMaxSendRate=`): SES's first rate out of the sandbox.
+ */
+export const DEFAULT_SEND_RATE = 14;
+
+/**
+ * The send queue for an account's send rate: as many instances (the event source's maximum
+ * concurrency) and records per batch as `sendingPlan` gives, so that the instances' pacing adds up to
+ * the rate (docs/sending.md).
+ */
+export const sendQueueFor = (rate: number) => {
+  const plan = sendingPlan(rate);
+  return {
     consumer: 'sendMail',
-    batchSize: 10,
+    batchSize: plan.batchSize,
+    /** SQS requires a batching window for batches of more than 10. */
     maxBatchingWindowSeconds: 2,
     /** Longer than the consumer's timeout, as SQS requires. */
     visibilityTimeoutSeconds: 720,
     /** Deliveries before a job goes to the dead-letter queue. */
     maxReceiveCount: 5,
-    /** Caps concurrent senders so that the per-instance pacing adds up to the account's rate. */
-    maxConcurrency: 2,
-  },
-} as const satisfies Record<
-  string,
-  {
+    maxConcurrency: plan.instances,
+  } as const satisfies {
     consumer: FunctionName;
     batchSize: number;
     maxBatchingWindowSeconds: number;
     visibilityTimeoutSeconds: number;
     maxReceiveCount: number;
     maxConcurrency: number;
-  }
->;
+  };
+};
+
+/** SQS queues and the functions that consume them (with partial batch failures), at the default rate. */
+export const queues = { send: sendQueueFor(DEFAULT_SEND_RATE) };
 
 /** Inbound mail: SES stores the raw message under this prefix (S3 action), then invokes the target (Lambda action). */
 export const inboundMail = {

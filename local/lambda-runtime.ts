@@ -15,6 +15,11 @@ interface HandlerModule {
 export interface Invocation {
   name: FunctionName;
   at: string;
+  /**
+   * How long the handler ran, in real milliseconds: what Lambda bills (rounded up to 1 ms). Sleeps on a
+   * virtual clock take no real time, so a simulation's pacing waits are not in it.
+   */
+  durationMs: number;
   result?: unknown;
   error?: string;
 }
@@ -36,46 +41,70 @@ const repoRoot = resolve(import.meta.dirname, '..');
 export class LambdaRuntime {
   readonly failures: FailedAsyncInvocation[] = [];
   readonly log: Invocation[] = [];
-  readonly #handlers: Map<FunctionName, Invoke>;
+  /** Each function's instances, the first made at start, more when a caller asks for them. */
+  readonly #instances = new Map<FunctionName, Promise<Invoke>[]>();
+  readonly #modules: Map<FunctionName, HandlerModule>;
+  readonly #context: DepsContext;
   readonly #running = new Set<Promise<unknown>>();
   readonly #onInvocation: (invocation: Invocation) => void;
 
-  private constructor(handlers: Map<FunctionName, Invoke>, onInvocation: (invocation: Invocation) => void) {
-    this.#handlers = handlers;
+  private constructor(
+    modules: Map<FunctionName, HandlerModule>,
+    context: DepsContext,
+    onInvocation: (invocation: Invocation) => void,
+  ) {
+    this.#modules = modules;
+    this.#context = context;
     this.#onInvocation = onInvocation;
   }
 
   /**
-   * Loads every handler module and builds its dependencies from `context`: the environment the stack
-   * gives its functions (one record for all of them, as each parses only what its schema names), the
-   * clients pointed at the local services, and the stack's clock.
+   * Loads every handler module and builds one instance of each from `context`: the environment the
+   * stack gives its functions (one record for all of them, as each parses only what its schema names),
+   * the clients pointed at the local services, and the stack's clock.
    */
   static async start(
     context: DepsContext,
     onInvocation: (invocation: Invocation) => void = () => {},
   ): Promise<LambdaRuntime> {
-    const handlers = new Map<FunctionName, Invoke>();
+    const modules = new Map<FunctionName, HandlerModule>();
     for (const [name, def] of Object.entries(functionDefs) as [
       FunctionName,
       (typeof functionDefs)[FunctionName],
     ][]) {
-      const module = (await import(pathToFileURL(resolve(repoRoot, def.entry)).href)) as HandlerModule;
-      handlers.set(name, module.createHandler(await module.createDeps(context)));
+      modules.set(name, (await import(pathToFileURL(resolve(repoRoot, def.entry)).href)) as HandlerModule);
     }
-    return new LambdaRuntime(handlers, onInvocation);
+    const runtime = new LambdaRuntime(modules, context, onInvocation);
+    await Promise.all([...modules.keys()].map((name) => runtime.#instance(name, 0)));
+    return runtime;
   }
 
-  /** A synchronous invocation: the caller gets the result or the error. */
-  async invoke(name: FunctionName, event: unknown, clock: Clock): Promise<unknown> {
-    const handler = this.#handlers.get(name);
-    if (!handler) throw new Error(`no function named ${name}`);
+  /**
+   * Instance `index` of a function, made (a cold start: its own dependencies, such as its own pacer) the
+   * first time it is asked for. A queue's concurrent batches each go to their own instance, as on Lambda.
+   */
+  #instance(name: FunctionName, index: number): Promise<Invoke> {
+    const module = this.#modules.get(name);
+    if (!module) throw new Error(`no function named ${name}`);
+    const instances = this.#instances.get(name) ?? [];
+    this.#instances.set(name, instances);
+    instances[index] ??= module.createDeps(this.#context).then((deps) => module.createHandler(deps));
+    return instances[index];
+  }
+
+  /** A synchronous invocation of the function's instance `instance`: the caller gets the result or the error. */
+  async invoke(name: FunctionName, event: unknown, clock: Clock, instance = 0): Promise<unknown> {
+    const handler = await this.#instance(name, instance);
     const at = clock.now().toISOString();
+    const started = performance.now();
+    const durationMs = () => performance.now() - started;
     try {
       const result = await handler(event);
-      this.#record({ name, at, result });
+      this.#record({ name, at, durationMs: durationMs(), result });
       return result;
     } catch (error) {
-      this.#record({ name, at, error: error instanceof Error ? error.message : String(error) });
+      const message = error instanceof Error ? error.message : String(error);
+      this.#record({ name, at, durationMs: durationMs(), error: message });
       throw error;
     }
   }

@@ -29,7 +29,8 @@ export interface LocalQueueOptions {
   batchSize: number;
   visibilityTimeoutSeconds: number;
   maxReceiveCount: number;
-  consumer: (event: SQSEvent) => Promise<SqsConsumerResult>;
+  /** Called with the number of the worker delivering the batch: each is one instance of the consumer. */
+  consumer: (event: SQSEvent, worker: number) => Promise<SqsConsumerResult>;
   /** Batches delivered at the same time, like an event-source mapping's maximum concurrency. */
   concurrency?: number;
 }
@@ -136,10 +137,11 @@ export class LocalQueue {
   }
 
   async #deliverAll(): Promise<void> {
-    const worker = async () => {
-      for (let batch = this.#take(); batch.length > 0; batch = this.#take()) await this.#deliver(batch);
+    const worker = async (number: number) => {
+      for (let batch = this.#take(); batch.length > 0; batch = this.#take())
+        await this.#deliver(batch, number);
     };
-    await Promise.all(Array.from({ length: this.#options.concurrency }, worker));
+    await Promise.all(Array.from({ length: this.#options.concurrency }, (_, number) => worker(number)));
   }
 
   #take(): Message[] {
@@ -159,12 +161,15 @@ export class LocalQueue {
     return batch;
   }
 
-  async #deliver(batch: Message[]): Promise<void> {
+  async #deliver(batch: Message[], worker: number): Promise<void> {
     const receivedAt = this.#options.clock.now().getTime();
     this.#inFlight += batch.length;
     let failed: Map<string, string>;
     try {
-      failed = failures(batch, await this.#options.consumer({ Records: batch.map((m) => this.#record(m)) }));
+      failed = failures(
+        batch,
+        await this.#options.consumer({ Records: batch.map((m) => this.#record(m)) }, worker),
+      );
     } catch (error) {
       const reason = describe(error);
       failed = new Map(batch.map((m) => [m.messageId, reason]));

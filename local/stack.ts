@@ -8,7 +8,14 @@ import { DynamoInboundLedger } from '#adapters/dynamo-inbound-ledger';
 import { FileRawMailStore } from '#adapters/file-raw-mail';
 import { type LogLevel, setDefaultLogLevel } from '#adapters/logger';
 import { sesEventFor } from '#handlers/ses-receipt-event';
-import { busRules, httpTargetFor, inboundMail, queues, schedules } from '#infra/wiring';
+import {
+  busRules,
+  DEFAULT_SEND_RATE,
+  httpTargetFor,
+  inboundMail,
+  schedules,
+  sendQueueFor,
+} from '#infra/wiring';
 import type { Clock } from '#ports/clock';
 import { type AcceptedEvent, type AwsGateway, type PublishedAlert, startAwsGateway } from './aws-gateway.ts';
 import { type LocalPorts, localClientConfig, localNames, localSigningKeys, localUrls } from './config.ts';
@@ -50,6 +57,11 @@ export interface LocalStackOptions {
   onAlert?: (alert: PublishedAlert) => void;
   /** How much the functions log, unless POWERTOOLS_LOG_LEVEL says (the logger's own default otherwise). */
   logLevel?: LogLevel;
+  /**
+   * Where the functions reach SES's API instead of the stack's SES front, given its endpoint: a bench
+   * puts a process that times arrivals in between (bench/ses-arrivals.ts).
+   */
+  sesApiVia?: (sesApi: string) => Promise<string>;
 }
 
 export interface LocalStack {
@@ -121,6 +133,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
     let runtime: LambdaRuntime | undefined;
     let sendQueue: LocalQueue | undefined;
+    // Sized for the account rate the local SES reports, as a deploy is for its `-c sesMaxSendRate=`.
+    const sendQueueSettings = sendQueueFor(options.sesMaxSendRate ?? DEFAULT_SEND_RATE);
     const router = new EventRouter(busRules);
     // Everything put on a bus, by PutEvents or by SES, goes this way: each rule sees the events of its
     // own bus, and its target is invoked asynchronously (so settle() waits for it).
@@ -208,7 +222,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     // The functions send through the SES proxy, which publishes SES's events and plays its faults.
     const clientConfig = {
       ...localConfig,
-      endpoints: { ...localConfig.endpoints, dynamodb: dynamo.endpoint, sesv2: sesProxy.endpoint },
+      endpoints: {
+        ...localConfig.endpoints,
+        dynamodb: dynamo.endpoint,
+        sesv2: options.sesApiVia ? await options.sesApiVia(sesProxy.endpoint) : sesProxy.endpoint,
+      },
     };
     const clients = createAwsClients(clientConfig);
     const env = Object.freeze({
@@ -220,7 +238,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       COORDINATORS: localNames.coordinatorEmail,
       REPLY_DOMAIN: localNames.replyDomain,
       SES_CONFIGURATION_SET: localNames.configurationSet,
-      SEND_CONCURRENCY: String(queues.send.maxConcurrency),
+      SEND_CONCURRENCY: String(sendQueueSettings.maxConcurrency),
       // A developer's own keys, so that links in mail kept in a data folder still verify; fresh ones otherwise.
       SIGNING_KEYS: process.env.SIGNING_KEYS ?? localSigningKeys(),
       RAW_MAIL_DIR: rawMailDir,
@@ -233,7 +251,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     if (options.logLevel) setDefaultLogLevel(options.logLevel);
     runtime = await LambdaRuntime.start({ env, clients, clock }, options.onInvocation);
     const functions = runtime;
-    const queueSettings = queues.send;
+    const queueSettings = sendQueueSettings;
     sendQueue = new LocalQueue({
       name: localNames.sendQueue,
       clock,
@@ -241,7 +259,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       visibilityTimeoutSeconds: queueSettings.visibilityTimeoutSeconds,
       maxReceiveCount: queueSettings.maxReceiveCount,
       concurrency: queueSettings.maxConcurrency,
-      consumer: (event) => functions.invoke(queueSettings.consumer, event, clock) as never,
+      // Each concurrent batch on its own instance of the function, with its own pacer, as on Lambda.
+      consumer: (event, worker) => functions.invoke(queueSettings.consumer, event, clock, worker) as never,
     });
     const queue = sendQueue;
     const scheduler = new Scheduler(

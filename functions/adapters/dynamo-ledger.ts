@@ -1,7 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ClaimOutcome, Deferral, LedgerKey, SendLedger } from '#ports/store';
+import type { ClaimOutcome, Deferral, LedgerKey, SendLedger, SentRecord } from '#ports/store';
 import { writeConditionally } from './dynamo-requests.ts';
+import { type AdapterRetry, batchPutAll } from './retry.ts';
 import { keys } from './table-design.ts';
 
 /** Ledger rows outlive any retry or replay by far, then expire through the table's TTL. */
@@ -27,7 +28,8 @@ interface StatusChange {
 }
 
 /**
- * The send ledger on DynamoDB: two writes per mail (claim, then sent). A claim is a lease, so a
+ * The send ledger on DynamoDB: two item writes per mail (claim, then sent; the send function records a
+ * batch's mails together, see markSentMany). A claim is a lease, so a
  * sender that crashed between SES accepting the mail and recording it blocks a resend only until the
  * lease expires — the one window in which a duplicate is possible. A claim that takes such a row over
  * says so (`claimed-after-expiry`), so it can be counted (ExpiredSendingLeases) and alarmed on. Mails
@@ -38,6 +40,8 @@ export class DynamoSendLedger implements SendLedger {
   constructor(
     private readonly tableName: string,
     private readonly db: DynamoDBDocumentClient,
+    /** How unprocessed records are written again (bounded; production defaults). */
+    private readonly retry: AdapterRetry = {},
   ) {}
 
   /**
@@ -85,6 +89,27 @@ export class DynamoSendLedger implements SendLedger {
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':sent': 'SENT', ':now': now.toISOString(), ':messageId': messageId },
       }),
+    );
+  }
+
+  /**
+   * Unconditional Puts, as `markSent`'s Update is unconditional: between a claim and its record only a
+   * takeover after the lease ran out can touch the row, and then both senders sent.
+   */
+  async markSentMany(records: readonly SentRecord[]): Promise<void> {
+    await batchPutAll(
+      this.db,
+      this.tableName,
+      records.map(({ key, claimedAt, sentAt, messageId }) => ({
+        ...itemKey(key),
+        v: 1,
+        status: 'SENT',
+        claimedAt: claimedAt.toISOString(),
+        sentAt: sentAt.toISOString(),
+        messageId,
+        expiresAt: expiresAt(claimedAt),
+      })),
+      this.retry,
     );
   }
 

@@ -88,22 +88,31 @@ export class DynamoSendingGate implements SendingGate {
     return began;
   }
 
-  async resumed(now: Date): Promise<void> {
-    // Only when this instance last saw a pause: the common case, sending as usual, writes nothing.
-    if (!this.#known?.pause) return;
-    // Another instance may have ended the pause already: then there is nothing left to end.
-    await conditionHeld(
+  async resumed(now: Date, sentFrom: Date): Promise<void> {
+    // Only when this instance last saw a pause that began before this send: the common case, sending as
+    // usual, writes nothing, and neither does a send that was on its way when the pause began.
+    const known = this.#known?.pause;
+    if (!known || known.since >= sentFrom) return;
+    // Another instance may have ended the pause already, or a new one begun since: then it is not ours to end.
+    const ended = await conditionHeld(
       this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.sendingState,
           UpdateExpression: 'SET #state = :active, resumedAt = :now REMOVE reason, since, #until',
-          ConditionExpression: '#state = :paused',
+          ConditionExpression: '#state = :paused AND since < :sentFrom',
           ExpressionAttributeNames: { '#state': 'state', '#until': 'until' },
-          ExpressionAttributeValues: { ':active': 'active', ':paused': 'paused', ':now': now.toISOString() },
+          ExpressionAttributeValues: {
+            ':active': 'active',
+            ':paused': 'paused',
+            ':now': now.toISOString(),
+            ':sentFrom': sentFrom.toISOString(),
+          },
         }),
       ),
     );
-    this.#known = { pause: undefined, readAt: now.getTime() };
+    this.#known = ended
+      ? { pause: undefined, readAt: now.getTime() }
+      : { pause: await this.current(), readAt: now.getTime() };
   }
 }

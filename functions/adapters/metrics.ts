@@ -130,6 +130,7 @@ export const countingExpiredLeases = (ledger: SendLedger, metrics: Metrics): Sen
     return outcome;
   },
   markSent: (key, now, messageId) => ledger.markSent(key, now, messageId),
+  markSentMany: (records) => ledger.markSentMany(records),
   defer: (key, now, deferral) => ledger.defer(key, now, deferral),
   deferUnclaimed: (key, now, deferral) => ledger.deferUnclaimed(key, now, deferral),
   fail: (key, now, reason) => ledger.fail(key, now, reason),

@@ -1,6 +1,7 @@
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { type RetryPolicy, retryLeftovers } from '#core/backoff';
@@ -36,6 +37,11 @@ export const retrySettings = (retry: AdapterRetry = {}) => ({
 /** BatchGetItem still left keys unread (UnprocessedKeys) after every attempt. */
 export class BatchReadIncomplete extends Error {
   override name = 'BatchReadIncomplete';
+}
+
+/** BatchWriteItem still left items unwritten (UnprocessedItems) after every attempt. */
+export class BatchWriteIncomplete extends Error {
+  override name = 'BatchWriteIncomplete';
 }
 
 type Key = Record<string, unknown>;
@@ -75,4 +81,33 @@ export const batchGetAll = async (
     }
   }
   return items;
+};
+
+/**
+ * Unconditional Puts of any number of items, 25 to a BatchWriteItem (its limit), writing again the
+ * UnprocessedItems DynamoDB hands back, with backoff, a bounded number of times.
+ * @throws {BatchWriteIncomplete} naming how many items stayed unwritten.
+ */
+export const batchPutAll = async (
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  itemList: readonly Record<string, unknown>[],
+  retry: AdapterRetry = {},
+): Promise<void> => {
+  const settings = retrySettings(retry);
+  for (const chunk of chunks(itemList, 25)) {
+    const unwritten = await retryLeftovers(
+      chunk.map((Item) => ({ PutRequest: { Item } })),
+      async (pending) => {
+        const result = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+        return (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+      },
+      settings,
+    );
+    if (unwritten.length > 0) {
+      throw new BatchWriteIncomplete(
+        `BatchWriteItem left ${unwritten.length} of ${itemList.length} item(s) of ${tableName} unwritten after ${settings.attempts} attempts`,
+      );
+    }
+  }
 };

@@ -72,6 +72,10 @@ export class SesMailer implements Mailer {
     }
   }
 
+  /**
+   * The deploy's rate when it set one (`-c sesMaxSendRate=`, which also sized the send queue), without
+   * asking SES; otherwise SES's `MaxSendRate` (`GetAccount`).
+   */
   async maxSendRate(): Promise<number> {
     if (this.sendRateOverride) return this.sendRateOverride;
     const account = await this.ses.send(new GetAccountCommand({}));

@@ -8,6 +8,7 @@ import { DynamoInboundLedger } from '#adapters/dynamo-inbound-ledger';
 import { DynamoSendLedger } from '#adapters/dynamo-ledger';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
 import { DynamoMembership } from '#adapters/dynamo-membership';
+import { DynamoRelayLane } from '#adapters/dynamo-relay-lane';
 import { DynamoSendingGate } from '#adapters/dynamo-sending-gate';
 import { DynamoStore } from '#adapters/dynamo-store';
 import { EventBridgeBus } from '#adapters/eventbridge-bus';
@@ -18,9 +19,10 @@ import { S3RawMailStore } from '#adapters/s3-raw-mail';
 import { SesMailer } from '#adapters/ses-mailer';
 import { loadSigningKeys } from '#adapters/signing-keys';
 import { SnsAlertNotifier } from '#adapters/sns-alert-notifier';
+import { relaySpacingMs } from '#core/sending-plan';
 import type { Arrival } from '#ports/inbound-ledger';
 import { METRIC, type Metrics } from '#ports/metrics';
-import { Pacer } from '../use-cases/pacing.ts';
+import { RelayPacer } from '../use-cases/pacing.ts';
 import { type ReceiveDeps, type ReceiveOutcome, receiveMail } from '../use-cases/receive-mail.ts';
 import { parseEnv, ReceiveMailEnv } from './env.ts';
 import { type DepsContext, lazyHandler, withMetrics } from './runtime.ts';
@@ -48,7 +50,7 @@ export const createDeps = async ({
     rawMail: env.RAW_MAIL_BUCKET
       ? new S3RawMailStore(env.RAW_MAIL_BUCKET, env.RAW_MAIL_PREFIX, clients.s3)
       : new FileRawMailStore(env.RAW_MAIL_DIR as string),
-    inbound: new DynamoInboundLedger(env.TABLE_NAME, db),
+    inbound: new DynamoInboundLedger(env.TABLE_NAME, db, { clock }),
     participants: new DynamoStore(env.TABLE_NAME, db),
     membership: new DynamoMembership(env.TABLE_NAME, db),
     lifecycle: new DynamoLifecycle(env.TABLE_NAME, db),
@@ -57,8 +59,8 @@ export const createDeps = async ({
     // A pause SES announced holds relays back too (the invocation fails and is retried, nothing is lost).
     gate: new DynamoSendingGate(env.TABLE_NAME, db),
     onOutcome: countingDeliveryOutcomes(metrics),
-    // Replies share the account's send rate with the sender functions; a small share keeps them quick.
-    pacer: new Pacer(clock, rate / (env.SEND_CONCURRENCY + 1)),
+    // Replies share the account's send rate with the send queue: they go in the account-wide relay lane.
+    pacer: new RelayPacer(clock, new DynamoRelayLane(env.TABLE_NAME, db), relaySpacingMs(rate)),
     // Commands by mail change members exactly as the links do, so they announce it the same way.
     bus: new EventBridgeBus(env.EVENT_BUS_NAME, clients.eventBridge),
     clock,

@@ -1,4 +1,5 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import pMap from 'p-map';
 import { dynamoDbClients } from '#adapters/clients/dynamodb';
 import { secretsClients } from '#adapters/clients/secrets-manager';
 import { sesClients } from '#adapters/clients/sesv2';
@@ -7,6 +8,7 @@ import { sqsClients } from '#adapters/clients/sqs';
 import { DynamoConsoleAuth } from '#adapters/dynamo-console-auth';
 import { DynamoSendLedger } from '#adapters/dynamo-ledger';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
+import { DynamoRelayLane } from '#adapters/dynamo-relay-lane';
 import { DynamoSendingGate } from '#adapters/dynamo-sending-gate';
 import { DynamoSignUps } from '#adapters/dynamo-sign-ups';
 import { DynamoStore } from '#adapters/dynamo-store';
@@ -30,8 +32,10 @@ import {
   SendJob,
   SignUpJob,
 } from '#core/model';
+import { instanceBudget, quotaWhileRelaying } from '#core/sending-plan';
 import { METRIC, type Metrics } from '#ports/metrics';
 import type { JobQueue } from '#ports/queue';
+import { BatchedRecords, RecordsNotWritten } from '../use-cases/batched-records.ts';
 import { Pacer } from '../use-cases/pacing.ts';
 import {
   NEXT_ROUND_REF,
@@ -45,6 +49,8 @@ import { type DepsContext, lazyHandler, withMetrics } from './runtime.ts';
 
 export interface SendMailDeps extends SendDeps {
   metrics: Metrics;
+  /** Mails of a batch in flight at once (see instanceBudget). */
+  parallelism: number;
   /** The send queue itself: mails on hold go back on it, delayed, as new messages. */
   queue: JobQueue;
 }
@@ -69,6 +75,11 @@ export const createDeps = async ({
     linksBaseUrl: env.LINKS_BASE_URL,
   };
   const metrics = metricsFromEnvironment(raw);
+  // This instance's share of the account's rate: the queue runs SEND_CONCURRENCY instances at most, and
+  // while the receive function's relay lane is open they leave its share free.
+  const budget = instanceBudget(rate, env.SEND_CONCURRENCY);
+  const whileRelaying = quotaWhileRelaying(rate, env.SEND_CONCURRENCY);
+  const lane = new DynamoRelayLane(env.TABLE_NAME, db);
   return {
     participants: store,
     ledger: countingExpiredLeases(new DynamoSendLedger(env.TABLE_NAME, db), metrics),
@@ -79,7 +90,8 @@ export const createDeps = async ({
     gate: new DynamoSendingGate(env.TABLE_NAME, db),
     ...(env.ALERTS_TOPIC_ARN ? { alerts: new SnsAlertNotifier(env.ALERTS_TOPIC_ARN, clients.sns) } : {}),
     onOutcome: countingDeliveryOutcomes(metrics),
-    pacer: new Pacer(clock, rate / env.SEND_CONCURRENCY),
+    pacer: new Pacer(clock, async (now) => ((await lane.isOpen(now)) ? whileRelaying : budget.quota)),
+    parallelism: budget.parallelism,
     compose: (recipient, job) => composeMail(recipient, job, settings),
     digest: {
       rounds: new DynamoLifecycle(env.TABLE_NAME, db),
@@ -145,63 +157,106 @@ const recipientOf = (job: QueuedMail) => {
   return { roundId: job.roundId, participantId: job.participantId };
 };
 
+/** What became of one record: its outcome, and whether it goes back to the queue (held or retried). */
+interface RecordResult {
+  outcome: RecordOutcome;
+  held?: { job: QueuedMail; until: Date };
+  retry?: boolean;
+}
+
 /**
- * Reports partial batch failures: only the records that can succeed later are returned to the queue.
- * A malformed job is logged and dropped, since redelivery cannot fix it. A mail on hold (sending
- * paused account-wide) goes back on the queue as a new, delayed message, so a long pause never
- * spends a job's deliveries and sends nothing to the dead-letter queue. Each record's lines carry its
- * ids (round, participant, SQS message, and SES's message id once sent); each mail sent counts in
- * MailsSent.
+ * Sends one record's mail. A malformed job is logged and dropped, since redelivery cannot fix it. Each
+ * line carries the record's ids (round, participant, SQS message, and SES's message id once sent); each
+ * mail sent counts in MailsSent.
+ */
+const sendRecord = async (deps: SendMailDeps, record: SQSRecord): Promise<RecordResult> => {
+  let log = correlated({ sqsMessageId: record.messageId });
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    body = undefined;
+  }
+  const job = parseQueued(body);
+  if (!job.success) {
+    const reason = `malformed send job: ${job.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+    log.error(reason);
+    return { outcome: { outcome: 'rejected', reason } };
+  }
+  log = log.with(recipientOf(job.data));
+  const mail = mailOf(job.data);
+  try {
+    const outcome = await sendQueued(deps, job.data);
+    if (outcome.outcome === 'sent') {
+      deps.metrics.count(METRIC.mailsSent);
+      log.with({ messageId: outcome.messageId }).info('mail sent', mail);
+    } else if (outcome.outcome === 'failed') {
+      log.error('mail failed for good', { ...mail, reason: outcome.reason });
+    } else {
+      log.debug('send job done', { ...mail, ...outcome });
+    }
+    return { outcome };
+  } catch (error) {
+    if (error instanceof SendOnHold) {
+      const until = error.pause.until;
+      return { outcome: { outcome: 'on-hold', until: until.toISOString() }, held: { job: job.data, until } };
+    }
+    log.warn('send job will be retried', { ...mail, error: loggableError(error) });
+    return {
+      outcome: { outcome: 'retry', reason: error instanceof Error ? error.message : String(error) },
+      retry: true,
+    };
+  }
+};
+
+/**
+ * Sends a batch's mails `parallelism` at a time, so that DynamoDB and SES round trips overlap while the
+ * pacer keeps this instance within its share of the account's rate; each mail goes claim → SES →
+ * record exactly as alone (a job delivered twice in one batch is found in flight, retried, then found
+ * sent). Reports partial batch failures: only the records that can succeed later are returned to the
+ * queue. A mail on hold (sending paused account-wide) goes back on the queue as a new, delayed message,
+ * so a long pause never spends a job's deliveries and sends nothing to the dead-letter queue.
  */
 export const createHandler = (deps: SendMailDeps) =>
   withMetrics(deps.metrics, async (event: SQSEvent): Promise<SendBatchResult> => {
-    const result: SendBatchResult = { batchItemFailures: [], outcomes: [] };
+    const ledger = new BatchedRecords(deps.ledger);
+    const results = await pMap(event.Records, (record) => sendRecord({ ...deps, ledger }, record), {
+      concurrency: deps.parallelism,
+    });
+    await recordSent(ledger, results);
+    const result: SendBatchResult = { batchItemFailures: [], outcomes: results.map((r) => r.outcome) };
     const held: { messageId: string; job: QueuedMail; until: Date }[] = [];
-    for (const record of event.Records) {
-      let log = correlated({ sqsMessageId: record.messageId });
-      let body: unknown;
-      try {
-        body = JSON.parse(record.body);
-      } catch {
-        body = undefined;
-      }
-      const job = parseQueued(body);
-      if (!job.success) {
-        const reason = `malformed send job: ${job.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
-        log.error(reason);
-        result.outcomes.push({ outcome: 'rejected', reason });
-        continue;
-      }
-      log = log.with(recipientOf(job.data));
-      const mail = mailOf(job.data);
-      try {
-        const outcome = await sendQueued(deps, job.data);
-        if (outcome.outcome === 'sent') {
-          deps.metrics.count(METRIC.mailsSent);
-          log.with({ messageId: outcome.messageId }).info('mail sent', mail);
-        } else if (outcome.outcome === 'failed') {
-          log.error('mail failed for good', { ...mail, reason: outcome.reason });
-        } else {
-          log.debug('send job done', { ...mail, ...outcome });
-        }
-        result.outcomes.push(outcome);
-      } catch (error) {
-        if (error instanceof SendOnHold) {
-          held.push({ messageId: record.messageId, job: job.data, until: error.pause.until });
-          result.outcomes.push({ outcome: 'on-hold', until: error.pause.until.toISOString() });
-          continue;
-        }
-        log.warn('send job will be retried', { ...mail, error: loggableError(error) });
-        result.batchItemFailures.push({ itemIdentifier: record.messageId });
-        result.outcomes.push({
-          outcome: 'retry',
-          reason: error instanceof Error ? error.message : String(error),
-        });
-      }
-    }
+    results.forEach(({ held: onHold, retry }, i) => {
+      const { messageId } = event.Records[i] as SQSRecord;
+      if (onHold) held.push({ messageId, ...onHold });
+      if (retry) result.batchItemFailures.push({ itemIdentifier: messageId });
+    });
     if (held.length > 0) await putBack(deps, held, result);
     return result;
   });
+
+/**
+ * Writes the batch's records of sent mails. Records no write took make their jobs retried, as a mail
+ * whose record failed alone would be: the rows keep their claims until the leases run out.
+ */
+const recordSent = async (ledger: BatchedRecords, results: RecordResult[]): Promise<void> => {
+  try {
+    await ledger.flush();
+  } catch (error) {
+    if (!(error instanceof RecordsNotWritten)) throw error;
+    correlated({}).error('sent mails could not be recorded; their jobs will be retried', {
+      count: error.records.length,
+      error: loggableError(error.cause),
+    });
+    const unrecorded = new Set(error.records.map((r) => r.messageId));
+    for (const result of results) {
+      if (result.outcome.outcome === 'sent' && unrecorded.has(result.outcome.messageId)) {
+        result.outcome = { outcome: 'retry', reason: error.message };
+        result.retry = true;
+      }
+    }
+  }
+};
 
 /**
  * Re-queues the mails on hold, delayed until the pause ends (or SQS's longest delay). If SQS refuses,

@@ -20,8 +20,11 @@ export interface SendingGate {
    * @returns true when this begins a pause (sending was active): the one time to tell the coordinator.
    */
   pause(reason: PauseReason, now: Date, until: Date): Promise<boolean>;
-  /** SES accepted a mail: ends the pause, if one is recorded. */
-  resumed(now: Date): Promise<void>;
+  /**
+   * SES accepted a mail whose request left at `sentFrom`: ends the pause, if one is recorded and began
+   * before that. A mail already on its way when the pause began (a concurrent send) proves nothing.
+   */
+  resumed(now: Date, sentFrom: Date): Promise<void>;
   /** What is recorded, read fresh: for status reports. */
   current(): Promise<SendingPause | undefined>;
 }

@@ -183,10 +183,23 @@ export interface Deferral {
  * what became of every mail (SENDING, SENT, DEFERRED, FAILED). A row in a state a write must not touch
  * is an answer (an outcome, or nothing done), never an error.
  */
+/** A mail SES accepted, to be recorded SENT: its row, when it was claimed and sent, SES's message id. */
+export interface SentRecord {
+  key: LedgerKey;
+  claimedAt: Date;
+  sentAt: Date;
+  messageId: string;
+}
+
 export interface SendLedger {
   /** Claims the right to send for `leaseMs`: a new or DEFERRED row, or a crashed sender's expired claim. */
   claim(key: LedgerKey, now: Date, leaseMs: number): Promise<ClaimOutcome>;
   markSent(key: LedgerKey, now: Date, messageId: string): Promise<void>;
+  /**
+   * Records several mails SES accepted at once, each row as `markSent` leaves it (written whole, so each
+   * names when it was claimed): a batch's records in a request per 25 instead of one each.
+   */
+  markSentMany(records: readonly SentRecord[]): Promise<void>;
   /** Hands back our claim after a send that certainly did not happen: the row waits, and the next claim takes it at once. */
   defer(key: LedgerKey, now: Date, deferral: Deferral): Promise<void>;
   /**

@@ -12,7 +12,7 @@ import {
 } from '#ports/mailer';
 import type { SendingGate, SendingPause } from '#ports/sending-gate';
 import type { LedgerKey, SendLedger } from '#ports/store';
-import type { Pacer } from './pacing.ts';
+import type { Pacing } from './pacing.ts';
 
 /** How long a claim blocks other senders; shorter than the queue's visibility timeout, so a retry can take over. */
 export const LEASE_MS = 5 * 60_000;
@@ -48,7 +48,7 @@ export interface DeliveryDeps {
   ledger: SendLedger;
   mailer: Mailer;
   clock: Clock;
-  pacer: Pacer;
+  pacer: Pacing;
   /** The account-wide pause; without it, a paused account's refusals are retried like throttling. */
   gate?: SendingGate;
   /** Told once when a pause begins: SES's refusal also stops the mail that would tell the coordinator. */
@@ -100,19 +100,22 @@ const pauseSending = async (
 };
 
 /**
- * One claimed attempt: claim → SES → record. The pacer's wait comes before the claim, so a claim is
- * followed at once by the SES call and a lease that expires really may hide a sent mail. Throws
- * MailThrottled (the row waits as DEFERRED) for the caller's backoff.
+ * One claimed attempt: claim → SES → record. The pacer's turn comes between the claim and SES, so the
+ * claim's round trip (which varies) does not spread the mails' arrivals at SES, and the wait (at most
+ * about a pacing window) is far shorter than the lease. Throws MailThrottled (the row waits as
+ * DEFERRED) for the caller's backoff.
  */
 const attempt = async (deps: DeliveryDeps, key: LedgerKey, mail: OutboundMail): Promise<Delivery> => {
-  await deps.pacer.take();
   const claim = await deps.ledger.claim(key, deps.clock.now(), LEASE_MS);
   if (claim === 'already-sent' || claim === 'already-failed') return { outcome: 'duplicate' };
   if (claim === 'in-flight') {
     throw new SendDeferred(`another sender holds ${key.kind} ${key.ref} for ${key.participantId}`);
   }
   let messageId: string;
+  let sentFrom: Date;
   try {
+    await deps.pacer.take();
+    sentFrom = deps.clock.now();
     ({ messageId } = await deps.mailer.send(mail));
   } catch (error) {
     if (error instanceof MailRefused) {
@@ -130,7 +133,7 @@ const attempt = async (deps: DeliveryDeps, key: LedgerKey, mail: OutboundMail): 
     throw error;
   }
   await deps.ledger.markSent(key, deps.clock.now(), messageId);
-  await deps.gate?.resumed(deps.clock.now());
+  await deps.gate?.resumed(deps.clock.now(), sentFrom);
   return { outcome: 'sent', messageId };
 };
 

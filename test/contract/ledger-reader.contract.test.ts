@@ -119,6 +119,37 @@ describeContract<Subject>(
       expect(all.map((row) => row.participantId)).toEqual([participantId('aroha'), participantId('ben')]);
     });
 
+    it('reads the rows a batch recorded together as it reads those recorded one by one', async () => {
+      // Prepare: 30 mails claimed, then recorded in one call (more than one BatchWriteItem holds).
+      const { reader, ledger } = await make();
+      const keys = Array.from({ length: 30 }, (_, i) =>
+        mail('topic', '01', `person${'abcdefghijklmnopqrstuvwxyz2345'[i]}`),
+      );
+      for (const key of keys) await ledger.claim(key, at('09:00:00'), LEASE_MS);
+
+      // Act
+      await ledger.markSentMany(
+        keys.map((key, i) => ({
+          key,
+          claimedAt: at('09:00:00'),
+          sentAt: at('09:00:05'),
+          messageId: `ses-${i}`,
+        })),
+      );
+
+      // Assess
+      const read = await reader.ledger(ROUND);
+      expect(read.mails).toEqual({ sent: 30, deferred: 0, failed: 0, inFlight: 0 });
+      expect(await reader.sentSince(ROUND)).toContainEqual({
+        kind: 'topic',
+        ref: '01',
+        participantId: participantId('personh'),
+        claimedAt: '2025-03-03T09:00:00.000Z',
+        sentAt: '2025-03-03T09:00:05.000Z',
+      });
+      expect(await ledger.claim(keys[29] as LedgerKey, at('10:00:00'), LEASE_MS)).toBe('already-sent');
+    });
+
     it('refuses to read a sent row that was never claimed: no sender writes one', async () => {
       const { reader, ledger } = await make();
       await ledger.markSent(mail('topic', '01', 'aroha'), at('09:00:00'), 'ses-1');

@@ -47,7 +47,7 @@ describeContract<SendingGate>(
       await gate.pause('daily-quota', NOW, at(60));
       await gate.holding(at(61));
 
-      await gate.resumed(at(61));
+      await gate.resumed(at(61), at(61));
 
       expect(await gate.current()).toBeUndefined();
       expect(await gate.holding(at(62))).toBeUndefined();
@@ -55,10 +55,22 @@ describeContract<SendingGate>(
       expect(await gate.current()).toEqual({ reason: 'sending-paused', since: at(70), until: at(80) });
     });
 
+    it('keeps the pause when the accepted mail was on its way before the pause began', async () => {
+      // A concurrent send, sent just before another's refusal paused sending, is answered after it.
+      const gate = await make();
+      await gate.pause('daily-quota', at(10), at(60));
+      await gate.holding(at(11));
+
+      await gate.resumed(at(11), at(10));
+      await gate.resumed(at(11), at(9));
+
+      expect(await gate.current()).toEqual({ reason: 'daily-quota', since: at(10), until: at(60) });
+    });
+
     it('records nothing when a mail is accepted while sending is not paused', async () => {
       const gate = await make();
 
-      await gate.resumed(NOW);
+      await gate.resumed(NOW, NOW);
 
       expect(await gate.current()).toBeUndefined();
     });

@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableDesign } from '#adapters/table-design';
+import { sendingPlan } from '#core/sending-plan';
 import type { LaunchRoundEnv } from '#handlers/env';
 import type { ServiceEnvironment } from '#infra/constructs/service-function';
 import {
@@ -410,6 +411,24 @@ describe('send queue', () => {
     });
   });
 
+  it('is sized for the account’s send rate given at deploy, which also caps every sender’s pacing', () => {
+    // Prepare
+    const fast = Template.fromStack(tandemApp('dev', { bundle: false, sesMaxSendRate: 100 }).stack);
+    const planned = sendingPlan(100);
+
+    // Assess: 4 instances of 25 mails a second, batches of 100 (a batching window, as SQS requires).
+    fast.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: planned.batchSize,
+      MaximumBatchingWindowInSeconds: Match.anyValue(),
+      ScalingConfig: { MaximumConcurrency: planned.instances },
+    });
+    expect(planned).toMatchObject({ instances: 4, batchSize: 100 });
+    fast.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SEND_CONCURRENCY: '4', SES_MAX_SEND_RATE: '100' }) },
+    });
+    expect(JSON.stringify(dev.findResources('AWS::Lambda::Function'))).not.toContain('SES_MAX_SEND_RATE');
+  });
+
   it('redrives to its dead-letter queue after maxReceiveCount deliveries', () => {
     dev.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: queues.send.visibilityTimeoutSeconds,
@@ -521,9 +540,9 @@ describe('permissions', () => {
     }
   });
 
-  it("lets no function scan the table but the console, whose People page finds a person's mails so", () => {
+  it('lets no function scan the table: a person’s mails are found through the arrival index', () => {
     const scanners = functionNames.filter((name) => actionsOf(name).includes('dynamodb:Scan'));
-    expect(scanners).toEqual(['console']);
+    expect(scanners).toEqual([]);
   });
 
   it('lets the console delete raw mail under the prefix, and nothing else in S3', () => {

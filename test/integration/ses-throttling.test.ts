@@ -1,4 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
+import { instanceBudget, sendingPlan } from '#core/sending-plan';
+import { DEFAULT_SEND_RATE } from '#infra/wiring';
 import { advance, launch, mailsTo, seedRound, settle } from './support.ts';
 
 const faults = async (plan?: { after: number; throttle: number }) => {
@@ -11,8 +13,15 @@ const faults = async (plan?: { after: number; throttle: number }) => {
 };
 
 describe('SES throttling in the middle of a batch', () => {
-  it('delivers every introduction exactly once and loses none', async () => {
-    const { cohort } = await seedRound('it-throttle', 12, 2);
+  it('delivers every introduction exactly once and loses none, with batches sent concurrently', async () => {
+    // The stack's send queue runs as deployed for the default rate: two instances, each with several
+    // mails of its batch in flight, so 60 introductions make concurrent batches of concurrent sends.
+    const plan = sendingPlan(DEFAULT_SEND_RATE);
+    expect(plan.instances).toBe(2);
+    expect(instanceBudget(DEFAULT_SEND_RATE, plan.instances).parallelism).toBeGreaterThan(1);
+    const people = 60;
+    expect(people).toBeGreaterThan(plan.batchSize);
+    const { cohort } = await seedRound('it-throttle', people, 2);
     await faults({ after: 3, throttle: 10 });
 
     await launch('it-throttle');

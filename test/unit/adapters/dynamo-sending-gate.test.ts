@@ -100,13 +100,13 @@ describe('DynamoSendingGate', () => {
     await active.holding(NOW);
 
     // Act
-    await paused.resumed(HOUR);
-    await active.resumed(HOUR);
+    await paused.resumed(HOUR, HOUR);
+    await active.resumed(HOUR, HOUR);
 
     // Assess
     const calls = db.commandCalls(UpdateCommand);
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.args[0].input.ConditionExpression).toBe('#state = :paused');
+    expect(calls[0]?.args[0].input.ConditionExpression).toBe('#state = :paused AND since < :sentFrom');
     expect(await paused.holding(HOUR)).toBeUndefined();
   });
 

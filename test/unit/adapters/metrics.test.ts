@@ -170,6 +170,9 @@ describe('countingExpiredLeases', () => {
       markSent: async () => {
         calls.push('markSent');
       },
+      markSentMany: async () => {
+        calls.push('markSentMany');
+      },
       defer: async () => {
         calls.push('defer');
       },
@@ -199,6 +202,7 @@ describe('countingExpiredLeases', () => {
     // Act
     const claimed = await ledger.claim(key, new Date(NOW), 300_000);
     await ledger.markSent(key, new Date(NOW), 'ses-1');
+    await ledger.markSentMany([{ key, claimedAt: new Date(NOW), sentAt: new Date(NOW), messageId: 'ses-2' }]);
     await ledger.defer(key, new Date(NOW), { reason: 'throttled', until: new Date(NOW) });
     await ledger.deferUnclaimed(key, new Date(NOW), { reason: 'daily-quota', until: new Date(NOW) });
     await ledger.fail(key, new Date(NOW), 'refused');
@@ -207,6 +211,6 @@ describe('countingExpiredLeases', () => {
     expect(claimed).toBe(outcome);
     expect(metrics.total('ExpiredSendingLeases')).toBe(expected);
     expect(warn).toHaveBeenCalledTimes(expected);
-    expect(inner.calls).toEqual(['claim', 'markSent', 'defer', 'deferUnclaimed', 'fail']);
+    expect(inner.calls).toEqual(['claim', 'markSent', 'markSentMany', 'defer', 'deferUnclaimed', 'fail']);
   });
 });

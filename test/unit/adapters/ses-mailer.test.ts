@@ -136,7 +136,7 @@ describe('SesMailer.maxSendRate', () => {
     ses.reset();
   });
 
-  it('uses the configured override without asking SES', async () => {
+  it('uses the rate the deploy set without asking SES', async () => {
     const rate = await new SesMailer('tandem-rounds', clients.ses, 3).maxSendRate();
 
     expect(rate).toBe(3);

@@ -549,7 +549,7 @@ const sendQueueFor = (kind: MailKind, status: Participant['status']) => {
     ledger: new InMemoryLedger(),
     mailer,
     clock,
-    pacer: new Pacer(clock, 14),
+    pacer: Pacer.forRate(clock, 14),
     compose: (context: Parameters<typeof composeMail>[0], job: SendJob) =>
       composeMail(context, job, settings),
     digest: {
@@ -596,7 +596,7 @@ const receiveFor = (chloeStatus: Participant['status'], benStatus: Participant['
     ledger: new InMemoryLedger(),
     mailer,
     clock,
-    pacer: new Pacer(clock, 14),
+    pacer: Pacer.forRate(clock, 14),
     bus: new RecordingBus(),
     settings,
     relayDailyCap: DEFAULT_RELAY_DAILY_CAP,

@@ -116,7 +116,7 @@ const fakeDeps = () => {
     ledger: new InMemoryLedger(),
     mailer,
     clock,
-    pacer: new Pacer(clock, 10),
+    pacer: Pacer.forRate(clock, 10),
     bus,
     settings,
     metrics,

@@ -1,11 +1,11 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -117,7 +117,8 @@ const fakeDeps = (alerts: Alert[] = [], mailer = new ScriptedMailer()) => {
       alerts: { sendingPaused: async (pause: SendingPause) => void told.push(pause) },
       onOutcome: ({ kind, reason }: { kind: string; reason: string }) =>
         metrics.count(kind === 'failed' ? 'MailsFailed' : 'MailsDeferred', 1, { reason }),
-      pacer: new Pacer(clock, 10),
+      pacer: Pacer.forRate(clock, 10),
+      parallelism: 1,
       compose: (context: Parameters<typeof composeMail>[0], job: SendJob) =>
         composeMail(context, job, settings),
       digest: {
@@ -345,6 +346,67 @@ describe('send-mail handler', () => {
     expect(mailer.accepted).toHaveLength(1);
   });
 
+  it('keeps `parallelism` mails of a batch in flight, and reports their outcomes in the records’ order', async () => {
+    // Prepare: an SES that answers the earlier topics later, so the mails finish out of order.
+    const { deps, mailer } = fakeDeps();
+    let inFlight = 0;
+    let most = 0;
+    const send = mailer.send.bind(mailer);
+    mailer.send = async (mail) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20 - 3 * Number(mail.tags.topic)));
+      inFlight--;
+      return send(mail);
+    };
+    const handle = sendMail.createHandler({ ...deps, parallelism: 3 });
+    const topics = [1, 2, 3, 4, 5];
+
+    // Act
+    const result = await handle(sqsEvent(...topics.map((topic) => record(`m${topic}`, topicJob(topic)))));
+
+    // Assess: each outcome is its record's mail (ScriptedMailer numbers them as it accepts them).
+    expect(most).toBe(3);
+    expect(result.batchItemFailures).toEqual([]);
+    const refOf = (outcome: (typeof result.outcomes)[number]) =>
+      outcome.outcome === 'sent'
+        ? mailer.accepted[Number(outcome.messageId.slice(4)) - 1]?.tags.topic
+        : undefined;
+    expect(result.outcomes.map(refOf)).toEqual(['1', '2', '3', '4', '5']);
+    expect(mailer.accepted.map((m) => m.tags.topic)).not.toEqual(['1', '2', '3', '4', '5']);
+  });
+
+  it('retries the jobs of sent mails whose records could not be written, and only those', async () => {
+    // Prepare: the batch's record write fails; topic 9 has no content, so it fails for good.
+    const { deps, ledger } = fakeDeps();
+    ledger.markSentMany = async () => {
+      throw new Error('ProvisionedThroughputExceededException');
+    };
+    const handle = sendMail.createHandler(deps);
+
+    // Act
+    const result = await handle(sqsEvent(record('m1', topicJob(1)), record('m2', topicJob(9))));
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect(result.outcomes.map((o) => o.outcome)).toEqual(['retry', 'failed']);
+  });
+
+  it('sends a job delivered twice in one concurrent batch once: the second finds it in flight, then sent', async () => {
+    // Prepare
+    const { deps, mailer } = fakeDeps();
+    const handle = sendMail.createHandler({ ...deps, parallelism: 2 });
+
+    // Act
+    const first = await handle(sqsEvent(record('m1', topicJob(2)), record('m2', topicJob(2))));
+    const redelivered = await handle(sqsEvent(record('m2', topicJob(2))));
+
+    // Assess
+    expect(first.outcomes.map((o) => o.outcome)).toEqual(['sent', 'retry']);
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
+    expect(redelivered.outcomes).toEqual([{ outcome: 'duplicate' }]);
+    expect(mailer.accepted).toHaveLength(1);
+  });
+
   it('sends a queued job through DynamoDB and SES with the production adapters', async () => {
     // Prepare
     const items = [
@@ -362,7 +424,7 @@ describe('send-mail handler', () => {
       }),
     );
     db.on(PutCommand).resolves({});
-    db.on(UpdateCommand).resolves({});
+    db.on(BatchWriteCommand).resolves({});
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-77' });
     const handle = sendMail.createHandler(await sendMail.createDeps(context('2025-03-17T12:00:00Z')));
 
@@ -378,9 +440,10 @@ describe('send-mail handler', () => {
       roundId: round.id,
       participantId: aroha.id,
     });
-    expect(db.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':messageId']).toBe(
-      'ses-77',
-    );
+    // The batch's records, written together: the row SENT with SES's message id.
+    const [recorded] =
+      db.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.['tandem-test'] ?? [];
+    expect(recorded?.PutRequest?.Item).toMatchObject({ status: 'SENT', messageId: 'ses-77' });
   });
 
   it('sends a digest job to the coordinator and a participant job in the same batch', async () => {
@@ -438,7 +501,7 @@ describe('send-mail handler', () => {
       }),
     );
     db.on(PutCommand).resolves({});
-    db.on(UpdateCommand).resolves({});
+    db.on(BatchWriteCommand).resolves({});
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-78' });
     const handle = sendMail.createHandler(await sendMail.createDeps(context('2025-03-17T12:00:00Z')));
     const job: SendJob = {
@@ -481,7 +544,7 @@ describe('send-mail handler', () => {
       ],
     });
     db.on(PutCommand).resolves({});
-    db.on(UpdateCommand).resolves({});
+    db.on(BatchWriteCommand).resolves({});
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-79' });
     const handle = sendMail.createHandler(await sendMail.createDeps(context('2025-03-17T12:00:00Z')));
 
@@ -565,7 +628,7 @@ describe('send-mail handler', () => {
     db.on(PutCommand).resolves({
       Attributes: { status: 'SENDING', leaseUntil: '2025-03-17T11:55:00.000Z' },
     });
-    db.on(UpdateCommand).resolves({});
+    db.on(BatchWriteCommand).resolves({});
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-80' });
     const handle = sendMail.createHandler(
       await sendMail.createDeps({

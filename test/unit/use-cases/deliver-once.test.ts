@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboundMail } from '#core/outbound-mail';
+import { PACING_WINDOW_MS } from '#core/sending-plan';
 import { MailNotSent, MailRefused, MailThrottled, SendingPaused } from '#ports/mailer';
 import type { SendingPause } from '#ports/sending-gate';
 import {
@@ -37,7 +38,8 @@ const setUp = (mailer = new ScriptedMailer()) => {
     ledger,
     mailer,
     clock,
-    pacer: new Pacer(clock, 10),
+    // One mail per pacing window: a second mail waits for its turn.
+    pacer: Pacer.forRate(clock, 1),
     gate,
     alerts: { sendingPaused: async (pause: SendingPause) => void told.push(pause) },
     onOutcome: (event: { kind: string; reason: string }) => void outcomes.push(event),
@@ -142,15 +144,21 @@ describe('deliverOnce', () => {
     expect(await ledger.claim(key, deps.clock.now(), LEASE_MS)).toBe('claimed');
   });
 
-  it('paces before claiming, so every claim is followed at once by its SES call', async () => {
-    // Prepare: a pacer slot far ahead; the claim must come after the wait.
-    const { deps, clock } = setUp();
+  it('claims, then waits for the pacer’s turn, so the claim’s round trip does not spread arrivals at SES', async () => {
+    // Prepare: the pacer's next turn a window ahead.
+    const { deps, clock, mailer } = setUp();
     const { ledger } = deps;
     const claimedAt: number[] = [];
+    const sentAt: number[] = [];
     const claim = ledger.claim.bind(ledger);
     ledger.claim = async (k, now, lease) => {
       claimedAt.push(now.getTime());
       return claim(k, now, lease);
+    };
+    const send = mailer.send.bind(mailer);
+    mailer.send = async (m) => {
+      sentAt.push(clock.now().getTime());
+      return send(m);
     };
     await deliverOnce(deps, { ...key, ref: 'first' }, mail);
 
@@ -158,8 +166,9 @@ describe('deliverOnce', () => {
     await deliverOnce(deps, key, mail);
 
     // Assess
-    expect(clock.sleeps).toEqual([100]);
-    expect(claimedAt[1]).toBe(Date.parse(NOW) + 100);
+    expect(clock.sleeps).toEqual([PACING_WINDOW_MS]);
+    expect(claimedAt[1]).toBe(Date.parse(NOW));
+    expect(sentAt[1]).toBe(Date.parse(NOW) + PACING_WINDOW_MS);
   });
 
   it('records a mail SES refuses for good as FAILED, never retries it, and counts it', async () => {
@@ -266,7 +275,7 @@ describe('deliverOnce', () => {
 });
 
 describe('sendPaced', () => {
-  it('spaces sends at the pacer’s rate', async () => {
+  it('lets no more than the pacer’s quota reach SES in one window', async () => {
     // Prepare
     const { deps, mailer, clock } = setUp();
 
@@ -277,7 +286,7 @@ describe('sendPaced', () => {
 
     // Assess
     expect(mailer.accepted).toHaveLength(3);
-    expect(clock.sleeps).toEqual([100, 100]);
+    expect(clock.sleeps).toEqual([PACING_WINDOW_MS, PACING_WINDOW_MS]);
   });
 
   it('gives up after four throttled attempts, passing the throttling on', async () => {

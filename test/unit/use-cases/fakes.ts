@@ -13,6 +13,7 @@ import {
   type SendJob,
 } from '#core/model';
 import type { OutboundMail } from '#core/outbound-mail';
+import { type LaneState, laneOpen, nextRelaySlot } from '#core/sending-plan';
 import { VirtualClock } from '#local/clock';
 import type { EventBus } from '#ports/bus';
 import { AlreadyTaken, ConcurrentChange, StoredItemInvalid } from '#ports/errors';
@@ -21,6 +22,7 @@ import type { LedgerReader, SentMailRow } from '#ports/ledger-reader';
 import type { Mailer, PauseReason } from '#ports/mailer';
 import type { JobQueue } from '#ports/queue';
 import { type RawMailStore, RawMailTooLarge } from '#ports/raw-mail';
+import type { RelayLane } from '#ports/relay-lane';
 import type { SendingGate, SendingPause } from '#ports/sending-gate';
 import {
   type ClaimOutcome,
@@ -36,6 +38,7 @@ import {
   type RoundStore,
   type SendContext,
   type SendLedger,
+  type SentRecord,
   TransitionRejected,
 } from '#ports/store';
 
@@ -405,6 +408,17 @@ export class InMemoryLedger implements SendLedger, LedgerReader {
     });
   }
 
+  async markSentMany(records: readonly SentRecord[]): Promise<void> {
+    for (const { key, claimedAt, sentAt, messageId } of records) {
+      this.rows.set(InMemoryLedger.id(key), {
+        status: 'SENT',
+        claimedAt: claimedAt.toISOString(),
+        sentAt: sentAt.toISOString(),
+        messageId,
+      });
+    }
+  }
+
   async defer(key: LedgerKey, _now: Date, { reason, until }: Deferral): Promise<void> {
     if (this.rows.get(InMemoryLedger.id(key))?.status !== 'SENDING') return;
     this.rows.set(InMemoryLedger.id(key), { status: 'DEFERRED', reason, deferredUntil: until.toISOString() });
@@ -485,8 +499,8 @@ export class InMemorySendingGate implements SendingGate {
     return true;
   }
 
-  async resumed(): Promise<void> {
-    this.recorded = undefined;
+  async resumed(_now: Date, sentFrom: Date): Promise<void> {
+    if (this.recorded && this.recorded.since < sentFrom) this.recorded = undefined;
   }
 
   async current(): Promise<SendingPause | undefined> {
@@ -647,5 +661,20 @@ export class RecordingBus implements EventBus {
       detail: checked,
     });
     return { eventId };
+  }
+}
+
+/** The relay lane over one variable, with the adapter's semantics (slots from nextRelaySlot, no read delay). */
+export class InMemoryRelayLane implements RelayLane {
+  state: LaneState | undefined;
+
+  async isOpen(now: Date): Promise<boolean> {
+    return laneOpen(this.state, now.getTime());
+  }
+
+  async takeSlot(now: Date, spacingMs: number): Promise<Date> {
+    const { at, state } = nextRelaySlot(this.state, now.getTime(), spacingMs);
+    this.state = state;
+    return new Date(at);
   }
 }

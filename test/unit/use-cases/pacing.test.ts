@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { withBackoff } from '#core/backoff';
-import { Pacer } from '../../../functions/use-cases/pacing.ts';
-import { RecordingClock } from './fakes.ts';
+import { LANE_SETTLE_MS, PACING_WINDOW_MS } from '#core/sending-plan';
+import type { Clock } from '#ports/clock';
+import { Pacer, RelayPacer } from '../../../functions/use-cases/pacing.ts';
+import { InMemoryRelayLane, RecordingClock } from './fakes.ts';
 
 class Retryable extends Error {
   override name = 'Retryable';
@@ -21,27 +23,68 @@ const failing = (errors: unknown[]) => {
   return { fn, calls: () => calls };
 };
 
+/** A clock whose sleepers wake in the order of their times, each when `runTimers` gets there. */
+class TimerClock implements Clock {
+  #ms: number;
+  readonly #timers: { at: number; wake: () => void }[] = [];
+
+  constructor(start: string) {
+    this.#ms = Date.parse(start);
+  }
+
+  now(): Date {
+    return new Date(this.#ms);
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((wake) => this.#timers.push({ at: this.#ms + ms, wake }));
+  }
+
+  /** Wakes sleepers in time order, letting each run until it sleeps again or ends, until none sleeps. */
+  async runTimers(): Promise<void> {
+    for (;;) {
+      await new Promise((settled) => setImmediate(settled));
+      this.#timers.sort((a, b) => a.at - b.at);
+      const next = this.#timers.shift();
+      if (!next) return;
+      this.#ms = Math.max(this.#ms, next.at);
+      next.wake();
+    }
+  }
+}
+
+/** The most of `times` (ms) within any half-open window of `windowMs`. */
+const busiestWindow = (times: readonly number[], windowMs: number): number => {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let first = 0, last = 0; last < sorted.length; last++) {
+    while ((sorted[last] as number) - (sorted[first] as number) >= windowMs) first++;
+    most = Math.max(most, last - first + 1);
+  }
+  return most;
+};
+
 describe('Pacer', () => {
-  it('spaces consecutive calls evenly at the configured rate', async () => {
+  it('lets the quota go at once, then each next mail a window after the one `count` before it', async () => {
     // Prepare
     const clock = new RecordingClock(START);
-    const pacer = new Pacer(clock, 4);
+    const pacer = new Pacer(clock, { count: 3, windowMs: 1000 });
     const times: number[] = [];
 
     // Act
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 7; i++) {
       await pacer.take();
       times.push(clock.now().getTime() - Date.parse(START));
     }
 
     // Assess
-    expect(times).toEqual([0, 250, 500, 750, 1000]);
+    expect(times).toEqual([0, 0, 0, 1000, 1000, 1000, 2000]);
   });
 
-  it('does not wait when the caller is already slower than the rate', async () => {
+  it('does not wait when the caller is already slower than the quota', async () => {
     // Prepare
     const clock = new RecordingClock(START);
-    const pacer = new Pacer(clock, 2);
+    const pacer = new Pacer(clock, { count: 1, windowMs: 500 });
 
     // Act
     await pacer.take();
@@ -54,15 +97,101 @@ describe('Pacer', () => {
     expect(clock.sleeps).toEqual([]);
   });
 
-  it('waits only for the rest of the interval after a short pause', async () => {
+  it('makes up a turn missed for want of a caller within the window, never beyond the quota', async () => {
+    // Prepare: two of three turns taken, then a pause of 400 ms.
     const clock = new RecordingClock(START);
-    const pacer = new Pacer(clock, 2);
+    const pacer = new Pacer(clock, { count: 3, windowMs: 1000 });
+    await pacer.take();
+    await pacer.take();
+    clock.advance(400);
+
+    // Act
+    await pacer.take();
+    await pacer.take();
+
+    // Assess: the third goes at once; the fourth waits for the first's window to pass.
+    expect(clock.sleeps).toEqual([600]);
+  });
+
+  it('keeps concurrent callers to the quota in every window', async () => {
+    // Prepare: 40 callers at once, on a clock whose sleepers wake in time order, as real timers do.
+    const clock = new TimerClock(START);
+    const pacer = Pacer.forRate(clock, 7);
+    const times: number[] = [];
+
+    // Act
+    const callers = Promise.all(
+      Array.from({ length: 40 }, async () => {
+        await pacer.take();
+        times.push(clock.now().getTime() - Date.parse(START));
+      }),
+    );
+    await clock.runTimers();
+    await callers;
+
+    // Assess: 7 per window, back to back.
+    expect(times).toHaveLength(40);
+    expect(busiestWindow(times, PACING_WINDOW_MS)).toBe(7);
+    expect(Math.max(...times)).toBe(5 * PACING_WINDOW_MS);
+  });
+
+  it('counts a mail from when its caller resumed, so a late caller lets no more through', async () => {
+    // Prepare: the clock jumps past a caller's turn while it sleeps (a busy event loop).
+    const clock = new RecordingClock(START);
+    const pacer = new Pacer(clock, { count: 1, windowMs: 1000 });
+    await pacer.take();
+    const sleep = clock.sleep.bind(clock);
+    clock.sleep = async (ms) => sleep(ms + 300);
+
+    // Act
+    await pacer.take();
+    const late = clock.now().getTime() - Date.parse(START);
+    clock.sleep = sleep;
+    await pacer.take();
+
+    // Assess
+    expect(late).toBe(1300);
+    expect(clock.now().getTime() - Date.parse(START)).toBe(2300);
+  });
+});
+
+describe('Pacer with a quota that changes', () => {
+  it('holds a smaller quota at once for the turns after it, and a larger one when it comes back', async () => {
+    // Prepare: 3 a window, then 1 (the relay lane opens), then 3 again.
+    const clock = new RecordingClock(START);
+    let quota = { count: 3, windowMs: 1000 };
+    const pacer = new Pacer(clock, async () => quota);
+    const times: number[] = [];
+    const take = async () => {
+      await pacer.take();
+      times.push(clock.now().getTime() - Date.parse(START));
+    };
+
+    // Act
+    await take();
+    await take();
+    quota = { count: 1, windowMs: 1000 };
+    await take();
+    await take();
+    quota = { count: 3, windowMs: 1000 };
+    await take();
+    await take();
+
+    // Assess
+    expect(times).toEqual([0, 0, 1000, 2000, 2000, 2000]);
+  });
+});
+
+describe('RelayPacer', () => {
+  it('waits for the slot the lane gives, and takes one slot per mail', async () => {
+    const clock = new RecordingClock(START);
+    const lane = new InMemoryRelayLane();
+    const pacer = new RelayPacer(clock, lane, 500);
 
     await pacer.take();
-    clock.advance(200);
     await pacer.take();
 
-    expect(clock.sleeps).toEqual([300]);
+    expect(clock.sleeps).toEqual([LANE_SETTLE_MS, 500]);
   });
 });
 

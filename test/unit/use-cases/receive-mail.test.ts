@@ -93,7 +93,7 @@ const setUp = (
     ledger,
     mailer,
     clock,
-    pacer: new Pacer(clock, 14),
+    pacer: Pacer.forRate(clock, 14),
     bus,
     settings: SETTINGS,
     relayDailyCap: DEFAULT_RELAY_DAILY_CAP,
