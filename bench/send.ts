@@ -10,12 +10,15 @@
  *    own pacer and parallelism, with latency-injected fakes of its ports (DynamoDB 4 ms median, 12 ms p99;
  *    SES 30/150 ms) at 500/s and 2,000/s, 20,000 mails each: the design's own ceiling.
  *
- * For each: the achieved rate (first to last measured arrival) as a share of the configured one, the
- * most arrivals in any one second (sliding), and duplicates (mails for one ledger row sent twice).
+ * For each: the achieved rate (the measured mails over the seconds from the first to the last, see
+ * achievedRate) as a share of the configured one, the most arrivals in any one second (sliding), and
+ * duplicates (mails for one ledger row sent twice).
  */
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 import type { SQSRecord } from 'aws-lambda';
 import { setDefaultLogLevel } from '#adapters/logger';
 import { noMetrics } from '#adapters/metrics';
@@ -48,6 +51,8 @@ interface Result {
   mails: number;
   achieved: number;
   busiest: number;
+  /** End to end: the busiest second as the mails left the send function, before the way to SES. */
+  busiestLeaving?: number;
   duplicates: number;
 }
 
@@ -61,9 +66,13 @@ const busiestSecond = (times: readonly number[]): number => {
   return most;
 };
 
-/** Mails a second from the first to the last of `times` (sorted). */
+/**
+ * Mails a second over the seconds `times` (sorted) took: the span from the first to the last, plus the
+ * second the last one opened. A sender at exactly the rate, a full second's quota at a time, scores
+ * 100 %; counting only the span would flatter a burst at the start.
+ */
 const achievedRate = (times: readonly number[]): number =>
-  ((times.length - 1) * 1_000) / ((times.at(-1) as number) - (times[0] as number));
+  (times.length * 1_000) / ((times.at(-1) as number) - (times[0] as number) + 1_000);
 
 /** How many mails went to SES more than once for one ledger row (named by their message tags). */
 const duplicatesOf = (tags: readonly Record<string, string>[]): number => {
@@ -82,6 +91,12 @@ const startArrivals = async (upstream: string) => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/ses-arrivals.ts', upstream, '7'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // Ahead of DynamoDB Local and the stack for the CPU, so that it times arrivals when they arrive.
+  try {
+    setPriority(child.pid as number, -15);
+  } catch {
+    process.stderr.write('bench/ses-arrivals.ts runs at normal priority (raising it needs root)\n');
+  }
   const lines = createInterface({ input: child.stdout });
   const port = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`bench/ses-arrivals.ts exited with ${code}`)));
@@ -126,6 +141,17 @@ const endToEnd = async (rate: number): Promise<Result> => {
     });
     const members = seeded.partnerships.reduce((n, p) => n + p.members.length, 0);
     process.stderr.write(`end to end at ${rate}/s: ${members} introductions to send\n`);
+    // When each SendEmail leaves the send function (the SDK's last step before the HTTP request): set
+    // against the arrivals, this tells the stack's own delays from the pacer's.
+    const departures: number[] = [];
+    stack.clients.ses.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'SendEmailCommand')
+          departures.push(performance.timeOrigin + performance.now());
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'benchDepartures', priority: 'low' },
+    );
     await launchSeededRound(stack.clients, roundId);
     await stack.settle();
     const arrivals = ((await front?.arrivals()) ?? []).sort((a, b) => a.at - b.at);
@@ -137,6 +163,7 @@ const endToEnd = async (rate: number): Promise<Result> => {
       mails: measured.length,
       achieved: achievedRate(measured),
       busiest: busiestSecond(times),
+      busiestLeaving: busiestSecond(departures.sort((a, b) => a - b)),
       duplicates: duplicatesOf(arrivals.map((a) => a.tags)),
     };
   } finally {
@@ -151,6 +178,12 @@ const latencies = (random: () => number, medianMs: number, p99Ms: number) => {
   return () =>
     medianMs * Math.exp(sigma * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
 };
+
+/** `i` in the id alphabet (base32, a-z and 2-7), as fixture seeds must be, all of one length so none is another's prefix. */
+const seedOf = (i: number): string =>
+  [...i.toString(32).padStart(4, '0')]
+    .map((digit) => 'abcdefghijklmnopqrstuvwxyz234567'[Number.parseInt(digit, 32)])
+    .join('');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -178,13 +211,24 @@ const alone = async (rate: number): Promise<Result> => {
   const members: Member[] = [];
   for (let i = 0; i < ALONE.mails; i += 2) {
     members.push(
-      ...partnered(`pair-${i}`, [
-        aMember({ seed: `a${i}`, roundId: round.id }),
-        aMember({ seed: `b${i}`, roundId: round.id }),
+      ...partnered(`t${seedOf(i)}`, [
+        aMember({ seed: `a${seedOf(i)}`, roundId: round.id }),
+        aMember({ seed: `b${seedOf(i)}`, roundId: round.id }),
       ]),
     );
   }
-  const store = slowed(new InMemoryStore([round], members), db);
+  // Members by id: the unit tests' store finds them by scanning its list, too slow for 20,000.
+  const byId = new Map(members.map((member) => [member.id, member]));
+  const store = slowed(
+    Object.assign(new InMemoryStore([round], []), {
+      getSendContext: async (_roundId: string, participantId: string) => {
+        const member = byId.get(participantId);
+        if (!member) return undefined;
+        return { round, member, partners: member.partnerIds.flatMap((id) => byId.get(id) ?? []) };
+      },
+    }),
+    db,
+  );
   const ledger = slowed(new InMemoryLedger(), db);
   const times: number[] = [];
   const tags: Record<string, string>[] = [];
@@ -236,12 +280,17 @@ const alone = async (rate: number): Promise<Result> => {
       nextRound: noNextRoundMail(),
       consoleSignIn: noConsoleSignInMail(),
     });
+  const outcomes: Record<string, number> = {};
   await Promise.all(
     Array.from({ length: plan.instances }, async () => {
       const handle = instance();
-      while (records.length > 0) await handle({ Records: records.splice(0, plan.batchSize) });
+      while (records.length > 0) {
+        const result = await handle({ Records: records.splice(0, plan.batchSize) });
+        for (const { outcome } of result.outcomes) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      }
     }),
   );
+  process.stderr.write(`handler alone at ${rate}/s: ${JSON.stringify(outcomes)}\n`);
   const sorted = [...times].sort((a, b) => a - b);
   return {
     setting: `handler alone (fakes), ${plan.instances} instances × ${budget.parallelism} in flight`,
@@ -253,16 +302,27 @@ const alone = async (rate: number): Promise<Result> => {
   };
 };
 
+// `-- --only end-to-end` or `-- --only alone` runs one part (the headline then covers that part only).
+const { values } = parseArgs({
+  options: { only: { type: 'string' }, rate: { type: 'string', multiple: true } },
+});
+// `-- --rate 100` runs the end-to-end part at that rate only (repeat it for more).
+const endToEndRates = values.rate?.map(Number) ?? END_TO_END.rates;
+if (values.only !== undefined && !['end-to-end', 'alone'].includes(values.only)) {
+  throw new Error(`--only takes end-to-end or alone, not ${values.only}`);
+}
 setDefaultLogLevel('ERROR');
 const results: Result[] = [];
-for (const rate of END_TO_END.rates) results.push(await endToEnd(rate));
-for (const rate of ALONE.rates) results.push(await alone(rate));
+if (values.only !== 'alone') for (const rate of endToEndRates) results.push(await endToEnd(rate));
+if (values.only !== 'end-to-end') for (const rate of ALONE.rates) results.push(await alone(rate));
 
 for (const r of results) {
   console.log(
     `${r.setting} at ${r.rate}/s: ${r.mails} mails at ${r.achieved.toFixed(1)}/s = ` +
       `${((100 * r.achieved) / r.rate).toFixed(1)} % of the rate; busiest second ${r.busiest} ` +
-      `(${r.busiest <= r.rate ? 'within' : 'OVER'} the rate); duplicates ${r.duplicates}`,
+      `(${r.busiest <= r.rate ? 'within' : 'OVER'} the rate` +
+      `${r.busiestLeaving === undefined ? '' : `; ${r.busiestLeaving} as they left the send function`}); ` +
+      `duplicates ${r.duplicates}`,
   );
 }
 const lowest = Math.min(...results.map((r) => (100 * r.achieved) / r.rate));

@@ -1,3 +1,4 @@
+import { describeCost } from '#local/cost';
 import { simulate } from '#local/simulate';
 import { progress } from './output.ts';
 
@@ -31,5 +32,6 @@ export const simulateCommand = async (options: SimulateOptions) => {
   participants:      ${summary.behaviours.replies} replies sent, ${summary.behaviours.unsubscribeClicks} one-click unsubscribes
   DynamoDB requests: ${summary.dynamoRequests} (${summary.dynamoWrites} writes, ${summary.dynamoWritesPerMail} per mail)
   dead letters:      ${summary.deadLetters}, failed invocations: ${summary.failedInvocations}
+  cost on AWS:       ${describeCost(summary.cost)}
   took:              ${summary.durationMs} ms`);
 };

@@ -9,10 +9,13 @@ import { assignBehaviours, type Behaviour, Participants, replyAddressOf } from '
 import { VirtualClock } from './clock.ts';
 import { syntheticCohort } from './cohort.ts';
 import { localNames } from './config.ts';
+import { type RoundCost, roundCost } from './cost.ts';
 import { freePorts } from './free-port.ts';
+import { US_EAST_1 } from './prices.ts';
 import { DYNAMODB_WRITES, RequestCounter } from './request-counter.ts';
 import { launchSeededRound, seedMatchedRound } from './seed.ts';
 import { startLocalStack } from './stack.ts';
+import { UsageMeter } from './usage-meter.ts';
 
 export interface SimulationOptions {
   participants: number;
@@ -37,6 +40,8 @@ export interface SimulationSummary {
   /** DynamoDB requests while the round ran (seeding the cohort excluded). */
   dynamoRequests: number;
   dynamoWrites: number;
+  /** The write requests by kind: the claims are PutItems, a batch's records one BatchWriteItem per 25. */
+  dynamoWritesByRequest: Record<string, number>;
   dynamoWritesPerMail: number;
   /** Per participant: fewest and most mails of each kind. */
   perParticipant: Record<string, { min: number; max: number }>;
@@ -46,6 +51,8 @@ export interface SimulationSummary {
   behaviours: Record<Behaviour, number> & { replies: number; unsubscribeClicks: number };
   deadLetters: number;
   failedInvocations: number;
+  /** What the round would cost on AWS, from what it used once seeded (docs/cost.md). */
+  cost: RoundCost;
   durationMs: number;
 }
 
@@ -151,8 +158,15 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationSu
   const launchAt = new Date(`${START_DATE}T00:00:00Z`);
   launchAt.setUTCDate(launchAt.getUTCDate() - 1);
   const clock = new VirtualClock(launchAt);
-  // A simulation prints its summary and nothing else: the functions log only their errors.
-  const stack = await startLocalStack({ ports: await freePorts(), clock, logLevel: 'ERROR' });
+  const usage = new UsageMeter();
+  // A simulation prints its summary and nothing else: the functions log only their errors, until the
+  // usage meter counts (off the terminal) the lines they would write on Lambda.
+  const stack = await startLocalStack({
+    ports: await freePorts(),
+    clock,
+    logLevel: 'ERROR',
+    onInvocation: usage.invoked,
+  });
   const { clients } = stack;
   try {
     const dynamoRequests = new RequestCounter();
@@ -175,6 +189,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationSu
     });
     const dynamoBefore = dynamoRequests.snapshot();
     const sesBefore = sesRequests.snapshot();
+    usage.start(clients);
 
     // Behaviours by participant id and email (seeding keeps the cohort's order).
     const behaviourOf = new Map<string, Behaviour>();
@@ -250,6 +265,8 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationSu
     }
     delivered += (await collectOutbox(stack.urls.ses)).length;
 
+    // Before the summary's own reads of the table.
+    const used = await usage.usage({ sent: delivered, rawMailDir: stack.env.RAW_MAIL_DIR as string });
     const memberIds = seeded.partnerships.flatMap((p) => p.members);
     const rows = await sentRows(clients.document, roundId);
     const ledger = ledgerCounts(rows, memberIds);
@@ -267,15 +284,23 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationSu
       sesCalls: sesRequests.since(sesBefore),
       dynamoRequests: dynamoRequests.since(dynamoBefore),
       dynamoWrites,
+      dynamoWritesByRequest: Object.fromEntries(
+        DYNAMODB_WRITES.map((command) => [
+          command.replace(/Command$/, ''),
+          dynamoRequests.since(dynamoBefore, [command]),
+        ]),
+      ),
       dynamoWritesPerMail: mailsSent ? Math.round((dynamoWrites / mailsSent) * 1000) / 1000 : 0,
       perParticipant: ledger.spread,
       lifecycle: await lifecycleCounts(clients.document, roundId, rows),
       behaviours: { ...behaviourCounts, ...participants.done },
       deadLetters: stack.sendQueue.deadLetters().length,
       failedInvocations: stack.runtime.failures.length,
+      cost: roundCost(used, US_EAST_1),
       durationMs: Math.round(performance.now() - began),
     };
   } finally {
+    usage.stop();
     await stack.stop();
   }
 };

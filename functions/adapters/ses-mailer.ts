@@ -37,34 +37,43 @@ export class SesMailer implements Mailer {
     private readonly sendRateOverride?: number,
   ) {}
 
-  async send(mail: OutboundMail): Promise<{ messageId: string }> {
+  async send(mail: OutboundMail, leaving?: () => void): Promise<{ messageId: string }> {
     try {
-      const result = await this.ses.send(
-        new SendEmailCommand({
-          FromEmailAddress: mail.from,
-          Destination: { ToAddresses: mail.to },
-          ReplyToAddresses: mail.replyTo,
-          ConfigurationSetName: this.configurationSet,
-          EmailTags: Object.entries(mail.tags).map(([Name, Value]) => ({ Name, Value })),
-          Content: {
-            Simple: {
-              Subject: { Data: mail.subject, Charset: 'UTF-8' },
-              Body: {
-                Html: { Data: mail.html, Charset: 'UTF-8' },
-                Text: { Data: mail.text, Charset: 'UTF-8' },
-              },
-              Headers: mail.headers.map(({ name, value }) => ({ Name: name, Value: value })),
-              Attachments: mail.attachments?.map((a) => ({
-                RawContent: a.content,
-                FileName: a.filename,
-                ContentType: a.contentType,
-                ContentDisposition: a.inline ? 'INLINE' : 'ATTACHMENT',
-                ContentId: a.contentId,
-              })),
+      const command = new SendEmailCommand({
+        FromEmailAddress: mail.from,
+        Destination: { ToAddresses: mail.to },
+        ReplyToAddresses: mail.replyTo,
+        ConfigurationSetName: this.configurationSet,
+        EmailTags: Object.entries(mail.tags).map(([Name, Value]) => ({ Name, Value })),
+        Content: {
+          Simple: {
+            Subject: { Data: mail.subject, Charset: 'UTF-8' },
+            Body: {
+              Html: { Data: mail.html, Charset: 'UTF-8' },
+              Text: { Data: mail.text, Charset: 'UTF-8' },
             },
+            Headers: mail.headers.map(({ name, value }) => ({ Name: name, Value: value })),
+            Attachments: mail.attachments?.map((a) => ({
+              RawContent: a.content,
+              FileName: a.filename,
+              ContentType: a.contentType,
+              ContentDisposition: a.inline ? 'INLINE' : 'ATTACHMENT',
+              ContentId: a.contentId,
+            })),
           },
-        }),
-      );
+        },
+      });
+      if (leaving) {
+        // The SDK's last step before the HTTP request: when the mail really leaves for SES.
+        command.middlewareStack.add(
+          (next) => (args) => {
+            leaving();
+            return next(args);
+          },
+          { step: 'finalizeRequest', priority: 'low', name: 'tandemLeaving' },
+        );
+      }
+      const result = await this.ses.send(command);
       if (!result.MessageId) throw new Error('SES accepted the mail but returned no MessageId');
       return { messageId: result.MessageId };
     } catch (error) {

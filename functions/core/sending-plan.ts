@@ -41,8 +41,12 @@ const MAX_INSTANCES = 1_000;
  */
 const IN_FLIGHT_SECONDS = 0.5;
 
-/** Records per batch: a few seconds of one instance's quota, so a batch's slowest answer costs little. */
-const BATCH_SECONDS = 4;
+/**
+ * Records per batch: about a second of one instance's quota. Smaller batches keep the instances evenly
+ * busy when the queue runs dry (a send wave's end); the pacer makes up, within its window, the turns
+ * a batch's slowest answer and the next poll leave unused.
+ */
+const BATCH_SECONDS = 1;
 /** SQS's default batch, and the most a batch may hold here (a bigger one only holds mails back longer). */
 const MIN_BATCH = 10;
 const MAX_BATCH = 100;

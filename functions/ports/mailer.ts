@@ -41,8 +41,9 @@ export interface Mailer {
    * @throws {SendingPaused} nothing can be sent now: pause sending.
    * @throws {MailRefused} this mail will never be accepted.
    * Anything else is ambiguous: SES may have accepted the mail.
+   * @param leaving told when the request leaves for SES (after its signing and the like), for the pacer
    */
-  send(mail: OutboundMail): Promise<{ messageId: string }>;
+  send(mail: OutboundMail, leaving?: () => void): Promise<{ messageId: string }>;
   /** Messages per second the account may send. */
   maxSendRate(): Promise<number>;
 }

@@ -64,19 +64,13 @@ export type Delivery =
 
 /** One paced attempt, retrying throttling with backoff: for answers whose repetition is limited elsewhere. */
 export const sendPaced = (deps: Omit<DeliveryDeps, 'ledger'>, mail: OutboundMail) =>
-  withBackoff(
-    async () => {
-      await deps.pacer.take();
-      return deps.mailer.send(mail);
-    },
-    {
-      clock: deps.clock,
-      retryable: (e) => e instanceof MailThrottled,
-      attempts: 4,
-      baseMs: 250,
-      maxMs: 4_000,
-    },
-  );
+  withBackoff(async () => deps.mailer.send(mail, await deps.pacer.take()), {
+    clock: deps.clock,
+    retryable: (e) => e instanceof MailThrottled,
+    attempts: 4,
+    baseMs: 250,
+    maxMs: 4_000,
+  });
 
 /**
  * Records a pause SES just announced, after putting the claimed row back as DEFERRED (so a failure
@@ -114,9 +108,9 @@ const attempt = async (deps: DeliveryDeps, key: LedgerKey, mail: OutboundMail): 
   let messageId: string;
   let sentFrom: Date;
   try {
-    await deps.pacer.take();
+    const leaving = await deps.pacer.take();
     sentFrom = deps.clock.now();
-    ({ messageId } = await deps.mailer.send(mail));
+    ({ messageId } = await deps.mailer.send(mail, leaving));
   } catch (error) {
     if (error instanceof MailRefused) {
       await deps.ledger.fail(key, deps.clock.now(), error.message);

@@ -2,9 +2,13 @@ import { type Quota, quotaOf } from '#core/sending-plan';
 import type { Clock } from '#ports/clock';
 import type { RelayLane } from '#ports/relay-lane';
 
-/** Paces mails to SES: `take` resolves when the next one may go, and the caller sends it at once. */
+/**
+ * Paces mails to SES: `take` resolves when the next one may go, and the caller sends it at once; it
+ * calls what `take` gave when the request really leaves (see Mailer.send), so that the pacer counts it
+ * from then.
+ */
 export interface Pacing {
-  take(): Promise<void>;
+  take(): Promise<() => void>;
 }
 
 /**
@@ -12,12 +16,14 @@ export interface Pacing {
  * each get their own turn. A mail counts from when `take` resolved, which its caller follows at once
  * with the request to SES: a caller that resumed late (a busy event loop) counts from then, so lateness
  * never lets more through. Unlike even spacing, a turn missed for want of a caller (a batch ending) is
- * made up within the window instead of being lost. The quota may change from one turn to the next (the
- * relay lane opening or closing): a smaller one holds at once for the turns after it.
+ * made up within the window instead of being lost. A turn counts from when its request really left, once
+ * told (the caller's own delays before it, a busy event loop's, would otherwise let the next turns come
+ * too close to it). The quota may change from one turn to the next (the relay lane opening or closing):
+ * a smaller one holds at once for the turns after it.
  */
 export class Pacer implements Pacing {
-  /** When the latest mails left, oldest first: as many as the largest quota seen. */
-  readonly #left: number[] = [];
+  /** When the latest mails left (their turns until told), in turn order: twice the largest quota seen. */
+  readonly #left: { at: number }[] = [];
   #kept = 0;
 
   constructor(
@@ -30,21 +36,28 @@ export class Pacer implements Pacing {
     return new Pacer(clock, quotaOf(ratePerSecond));
   }
 
-  async take(): Promise<void> {
+  async take(): Promise<() => void> {
     for (;;) {
       const { count, windowMs } =
         typeof this.quota === 'function' ? await this.quota(this.clock.now()) : this.quota;
-      this.#kept = Math.max(this.#kept, count);
       const now = this.clock.now().getTime();
-      const free =
-        this.#left.length < count ? now : (this.#left[this.#left.length - count] as number) + windowMs;
-      if (free <= now) {
+      // Told departures can be later than turns taken after them: order by time, not by turn.
+      const inWindow = this.#left
+        .map((turn) => turn.at)
+        .filter((at) => at > now - windowMs)
+        .sort((a, b) => a - b);
+      if (inWindow.length < count) {
         // No await between the check and the record: concurrent callers cannot both take one turn.
-        this.#left.push(now);
-        if (this.#left.length > this.#kept) this.#left.shift();
-        return;
+        const turn = { at: now };
+        this.#left.push(turn);
+        this.#kept = Math.max(this.#kept, 2 * count);
+        while (this.#left.length > this.#kept) this.#left.shift();
+        return () => {
+          turn.at = Math.max(turn.at, this.clock.now().getTime());
+        };
       }
-      await this.clock.sleep(free - now);
+      // Until enough of them have left the window.
+      await this.clock.sleep((inWindow[inWindow.length - count] as number) + windowMs - now);
     }
   }
 }
@@ -60,9 +73,11 @@ export class RelayPacer implements Pacing {
     private readonly spacingMs: number,
   ) {}
 
-  async take(): Promise<void> {
+  async take(): Promise<() => void> {
     const at = await this.lane.takeSlot(this.clock.now(), this.spacingMs);
     const wait = at.getTime() - this.clock.now().getTime();
     if (wait > 0) await this.clock.sleep(wait);
+    // The lane's slots are spaced account-wide, whenever each mail then leaves.
+    return () => {};
   }
 }

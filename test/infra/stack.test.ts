@@ -416,13 +416,13 @@ describe('send queue', () => {
     const fast = Template.fromStack(tandemApp('dev', { bundle: false, sesMaxSendRate: 100 }).stack);
     const planned = sendingPlan(100);
 
-    // Assess: 4 instances of 25 mails a second, batches of 100 (a batching window, as SQS requires).
+    // Assess: 4 instances of 25 mails a second, batches of a second of that (25: a batching window, as SQS requires).
     fast.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: planned.batchSize,
       MaximumBatchingWindowInSeconds: Match.anyValue(),
       ScalingConfig: { MaximumConcurrency: planned.instances },
     });
-    expect(planned).toMatchObject({ instances: 4, batchSize: 100 });
+    expect(planned).toMatchObject({ instances: 4, batchSize: 25 });
     fast.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ SEND_CONCURRENCY: '4', SES_MAX_SEND_RATE: '100' }) },
     });

@@ -20,10 +20,11 @@ describe('sendingPlan', () => {
   it.each([
     // rate, instances, batch
     [1, 2, 10],
-    [14, 2, 28],
-    [100, 4, 100],
-    [500, 20, 100],
-    [2_000, 80, 100],
+    [14, 2, 10],
+    [100, 4, 25],
+    [500, 20, 25],
+    [2_000, 80, 25],
+    [5_000, 200, 25],
   ])('plans %d mails a second on %d instances, %d records a batch', (rate, instances, batchSize) => {
     expect(sendingPlan(rate)).toEqual({ rate, instances, batchSize });
   });

@@ -135,6 +135,21 @@ describe('Pacer', () => {
     expect(Math.max(...times)).toBe(5 * PACING_WINDOW_MS);
   });
 
+  it('counts a mail from when its request really left, once told, so a slow way to SES lets no more through', async () => {
+    // Prepare: the first mail's request leaves 200 ms after its turn.
+    const clock = new RecordingClock(START);
+    const pacer = new Pacer(clock, { count: 1, windowMs: 1000 });
+    const leaving = await pacer.take();
+    clock.advance(200);
+    leaving();
+
+    // Act
+    await pacer.take();
+
+    // Assess: a window after it left, not after its turn.
+    expect(clock.now().getTime() - Date.parse(START)).toBe(1200);
+  });
+
   it('counts a mail from when its caller resumed, so a late caller lets no more through', async () => {
     // Prepare: the clock jumps past a caller's turn while it sleeps (a busy event loop).
     const clock = new RecordingClock(START);

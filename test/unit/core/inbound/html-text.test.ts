@@ -71,13 +71,12 @@ describe('htmlToText', () => {
 });
 
 describe('htmlToText on hostile markup', () => {
-  it('converts a megabyte of unclosed "<" in linear time', () => {
+  // A quadratic scan would not finish a megabyte within the test's timeout; bench:inbound times the worst cases.
+  it('converts a megabyte of unclosed "<" as text', () => {
     const html = '<'.repeat(1_000_000);
 
-    const started = performance.now();
     const text = htmlToText(html);
 
     expect(text).toHaveLength(1_000_000);
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 });
