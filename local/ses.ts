@@ -84,7 +84,7 @@ export async function startSesLocal({
   // resolves with a server that is not listening.
   if (!ses.listening) throw new Error('SES local cannot start: aws-ses-v2-local is not listening');
   const upstream = new URL(`http://127.0.0.1:${(ses.address() as AddressInfo).port}`);
-  const outbox = new Map<string, OutboxMessage>();
+  const outbox = new Map<string, Recorded>();
   // Every message id this instance's SES accepted, read or not: what its `/store` shows.
   const accepted = new Set<string>();
   const front = createServer((req, res) => {
@@ -117,7 +117,7 @@ export async function startSesLocal({
 
 const route = async (
   upstream: URL,
-  outbox: Map<string, OutboxMessage>,
+  outbox: Map<string, Recorded>,
   accepted: Set<string>,
   now: () => Date,
   sesAccount: ReturnType<typeof account>,
@@ -136,12 +136,7 @@ const route = async (
       const messageId = SendEmailAnswer.safeParse(parseJson(answer.body.toString('utf8'))).data?.MessageId;
       if (messageId) accepted.add(messageId);
       // A mail the recorder cannot read is still sent: SES accepted it.
-      const message = await outboxMessage(body.toString('utf8'), answer.body.toString('utf8'), now()).catch(
-        (error: unknown) => {
-          console.error(`local SES: could not record the headers of a send: ${String(error)}`);
-          return undefined;
-        },
-      );
+      const message = recorded(body.toString('utf8'), answer.body.toString('utf8'), now());
       if (message) outbox.set(message.messageId, message);
     }
     send(res, answer);
@@ -162,12 +157,15 @@ const route = async (
   if (req.method === 'GET' && url.pathname === OUTBOX) {
     const offset = Math.max(0, Number.parseInt(url.searchParams.get('offset') ?? '0', 10) || 0);
     const messages = [...outbox.values()];
-    json(res, 200, { total: messages.length, messages: messages.slice(offset) });
+    json(res, 200, {
+      total: messages.length,
+      messages: await Promise.all(messages.slice(offset).map(withHeaders)),
+    });
     return;
   }
   if (req.method === 'GET' && url.pathname.startsWith(`${OUTBOX}/`)) {
     const message = outbox.get(decodeURIComponent(url.pathname.slice(OUTBOX.length + 1)));
-    if (message) json(res, 200, message);
+    if (message) json(res, 200, await withHeaders(message));
     else json(res, 404, { message: 'no mail with this message id was sent' });
     return;
   }
@@ -249,7 +247,7 @@ async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
 const ownMailsWithSendDetails = (
   answer: Answer,
   accepted: ReadonlySet<string>,
-  outbox: Map<string, OutboxMessage>,
+  outbox: Map<string, Recorded>,
 ): Answer => {
   try {
     const store = JSON.parse(answer.body.toString('utf8')) as { emails?: { messageId?: string }[] };
@@ -305,26 +303,47 @@ const SendEmailRequest = z.looseObject({
 type SendEmailRequest = z.infer<typeof SendEmailRequest>;
 
 /**
+ * An accepted send as the recorder keeps it: everything the outbox shows but the header, which is
+ * built (MIME, as SES builds it) when the outbox is first read and then kept. Building it costs more
+ * than the rest of the recorder, and a simulation of thousands of mails never reads it.
+ */
+interface Recorded extends Omit<OutboxMessage, 'headers'> {
+  headers: () => Promise<OutboxMessage['headers']>;
+}
+
+/**
  * The message SES accepted, from the SendEmail request and its answer; undefined for bodies that are
  * not what SES takes and answers.
  */
-const outboxMessage = async (
-  requestBody: string,
-  responseBody: string,
-  at: Date,
-): Promise<OutboxMessage | undefined> => {
+const recorded = (requestBody: string, responseBody: string, at: Date): Recorded | undefined => {
   const sent = SendEmailRequest.safeParse(parseJson(requestBody));
   const answer = SendEmailAnswer.safeParse(parseJson(responseBody));
   if (!sent.success || !answer.success) return undefined;
   const { MessageId: messageId } = answer.data;
+  // The request (bodies and all) is kept only until its header is built.
+  let request: SendEmailRequest | undefined = sent.data;
+  let headers: Promise<OutboxMessage['headers']> | undefined;
   return {
     messageId,
     at: at.toISOString(),
     ...(sent.data.ConfigurationSetName ? { configurationSet: sent.data.ConfigurationSetName } : {}),
     tags: Object.fromEntries((sent.data.EmailTags ?? []).map(({ Name, Value }) => [Name, Value])),
-    headers: await headerFields(sent.data, messageId, at),
+    headers: () => {
+      headers ??= headerFields(request as SendEmailRequest, messageId, at).catch((error: unknown) => {
+        console.error(`local SES: could not build the header of ${messageId}: ${String(error)}`);
+        return [];
+      });
+      request = undefined;
+      return headers;
+    },
   };
 };
+
+/** A recorded send as the outbox shows it, its header built now if no one has read it before. */
+const withHeaders = async ({ headers, ...message }: Recorded): Promise<OutboxMessage> => ({
+  ...message,
+  headers: await headers(),
+});
 
 const parseJson = (text: string): unknown => {
   try {

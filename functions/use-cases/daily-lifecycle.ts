@@ -37,6 +37,44 @@ const reload = async (deps: DailyLifecycleDeps, roundId: string): Promise<RoundS
   return state;
 };
 
+/** `store` as it is, except that each of its methods but `loadRoundState` calls `onWrite` first. */
+const flaggingWrites = <T extends object>(store: T, onWrite: () => void): T =>
+  new Proxy(store, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function' || key === 'loadRoundState') return value;
+      return (...args: unknown[]) => {
+        onWrite();
+        return value.apply(target, args);
+      };
+    },
+  });
+
+/**
+ * The round's state for the steps of its day, read again only after a step has written to the round.
+ * Reading a round is the run's biggest cost (every member and partnership of it), and most days
+ * nothing changes: such a day reads it once rather than before every step. Any call to a store other
+ * than reading it counts as a write, even one whose condition then fails: a step never sees state
+ * older than its own run's last write.
+ */
+const roundDayStores = (deps: DailyLifecycleDeps, roundId: string) => {
+  let current: RoundState | undefined;
+  const stale = () => {
+    current = undefined;
+  };
+  const tracked: DailyLifecycleDeps = {
+    ...deps,
+    rounds: flaggingWrites(deps.rounds, stale),
+    membership: flaggingWrites(deps.membership, stale),
+    lifecycle: flaggingWrites(deps.lifecycle, stale),
+  };
+  const state = async () => {
+    current ??= await reload(deps, roundId);
+    return current;
+  };
+  return { deps: tracked, state };
+};
+
 /** Paused members whose pause has run out are active again. */
 const resumePauses = async (deps: DailyLifecycleDeps, state: RoundState, now: Date): Promise<number> => {
   let resumed = 0;
@@ -108,26 +146,31 @@ const sendDigest = async (deps: DailyLifecycleDeps, state: RoundState, day: stri
 };
 
 /** One round's daily run; also what `tandem` tests and the simulation call for a single round. */
-export const runRoundDay = async (deps: DailyLifecycleDeps, round: Round, now: Date): Promise<RoundDay> => {
+export const runRoundDay = async (
+  untracked: DailyLifecycleDeps,
+  round: Round,
+  now: Date,
+): Promise<RoundDay> => {
   const day = now.toISOString().slice(0, 10);
-  let state = await reload(deps, round.id);
+  const { deps, state: current } = roundDayStores(untracked, round.id);
+  let state = await current();
   const closing = now >= endOf(round);
   const resumed = closing ? 0 : await resumePauses(deps, state, now);
   const silence = closing ? { nudged: 0, escalated: 0 } : await watchSilence(deps, state, now);
 
-  state = await reload(deps, round.id);
+  state = await current();
   const followUp = await followUpRound(deps, state);
   const daysLeft = (endOf(round).getTime() - now.getTime()) / DAY_MS;
   const repair = closing
     ? { repaired: 0, joined: 0, waiting: 0 }
-    : await repairRound(deps, await reload(deps, round.id), {
+    : await repairRound(deps, await current(), {
         newPartnersAllowed: daysLeft >= MIN_DAYS_FOR_NEW_PARTNERS,
       });
   if (repair.repaired + repair.joined > 0) {
-    const introduced = await followUpRound(deps, await reload(deps, round.id));
+    const introduced = await followUpRound(deps, await current());
     followUp.introductions += introduced.introductions;
   }
-  const alertsDigested = await sendDigest(deps, await reload(deps, round.id), day);
+  const alertsDigested = await sendDigest(deps, await current(), day);
   if (closing) await closeRound(deps, state, now);
   return { roundId: round.id, closed: closing, resumed, ...silence, followUp, repair, alertsDigested };
 };

@@ -1075,3 +1075,63 @@ describe('runRoundDay: pauses that have run out', () => {
     expect(store.member(ROUND.id, dana.id)).toMatchObject({ status: 'paused', pausedUntil: iso(20) });
   });
 });
+
+describe('runRoundDay: reading the round', () => {
+  /** aroha and priya, both active; priya has been silent since the launch when `priyaSilent`. */
+  const aPair = ({ priyaSilent }: { priyaSilent: boolean }) => {
+    const [aroha, priya] = pairOf(
+      'pair',
+      aMember({ seed: 'aroha' }),
+      aMember({ seed: 'priya', country: 'IN' }),
+    );
+    const lastActivity = priyaSilent ? { [aroha.id]: iso(20) } : { [aroha.id]: iso(20), [priya.id]: iso(20) };
+    const world = setUp({
+      members: [aroha, priya],
+      partnerships: [aPartnership('pair', [aroha, priya], { lastActivity })],
+    });
+    let loads = 0;
+    const load = world.store.loadRoundState.bind(world.store);
+    world.store.loadRoundState = async (roundId) => {
+      loads++;
+      return load(roundId);
+    };
+    return { ...world, loads: () => loads };
+  };
+
+  it('reads a round once on a day when nothing changes in it', async () => {
+    // Prepare
+    const { queue, runDay, loads } = aPair({ priyaSilent: false });
+
+    // Act
+    const result = await runDay(day(21));
+
+    // Assess
+    expect(result).toMatchObject({ resumed: 0, nudged: 0, escalated: 0, alertsDigested: 0 });
+    expect(queue.jobs).toEqual([]);
+    expect(loads()).toBe(1);
+  });
+
+  it('reads it again after a step wrote to it, so the next step sees that write', async () => {
+    // Prepare: priya is due a nudge on day 21; on day 28 her partnership goes at risk, which the
+    // follow-up (the next step) turns into an alert and the digest (the one after) into a mail.
+    const { store, queue, runDay, loads } = aPair({ priyaSilent: true });
+    await runDay(day(21));
+    const nudgeDay = loads();
+    queue.clear();
+
+    // Act
+    const result = await runDay(day(28));
+
+    // Assess: day 21 read it before and after the nudge; day 28 read it again after the escalation,
+    // and the digest has every alert the steps before it raised.
+    expect(nudgeDay).toBe(2);
+    expect(result.escalated).toBe(1);
+    expect(result.followUp.alertsRaised).toBe(1);
+    expect(result.alertsDigested).toBe(store.alerts(ROUND.id).length);
+    expect(store.alerts(ROUND.id).map((a) => a.digestDay)).toEqual(
+      store.alerts(ROUND.id).map(() => iso(28).slice(0, 10)),
+    );
+    expect(queue.jobs.filter((j) => j.kind === 'digest')).toHaveLength(1);
+    expect(loads() - nudgeDay).toBeGreaterThan(2);
+  });
+});
