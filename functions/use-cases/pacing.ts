@@ -15,11 +15,16 @@ export interface Pacing {
  * Lets at most `count` mails leave in any `windowMs`, waiting through the Clock; concurrent callers
  * each get their own turn. A mail counts from when `take` resolved, which its caller follows at once
  * with the request to SES: a caller that resumed late (a busy event loop) counts from then, so lateness
- * never lets more through. Unlike even spacing, a turn missed for want of a caller (a batch ending) is
- * made up within the window instead of being lost. A turn counts from when its request really left, once
- * told (the caller's own delays before it, a busy event loop's, would otherwise let the next turns come
- * too close to it). The quota may change from one turn to the next (the relay lane opening or closing):
- * a smaller one holds at once for the turns after it.
+ * never lets more through. A turn counts from when its request really left, once told (the caller's own
+ * delays before it, a busy event loop's, would otherwise let the next turns come too close to it). The
+ * quota may change from one turn to the next (the relay lane opening or closing): a smaller one holds at
+ * once for the turns after it.
+ *
+ * Turns are also at least half an even spacing apart (`windowMs / count / 2`). A window's whole quota at
+ * once would reach SES as a burst, and the mails of a burst are sent, carried and read one after another,
+ * so its last ones arrive later than they left by more than the arrival spread allows, into the next
+ * second with the next window's first ones. At twice the even rate a turn missed for want of a caller
+ * (a batch ending) is still made up within the window instead of being lost.
  */
 export class Pacer implements Pacing {
   /** When the latest mails left (their turns until told), in turn order: twice the largest quota seen. */
@@ -46,7 +51,8 @@ export class Pacer implements Pacing {
         .map((turn) => turn.at)
         .filter((at) => at > now - windowMs)
         .sort((a, b) => a - b);
-      if (inWindow.length < count) {
+      const spacedFrom = (inWindow.at(-1) ?? Number.NEGATIVE_INFINITY) + windowMs / count / 2;
+      if (inWindow.length < count && now >= spacedFrom) {
         // No await between the check and the record: concurrent callers cannot both take one turn.
         const turn = { at: now };
         this.#left.push(turn);
@@ -56,8 +62,10 @@ export class Pacer implements Pacing {
           turn.at = Math.max(turn.at, this.clock.now().getTime());
         };
       }
-      // Until enough of them have left the window.
-      await this.clock.sleep((inWindow[inWindow.length - count] as number) + windowMs - now);
+      // Until enough of them have left the window, and the latest is far enough behind.
+      const windowFrees =
+        inWindow.length < count ? now : (inWindow[inWindow.length - count] as number) + windowMs;
+      await this.clock.sleep(Math.max(windowFrees, spacedFrom) - now);
     }
   }
 }

@@ -65,10 +65,10 @@ const busiestWindow = (times: readonly number[], windowMs: number): number => {
 };
 
 describe('Pacer', () => {
-  it('lets the quota go at once, then each next mail a window after the one `count` before it', async () => {
+  it('spaces turns half an even spacing apart, and each next window a window after the one `count` before it', async () => {
     // Prepare
     const clock = new RecordingClock(START);
-    const pacer = new Pacer(clock, { count: 3, windowMs: 1000 });
+    const pacer = new Pacer(clock, { count: 2, windowMs: 1000 });
     const times: number[] = [];
 
     // Act
@@ -78,7 +78,7 @@ describe('Pacer', () => {
     }
 
     // Assess
-    expect(times).toEqual([0, 0, 0, 1000, 1000, 1000, 2000]);
+    expect(times).toEqual([0, 250, 1000, 1250, 2000, 2250, 3000]);
   });
 
   it('does not wait when the caller is already slower than the quota', async () => {
@@ -97,10 +97,10 @@ describe('Pacer', () => {
     expect(clock.sleeps).toEqual([]);
   });
 
-  it('makes up a turn missed for want of a caller within the window, never beyond the quota', async () => {
-    // Prepare: two of three turns taken, then a pause of 400 ms.
+  it('makes up turns missed for want of a caller within the window, never beyond the quota', async () => {
+    // Prepare: two of four turns taken (125 ms apart), then a pause of 400 ms.
     const clock = new RecordingClock(START);
-    const pacer = new Pacer(clock, { count: 3, windowMs: 1000 });
+    const pacer = new Pacer(clock, { count: 4, windowMs: 1000 });
     await pacer.take();
     await pacer.take();
     clock.advance(400);
@@ -108,9 +108,12 @@ describe('Pacer', () => {
     // Act
     await pacer.take();
     await pacer.take();
+    await pacer.take();
 
-    // Assess: the third goes at once; the fourth waits for the first's window to pass.
-    expect(clock.sleeps).toEqual([600]);
+    // Assess: the third goes at once, the fourth half a spacing later, the fifth when the first's
+    // window has passed.
+    expect(clock.sleeps).toEqual([125, 125, 350]);
+    expect(clock.now().getTime() - Date.parse(START)).toBe(1000);
   });
 
   it('keeps concurrent callers to the quota in every window', async () => {
@@ -129,10 +132,16 @@ describe('Pacer', () => {
     await clock.runTimers();
     await callers;
 
-    // Assess: 7 per window, back to back.
+    // Assess: 7 per window, never two closer than half an even spacing, so no window is one burst.
+    const spacing = PACING_WINDOW_MS / 7 / 2;
     expect(times).toHaveLength(40);
     expect(busiestWindow(times, PACING_WINDOW_MS)).toBe(7);
-    expect(Math.max(...times)).toBe(5 * PACING_WINDOW_MS);
+    // The clock keeps whole milliseconds: each turn may lose up to one to rounding.
+    expect(Math.max(...times)).toBeGreaterThanOrEqual(5 * PACING_WINDOW_MS + 4 * spacing);
+    expect(Math.max(...times)).toBeLessThan(5 * PACING_WINDOW_MS + 4 * spacing + times.length);
+    for (let i = 1; i < times.length; i++) {
+      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(Math.floor(spacing));
+    }
   });
 
   it('counts a mail from when its request really left, once told, so a slow way to SES lets no more through', async () => {
@@ -172,9 +181,9 @@ describe('Pacer', () => {
 
 describe('Pacer with a quota that changes', () => {
   it('holds a smaller quota at once for the turns after it, and a larger one when it comes back', async () => {
-    // Prepare: 3 a window, then 1 (the relay lane opens), then 3 again.
+    // Prepare: 2 a window, then 1 (the relay lane opens), then 2 again.
     const clock = new RecordingClock(START);
-    let quota = { count: 3, windowMs: 1000 };
+    let quota = { count: 2, windowMs: 1000 };
     const pacer = new Pacer(clock, async () => quota);
     const times: number[] = [];
     const take = async () => {
@@ -188,12 +197,12 @@ describe('Pacer with a quota that changes', () => {
     quota = { count: 1, windowMs: 1000 };
     await take();
     await take();
-    quota = { count: 3, windowMs: 1000 };
+    quota = { count: 2, windowMs: 1000 };
     await take();
     await take();
 
     // Assess
-    expect(times).toEqual([0, 0, 1000, 2000, 2000, 2000]);
+    expect(times).toEqual([0, 250, 1250, 2250, 2500, 3250]);
   });
 });
 
