@@ -7,6 +7,7 @@ import { registerMatchesCommands } from './commands/matches.ts';
 import { registerParticipantsCommands } from './commands/participants.ts';
 import { registerRoundCommands } from './commands/round.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
+import { registerTopicsCommands } from './commands/topics.ts';
 import { addStageOption } from './stage.ts';
 
 /**
@@ -29,5 +30,6 @@ export const tandemProgram = (): Command => {
   registerClockCommands(program);
   registerInboundCommands(program);
   registerSimulateCommand(program);
+  registerTopicsCommands(program);
   return program;
 };

@@ -18,6 +18,7 @@ import {
 } from '#core/model';
 import { AlreadyTaken, ConcurrentChange, StoredItemInvalid } from '#ports/errors';
 import {
+  CHOSEN_FIELDS,
   type CoordinatorField,
   InvalidPageCursor,
   type MembersPage,
@@ -273,6 +274,7 @@ export class DynamoStore implements RoundStore, ParticipantStore {
         name: profile.name,
         country: profile.country,
         languages: profile.languages,
+        mailLanguage: profile.mailLanguage,
         timezone: profile.timezone,
         organisation: profile.organisation,
         sector: profile.sector,
@@ -281,7 +283,7 @@ export class DynamoStore implements RoundStore, ParticipantStore {
         notWith: profile.notWith,
         notes: profile.notes,
       });
-      const kept = new Set<string>(keepUnset);
+      const kept = new Set<string>([...keepUnset, ...CHOSEN_FIELDS]);
       const set = fields.filter(([, value]) => value !== undefined);
       const removed = fields
         .filter(([field, value]) => value === undefined && !kept.has(field))

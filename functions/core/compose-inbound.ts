@@ -1,8 +1,9 @@
 import { commandAckMail, relayMail, undeliverableMail } from '#templates/compiled/index';
 import { type ComposeSettings, memberRelayAddress, unsubscribeLinks } from './compose-mail.ts';
+import { programmeValues, type Translator, translatorFor } from './i18n.ts';
 import { type CommandWord, RELAY_MARKER_HEADER } from './inbound/classify-mail.ts';
 import type { InboundAttachment } from './inbound/parse-mail.ts';
-import { checkinAnswerWords, type LinkOutcome } from './link-pages.ts';
+import type { LinkOutcome } from './link-pages.ts';
 import { displayAddress, threadHeaders } from './mail-address.ts';
 import { type CheckinAnswer, FINAL_CHECKIN, type Member, type Round } from './model.ts';
 import type { OutboundAttachment, OutboundMail } from './outbound-mail.ts';
@@ -20,18 +21,18 @@ export const textToHtml = (text: string): string =>
     .map((paragraph) => `<p>${escapeHtml(paragraph.trim()).replace(/\n/g, '<br />')}</p>`)
     .join('');
 
-const passOn = (attachments: readonly InboundAttachment[]) => {
+const passOn = (attachments: readonly InboundAttachment[], t: Translator) => {
   const kept: OutboundAttachment[] = [];
   const dropped: string[] = [];
   let total = 0;
   for (const a of attachments) {
     if (total + a.size > RELAY_ATTACHMENT_LIMIT_BYTES) {
-      dropped.push(a.filename || 'unnamed attachment');
+      dropped.push(a.filename || t.text('relay.unnamedAttachment'));
       continue;
     }
     total += a.size;
     kept.push({
-      filename: a.filename || 'attachment',
+      filename: a.filename || t.text('relay.attachmentFileName'),
       contentType: a.contentType,
       content: a.content,
       inline: a.inline,
@@ -58,27 +59,37 @@ export interface RelayInput {
  * passing on a member's post (RFC 2369), it carries the recipient's own RFC 8058 one-click unsubscribe
  * and the visible link: it reaches them only because they take part in the round, and leaving the round
  * is the way to stop it. Tagged with the recipient, so that a bounce or complaint suppresses them.
+ * The partner's words go on as they wrote them; what Tandem adds around them (the From name, the
+ * lines above and below, the note on attachments left out) is in the recipient's mail language.
  */
 export const composeRelay = (input: RelayInput, settings: ComposeSettings): OutboundMail => {
-  const { kept, dropped } = passOn(input.attachments);
+  const t = translatorFor(input.recipient.mailLanguage);
+  const programme = programmeValues(t);
+  const senderName = input.sender.name;
+  const { kept, dropped } = passOn(input.attachments, t);
   const note = dropped.length
-    ? `\n\n[Not passed on, too large for Tandem (limit ${RELAY_ATTACHMENT_LIMIT_BYTES / 1024 / 1024} MB): ${dropped.join(', ')}]`
+    ? `\n\n${t.text('relay.notPassedOn', {
+        ...programme,
+        limitMb: RELAY_ATTACHMENT_LIMIT_BYTES / 1024 / 1024,
+        names: dropped.join(', '),
+      })}`
     : '';
   const message = input.text + note;
   const unsubscribe = unsubscribeLinks(input.round, input.recipient, settings);
   const values = {
-    senderName: input.sender.name,
+    ...programme,
+    senderName,
     roundName: input.round.name,
-    subject: input.subject.trim() || `A message from ${input.sender.name}`,
+    subject: input.subject.trim() || t.text('relay.defaultSubject', { senderName }),
     unsubscribeUrl: unsubscribe.url,
   };
   return {
-    from: displayAddress(`${input.sender.name} via Tandem`, settings.from),
+    from: displayAddress(t.text('relay.fromName', { ...programme, senderName }), settings.from),
     to: [input.recipient.email],
     replyTo: [memberRelayAddress(input.round, input.recipient, settings)],
-    subject: renderSubject(relayMail.subject, values),
-    html: renderHtml(relayMail.html, { ...values, messageBody: textToHtml(message) }),
-    text: renderText(relayMail.text, { ...values, messageBody: message }),
+    subject: renderSubject(relayMail.subject, values, t),
+    html: renderHtml(relayMail.html, { ...values, messageBody: textToHtml(message) }, t),
+    text: renderText(relayMail.text, { ...values, messageBody: message }, t),
     headers: [
       ...threadHeaders(input.round.id, input.recipient.partnershipId, settings.from),
       ...unsubscribe.headers,
@@ -98,41 +109,50 @@ export type Acknowledged =
     }
   | { checkin: number; answer: CheckinAnswer };
 
-const commandMeanings: Record<Exclude<CommandWord, 'PAUSE'>, string> = {
-  STOP: 'you are unsubscribed and will get no more mail from this round.',
-  RESUME: 'topic mails will reach you again.',
-  QUIET: 'we have noted that your partner has gone quiet, and the Tandem team will follow up.',
+/** The check-in answers as the catalogue's select names them (ICU select values cannot hold "-"). */
+const answerChoice: Record<CheckinAnswer, string> = {
+  yes: 'yes',
+  'not-yet': 'notYet',
+  'not-managed': 'notManaged',
 };
 
-/** A day as the member reads it, in their own time zone: "Monday 24 March 2025". */
-const localDay = (instant: string, timeZone: string): string =>
-  new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeZone }).format(new Date(instant));
+/** A message of templates/messages/<lang>/command-ack.json, and the values it takes beyond the programme's. */
+interface Meaning {
+  key: string;
+  values?: Record<string, string | number>;
+}
 
-const pauseMeaning = (effect: LinkOutcome, member: Member, pausedUntil: string | undefined): string => {
-  const until = pausedUntil ? ` until ${localDay(pausedUntil, member.timezone)}` : '';
-  return effect === 'unchanged'
-    ? `your mail from this round was already paused${until}; reply RESUME to start it again.`
-    : `your mail from this round is paused${until}; reply RESUME to start it again sooner.`;
-};
-
-/** What the acknowledgement says the command or answer did. */
-const meaning = (what: Acknowledged, effect: LinkOutcome, member: Member): string => {
+/** Which message says what the command or answer did (each a whole clause, chosen, never assembled). */
+const meaningOf = (what: Acknowledged, effect: LinkOutcome, member: Member, t: Translator): Meaning => {
   if ('checkin' in what) {
-    if (effect === 'refused') return 'this check-in is closed, so nothing was noted.';
-    const which = what.checkin === FINAL_CHECKIN ? 'the final check-in' : 'the check-in';
-    return (
-      `thanks — we noted your answer to ${which}: ${checkinAnswerWords[what.answer]}. ` +
-      'Changed your mind? Reply with 1, 2 or 3 again: the latest answer counts.'
-    );
+    if (effect === 'refused') return { key: 'command-ack.checkinClosed' };
+    return {
+      key: 'command-ack.checkinNoted',
+      values: { final: what.checkin === FINAL_CHECKIN ? 'yes' : 'no', answer: answerChoice[what.answer] },
+    };
   }
   if (effect === 'refused') {
     return what.command === 'QUIET' && (member.status === 'active' || member.status === 'paused')
-      ? 'nothing changed, as you have no partner in this round right now.'
-      : `nothing changed, as you are ${member.status} in this round.`;
+      ? { key: 'command-ack.refusedNoPartner' }
+      : { key: 'command-ack.refusedStatus', values: { status: member.status } };
   }
-  return what.command === 'PAUSE'
-    ? pauseMeaning(effect, member, what.pausedUntil)
-    : commandMeanings[what.command];
+  switch (what.command) {
+    case 'PAUSE':
+      // A day as the member reads it, in their own time zone: "Monday 24 March 2025".
+      return {
+        key: effect === 'unchanged' ? 'command-ack.alreadyPaused' : 'command-ack.paused',
+        values: {
+          hasEnd: what.pausedUntil ? 'yes' : 'no',
+          pausedUntil: what.pausedUntil ? t.date(what.pausedUntil, member.timezone, 'full') : '',
+        },
+      };
+    case 'STOP':
+      return { key: 'command-ack.stopped' };
+    case 'RESUME':
+      return { key: 'command-ack.resumed' };
+    case 'QUIET':
+      return { key: 'command-ack.quietNoted' };
+  }
 };
 
 /**
@@ -147,50 +167,68 @@ export const composeCommandAck = (
   effect: LinkOutcome,
   settings: ComposeSettings,
 ): OutboundMail => {
+  const t = translatorFor(member.mailLanguage);
   const acknowledged: Acknowledged = typeof what === 'string' ? { command: what } : what;
+  const programme = programmeValues(t);
+  const meaning = meaningOf(acknowledged, effect, member, t);
   const values = {
+    ...programme,
     recipientName: member.name,
     roundName: round.name,
-    received: 'checkin' in acknowledged ? 'check-in answer' : `${acknowledged.command} request`,
-    meaning: meaning(acknowledged, effect, member),
+    kind: 'checkin' in acknowledged ? 'checkin' : 'command',
+    command: 'checkin' in acknowledged ? '' : acknowledged.command,
+    meaning: t.text(meaning.key, { ...programme, ...meaning.values }),
   };
   return {
-    from: displayAddress('Tandem', settings.from),
+    from: displayAddress(t.text('programme.name'), settings.from),
     to: [member.email],
     replyTo: [memberRelayAddress(round, member, settings)],
-    subject: renderSubject(commandAckMail.subject, values),
-    html: renderHtml(commandAckMail.html, values),
-    text: renderText(commandAckMail.text, values),
+    subject: renderSubject(commandAckMail.subject, values, t),
+    html: renderHtml(commandAckMail.html, values, t),
+    text: renderText(commandAckMail.text, values, t),
     headers: [AUTO_GENERATED],
     // The participant tag lets a bounce or complaint of the answer suppress them, as for round mail.
     tags: { kind: 'command-ack', round: round.id, participant: member.id },
   };
 };
 
-/** Why a mail was not delivered, in words for its sender. */
+/**
+ * Why a mail was not delivered: each reason, and the choice of `undeliverable.notDelivered` (in
+ * templates/messages) that explains it to the sender (ICU select values cannot hold "-").
+ */
 export const undeliverableReasons = {
-  'sender-mismatch': 'this address only accepts mail from the participant it belongs to.',
-  'unknown-address': 'this address does not belong to anyone in Tandem.',
-  'round-closed': 'the round this address belongs to has ended.',
-  empty: 'it contained no message of its own (only quoted text).',
+  'sender-mismatch': 'senderMismatch',
+  'unknown-address': 'unknownAddress',
+  'round-closed': 'roundClosed',
+  empty: 'empty',
 } as const;
 export type UndeliverableReason = keyof typeof undeliverableReasons;
 
-/** The automatic answer to a mail we could not deliver (RFC 3834: an automatic response). */
+/**
+ * The automatic answer to a mail we could not deliver (RFC 3834: an automatic response), in the
+ * sender's mail language when we know who they are (English otherwise).
+ */
 export const composeUndeliverable = (
   to: string,
   subject: string,
   reason: UndeliverableReason,
   settings: Pick<ComposeSettings, 'from'>,
+  mailLanguage?: string,
 ): OutboundMail => {
-  const values = { subject: subject.trim() || '(no subject)', reason: undeliverableReasons[reason] };
+  const t = translatorFor(mailLanguage);
+  const programme = programmeValues(t);
+  const values = {
+    ...programme,
+    subject: subject.trim() || t.text('undeliverable.noSubject'),
+    reason: undeliverableReasons[reason],
+  };
   return {
-    from: displayAddress('Tandem', settings.from),
+    from: displayAddress(t.text('programme.name'), settings.from),
     to: [to],
     replyTo: [],
-    subject: renderSubject(undeliverableMail.subject, values),
-    html: renderHtml(undeliverableMail.html, values),
-    text: renderText(undeliverableMail.text, values),
+    subject: renderSubject(undeliverableMail.subject, values, t),
+    html: renderHtml(undeliverableMail.html, values, t),
+    text: renderText(undeliverableMail.text, values, t),
     // Like every automatic mail we send: auto-responders must not answer it (RFC 3834).
     headers: [AUTO_GENERATED],
     tags: { kind: 'undeliverable' },

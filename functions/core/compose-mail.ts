@@ -1,5 +1,6 @@
-import { mailTemplates, topics } from '#templates/compiled/index';
+import { mailTemplates, topicsByLanguage } from '#templates/compiled/index';
 import { reEnrolLink } from './compose-re-enrol.ts';
+import { programmeValues, type Translator, translatorFor } from './i18n.ts';
 import { type LinkAction, signLinkToken } from './link-token.ts';
 import { threadHeaders } from './mail-address.ts';
 import { FINAL_CHECKIN, type MailKind, type Member, type Round, type SendJob } from './model.ts';
@@ -100,35 +101,11 @@ export const kindsNeedingSubject: ReadonlySet<MailKind> = new Set([
   'partner-quiet',
 ]);
 
-const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
-const countryName = (code: string): string => countryNames.of(code) ?? code;
-
-const listNames = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' });
-
-// One formatter per time zone: constructing one costs far more than formatting with it.
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** A date people read the same way everywhere ("Monday, 14 April 2025"), as it falls in `timeZone`. */
-export const readableDate = (instant: string | Date, timeZone: string): string => {
-  let format = dateFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      timeZone,
-    });
-    if (dateFormats.size < 1000) dateFormats.set(timeZone, format);
-  }
-  return format.format(new Date(instant));
-};
-
-const partnerCardValues = (partner: Member): TemplateValues => ({
+const partnerCardValues = (partner: Member, t: Translator): TemplateValues => ({
   name: partner.name,
-  country: countryName(partner.country),
-  organisation: partner.organisation || 'not given',
-  interests: partner.interests.length > 0 ? partner.interests.join(', ') : 'not given',
+  country: t.country(partner.country),
+  organisation: partner.organisation || t.text('common.notGiven'),
+  interests: partner.interests.length > 0 ? partner.interests.join(', ') : t.text('common.notGiven'),
 });
 
 /** The one-click answers to check-in 1 (mid-round mail) and check-in 2 (closing mail). */
@@ -154,40 +131,41 @@ const subjectOf = (recipient: Recipient, job: SendJob): Member => {
   return recipient.subject;
 };
 
-// Sentences that depend on the recipient's situation are chosen here; everything else is template text.
+// The values of each kind of mail. Where a sentence depends on the recipient's situation, a value here
+// chooses it (select, plural), and the catalogue holds every version of it, whole.
 const mailParts = (
   recipient: Recipient,
   job: SendJob,
   partners: Member[],
   settings: ComposeSettings,
+  t: Translator,
 ): MailParts => {
   const { round, member } = recipient;
   const values = {
+    ...programmeValues(t),
     recipientName: member.name,
     roundName: round.name,
-    partnerNames: listNames.format(partners.map((p) => p.name)),
+    partnerNames: t.list(partners.map((p) => p.name)),
   };
   switch (job.kind) {
     case 'intro': {
-      const cards = partners.map(partnerCardValues);
+      const cards = partners.map((partner) => partnerCardValues(partner, t));
+      const card = mailTemplates.partnerCard;
       return {
         template: mailTemplates.intro,
         values: {
           ...values,
           topicCount: round.topicDays.length,
           // A job with its own ref introduces a partnership formed mid-round (re-pairing, a third joining).
-          introLead:
-            job.ref === undefined
-              ? `Welcome to ${round.name}!`
-              : `You have a new partner for the rest of ${round.name}!`,
+          newPartner: job.ref === undefined ? 'no' : 'yes',
         },
         links: { pauseUrl: 'pause', quietUrl: 'quiet' },
-        rawHtml: { partnerCards: cards.map((c) => renderHtml(mailTemplates.partnerCard.html, c)).join('') },
-        rawText: { partnerCards: cards.map((c) => renderText(mailTemplates.partnerCard.text, c)).join('\n') },
+        rawHtml: { partnerCards: cards.map((c) => renderHtml(card.html, c, t)).join('') },
+        rawText: { partnerCards: cards.map((c) => renderText(card.text, c, t)).join('\n') },
       };
     }
     case 'topic': {
-      const topic = topics[job.topic - 1];
+      const topic = topicsByLanguage[t.lang]?.[job.topic - 1];
       if (!topic || job.topic > round.topicDays.length) {
         throw new MailNotComposable(`round ${round.id} has no topic ${job.topic}`);
       }
@@ -217,26 +195,29 @@ const mailParts = (
     case 'partner-left': {
       const subject = subjectOf(recipient, job);
       const others = partners.filter((p) => p.id !== subject.id);
-      const nextStep =
-        others.length === 0
-          ? 'We will introduce you to a new partner shortly, and the fortnightly topics continue meanwhile. ' +
-            'If you would rather not have a new partner, reply to this email with PAUSE, or use the link below to pause your mail.'
-          : `You and ${listNames.format(others.map((p) => p.name))} carry on together, and the fortnightly topics continue as before. ` +
-            'If you would like a break, reply to this email with PAUSE, or use the link below to pause your mail.';
       return {
         template: mailTemplates.partnerLeft,
-        values: { ...values, subjectName: subject.name, nextStep },
+        values: {
+          ...values,
+          subjectName: subject.name,
+          // None left: a new partner is coming; otherwise the rest of the partnership carries on.
+          otherCount: others.length,
+          otherNames: t.list(others.map((p) => p.name)),
+        },
         links: { pauseUrl: 'pause' },
       };
     }
     case 'partner-paused': {
       const subject = subjectOf(recipient, job);
-      const pauseSpan = subject.pausedUntil
-        ? `until ${readableDate(subject.pausedUntil, member.timezone)}`
-        : 'for a little while';
       return {
         template: mailTemplates.partnerPaused,
-        values: { ...values, subjectName: subject.name, pauseSpan },
+        values: {
+          ...values,
+          subjectName: subject.name,
+          hasEndDate: subject.pausedUntil ? 'yes' : 'no',
+          // The day the partner is back, as it falls where the recipient lives.
+          endDate: subject.pausedUntil ? t.date(subject.pausedUntil, member.timezone) : '',
+        },
         links: { pauseUrl: 'pause' },
       };
     }
@@ -250,9 +231,8 @@ const mailParts = (
         template: mailTemplates.close,
         values: {
           ...values,
-          askCoordinator: round.coordinatorEmail
-            ? ` Questions about the next round? Write to the coordinator at ${round.coordinatorEmail}.`
-            : '',
+          askCoordinator: round.coordinatorEmail ? 'yes' : 'no',
+          coordinatorEmail: round.coordinatorEmail ?? '',
           // Issued as of the round's last day, as every link of round mail counts its year from there:
           // the mail is then the same whenever it is sent (a retry, a replay).
           joinAgainUrl: reEnrolLink(member.id, roundEnd(round), settings),
@@ -272,6 +252,7 @@ const mailParts = (
  */
 export const composeMail = (recipient: Recipient, job: SendJob, settings: ComposeSettings): OutboundMail => {
   const { round, member } = recipient;
+  const t = translatorFor(member.mailLanguage);
   const partners = currentPartners(recipient.partners);
   if (kindsNeedingPartner.has(job.kind) && partners.length === 0) {
     throw new MailNotComposable(`a ${job.kind} mail needs a partner, and ${member.id} has none`);
@@ -282,7 +263,7 @@ export const composeMail = (recipient: Recipient, job: SendJob, settings: Compos
     links = {},
     rawHtml = {},
     rawText = {},
-  } = mailParts(recipient, job, partners, settings);
+  } = mailParts(recipient, job, partners, settings, t);
   const unsubscribe = unsubscribeLinks(round, member, settings);
   const urls: Record<string, string> = { unsubscribeUrl: unsubscribe.url };
   for (const [name, action] of Object.entries(links))
@@ -292,9 +273,9 @@ export const composeMail = (recipient: Recipient, job: SendJob, settings: Compos
     from: `Tandem <${settings.from}>`,
     to: [member.email],
     replyTo: [memberRelayAddress(round, member, settings)],
-    subject: renderSubject(template.subject, values),
-    html: renderHtml(template.html, { ...withLinks, ...rawHtml }),
-    text: renderText(template.text, { ...withLinks, ...rawText }),
+    subject: renderSubject(template.subject, values, t),
+    html: renderHtml(template.html, { ...withLinks, ...rawHtml }, t),
+    text: renderText(template.text, { ...withLinks, ...rawText }, t),
     headers: [
       // Round mail is sent by a program, not a person: RFC 3834 tells auto-responders not to answer it.
       { name: 'Auto-Submitted', value: 'auto-generated' },

@@ -1,5 +1,6 @@
 import { nextRoundOpenMail } from '#templates/compiled/index';
 import type { ComposeSettings } from './compose-mail.ts';
+import { programmeValues, translatorFor } from './i18n.ts';
 import { signReEnrolToken } from './link-token.ts';
 import type { Participant, Round } from './model.ts';
 import type { OutboundMail } from './outbound-mail.ts';
@@ -23,30 +24,26 @@ export const reEnrolLink = (
   return `${settings.linksBaseUrl.replace(/\/+$/, '')}${AGAIN_PATH}?token=${token}`;
 };
 
-const readableDay = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-
 /**
  * The one mail to someone on the waiting list that `round` takes sign-ups, with their re-enrolment
  * link (issued `now`). They asked for it, once: not list mail, so no List-Unsubscribe; written by a
  * program, so Auto-Submitted. They are no member of the round yet, so there is no relay address:
  * replies go to the round's coordinator, if it names one. Tags `kind`, `round` and `participant`.
+ * Written in the person's mail language.
  */
 export const composeNextRoundMail = (input: {
   round: Pick<Round, 'id' | 'name' | 'startDate' | 'weeks' | 'coordinatorEmail'>;
-  participant: Pick<Participant, 'id' | 'email' | 'name'>;
+  participant: Pick<Participant, 'id' | 'email' | 'name' | 'mailLanguage'>;
   now: Date;
   settings: ComposeSettings;
 }): OutboundMail => {
   const { round, participant, settings } = input;
+  const t = translatorFor(participant.mailLanguage);
   const values = {
+    ...programmeValues(t),
     recipientName: participant.name,
     roundName: round.name,
-    startDate: readableDay.format(new Date(`${round.startDate}T00:00:00Z`)),
+    startDate: t.date(`${round.startDate}T00:00:00Z`, 'UTC', 'long'),
     weeks: round.weeks,
     joinAgainUrl: reEnrolLink(participant.id, input.now, settings),
   };
@@ -54,9 +51,9 @@ export const composeNextRoundMail = (input: {
     from: `Tandem <${settings.from}>`,
     to: [participant.email],
     replyTo: round.coordinatorEmail ? [round.coordinatorEmail] : [],
-    subject: renderSubject(nextRoundOpenMail.subject, values),
-    html: renderHtml(nextRoundOpenMail.html, values),
-    text: renderText(nextRoundOpenMail.text, values),
+    subject: renderSubject(nextRoundOpenMail.subject, values, t),
+    html: renderHtml(nextRoundOpenMail.html, values, t),
+    text: renderText(nextRoundOpenMail.text, values, t),
     headers: [{ name: 'Auto-Submitted', value: 'auto-generated' }],
     tags: { kind: 'next-round-open', round: round.id, participant: participant.id },
   };

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { MatchSettings } from './coordinator/matching/config.ts';
+import { MailLanguage } from './languages.ts';
 import { DEFAULT_ESCALATION_DAYS, DEFAULT_INACTIVITY_DAYS } from './schedule.ts';
 
 /** Round ids appear inside relay addresses, so they are short lowercase slugs. */
@@ -73,6 +74,8 @@ export const Profile = z.object({
   name: FreeText(PROFILE_LIMITS.name).min(1),
   country: CountryCode,
   languages: z.array(LanguageCode).min(1),
+  /** The language every mail to them (and every page behind its links) is written in; absent: English. */
+  mailLanguage: MailLanguage.optional(),
   timezone: TimeZone,
   organisation: FreeText(PROFILE_LIMITS.organisation).default(''),
   sector: Sector,

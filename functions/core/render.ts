@@ -3,7 +3,8 @@
  *
  * `{{name}}` inserts a value, HTML-escaped in HTML mode and as is in text mode. `{{{name}}}` always
  * inserts the value untouched, so it is only for HTML our own code produced (partner cards, topic
- * bodies), never for participant text.
+ * bodies), never for participant text. `[[key]]` inserts the message `key` of the reader's language
+ * (see i18n.ts), formatted with the same values and escaped like `{{name}}`.
  */
 
 /** Placeholder values by name; numbers are inserted in their `String()` form. */
@@ -28,7 +29,14 @@ export class TemplateSyntaxError extends Error {
 interface Slot {
   readonly before: string;
   readonly name: string;
-  readonly raw: boolean;
+  readonly kind: 'value' | 'raw' | 'message';
+}
+
+/** Formats the messages `[[key]]` of a template: a Translator (i18n.ts), kept apart so render stays pure. */
+export interface Messages {
+  readonly lang: string;
+  text(key: string, values: TemplateValues): string;
+  html(key: string, values: TemplateValues): string;
 }
 
 interface ParsedTemplate {
@@ -37,7 +45,8 @@ interface ParsedTemplate {
 }
 
 // A lone `{{` is an error rather than literal text: a typo such as `{{ name }}` must not reach a mailbox.
-const token = /\{\{\{([A-Za-z][A-Za-z0-9]*)\}\}\}|\{\{([A-Za-z][A-Za-z0-9]*)\}\}|\{\{/g;
+const token =
+  /\{\{\{([A-Za-z][A-Za-z0-9]*)\}\}\}|\{\{([A-Za-z][A-Za-z0-9]*)\}\}|\[\[([a-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+)\]\]|\{\{/g;
 
 // Templates are the few compiled constants, so the cache stays small; the same string instance is
 // passed every time, and V8 keeps its hash, so a lookup does not rehash a 20 KB template.
@@ -49,13 +58,14 @@ function parse(template: string): ParsedTemplate {
   const slots: Slot[] = [];
   let last = 0;
   for (const match of template.matchAll(token)) {
-    const name = match[1] ?? match[2];
+    const name = match[1] ?? match[2] ?? match[3];
     if (name === undefined) {
       throw new TemplateSyntaxError(
         `malformed placeholder near "${template.slice(match.index, match.index + 30)}"`,
       );
     }
-    slots.push({ before: template.slice(last, match.index), name, raw: match[1] !== undefined });
+    const kind = match[1] !== undefined ? 'raw' : match[2] !== undefined ? 'value' : 'message';
+    slots.push({ before: template.slice(last, match.index), name, kind });
     last = match.index + match[0].length;
   }
   const parsed = { slots, tail: template.slice(last) };
@@ -74,13 +84,26 @@ export function escapeHtml(value: string): string {
   return htmlSpecial.test(value) ? value.replace(htmlSpecialAll, toEntity) : value;
 }
 
-function render(template: string, values: TemplateValues, html: boolean): string {
+/** A template names messages and the caller gave no translator for them. */
+export class MissingMessages extends Error {
+  override name = 'MissingMessages';
+}
+
+function render(template: string, values: TemplateValues, html: boolean, messages?: Messages): string {
   const { slots, tail } = parse(template);
   let out = '';
   for (const slot of slots) {
-    const value = values[slot.name];
+    if (slot.kind === 'message') {
+      if (!messages) throw new MissingMessages(`message [[${slot.name}]] needs a translator`);
+      out += slot.before + (html ? messages.html(slot.name, values) : messages.text(slot.name, values));
+      continue;
+    }
+    // A template's own language, for <html lang>, unless the caller says otherwise.
+    const value =
+      slot.name === 'lang' && messages && values.lang === undefined ? messages.lang : values[slot.name];
     // typeof also rejects inherited members such as `constructor`.
-    if (typeof value === 'string') out += slot.before + (html && !slot.raw ? escapeHtml(value) : value);
+    if (typeof value === 'string')
+      out += slot.before + (html && slot.kind === 'value' ? escapeHtml(value) : value);
     else if (typeof value === 'number') out += slot.before + String(value);
     else throw new MissingTemplateValue(slot.name);
   }
@@ -92,8 +115,8 @@ function render(template: string, values: TemplateValues, html: boolean): string
  * @throws {MissingTemplateValue} when a placeholder has no value.
  * @throws {TemplateSyntaxError} when the template contains a malformed placeholder.
  */
-export function renderHtml(template: string, values: TemplateValues): string {
-  return render(template, values, true);
+export function renderHtml(template: string, values: TemplateValues, messages?: Messages): string {
+  return render(template, values, true, messages);
 }
 
 /**
@@ -101,8 +124,8 @@ export function renderHtml(template: string, values: TemplateValues): string {
  * @throws {MissingTemplateValue} when a placeholder has no value.
  * @throws {TemplateSyntaxError} when the template contains a malformed placeholder.
  */
-export function renderText(template: string, values: TemplateValues): string {
-  return render(template, values, false);
+export function renderText(template: string, values: TemplateValues, messages?: Messages): string {
+  return render(template, values, false, messages);
 }
 
 // Control characters (CR and LF above all) and Unicode line breaks would let a value inject headers.
@@ -114,6 +137,6 @@ const headerBreaking = /[\p{Cc}\u2028\u2029]+/gu;
  * @throws {MissingTemplateValue} when a placeholder has no value.
  * @throws {TemplateSyntaxError} when the template contains a malformed placeholder.
  */
-export function renderSubject(template: string, values: TemplateValues): string {
-  return render(template, values, false).replace(headerBreaking, ' ').trim();
+export function renderSubject(template: string, values: TemplateValues, messages?: Messages): string {
+  return render(template, values, false, messages).replace(headerBreaking, ' ').trim();
 }

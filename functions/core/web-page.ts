@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { translatorFor } from './i18n.ts';
+import type { MailLanguage } from './languages.ts';
 import { escapeHtml } from './render.ts';
 
 /**
@@ -91,6 +93,8 @@ export const pageHeaders = (options: { script: boolean }): Readonly<Record<strin
 /** What a page is made of besides its content. */
 export interface PageFrame {
   title: string;
+  /** The language the page is written in, for `<html lang>`; English if absent. */
+  lang?: MailLanguage;
   /** A page showing the form's errors says so first in its title, for screen readers. */
   hasErrors?: boolean;
   /** Pages whose address is a credential stay out of search engines. */
@@ -107,24 +111,26 @@ export interface PageFrame {
  * A whole page: a skip link, the banner and `body` as the main landmark. `body` is HTML our own code
  * built, every value in it escaped already, its one h1 included.
  */
-export const page = (frame: PageFrame, body: string): string =>
-  [
+export const page = (frame: PageFrame, body: string): string => {
+  const t = translatorFor(frame.lang);
+  const programme = t.text('programme.name');
+  return [
     '<!doctype html>',
-    '<html lang="en">',
+    `<html lang="${t.lang}">`,
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     ...(frame.noIndex ? ['<meta name="robots" content="noindex, nofollow">'] : []),
     '<meta name="referrer" content="no-referrer">',
-    `<title>${frame.hasErrors ? 'Error: ' : ''}${escapeHtml(frame.title)} · Tandem</title>`,
+    `<title>${t.html(frame.hasErrors ? 'page.errorTitle' : 'page.title', { title: frame.title, programme })}</title>`,
     `<style>${STYLE}</style>`,
     ...(frame.script ? [`<script src="${escapeHtml(frame.script)}" defer></script>`] : []),
     '</head>',
     '<body>',
-    '<a class="skip" href="#main">Skip to main content</a>',
+    `<a class="skip" href="#main">${t.html('page.skip')}</a>`,
     frame.navigation
-      ? `<header>TANDEM <nav aria-label="Console">${frame.navigation}</nav></header>`
-      : '<header>TANDEM</header>',
+      ? `<header>${escapeHtml(programme.toUpperCase())} <nav aria-label="Console">${frame.navigation}</nav></header>`
+      : `<header>${escapeHtml(programme.toUpperCase())}</header>`,
     `<main id="main" tabindex="-1"${frame.wide ? ' class="wide"' : ''}>`,
     body,
     '</main>',
@@ -132,3 +138,4 @@ export const page = (frame: PageFrame, body: string): string =>
     '</html>',
     '',
   ].join('\n');
+};

@@ -9,16 +9,28 @@ import { EventBridgeBus } from '#adapters/eventbridge-bus';
 import { correlated } from '#adapters/logger';
 import { metricsFromEnvironment } from '#adapters/metrics';
 import { loadSigningKeys } from '#adapters/signing-keys';
-import { confirmationPage, donePage, invalidLinkPage, LINK_PAGE_HEADERS } from '#core/link-pages';
-import { verifyLinkToken } from '#core/link-token';
+import { translatorFor } from '#core/i18n';
+import {
+  acceptedMailLanguage,
+  checkinOf,
+  confirmationPage,
+  donePage,
+  invalidLinkPage,
+  LINK_PAGE_HEADERS,
+} from '#core/link-pages';
+import { type LinkAction, verifyLinkToken } from '#core/link-token';
+import type { Member } from '#core/model';
 import type { SigningKeys } from '#core/relay-address';
 import type { Clock } from '#ports/clock';
 import { METRIC, type Metrics } from '#ports/metrics';
+import type { ParticipantStore } from '#ports/store';
 import { applyLinkAction, type LinkActionDeps } from '../use-cases/link-actions.ts';
 import { LinksEnv, parseEnv } from './env.ts';
 import { type DepsContext, lazyHandler, withMetrics } from './runtime.ts';
 
 export interface LinksDeps extends LinkActionDeps {
+  /** With getMember: the member's language, for the pages. */
+  participants: Pick<ParticipantStore, 'getSendContext' | 'recordActivity' | 'getMember'>;
   keys: SigningKeys;
   clock: Clock;
   metrics: Metrics;
@@ -67,12 +79,26 @@ const isOneClick = (body: string): boolean =>
   new URLSearchParams(body).get('List-Unsubscribe') === 'One-Click' ||
   /name="?List-Unsubscribe"?[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\nOne-Click(?:\r?\n|$)/i.test(body);
 
+/** The language a browser asks for (its Accept-Language), for pages of links no member is known for. */
+const requestedTranslator = (event: APIGatewayProxyEventV2) =>
+  translatorFor(acceptedMailLanguage(event.headers?.['accept-language']));
+
+/** The member's language if they are a member of the round, else the one the browser asks for. */
+const translatorOf = (member: Member | undefined, event: APIGatewayProxyEventV2) =>
+  member ? translatorFor(member.mailLanguage) : requestedTranslator(event);
+
+/** Actions whose use case reads the round, the member and their partners (see applyLinkAction). */
+const readsContext = (action: LinkAction): boolean => action === 'quiet' || checkinOf(action) !== undefined;
+
 /**
  * A Lambda Function URL: `GET /l/<token>` shows what the link would do and asks for a click (a GET
  * never acts — mail scanners fetch every link); `POST /l/<token>` acts (unsubscribe, pause, resume,
  * flag a quiet partner, answer a check-in — see applyLinkAction), including RFC 8058 one-click
  * unsubscribes, and answers 200 without a redirect or cookie. A token that is malformed, forged,
  * signed with a retired key or expired gets the same page and a 400, whatever the reason.
+ *
+ * The pages speak the member's mail language (a GET reads their item for it); the page of a link that
+ * does not work, where no member is known, the first of our languages the browser asks for.
  */
 export const createHandler = (deps: LinksDeps) =>
   withMetrics(
@@ -87,16 +113,22 @@ export const createHandler = (deps: LinksDeps) =>
       const check = verifyLinkToken(path[1] ?? '', deps.keys, deps.clock.now());
       if (!check.ok) {
         correlated({}).warn('unusable link', { reason: check.reason, method });
-        return html(400, invalidLinkPage());
+        return html(400, invalidLinkPage(requestedTranslator(event)));
       }
       const { claims } = check;
       const log = correlated({ roundId: claims.roundId, participantId: claims.participantId });
       const context = { action: claims.action, method };
 
       if (method === 'GET') {
+        const member = await deps.participants.getMember(claims.roundId, claims.participantId);
         return html(
           200,
-          confirmationPage({ action: claims.action, round: claims.roundId, formAction: event.rawPath }),
+          confirmationPage({
+            action: claims.action,
+            round: claims.roundId,
+            t: translatorOf(member, event),
+            formAction: event.rawPath,
+          }),
         );
       }
 
@@ -104,13 +136,30 @@ export const createHandler = (deps: LinksDeps) =>
       if (oneClick && claims.action !== 'unsubscribe') {
         // Only List-Unsubscribe headers carry one-click links, and they only ever hold unsubscribe tokens.
         log.warn('one-click POST on a link that is not an unsubscribe', context);
-        return html(400, invalidLinkPage());
+        return html(400, invalidLinkPage(requestedTranslator(event)));
       }
-      const outcome = await applyLinkAction(deps, claims, deps.clock.now());
+      // Flagging a quiet partner and answering a check-in read the round, the member and their partners:
+      // read here and handed on, they give the member's language and the round's name at no extra cost.
+      // The other actions write the member's status without a read: one GetItem gives their language.
+      const read = readsContext(claims.action)
+        ? await deps.participants.getSendContext(claims.roundId, claims.participantId)
+        : undefined;
+      const member = readsContext(claims.action)
+        ? read?.member
+        : await deps.participants.getMember(claims.roundId, claims.participantId);
+      const outcome = await applyLinkAction(deps, claims, deps.clock.now(), read ? { context: read } : {});
       if (claims.action === 'quiet' && outcome === 'changed')
         deps.metrics.count(METRIC.escalations, 1, { reason: 'flagged' });
       log.info('link applied', { ...context, outcome, oneClick, keyVersion: claims.keyVersion });
-      return html(200, donePage({ action: claims.action, round: claims.roundId, outcome }));
+      return html(
+        200,
+        donePage({
+          action: claims.action,
+          round: read?.round.name ?? claims.roundId,
+          t: translatorOf(member, event),
+          outcome,
+        }),
+      );
     },
   );
 

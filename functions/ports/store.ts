@@ -91,11 +91,18 @@ export interface MembersPage {
 export const COORDINATOR_FIELDS = ['notWith', 'notes'] as const;
 export type CoordinatorField = (typeof COORDINATOR_FIELDS)[number];
 
+/**
+ * Profile fields the person chose (on the sign-up form, or told the coordinator): a registration that
+ * leaves them out — a file without the column, an empty cell — keeps them as they are.
+ */
+export const CHOSEN_FIELDS = ['mailLanguage'] as const;
+
 export interface ParticipantStore {
   /**
    * Creates or updates the participant with this email (the latest registration is the whole profile;
    * the id and status stay); returns them with their stable id. `keepUnset` names the coordinator's own
-   * fields that a registration without them leaves as they are (a sign-up form, which cannot carry them).
+   * fields that a registration without them leaves as they are (a sign-up form, which cannot carry them);
+   * CHOSEN_FIELDS are always left as they are when a registration leaves them out.
    * @throws {ConcurrentChange} when registrations of the same address raced on every attempt.
    */
   upsertParticipant(

@@ -151,13 +151,17 @@ const handle = async (
     return { outcome: 'recorded', kind: classification.kind, reason: classification.reason };
   }
 
-  const reject = async (reason: RejectReason): Promise<ReceiveOutcome> => {
+  // `mailLanguage`: the sender's, once they are known to be the member the address belongs to.
+  const reject = async (reason: RejectReason, mailLanguage?: string): Promise<ReceiveOutcome> => {
     const sender = mail.from?.address;
     // One automatic answer per sender per day at most: a forged sender cannot turn us into a mail cannon.
     const answered =
       Boolean(sender) && (await deps.inbound.allowAutomaticAnswer(sender as string, deps.clock.now()));
     if (answered)
-      await sendPaced(deps, composeUndeliverable(sender as string, mail.subject, reason, deps.settings));
+      await sendPaced(
+        deps,
+        composeUndeliverable(sender as string, mail.subject, reason, deps.settings, mailLanguage),
+      );
     return { outcome: 'rejected', reason, answered };
   };
 
@@ -173,9 +177,9 @@ const handle = async (
   const open =
     context.round.status === 'running' ||
     (classification.kind === 'checkin-answer' && takesCheckinAnswers(context.round, receivedAt));
-  if (!open) return reject('round-closed');
+  if (!open) return reject('round-closed', context.member.mailLanguage);
   // Loops were dropped above; what remains rejected is a reply with nothing of its own in it.
-  if (classification.kind === 'rejected') return reject('empty');
+  if (classification.kind === 'rejected') return reject('empty', context.member.mailLanguage);
 
   if (classification.kind === 'command')
     return command(deps, context, classification.command, receivedAt, messageKey);

@@ -111,6 +111,24 @@ describeContract('ParticipantStore', { InMemoryStore: inMemory, DynamoStore: onT
     expect(newId).not.toHaveBeenCalled();
   });
 
+  it('keeps the language of their mail, changes it, and keeps it when a registration leaves it out', async () => {
+    const { participants } = await make();
+    const aroha = await participants.upsertParticipant(profile({ mailLanguage: 'pt' }), () =>
+      participantId('aroha'),
+    );
+
+    const changed = await participants.upsertParticipant(profile({ mailLanguage: 'es' }), () => 'unused');
+    const stored = await participants.getParticipant(aroha.id);
+    const dropped = await participants.upsertParticipant(profile(), () => 'unused');
+
+    expect(aroha.mailLanguage).toBe('pt');
+    expect(changed.mailLanguage).toBe('es');
+    expect(stored?.mailLanguage).toBe('es');
+    // Their own choice: a file without the column, or a blank cell, does not undo it.
+    expect(dropped.mailLanguage).toBe('es');
+    expect((await participants.getParticipant(aroha.id))?.mailLanguage).toBe('es');
+  });
+
   it('adds a participant to a round as a fresh member, with their registration', async () => {
     const { participants } = await make();
     const aroha = await participants.upsertParticipant(profile(), () => participantId('aroha'));

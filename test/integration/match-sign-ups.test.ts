@@ -31,6 +31,7 @@ const person = (name: string, country: string, timezone: string, more: Partial<F
   sector: 'public',
   career_stage: 'mid',
   interests: '',
+  mail_language: '',
   ...more,
 });
 

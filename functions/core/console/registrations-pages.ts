@@ -1,4 +1,5 @@
 import { REGISTRATION_COLUMNS, type RowIssue } from '../coordinator/registration.ts';
+import { DEFAULT_MAIL_LANGUAGE, LANGUAGE_NAMES, MAIL_LANGUAGES } from '../languages.ts';
 import { CareerStage, type Member, type Profile, Sector } from '../model.ts';
 import { plural } from '../plural.ts';
 import { escapeHtml } from '../render.ts';
@@ -151,6 +152,7 @@ const memberRow = (round: RoundOnPage, member: Member): string => {
     esc(member.email),
     esc(member.country),
     esc(member.languages.join(', ')),
+    esc(LANGUAGE_NAMES[member.mailLanguage ?? DEFAULT_MAIL_LANGUAGE]),
     esc(member.timezone),
     esc(SECTOR_LABELS[member.sector]),
     esc(CAREER_STAGE_LABELS[member.careerStage]),
@@ -166,6 +168,7 @@ const HEADINGS = [
   'Email address',
   'Country',
   'Languages',
+  'Mail language',
   'Time zone',
   'Kind of library',
   'Career stage',
@@ -303,22 +306,36 @@ const textInput = (
       `${describedBy(parts)}${invalid(parts.error)}${parts.attributes ?? ''}>`,
   );
 
+/**
+ * A choice from a list: "Choose" first, or, for a list with a default (`byDefault`), no such option and
+ * the default chosen while the value is empty.
+ */
 const select = (
-  parts: FieldParts & { value: string; choices: readonly { value: string; label: string }[] },
-): string =>
-  group(
+  parts: FieldParts & {
+    value: string;
+    choices: readonly { value: string; label: string }[];
+    byDefault?: string;
+  },
+): string => {
+  const chosen = parts.value === '' && parts.byDefault ? parts.byDefault : parts.value.toLowerCase();
+  return group(
     parts.error,
     labelHintError(parts) +
       `<select id="${parts.id}" name="${parts.id}"${describedBy(parts)}${invalid(parts.error)}>` +
-      '<option value="">Choose</option>' +
+      (parts.byDefault ? '' : '<option value="">Choose</option>') +
       parts.choices
         .map(
           ({ value, label }) =>
-            `<option value="${esc(value)}"${value === parts.value.toLowerCase() ? ' selected' : ''}>${esc(label)}</option>`,
+            `<option value="${esc(value)}"${value === chosen ? ' selected' : ''}>${esc(label)}</option>`,
         )
         .join('') +
       '</select>',
   );
+};
+
+/** A mail language as a coordinator reads it: its name in itself, and its code. */
+const mailLanguageLabel = (lang: (typeof MAIL_LANGUAGES)[number]): string =>
+  `${LANGUAGE_NAMES[lang]} (${lang})`;
 
 const HINTS: Partial<Record<PersonField, string>> = {
   email: 'Their mail goes here; people are the same person across rounds by it.',
@@ -329,6 +346,7 @@ const HINTS: Partial<Record<PersonField, string>> = {
   organisation: 'The library or organisation they work for (optional).',
   interests: 'Separated by semicolons (optional): for example outreach; digital archives.',
   not_with: 'Email addresses of people they must not be partnered with, separated by semicolons (optional).',
+  mail_language: 'The language Tandem writes to them in.',
 };
 
 /** The inputs of one person's form, in the registrations file's order; `email` only where it is asked for. */
@@ -347,6 +365,12 @@ const personInputs = (values: PersonValues, errors: PersonErrors, withEmail: boo
         return select({
           ...withHint,
           choices: CareerStage.options.map((v) => ({ value: v, label: CAREER_STAGE_LABELS[v] })),
+        });
+      case 'mail_language':
+        return select({
+          ...withHint,
+          choices: MAIL_LANGUAGES.map((v) => ({ value: v, label: mailLanguageLabel(v) })),
+          byDefault: DEFAULT_MAIL_LANGUAGE,
         });
       case 'email':
         return textInput({

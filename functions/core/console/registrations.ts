@@ -22,9 +22,10 @@ export type PersonField = RegistrationColumn;
 /** Inputs whose values are lists, `;`-separated as in the file. */
 const LIST_FIELDS: ReadonlySet<PersonField> = new Set(['languages', 'interests', 'not_with']);
 
-/** What each input is called, on the form and in its messages: the sign-up form's words, and one more. */
+/** What each input is called, on the form and in its messages: the sign-up form's words, in the third person. */
 export const PERSON_LABELS: Record<PersonField, string> = {
   ...FIELD_LABELS,
+  mail_language: 'Language for their emails',
   not_with: 'Not to be partnered with',
 };
 
@@ -65,6 +66,8 @@ export const personValuesOf = (profile: Profile): PersonValues => ({
   career_stage: profile.careerStage,
   interests: profile.interests.join('; '),
   not_with: (profile.notWith ?? []).join('; '),
+  // Empty for none (English): the check turns it back into none.
+  mail_language: profile.mailLanguage ?? '',
 });
 
 const messageFor = (field: PersonField, message: string): string =>

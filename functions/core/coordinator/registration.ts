@@ -2,6 +2,7 @@ import countries from 'i18n-iso-countries';
 import english from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
 import { iso6393 } from 'iso-639-3';
 import * as z from 'zod';
+import { MAIL_LANGUAGES, type MailLanguage, mailLanguageOf } from '../languages.ts';
 import { CareerStage, PROFILE_LIMITS, Profile, Sector, TimeZone } from '../model.ts';
 import { CsvFileError, type LocatedRecord, readCsvRecords } from './csv-records.ts';
 
@@ -10,7 +11,10 @@ import { CsvFileError, type LocatedRecord, readCsvRecords } from './csv-records.
  * same fields), validated row by row into Profiles. Pure: text in, profiles and row issues out.
  */
 
-/** The columns of a registrations file, in order; any other column is kept as a profile note. */
+/**
+ * The columns of a registrations file, in order; any other column is kept as a profile note. A column
+ * added later goes at the end, so that files written in this order stay in it.
+ */
 export const REGISTRATION_COLUMNS = [
   'email',
   'name',
@@ -22,6 +26,7 @@ export const REGISTRATION_COLUMNS = [
   'career_stage',
   'interests',
   'not_with',
+  'mail_language',
 ] as const;
 export type RegistrationColumn = (typeof REGISTRATION_COLUMNS)[number];
 
@@ -45,6 +50,9 @@ const COLUMN_ALIASES: Readonly<Record<string, RegistrationColumn>> = {
   careerstage: 'career_stage',
   notwith: 'not_with',
   organization: 'organisation',
+  maillanguage: 'mail_language',
+  'mail language': 'mail_language',
+  'mail-language': 'mail_language',
 };
 
 /** The column a column or field name means (`careerStage`, `Organization`…), if any. */
@@ -174,6 +182,19 @@ const languageProblem = (value: string): string => {
     : `${quote(value)} is not an ISO 639 language code`;
 };
 
+// --- the language of their mail ---------------------------------------------------------------------
+
+/**
+ * The language Tandem writes to them in, from its code in any case, with or without a region
+ * (`PT-br`, `es_MX` → `pt`, `es`), or any ISO 639 code of it (`spa`, `fre`); undefined for a language
+ * Tandem does not write in.
+ */
+const normaliseMailLanguage = (input: string): MailLanguage | undefined =>
+  mailLanguageOf(normaliseLanguage(input) ?? input);
+
+const mailLanguageProblem = (value: string): string =>
+  `${quote(value)} is not a language Tandem writes in (${MAIL_LANGUAGES.join(', ')})`;
+
 // --- time zones (IANA) -----------------------------------------------------------------------------
 
 /** The IANA time zone names the runtime lists (its canonical ones), in alphabetical order. */
@@ -244,6 +265,19 @@ const normalisedBy = (normalise: (value: string) => string | undefined, problem:
     return z.NEVER;
   });
 
+/** As `normalisedBy`, but an empty value is no value (undefined). */
+const optionalNormalisedBy = (
+  normalise: (value: string) => string | undefined,
+  problem: (value: string) => string,
+) =>
+  z.string().transform((value, ctx) => {
+    if (value === '') return undefined;
+    const normalised = normalise(value);
+    if (normalised !== undefined) return normalised;
+    ctx.issues.push({ code: 'custom', message: problem(value), input: value });
+    return z.NEVER;
+  });
+
 const oneOf = <T extends string>(values: readonly T[]) =>
   normalisedBy(
     (value) => values.find((allowed) => allowed === value.toLowerCase()),
@@ -301,6 +335,7 @@ const RegistrationRow = z.object({
       .max(PROFILE_LIMITS.interests, { error: `more than ${PROFILE_LIMITS.interests} interests` }),
   ).transform(uniqueIgnoringCase),
   not_with: NotWith,
+  mail_language: Text.pipe(optionalNormalisedBy(normaliseMailLanguage, mailLanguageProblem)),
   notes: z.record(z.string(), NoteValue).superRefine((notes, ctx) => {
     const keys = Object.keys(notes);
     for (const key of keys.filter((k) => k.length > PROFILE_LIMITS.noteKey)) {
@@ -332,6 +367,7 @@ interface RawRow {
 const PROFILE_TO_COLUMN: Record<string, RegistrationColumn> = {
   careerStage: 'career_stage',
   notWith: 'not_with',
+  mailLanguage: 'mail_language',
 };
 
 const toProfile = (row: z.output<typeof RegistrationRow>) =>
@@ -340,6 +376,7 @@ const toProfile = (row: z.output<typeof RegistrationRow>) =>
     name: row.name,
     country: row.country,
     languages: row.languages,
+    ...(row.mail_language ? { mailLanguage: row.mail_language } : {}),
     timezone: row.timezone,
     organisation: row.organisation,
     sector: row.sector,
@@ -544,7 +581,7 @@ const readHeader = (line: number, cells: string[]): CsvColumn[] => {
 
 /**
  * Reads a registrations JSON file: an array of objects with the CSV's column names as keys (also
- * `careerStage`, `notWith`); lists may be arrays or `;`-separated text; other keys become notes.
+ * `careerStage`, `notWith`, `mailLanguage`); lists may be arrays or `;`-separated text; other keys become notes.
  * Rows are identified by their array index (from 0).
  */
 export const parseRegistrationsJson = (text: string): RegistrationFile => {

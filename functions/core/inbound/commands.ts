@@ -1,17 +1,62 @@
 import type { CheckinAnswer } from '../model.ts';
 import type { CommandWord, InboundCommand } from './classify-mail.ts';
 
+/**
+ * Command words in every language Tandem writes in (the mails tell each reader theirs), matched
+ * without case or accents: "DÉSABONNER", "désabonner" and "desabonner" are one word.
+ */
 const WORDS: Record<string, CommandWord> = {
   stop: 'STOP',
   unsubscribe: 'STOP',
+  baja: 'STOP',
+  desabonner: 'STOP',
+  desinscrire: 'STOP',
+  parar: 'STOP',
+  descadastrar: 'STOP',
   pause: 'PAUSE',
+  pausa: 'PAUSE',
+  pausar: 'PAUSE',
   resume: 'RESUME',
+  reanudar: 'RESUME',
+  reprendre: 'RESUME',
+  retomar: 'RESUME',
   quiet: 'QUIET',
+  silencio: 'QUIET',
+  silence: 'QUIET',
 };
-const COMMAND_LINE = /^\*?(stop|unsubscribe|pause|resume|quiet)\*?(?:\s+(.{1,30}?))?[\s.!]*$/i;
-const DURATION = /^(\d{1,3})\s*(d|w|m|days?|weeks?|months?)$/i;
+const COMMAND_LINE = /^\*?([a-z]+)\*?(?:\s+(.{1,30}?))?[\s.!]*$/i;
+
+/** Duration units, in the same languages: each to its letter (d days, w weeks, m months). */
+const UNITS: Record<string, 'd' | 'w' | 'm'> = {
+  d: 'd',
+  day: 'd',
+  days: 'd',
+  dia: 'd',
+  dias: 'd',
+  jour: 'd',
+  jours: 'd',
+  j: 'd',
+  w: 'w',
+  week: 'w',
+  weeks: 'w',
+  semana: 'w',
+  semanas: 'w',
+  semaine: 'w',
+  semaines: 'w',
+  s: 'w',
+  m: 'm',
+  month: 'm',
+  months: 'm',
+  mes: 'm',
+  meses: 'm',
+  mois: 'm',
+};
+const DURATION = /^(\d{1,3})\s*([a-z]+)$/i;
 const NORMALISED_DURATION = /^(\d{1,3})([dwm])$/;
 const DAYS_PER_UNIT: Record<string, number> = { d: 1, w: 7, m: 30 };
+
+/** Lower case without accents: how command words and units are compared. */
+const bare = (text: string): string => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 
 /** The answers to a check-in, by the number the check-in mail asks people to reply with. */
 const CHECKIN_ANSWERS: Record<string, CheckinAnswer> = { '1': 'yes', '2': 'not-yet', '3': 'not-managed' };
@@ -26,21 +71,22 @@ const firstLine = (visibleText: string): string | undefined =>
 
 /**
  * The command on the first non-empty line of a visible reply, if that line is nothing but a
- * command word (any case, trailing punctuation allowed). PAUSE may carry a duration, normalised
- * to number + unit letter ("2 weeks" → "2w"; d = days, w = weeks, m = months). A word followed by
- * anything else ("Stop by my office") is prose, not a command.
+ * command word (any case, with or without accents, trailing punctuation allowed). PAUSE may carry a
+ * duration, normalised to number + unit letter ("2 weeks", "2 semanas" → "2w"; d = days, w = weeks,
+ * m = months). A word followed by anything else ("Stop by my office") is prose, not a command.
  */
 export const commandIn = (visibleText: string): InboundCommand | undefined => {
   const first = firstLine(visibleText);
-  const match = first ? COMMAND_LINE.exec(first) : null;
-  if (!match) return undefined;
-  const word = WORDS[(match[1] as string).toLowerCase()] as CommandWord;
+  const match = first ? COMMAND_LINE.exec(bare(first)) : null;
+  const word = match ? WORDS[match[1] as string] : undefined;
+  if (!match || !word) return undefined;
   const argument = match[2]?.trim();
   if (!argument) return { word };
   if (word !== 'PAUSE') return undefined;
   const duration = DURATION.exec(argument);
-  if (!duration) return undefined;
-  return { word, argument: `${Number(duration[1])}${(duration[2] as string)[0]?.toLowerCase()}` };
+  const unit = duration ? UNITS[duration[2] as string] : undefined;
+  if (!duration || !unit) return undefined;
+  return { word, argument: `${Number(duration[1])}${unit}` };
 };
 
 /**

@@ -4,6 +4,7 @@ import {
   type RegistrationColumn,
   validateRegistration,
 } from '../coordinator/registration.ts';
+import { LANGUAGE_NAMES, MAIL_LANGUAGES } from '../languages.ts';
 import type { Profile } from '../model.ts';
 
 /**
@@ -12,12 +13,22 @@ import type { Profile } from '../model.ts';
  * coordinator imports them or they sign up themselves.
  */
 
-/** The registration inputs, named as the file's columns, in the order the form shows them: all but `not_with`,
- * which names other people and is the coordinator's to set. */
-export const SIGN_UP_FIELDS = REGISTRATION_COLUMNS.filter(
-  (column): column is Exclude<RegistrationColumn, 'not_with'> => column !== 'not_with',
+/** The registration inputs, named as the file's columns: all but `not_with`, which names other people and
+ * is the coordinator's to set. */
+type FormColumn = Exclude<RegistrationColumn, 'not_with'>;
+const FORM_COLUMNS = REGISTRATION_COLUMNS.filter((column): column is FormColumn => column !== 'not_with');
+
+/** The inputs in the order the form shows them: the file's, but the language of the mail right after the
+ * address the mail goes to. */
+export const SIGN_UP_FIELDS: readonly FormColumn[] = FORM_COLUMNS.flatMap((column) =>
+  column === 'mail_language' ? [] : column === 'email' ? [column, 'mail_language' as const] : [column],
 );
-export type SignUpField = (typeof SIGN_UP_FIELDS)[number];
+export type SignUpField = FormColumn;
+
+/** The languages the form offers for its mail, each named in itself; English, the default, first. */
+export const MAIL_LANGUAGE_CHOICES: readonly { value: string; label: string }[] = MAIL_LANGUAGES.map(
+  (lang) => ({ value: lang, label: LANGUAGE_NAMES[lang] }),
+);
 
 /** The checkbox that agrees to the privacy notice; a sign-up without it is refused. */
 export const CONSENT_FIELD = 'consent';
@@ -66,6 +77,8 @@ export const readSignUpForm = (form: URLSearchParams): SignUpSubmission => {
  */
 export const formValuesOf = (profile: Profile): Record<SignUpField, string> => ({
   email: profile.email,
+  // Empty for none (English, which the form shows chosen): the check turns it back into none.
+  mail_language: profile.mailLanguage ?? '',
   name: profile.name,
   country: profile.country,
   languages: profile.languages.join('; '),
@@ -82,6 +95,7 @@ export type FieldErrors = Partial<Record<SignUpField | typeof CONSENT_FIELD, str
 /** What each input is called, in messages. */
 export const FIELD_LABELS: Record<SignUpField, string> = {
   email: 'Email address',
+  mail_language: 'Language for your emails',
   name: 'Name',
   country: 'Country',
   languages: 'Languages',
@@ -103,12 +117,17 @@ const MISSING: Partial<Record<SignUpField, string>> = {
   career_stage: 'Select your career stage',
 };
 
+/** Inputs whose every wrong value gets one message: a choice from a list that was not on the list. */
+const WRONG: Partial<Record<SignUpField, string>> = {
+  mail_language: 'Select the language for your emails from the list',
+};
+
 const CONSENT_MISSING = 'Select the box to agree to how we use your details';
 
 const messageFor = (field: SignUpField, message: string): string =>
   message.startsWith('missing')
     ? (MISSING[field] ?? `${FIELD_LABELS[field]}: ${message}`)
-    : `${FIELD_LABELS[field]}: ${message}`;
+    : (WRONG[field] ?? `${FIELD_LABELS[field]}: ${message}`);
 
 /**
  * Checks a submission with the registrations file's schema and normalisation, and that it agrees to the

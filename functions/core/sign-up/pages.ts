@@ -1,4 +1,5 @@
 import { COUNTRY_CHOICES, TIME_ZONE_NAMES } from '../coordinator/registration.ts';
+import { DEFAULT_MAIL_LANGUAGE, LANGUAGE_NAMES } from '../languages.ts';
 import { RE_ENROL_LINK_DAYS } from '../link-token.ts';
 import { CareerStage, type Profile, type Round, Sector } from '../model.ts';
 import { escapeHtml } from '../render.ts';
@@ -9,6 +10,7 @@ import {
   type FieldErrors,
   FORM_TOKEN_FIELD,
   HONEYPOT_FIELD,
+  MAIL_LANGUAGE_CHOICES,
   SIGN_UP_FIELDS,
   type SignUpField,
 } from './form.ts';
@@ -110,6 +112,25 @@ const countrySelect = (parts: FieldParts & { value: string }): string => {
   );
 };
 
+/**
+ * The language of their mail: each named in itself, English chosen until another is. A value not on
+ * the list (posted by hand) chooses none, so the browser shows the first, English.
+ */
+const mailLanguageSelect = (parts: FieldParts & { value: string }): string => {
+  const chosen = parts.value === '' ? DEFAULT_MAIL_LANGUAGE : parts.value.toLowerCase();
+  const options = MAIL_LANGUAGE_CHOICES.map(
+    ({ value, label }) =>
+      `<option value="${value}"${value === chosen ? ' selected' : ''}>${esc(label)}</option>`,
+  ).join('');
+  return group(
+    parts.error,
+    `<label for="mail_language">${esc(FIELD_LABELS.mail_language)}</label>` +
+      hintAndError(parts) +
+      `<select id="mail_language" name="mail_language"${describedBy(parts)}${parts.error ? ' aria-invalid="true"' : ''}>` +
+      `${options}</select>`,
+  );
+};
+
 /** Radios in a fieldset, as GOV.UK does them: the legend asks, each option has its own label. */
 const radios = (
   parts: FieldParts & { field: 'sector' | 'career_stage'; legend: string; value: string },
@@ -194,10 +215,19 @@ const inputsFor = (values: Partial<Record<SignUpField, string>>, errors: FieldEr
   return { value, text };
 };
 
-/** The inputs for a person's details after their address, name to interests: the same in every form. */
+/**
+ * The inputs for a person's details after their address, the language of their mail to interests: the
+ * same in every form.
+ */
 const detailInputs = (values: Partial<Record<SignUpField, string>>, errors: FieldErrors): string[] => {
   const { value, text } = inputsFor(values, errors);
   return [
+    mailLanguageSelect({
+      field: 'mail_language',
+      error: errors.mail_language,
+      hint: 'We write our emails to you in this language.',
+      value: value('mail_language'),
+    }),
     text('name', { hint: 'As your partner will see it.', attributes: ' autocomplete="name"' }),
     countrySelect({ field: 'country', error: errors.country, value: value('country') }),
     text('languages', {
@@ -438,6 +468,7 @@ export const tooManySignUpsPage = (): string =>
 
 const detailRows = (profile: Profile): [string, string][] => [
   [FIELD_LABELS.email, profile.email],
+  [FIELD_LABELS.mail_language, LANGUAGE_NAMES[profile.mailLanguage ?? DEFAULT_MAIL_LANGUAGE]],
   [FIELD_LABELS.name, profile.name],
   [FIELD_LABELS.country, countryName.get(profile.country) ?? profile.country],
   [FIELD_LABELS.languages, profile.languages.join(', ')],

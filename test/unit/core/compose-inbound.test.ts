@@ -8,6 +8,7 @@ import {
   textToHtml,
 } from '#core/compose-inbound';
 import { type ComposeSettings, composeMail } from '#core/compose-mail';
+import { programmeValues, translatorFor } from '#core/i18n';
 import type { InboundAttachment } from '#core/inbound/parse-mail';
 import type { Member } from '#core/model';
 import { verifyRelayAddress } from '#core/relay-address';
@@ -219,6 +220,59 @@ describe('composeRelay', () => {
   });
 });
 
+describe('composeRelay in the recipient’s mail language', () => {
+  const words = 'Jeudi me va très bien !\n\n<3 & à bientôt,\nBen';
+  const french = { ...anna, mailLanguage: 'fr' as const };
+  const fr = translatorFor('fr');
+  const programme = programmeValues(fr);
+
+  it('passes the partner’s words on verbatim, with the Tandem lines around them in French', () => {
+    // Act
+    const mail = relayOf({ recipient: french, text: words });
+
+    // Assess
+    expect(mail.html).toMatch(/^<!doctype html><html lang="fr"/);
+    expect(mail.text).toContain(`\n${words}\n`);
+    expect(mail.html).toContain(textToHtml(words));
+    expect(mail.text).toContain(fr.text('relay.wrote', { senderName: ben.name }));
+    expect(mail.text).toContain(fr.text('relay.reply', { ...programme, senderName: ben.name }));
+    expect(mail.html).toContain(fr.html('relay.reply', { ...programme, senderName: ben.name }));
+    expect(mail.from).toBe(
+      `"${fr.text('relay.fromName', { ...programme, senderName: ben.name })}" <rounds@tandem.example>`,
+    );
+  });
+
+  it('keeps the partner’s subject, and names the writer in French when there is none', () => {
+    expect(relayOf({ recipient: french, subject: 'Re: Jeudi ?' }).subject).toBe('Re: Jeudi ?');
+    expect(relayOf({ recipient: french, subject: '' }).subject).toBe(
+      fr.text('relay.defaultSubject', { senderName: ben.name }),
+    );
+  });
+
+  it('notes the attachments left out in French, after the partner’s words', () => {
+    // Act
+    const mail = relayOf({
+      recipient: french,
+      text: words,
+      attachments: [attachment('video.mp4', RELAY_ATTACHMENT_LIMIT_BYTES + 1)],
+    });
+
+    // Assess
+    expect(mail.text).toContain(
+      `${words}\n\n${fr.text('relay.notPassedOn', { ...programme, limitMb: 10, names: 'video.mp4' })}`,
+    );
+  });
+
+  it('follows the recipient, not the writer: a French writer’s reply reaches an English partner in English', () => {
+    // Act
+    const mail = relayOf({ sender: { ...ben, mailLanguage: 'fr' } });
+
+    // Assess
+    expect(mail.html).toMatch(/^<!doctype html><html lang="en"/);
+    expect(mail.text).toContain('Reply to this email to answer Ben Beispiel.');
+  });
+});
+
 describe('textToHtml', () => {
   it('turns blank lines into paragraphs and single line breaks into <br />', () => {
     expect(textToHtml('Hi Anna,\n\nThursday works.\nBen')).toBe(
@@ -330,6 +384,46 @@ describe('composeCommandAck wording', () => {
   });
 });
 
+describe('composeCommandAck in the member’s mail language', () => {
+  const spanish = { ...ben, mailLanguage: 'es' as const };
+  const es = translatorFor('es');
+  const programme = programmeValues(es);
+
+  it('acknowledges a check-in answer in Spanish', () => {
+    // Act
+    const mail = composeCommandAck(round, spanish, { checkin: 1, answer: 'not-yet' }, 'changed', settings);
+
+    // Assess
+    expect(mail.html).toMatch(/^<!doctype html><html lang="es"/);
+    expect(mail.subject).toBe(es.text('command-ack.subject', { ...programme, kind: 'checkin', command: '' }));
+    expect(mail.text).toContain(
+      es.text('command-ack.checkinNoted', { ...programme, final: 'no', answer: 'notYet' }),
+    );
+    expect(mail.text).toContain(es.text('common.hello', { recipientName: ben.name }));
+  });
+
+  it('says until when a PAUSE holds as a Spanish reader writes the date', () => {
+    // Act
+    const mail = composeCommandAck(
+      round,
+      { ...spanish, status: 'paused' },
+      { command: 'PAUSE', pausedUntil: '2025-03-31T12:00:00.000Z' },
+      'changed',
+      settings,
+    );
+
+    // Assess
+    expect(mail.text).toContain('martes, 1 de abril de 2025');
+    expect(mail.text).toContain(
+      es.text('command-ack.paused', {
+        ...programme,
+        hasEnd: 'yes',
+        pausedUntil: es.date('2025-03-31T12:00:00.000Z', 'Pacific/Auckland'),
+      }),
+    );
+  });
+});
+
 describe('composeUndeliverable', () => {
   it('answers the sender automatically, with the reason and no address to reply to', () => {
     // Act
@@ -341,6 +435,27 @@ describe('composeUndeliverable', () => {
     // Auto-responders must not answer it (RFC 3834): any Auto-Submitted value but "no".
     expect(mail.headers.find((h) => h.name === 'Auto-Submitted')?.value).toMatch(/^auto-/);
     expect(mail.text).toContain('only accepts mail from the participant it belongs to');
+  });
+
+  it('answers in the sender’s mail language when it is known, and in English otherwise', () => {
+    // Act
+    const spanish = composeUndeliverable('ben@example.org', 'Hola', 'round-closed', settings, 'es');
+    const unknown = composeUndeliverable('ben@example.org', '', 'unknown-address', settings);
+
+    // Assess
+    const es = translatorFor('es');
+    expect(spanish.html).toMatch(/^<!doctype html><html lang="es"/);
+    expect(spanish.text).toContain(
+      es.text('undeliverable.notDelivered', {
+        ...programmeValues(es),
+        subject: 'Hola',
+        reason: 'roundClosed',
+      }),
+    );
+    expect(unknown.html).toMatch(/^<!doctype html><html lang="en"/);
+    expect(unknown.text).toContain(
+      'Your message "(no subject)" was not delivered: this address does not belong to anyone in Tandem.',
+    );
   });
 
   it('escapes a hostile subject in the HTML', () => {

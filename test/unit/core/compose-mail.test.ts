@@ -5,7 +5,6 @@ import {
   currentPartners,
   MailNotComposable,
   type Recipient,
-  readableDate,
 } from '#core/compose-mail';
 import { type LinkAction, verifyLinkToken, verifyReEnrolToken } from '#core/link-token';
 import type { MailKind, Member, SendJob } from '#core/model';
@@ -272,6 +271,20 @@ describe('composeMail for every kind of round mail', () => {
       expect(Buffer.byteLength(mail.html)).toBeLessThan(gmailClipBytes);
     });
 
+    it('declares the recipient’s mail language on the HTML part', () => {
+      const { aroha, bashir } = pair({
+        member: { mailLanguage: 'es' },
+        partner: {
+          status: kind === 'partner-paused' ? 'paused' : kind === 'partner-left' ? 'unsubscribed' : 'active',
+        },
+      });
+      const recipient: Recipient = { round: aRound(), member: aroha, partners: [bashir], subject: bashir };
+
+      const mail = composeMail(recipient, mailJob(kind, aroha.id, { subjectId: bashir.id }), settings);
+
+      expect(mail.html).toMatch(/^<!doctype html><html lang="es"/);
+    });
+
     it('keeps the unsubscribe footer, the one-click headers and Auto-Submitted', () => {
       const { mail, aroha } = compose();
       const unsubscribe = linkAfter(mail.text, 'Unsubscribe');
@@ -535,6 +548,21 @@ describe('composeMail: partner news', () => {
     expect(linkAfter(mail.text, 'Pause my mail').check).toMatchObject({ claims: { action: 'pause' } });
   });
 
+  it('writes the day a paused partner is back in the recipient’s mail language', () => {
+    const { aroha, bashir } = pair({
+      member: { timezone: 'America/Los_Angeles', mailLanguage: 'es' },
+      partner: { status: 'paused', pausedUntil: '2025-04-14T06:00:00.000Z' },
+    });
+
+    const mail = composeMail(
+      { round: aRound(), member: aroha, partners: [bashir], subject: bashir },
+      mailJob('partner-paused', aroha.id, { subjectId: bashir.id }),
+      settings,
+    );
+
+    for (const part of [mail.html, mail.text]) expect(part).toContain('domingo, 13 de abril de 2025');
+  });
+
   it('says "for a little while" when a partner paused without an end date', () => {
     const { aroha, bashir } = pair({ partner: { status: 'paused' } });
 
@@ -621,12 +649,5 @@ describe('composeMail: close', () => {
     });
     // Not a round link: it asks the links function for nothing.
     expect(verifyLinkToken(token, testKeys, new Date('2025-07-01T00:00:00Z')).ok).toBe(false);
-  });
-});
-
-describe('readableDate', () => {
-  it('writes the day unambiguously, as it falls in the given time zone', () => {
-    expect(readableDate('2025-04-14T06:00:00.000Z', 'Pacific/Auckland')).toBe('Monday, 14 April 2025');
-    expect(readableDate('2025-04-14T06:00:00.000Z', 'America/Los_Angeles')).toBe('Sunday, 13 April 2025');
   });
 });

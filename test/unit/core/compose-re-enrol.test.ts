@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { composeNextRoundMail, reEnrolLink } from '#core/compose-re-enrol';
+import { programmeValues, translatorFor } from '#core/i18n';
 import { verifyReEnrolToken } from '#core/link-token';
 import { aParticipant, aRound, participantId, testKeys } from './fixtures.ts';
 
@@ -46,6 +47,39 @@ describe('the "next round open" mail', () => {
     expect(mail.text).toContain('Hello Ana Silva,');
     expect(mail.text).toContain('it starts on 5 April 2027');
     expect(mail.text).toContain('for 12 weeks');
+  });
+
+  it('is written in English for a profile that names no language', () => {
+    const mail = composeNextRoundMail({ round, participant: ana, now: NOW, settings });
+
+    expect(mail.html).toMatch(/^<!doctype html><html lang="en"/);
+  });
+
+  it('is written in the person’s mail language, its dates and numbers too', () => {
+    // Prepare
+    const es = translatorFor('es');
+    const values = {
+      ...programmeValues(es),
+      roundName: 'Spring 2027',
+      startDate: '5 de abril de 2027',
+      weeks: 12,
+    };
+
+    // Act
+    const mail = composeNextRoundMail({
+      round,
+      participant: { ...ana, mailLanguage: 'es' },
+      now: NOW,
+      settings,
+    });
+
+    // Assess
+    expect(mail.html).toMatch(/^<!doctype html><html lang="es"/);
+    expect(mail.subject).toBe(es.text('next-round-open.subject', values));
+    expect(mail.text).toContain(es.text('next-round-open.lead', values));
+    expect(mail.text).toContain(
+      es.text('next-round-open.signUpLine', { ...values, joinAgainUrl: reEnrolLink(ana.id, NOW, settings) }),
+    );
   });
 
   it('is automatic, not list mail, and tagged with its round and participant', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { composeSignUpMail, confirmationLink } from '#core/compose-sign-up';
+import { programmeValues, translatorFor } from '#core/i18n';
 import { verifySignUpToken } from '#core/link-token';
 import { aRound, signUpId, testKeys } from './fixtures.ts';
 
@@ -42,6 +43,35 @@ describe('the sign-up confirmation mail', () => {
     expect(mail.text).toContain('Hello Ana Silva,');
     expect(mail.text).toContain('starts on 5 April 2027');
     expect(mail.text).toContain('The link works until 8 March 2027 at 09:00 UTC.');
+  });
+
+  it('is written in English when the form named no language', () => {
+    const mail = composeSignUpMail({ round, signUp, settings });
+
+    expect(mail.html).toMatch(/^<!doctype html><html lang="en"/);
+  });
+
+  it('is written in the language chosen on the form, its dates too', () => {
+    // Prepare
+    const es = translatorFor('es');
+    const spanish = { ...signUp, profile: { ...signUp.profile, mailLanguage: 'es' as const } };
+
+    // Act
+    const mail = composeSignUpMail({ round, signUp: spanish, settings });
+
+    // Assess
+    expect(mail.html).toMatch(/^<!doctype html><html lang="es"/);
+    expect(mail.subject).toBe(es.text('sign-up.subject', { roundName: 'Spring 2027' }));
+    expect(mail.text).toContain(es.text('common.hello', { recipientName: 'Ana Silva' }));
+    expect(mail.text).toContain(
+      es.text('sign-up.thanks', {
+        ...programmeValues(es),
+        roundName: 'Spring 2027',
+        startDate: '5 de abril de 2027',
+      }),
+    );
+    // The expiry keeps its UTC time zone name, written as Spanish writes a date and time.
+    expect(mail.text).toMatch(/8 de marzo de 2027.* 0?9:00 UTC/);
   });
 
   it('is automatic, not list mail, and names no participant', () => {

@@ -21,6 +21,16 @@ describe('the page shell', () => {
     expect(html).not.toContain('<script');
   });
 
+  it('says the language it is given in <html lang>, and English when given none', () => {
+    // Act
+    const spanish = page({ title: 'Hecho', lang: 'es' }, '<h1>Hecho</h1>');
+    const english = page({ title: 'Done' }, '<h1>Done</h1>');
+
+    // Assess
+    expect(spanish).toMatch(/^<!doctype html>\n<html lang="es">\n/);
+    expect(english).toMatch(/^<!doctype html>\n<html lang="en">\n/);
+  });
+
   it('says "Error:" first in the title of a page showing errors, and keeps a page out of search engines when asked', () => {
     // Act
     const html = page({ title: 'Sign up', hasErrors: true, noIndex: true }, '');

@@ -12,6 +12,7 @@ import { composeNextRoundMail } from '#core/compose-re-enrol';
 import { composeSignUpMail } from '#core/compose-sign-up';
 import { signInLinkToken } from '#core/console/sign-in';
 import type { CommandWord } from '#core/inbound/classify-mail';
+import type { MailLanguage } from '#core/languages';
 import {
   type Alert,
   AlertKind,
@@ -67,6 +68,8 @@ export interface Sample {
   partnershipId?: string;
   /** The topic of a topic mail. */
   topic?: number;
+  /** The language it is written in. */
+  lang?: MailLanguage;
 }
 
 /** Participant-provided text, by field: what the fixtures put in each value people or coordinators type. */
@@ -172,16 +175,11 @@ const member = (values: Values, person: (typeof people)[number], overrides: Part
   });
 
 /** Two partnerships of one round: Aroha with Bashir, and Chen with Dana. */
-export const cohort = (values: Values) => {
+export const cohort = (values: Values, mailLanguage: MailLanguage = 'en') => {
   const round = aRound({ name: values.roundName, coordinatorEmail: COORDINATOR });
-  const [aroha, bashir] = partnered('pair', [member(values, 'aroha'), member(values, 'bashir')]) as [
-    Member,
-    Member,
-  ];
-  const [chen, dana] = partnered('other', [member(values, 'chen'), member(values, 'dana')]) as [
-    Member,
-    Member,
-  ];
+  const reader = (person: (typeof people)[number]) => member(values, person, { mailLanguage });
+  const [aroha, bashir] = partnered('pair', [reader('aroha'), reader('bashir')]) as [Member, Member];
+  const [chen, dana] = partnered('other', [reader('chen'), reader('dana')]) as [Member, Member];
   return { round, aroha, bashir, chen, dana };
 };
 
@@ -197,13 +195,17 @@ const job = (kind: MailKind, participantId: string, extra: Partial<SendJob> = {}
 const commands: CommandWord[] = ['STOP', 'PAUSE', 'RESUME', 'QUIET'];
 const answers: CheckinAnswer[] = ['yes', 'not-yet', 'not-managed'];
 
+/** Kinds that go to coordinators, who run the programme in English whatever its participants read. */
+export const coordinatorKinds: ReadonlySet<Kind> = new Set(['digest', 'console-sign-in']);
+
 /**
- * Composes every kind of mail, with the real compose functions, from one fixture set. Round mails go
- * both ways in the first partnership (and to the second, to tell threads apart); every topic is there.
+ * Composes every kind of mail, with the real compose functions, from one fixture set, for readers of
+ * one language (coordinators' mail stays English). Round mails go both ways in the first partnership
+ * (and to the second, to tell threads apart); every topic is there.
  */
-export const catalogue = (set: FixtureSet): Sample[] => {
+export const catalogue = (set: FixtureSet, mailLanguage: MailLanguage = 'en'): Sample[] => {
   const values = fixtureSets[set];
-  const { round, aroha, bashir, chen, dana } = cohort(values);
+  const { round, aroha, bashir, chen, dana } = cohort(values, mailLanguage);
   const samples: Sample[] = [];
   const roundMail = (
     kind: MailKind,
@@ -300,7 +302,13 @@ export const catalogue = (set: FixtureSet): Sample[] => {
     samples.push({
       kind: 'undeliverable',
       variant: `undeliverable: ${reason}`,
-      mail: composeUndeliverable('stranger@example.net', values.strangerSubject, reason, settings),
+      mail: composeUndeliverable(
+        'stranger@example.net',
+        values.strangerSubject,
+        reason,
+        settings,
+        mailLanguage,
+      ),
       round,
     });
   }
@@ -321,7 +329,7 @@ export const catalogue = (set: FixtureSet): Sample[] => {
     mail: composeDigest({ round, alerts, members, day: '2025-03-04', to: COORDINATOR, settings }),
     round,
   });
-  if (set === 'large') samples.push(bigDigest(round));
+  if (set === 'large' && mailLanguage === 'en') samples.push(bigDigest(round));
 
   for (const [signUp, to] of [
     ['new', aroha],
@@ -334,7 +342,7 @@ export const catalogue = (set: FixtureSet): Sample[] => {
         round,
         signUp: {
           id: signUpId(signUp),
-          profile: { email: to.email, name: to.name },
+          profile: { email: to.email, name: to.name, mailLanguage },
           expiresAt: '2025-02-08T10:30:00.000Z',
         },
         settings,
@@ -369,7 +377,10 @@ export const catalogue = (set: FixtureSet): Sample[] => {
     }),
     round,
   });
-  return samples;
+  return samples.map((sample) => ({
+    ...sample,
+    lang: coordinatorKinds.has(sample.kind) ? 'en' : mailLanguage,
+  }));
 };
 
 const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';

@@ -11,6 +11,8 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { SesMailer } from '#adapters/ses-mailer';
 import { composeMail, kindsNeedingSubject } from '#core/compose-mail';
+import { translatorFor } from '#core/i18n';
+import { MAIL_LANGUAGES } from '#core/languages';
 import { verifyLinkToken } from '#core/link-token';
 import { threadId } from '#core/mail-address';
 import { MailKind, type Member, type Participant, type SendJob } from '#core/model';
@@ -41,6 +43,7 @@ import {
 import {
   allKinds,
   catalogue,
+  coordinatorKinds,
   type FixtureSet,
   fixtureSets,
   HOSTILE,
@@ -187,9 +190,14 @@ const sets = Object.keys(fixtureSets) as FixtureSet[];
 const samples: Record<FixtureSet, Sample[]> = Object.fromEntries(
   sets.map((set) => [set, catalogue(set)]),
 ) as Record<FixtureSet, Sample[]>;
-const everySample = sets.flatMap((set) => samples[set].map((sample) => ({ set, ...sample })));
+/** Every set in English, and every set again for readers of each other shipped language. */
+const everySample = sets.flatMap((set) =>
+  MAIL_LANGUAGES.flatMap((lang) =>
+    (lang === 'en' ? samples[set] : catalogue(set, lang)).map((sample) => ({ set, ...sample })),
+  ),
+);
 const samplesOf = (kind: Kind) => everySample.filter((s) => s.kind === kind);
-const label = (s: { set: string; variant: string }) => `${s.set}: ${s.variant}`;
+const label = (s: { set: string; variant: string; lang?: string }) => `${s.set} (${s.lang}): ${s.variant}`;
 
 const header = (mail: OutboundMail, name: string) =>
   mail.headers.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
@@ -273,13 +281,32 @@ describe('every mail Tandem sends', () => {
     );
   });
 
+  it.each(MAIL_LANGUAGES.filter((lang) => lang !== 'en'))(
+    'writes every participant’s mail of every kind in %s, none of it the English text',
+    (lang) => {
+      const english = new Map(samples.realistic.map((s) => [s.variant, s]));
+      const read = everySample.filter((s) => s.set === 'realistic' && s.lang === lang);
+
+      for (const kind of allKinds.filter((k) => !coordinatorKinds.has(k))) {
+        expect(
+          read.some((s) => s.kind === kind),
+          `${kind} in ${lang}`,
+        ).toBe(true);
+      }
+      for (const s of read) {
+        expect(s.mail.text, label(s)).not.toBe(english.get(s.variant)?.mail.text);
+        expect(s.mail.html, label(s)).not.toBe(english.get(s.variant)?.mail.html);
+      }
+    },
+  );
+
   describe.each(allKinds)('%s', (kind) => {
     const rule = policy[kind];
     const all = samplesOf(kind);
 
     it('has an HTML part that declares its language and a text part, neither empty', () => {
       for (const s of all) {
-        expect(s.mail.html, label(s)).toMatch(/^<!doctype html><html lang="en"[ >]/);
+        expect(s.mail.html, label(s)).toMatch(new RegExp(`^<!doctype html><html lang="${s.lang}"[ >]`));
         expect(s.mail.html.length, label(s)).toBeGreaterThan(1000);
         expect(s.mail.text.trim().length, label(s)).toBeGreaterThan(100);
         expect(s.mail.subject.trim(), label(s)).not.toBe('');
@@ -361,7 +388,9 @@ describe('every mail Tandem sends', () => {
             participantId: s.recipient?.id,
           });
           expect(s.mail.html, label(s)).toContain(`href="${https}"`);
-          expect(s.mail.text, label(s)).toContain(`Unsubscribe: ${https}`);
+          expect(s.mail.text, label(s)).toContain(
+            translatorFor(s.lang).text('common.unsubscribeLine', { unsubscribeUrl: https ?? '' }),
+          );
         }
       });
     } else {

@@ -99,6 +99,7 @@ const personFields = (overrides: Record<string, string> = {}) => ({
   career_stage: 'senior',
   interests: 'metadata',
   not_with: '',
+  mail_language: '',
   ...overrides,
 });
 
@@ -147,9 +148,21 @@ describe('GET /console/rounds/<roundId>/registrations', () => {
       '<th scope="row">Ana Silva</th><td>ana@example.org</td><td>BR</td><td>pt, en</td>',
     );
     expect(page.body).toContain('<td>Sign-up</td><td>2027-02-20 08:15 UTC</td>');
+    expect(page.body).toContain('<td>pt, en</td><td>English</td><td>America/Sao_Paulo</td>');
     expect(page.body).toContain(`href="${LIST}/${ana.id}/edit"`);
     expect(page.body).toContain(`href="${LIST}/${ana.id}/remove"`);
     expect(page.body).toContain(`href="${LIST}/upload"`);
+  });
+
+  it('shows the language each person is written to in, by its name in itself', async () => {
+    const site = consoleOn({
+      members: [aMember({ seed: 'ana', roundId: ROUND, mailLanguage: 'pt', languages: ['pt', 'en'] })],
+    });
+
+    const page = await site.get(LIST);
+
+    expect(page.body).toMatch(/<th[^>]*>Mail language<\/th>/);
+    expect(page.body).toContain('<td>pt, en</td><td>Português</td>');
   });
 
   it('counts the sign-ups of a draft round that wait for their confirmation', async () => {
@@ -375,6 +388,30 @@ describe('registering one person', () => {
     ]);
   });
 
+  it('registers the language of their emails, English until another is chosen', async () => {
+    const site = consoleOn();
+    const form = (await site.get(`${LIST}/add`)).body;
+
+    await site.post(`${LIST}/add`, personFields({ mail_language: 'es-MX' }));
+
+    expect(form).toContain('<label for="mail_language">Language for their emails</label>');
+    expect(form).toContain('<option value="en" selected>English (en)</option>');
+    expect(form).not.toMatch(/<select id="mail_language"[^>]*><option value="">/);
+    expect(site.members().map((m) => m.mailLanguage)).toEqual(['es']);
+  });
+
+  it('refuses a mail language Tandem does not write in, at its select', async () => {
+    const site = consoleOn();
+
+    const answer = await site.post(`${LIST}/add`, personFields({ mail_language: 'de' }));
+
+    expect(answer.status).toBe(400);
+    expect(answer.body).toContain(
+      '<li><a href="#mail_language">Language for their emails: &quot;de&quot; is not a language Tandem writes in (en, es, fr, pt)</a></li>',
+    );
+    expect(site.members()).toEqual([]);
+  });
+
   it('shows each problem next to its input and in the summary, keeps what was typed, and registers nobody', async () => {
     const site = consoleOn();
 
@@ -405,6 +442,7 @@ describe('editing one person', () => {
   const ana = aParticipant({
     seed: 'ana',
     name: 'Ana Silva',
+    mailLanguage: 'pt',
     notes: { pronouns: 'she/her' },
     notWith: ['ben@example.org'],
   });
@@ -433,6 +471,8 @@ describe('editing one person', () => {
     expect(page.body).toContain('<h1>Edit Ana Silva</h1>');
     expect(page.body).toContain('id="name" name="name" type="text" value="Ana Silva"');
     expect(page.body).toContain('id="not_with" name="not_with" type="text" value="ben@example.org"');
+    expect(page.body).toContain('<option value="pt" selected>Português (pt)</option>');
+    expect(page.body).toContain('<option value="en">English (en)</option>');
     expect(page.body).not.toContain('name="email"');
     expect(page.body).toContain(`href="${LIST}/${ana.id}/email"`);
     expect(page.body).toContain('<dt>pronouns</dt><dd>she/her</dd>');
@@ -458,6 +498,16 @@ describe('editing one person', () => {
       }),
     ]);
     expect(site.members()[0]?.notWith).toBeUndefined();
+  });
+
+  it('changes the language of their emails', async () => {
+    const site = withAna();
+
+    const answer = await site.post(EDIT, personFields({ mail_language: 'fr' }));
+
+    expect(answer.location).toBe(`${LIST}?done=saved`);
+    expect(site.members().map((m) => m.mailLanguage)).toEqual(['fr']);
+    expect(site.store.participants.get(ana.email)?.mailLanguage).toBe('fr');
   });
 
   it('is 404 for someone not registered for the round', async () => {

@@ -1,13 +1,14 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { logger } from '#adapters/logger';
 import { MEMBERS_SOURCE } from '#core/events';
+import { translatorFor } from '#core/i18n';
 import { invalidLinkPage, LINK_PAGE_HEADERS } from '#core/link-pages';
 import { LinkAction, signLinkToken } from '#core/link-token';
-import type { Member } from '#core/model';
+import type { Member, Round } from '#core/model';
 import type { SigningKeys } from '#core/relay-address';
 import * as links from '#handlers/links';
 import { VirtualClock } from '#local/clock';
@@ -43,13 +44,17 @@ const request = (
   method: string,
   rawPath: string,
   body?: { text: string; base64?: boolean; contentType?: string },
+  headers: Record<string, string> = {},
 ): APIGatewayProxyEventV2 =>
   ({
     version: '2.0',
     routeKey: '$default',
     rawPath,
     rawQueryString: '',
-    headers: body ? { 'content-type': body.contentType ?? 'application/x-www-form-urlencoded' } : {},
+    headers: {
+      ...headers,
+      ...(body ? { 'content-type': body.contentType ?? 'application/x-www-form-urlencoded' } : {}),
+    },
     requestContext: { http: { method, path: rawPath } },
     isBase64Encoded: Boolean(body?.base64),
     ...(body ? { body: body.base64 ? Buffer.from(body.text).toString('base64') : body.text } : {}),
@@ -58,10 +63,17 @@ const request = (
 const oneClick = { text: 'List-Unsubscribe=One-Click', base64: true };
 
 /** Aroha and Bashir, partners in a running round, behind the handler with in-memory stores. */
-const setup = (status: Member['status'] = 'active') => {
-  const round = aRound();
+const setup = (
+  status: Member['status'] = 'active',
+  options: { mailLanguage?: Member['mailLanguage']; round?: Partial<Round> } = {},
+) => {
+  const round = aRound(options.round);
   const [member, partner] = partnered('pair', [
-    aMember({ seed: 'aroha', status }),
+    aMember({
+      seed: 'aroha',
+      status,
+      ...(options.mailLanguage ? { mailLanguage: options.mailLanguage } : {}),
+    }),
     aMember({ seed: 'bashir' }),
   ]) as [Member, Member];
   const store = new InMemoryStore([round], [member, partner]);
@@ -233,7 +245,7 @@ describe('links handler', () => {
       const response = await handle(request('POST', `/l/${tokenFor(action)}`, oneClick));
 
       expect(response.statusCode).toBe(400);
-      expect(response.body).toBe(invalidLinkPage());
+      expect(response.body).toBe(invalidLinkPage(translatorFor('en')));
       expect(state()).toEqual(before);
     },
   );
@@ -265,9 +277,120 @@ describe('links handler', () => {
     for (const response of responses) {
       expect(response.statusCode).toBe(400);
       expect(response.headers).toMatchObject({ 'Content-Type': 'text/html; charset=utf-8' });
-      expect(response.body).toBe(invalidLinkPage());
+      expect(response.body).toBe(invalidLinkPage(translatorFor('en')));
     }
     expect(state()).toEqual(before);
+  });
+
+  it('speaks the member’s mail language on the confirmation and the done page, whatever the browser asks for', async () => {
+    // Prepare
+    const { member, handle } = setup('active', { mailLanguage: 'es' });
+    const es = translatorFor('es');
+    const path = `/l/${tokenFor('unsubscribe')}`;
+    const browser = { 'accept-language': 'en-GB,en;q=0.9' };
+
+    // Act
+    const asked = await handle(request('GET', path, undefined, browser));
+    const done = await handle(request('POST', path, { text: '' }, browser));
+
+    // Assess
+    expect(member.status).toBe('unsubscribed');
+    for (const response of [asked, done]) {
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toMatch(/^<!doctype html>\n<html lang="es">/);
+    }
+    expect(asked.body).toContain(`<h1>${es.text('link-pages.unsubscribeAsk')}</h1>`);
+    expect(asked.body).toContain(`<button type="submit">${es.text('link-pages.unsubscribeButton')}</button>`);
+    expect(done.body).toContain(`<h1>${es.text('link-pages.done')}</h1>`);
+    expect(done.body).toContain(es.html('link-pages.unsubscribeDone', { round: 'spring-2025' }));
+  });
+
+  it('writes in English to a member who chose no language, whatever the browser asks for', async () => {
+    // Prepare
+    const { handle } = setup();
+
+    // Act
+    const response = await handle(
+      request('GET', `/l/${tokenFor('pause')}`, undefined, { 'accept-language': 'es' }),
+    );
+
+    // Assess
+    expect(response.body).toMatch(/^<!doctype html>\n<html lang="en">/);
+    expect(response.body).toContain('Pause your mail?');
+  });
+
+  it('shows the page of a link that does not work in the first of our languages the browser asks for', async () => {
+    // Prepare
+    const { handle } = setup();
+
+    // Act
+    const portuguese = await handle(
+      request('GET', '/l/garbage', undefined, { 'accept-language': 'de-DE,de;q=0.9,pt-BR;q=0.7,en;q=0.5' }),
+    );
+    const other = await handle(request('POST', '/l/garbage', oneClick, { 'accept-language': 'de, ja' }));
+    const none = await handle(request('GET', '/l/garbage'));
+
+    // Assess
+    expect(portuguese.statusCode).toBe(400);
+    expect(portuguese.body).toBe(invalidLinkPage(translatorFor('pt')));
+    expect(portuguese.body).toMatch(/^<!doctype html>\n<html lang="pt">/);
+    expect(other.body).toBe(invalidLinkPage(translatorFor('en')));
+    expect(none.body).toBe(invalidLinkPage(translatorFor('en')));
+  });
+
+  it('asks the browser’s language for the link of someone who is not a member of the round', async () => {
+    // Prepare
+    const { handle } = setup();
+    const stranger = signLinkToken(
+      {
+        roundId: 'spring-2025',
+        participantId: participantId('zed'),
+        action: 'pause',
+        expiresAt: nowSeconds + 60,
+      },
+      testKeys,
+    );
+
+    // Act
+    const response = await handle(
+      request('GET', `/l/${stranger}`, undefined, { 'accept-language': 'fr-CA' }),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toMatch(/^<!doctype html>\n<html lang="fr">/);
+  });
+
+  it('names the round, escaped, after flagging a quiet partner, reading the round and member once', async () => {
+    // Prepare
+    const { store, handle } = setup('active', { round: { name: 'Spring <i>2025</i> & co' } });
+
+    // Act
+    const response = await handle(request('POST', `/l/${tokenFor('quiet')}`));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain(
+      'your partner in the round “Spring &lt;i&gt;2025&lt;/i&gt; &amp; co” has gone quiet',
+    );
+    expect(response.body).not.toContain('<i>');
+    expect(store.sendContextReads).toHaveLength(1);
+  });
+
+  it('answers a check-in in the member’s language, reading the round and member once', async () => {
+    // Prepare
+    const { store, lifecycle, handle } = setup('active', { mailLanguage: 'fr' });
+    const fr = translatorFor('fr');
+
+    // Act
+    const response = await handle(request('POST', `/l/${tokenFor('checkin1-yes')}`));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toMatch(/^<!doctype html>\n<html lang="fr">/);
+    expect(response.body).toContain(fr.html('link-pages.checkinDone', { answer: 'yes' }));
+    expect(lifecycle.checkins).toMatchObject([{ participantId: aroha, checkin: 1, answer: 'yes' }]);
+    expect(store.sendContextReads).toHaveLength(1);
   });
 
   it('answers other paths 404 and other methods 405', async () => {
@@ -291,7 +414,9 @@ describe('links handler, wired to DynamoDB', () => {
     events.reset();
   });
 
-  it('reads no table on GET, and on a one-click POST writes the member item, then puts MemberChanged', async () => {
+  it('reads the member item on GET for its language, and on a one-click POST writes it, then puts MemberChanged', async () => {
+    const memberKey = { pk: 'ROUND#spring-2025', sk: `MEMBER#${aroha}` };
+    db.on(GetCommand).resolves({ Item: { ...memberKey, ...aMember({ seed: 'aroha', mailLanguage: 'es' }) } });
     db.on(UpdateCommand).resolves({});
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'evt-1' }] });
     const path = `/l/${tokenFor('unsubscribe')}`;
@@ -308,16 +433,22 @@ describe('links handler, wired to DynamoDB', () => {
     );
 
     const shown = await handle(request('GET', path));
-    expect(db.calls()).toHaveLength(0);
+    expect(db.calls()).toHaveLength(1);
+    expect(db.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
+      TableName: 'tandem-test',
+      Key: memberKey,
+    });
     expect(events.calls()).toHaveLength(0);
     const done = await handle(request('POST', path, oneClick));
 
     expect(shown.statusCode).toBe(200);
+    expect(shown.body).toMatch(/^<!doctype html>\n<html lang="es">/);
     expect(done.statusCode).toBe(200);
+    expect(done.body).toMatch(/^<!doctype html>\n<html lang="es">/);
     const [update] = db.commandCalls(UpdateCommand);
     expect(update?.args[0].input).toMatchObject({
       TableName: 'tandem-test',
-      Key: { pk: 'ROUND#spring-2025', sk: `MEMBER#${aroha}` },
+      Key: memberKey,
       ExpressionAttributeValues: { ':to': 'unsubscribed' },
     });
     const [put] = events.commandCalls(PutEventsCommand);

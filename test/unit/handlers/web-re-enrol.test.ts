@@ -73,7 +73,8 @@ const site = (round: Partial<Round> = {}, others: Round[] = []) => {
     const page = await open(token);
     const cookie = (page.headers['Set-Cookie'] ?? '').split(';')[0] ?? '';
     const form = new URLSearchParams();
-    // Hidden inputs and filled-in text inputs, as a browser posts them; checked radios and the selected country.
+    // Hidden inputs and filled-in text inputs, as a browser posts them; checked radios and the selected
+    // country and mail language.
     for (const [, name, value] of page.body.matchAll(/<input[^>]*\bname="([^"]+)"[^>]*\bvalue="([^"]*)"/g)) {
       const tag =
         page.body.match(new RegExp(`<input[^>]*\\bname="${name}"[^>]*value="${value}"[^>]*>`))?.[0] ?? '';
@@ -82,6 +83,8 @@ const site = (round: Partial<Round> = {}, others: Round[] = []) => {
     }
     const country = /<option value="([A-Z]{2})" selected>/.exec(page.body)?.[1];
     if (country) form.set('country', country);
+    const mailLanguage = /<option value="([a-z]{2})" selected>/.exec(page.body)?.[1];
+    if (mailLanguage) form.set('mail_language', mailLanguage);
     for (const [name, value] of Object.entries(more)) {
       if (value === undefined) form.delete(name);
       else form.set(name, value);
@@ -156,6 +159,20 @@ describe('POST /join/again, the form', () => {
     ).toEqual([[ana.id, 'ana@example.org', 'Biblioteca Nacional', 'sign-up']]);
     expect(s.queue.jobs).toEqual([]);
     expect(s.metrics.total('SignUps', { outcome: 're-enrolled' })).toBe(1);
+  });
+
+  it('keeps the language of their emails as the profile has it, or as they change it', async () => {
+    const kept = site();
+    const changed = site();
+    for (const s of [kept, changed]) s.store.participants.set(ana.email, { ...ana, mailLanguage: 'es' });
+
+    const { page } = await kept.press({ consent: 'yes' });
+    await changed.press({ consent: 'yes', mail_language: 'fr' });
+
+    expect(page.body).toContain('<option value="es" selected>Español</option>');
+    expect(kept.store.members.get('spring-2027')?.map((m) => m.mailLanguage)).toEqual(['es']);
+    expect(changed.store.members.get('spring-2027')?.map((m) => m.mailLanguage)).toEqual(['fr']);
+    expect(changed.store.participants.get(ana.email)?.mailLanguage).toBe('fr');
   });
 
   it('registers the profile’s address, whatever address is posted with the form', async () => {

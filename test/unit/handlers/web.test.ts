@@ -244,6 +244,38 @@ describe('POST /join/<roundId>', () => {
     expect(s.metrics.total('SignUps', { outcome: 'invalid' })).toBe(1);
   });
 
+  it('keeps the language chosen for their emails with the pending sign-up, and registers them with it', async () => {
+    const s = site();
+
+    const page = await signUp(s, { ...anasForm().values, mail_language: 'pt' });
+    await confirmViaLink(s);
+
+    expect(page.statusCode).toBe(200);
+    expect(s.store.participants.get('ana@example.org')?.mailLanguage).toBe('pt');
+    expect(s.store.members.get('spring-2027')?.map((m) => m.mailLanguage)).toEqual(['pt']);
+  });
+
+  it('keeps the pending sign-up in the language chosen until it is confirmed', async () => {
+    const s = site();
+
+    await signUp(s, { ...anasForm().values, mail_language: 'es' });
+
+    expect([...s.signUps.pending.values()].map((p) => p.profile.mailLanguage)).toEqual(['es']);
+  });
+
+  it('refuses a mail language not on the list, linking the summary to its select, 400', async () => {
+    const s = site();
+
+    const page = await signUp(s, { ...anasForm().values, mail_language: 'de' });
+
+    expect(page.statusCode).toBe(400);
+    expect(page.body).toContain(
+      '<a href="#mail_language">Select the language for your emails from the list</a>',
+    );
+    expect(page.body).toContain('id="mail_language-error"');
+    expect(s.signUps.pending.size).toBe(0);
+  });
+
   it('shows HTML in a name as text', async () => {
     const s = site();
     const name = '<script>alert(1)</script>';

@@ -25,6 +25,7 @@ import { type RawMailStore, RawMailTooLarge } from '#ports/raw-mail';
 import type { RelayLane } from '#ports/relay-lane';
 import type { SendingGate, SendingPause } from '#ports/sending-gate';
 import {
+  CHOSEN_FIELDS,
   type ClaimOutcome,
   type CoordinatorField,
   type Deferral,
@@ -157,7 +158,7 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
   ): Promise<Participant> {
     const existing = this.participants.get(profile.email);
     const kept = Object.fromEntries(
-      keepUnset
+      [...keepUnset, ...CHOSEN_FIELDS]
         .filter((field) => profile[field] === undefined && existing?.[field] !== undefined)
         .map((f) => [f, existing?.[f]]),
     );

@@ -217,6 +217,7 @@ describe('checkPersonForm', () => {
       career_stage: 'SENIOR',
       interests: 'metadata; Metadata',
       not_with: 'Ben@Example.org',
+      mail_language: 'ES-mx',
     };
     const file = parseRegistrationsCsv(
       `${PERSON_FIELDS.join(',')}\n${PERSON_FIELDS.map((field) => row[field]).join(',')}`,
@@ -236,6 +237,7 @@ describe('checkPersonForm', () => {
       career_stage: 'senior',
       interests: 'metadata',
       not_with: 'ben@example.org',
+      mail_language: 'es',
     });
   });
 });

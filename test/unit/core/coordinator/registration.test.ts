@@ -254,7 +254,7 @@ describe('parseRegistrationsCsv', () => {
     [
       'no header',
       csv(ROW),
-      'line 1 (the header): missing columns email, name, country, languages, timezone, sector, career_stage (the first line must be the header: email,name,country,languages,timezone,organisation,sector,career_stage,interests,not_with)',
+      'line 1 (the header): missing columns email, name, country, languages, timezone, sector, career_stage (the first line must be the header: email,name,country,languages,timezone,organisation,sector,career_stage,interests,not_with,mail_language)',
     ],
     [
       'semicolons between columns',
@@ -266,6 +266,50 @@ describe('parseRegistrationsCsv', () => {
   ])('refuses %s as a whole', (_, text, message) => {
     expect(() => parseRegistrationsCsv(text)).toThrow(RegistrationFileError);
     expect(() => parseRegistrationsCsv(text)).toThrow(message);
+  });
+
+  it('reads the language of their mail in any case, with a region or as a longer code, and none when empty', () => {
+    // Prepare
+    const text = csv(
+      `${HEADER},Mail Language`,
+      ...['es', 'FR', 'pt', 'PT-br', 'es_MX', 'spa', ''].map(
+        (lang, i) => `${ROW.replace('aroha@', `p${i}@`)},${lang}`,
+      ),
+    );
+
+    // Act
+    const result = parseRegistrationsCsv(text);
+
+    // Assess
+    expect(result.issues).toEqual([]);
+    expect(result.registrations.map((r) => r.profile.mailLanguage)).toEqual([
+      'es',
+      'fr',
+      'pt',
+      'pt',
+      'es',
+      'es',
+      undefined,
+    ]);
+    expect(result.registrations[6]?.profile).not.toHaveProperty('mailLanguage');
+    expect(result.registrations[6]?.profile.notes).toBeUndefined();
+  });
+
+  it('refuses a mail language Tandem does not write in, naming the line and the column as the file spells it', () => {
+    const text = csv(
+      `${HEADER},mail_language`,
+      `${ROW},es`,
+      `${ROW.replace('aroha@', 'bob@')},de`,
+      `${ROW.replace('aroha@', 'cee@')},Spanish`,
+    );
+
+    const result = parseRegistrationsCsv(text);
+
+    expect(result.issues.map(formatIssue)).toEqual([
+      'line 3, mail_language: "de" is not a language Tandem writes in (en, es, fr, pt)',
+      'line 4, mail_language: "Spanish" is not a language Tandem writes in (en, es, fr, pt)',
+    ]);
+    expect(result.registrations.map((r) => r.profile.email)).toEqual(['aroha@example.org']);
   });
 
   it('refuses more extra columns than a profile keeps notes', () => {
@@ -305,6 +349,33 @@ describe('parseRegistrationsJson', () => {
       languages: ['en', 'fr'],
       notes: { badge: '7', vip: 'true' },
     });
+  });
+
+  it('reads the language of their mail as mailLanguage or mail_language, null or empty being none', () => {
+    // Prepare
+    const text = JSON.stringify([
+      aJsonRow({ mailLanguage: 'pt-BR' }),
+      aJsonRow({ email: 'bob@example.org', mail_language: 'FR' }),
+      aJsonRow({ email: 'cee@example.org', mailLanguage: null }),
+      aJsonRow({ email: 'dee@example.org', mailLanguage: '' }),
+      aJsonRow({ email: 'eve@example.org', mailLanguage: 'de' }),
+      aJsonRow({ email: 'fay@example.org', mailLanguage: 7 }),
+    ]);
+
+    // Act
+    const result = parseRegistrationsJson(text);
+
+    // Assess
+    expect(result.registrations.map((r) => [r.profile.email, r.profile.mailLanguage])).toEqual([
+      ['aroha@example.org', 'pt'],
+      ['bob@example.org', 'fr'],
+      ['cee@example.org', undefined],
+      ['dee@example.org', undefined],
+    ]);
+    expect(result.issues.map(formatIssue)).toEqual([
+      'index 4, mailLanguage: "de" is not a language Tandem writes in (en, es, fr, pt)',
+      'index 5, mailLanguage: must be text',
+    ]);
   });
 
   it('reports mistakes by array index and by the key the file used', () => {

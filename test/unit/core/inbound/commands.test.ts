@@ -51,3 +51,41 @@ describe('checkinAnswerIn', () => {
     expect(checkinAnswerIn(text)).toBeUndefined();
   });
 });
+
+describe('commandIn in the languages Tandem writes in', () => {
+  it.each([
+    ['BAJA', 'STOP'],
+    ['Désabonner', 'STOP'],
+    ['desinscrire!', 'STOP'],
+    ['PARAR', 'STOP'],
+    ['descadastrar', 'STOP'],
+    ['PAUSA', 'PAUSE'],
+    ['pausar', 'PAUSE'],
+    ['REANUDAR', 'RESUME'],
+    ['Reprendre', 'RESUME'],
+    ['retomar.', 'RESUME'],
+    ['SILENCIO', 'QUIET'],
+    ['silence', 'QUIET'],
+    ['Silêncio', 'QUIET'],
+  ])('reads "%s" as %s', (line, word) => {
+    expect(commandIn(`${line}\n\nGracias`)).toEqual({ word });
+  });
+
+  it.each([
+    ['PAUSA 2 semanas', '2w'],
+    ['pause 10 jours', '10d'],
+    ['PAUSA 1 mês', '1m'],
+    ['pausar 3 meses', '3m'],
+    ['Pause 2 semaines', '2w'],
+    ['pausa 10 días', '10d'],
+  ])('reads "%s" as a pause of %s', (line, argument) => {
+    expect(commandIn(line)).toEqual({ word: 'PAUSE', argument });
+  });
+
+  it.each(['Baja la música', 'PAUSA para el café', 'Hola', 'pause 2 siglos'])(
+    'reads "%s" as prose, not a command',
+    (line) => {
+      expect(commandIn(line)).toBeUndefined();
+    },
+  );
+});

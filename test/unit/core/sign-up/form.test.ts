@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRegistrationsCsv } from '#core/coordinator/registration';
+import { parseRegistrationsCsv, REGISTRATION_COLUMNS } from '#core/coordinator/registration';
 import {
   checkSignUp,
   formValuesOf,
@@ -11,6 +11,7 @@ import { aProfile } from '../fixtures.ts';
 
 const valid: Record<SignUpField, string> = {
   email: ' Ana@Example.ORG ',
+  mail_language: 'PT-br',
   name: 'Ana  Silva',
   country: 'nz',
   languages: 'EN; fre; pt-BR',
@@ -28,6 +29,15 @@ const posted = (values: Partial<Record<string, string | string[]>>) => {
   }
   return form;
 };
+
+describe('SIGN_UP_FIELDS', () => {
+  it('are the registrations file’s columns but not_with, the mail language right after the address', () => {
+    expect([...SIGN_UP_FIELDS].sort()).toEqual(
+      REGISTRATION_COLUMNS.filter((column) => column !== 'not_with').sort(),
+    );
+    expect(SIGN_UP_FIELDS.slice(0, 3)).toEqual(['email', 'mail_language', 'name']);
+  });
+});
 
 describe('readSignUpForm', () => {
   it('reads the inputs named in the contract for scripts, the consent, the honeypot and the form token', () => {
@@ -80,7 +90,18 @@ describe('checkSignUp', () => {
       sector: 'public',
       careerStage: 'mid',
       interests: ['outreach', 'digital archives'],
+      mailLanguage: 'pt',
     });
+  });
+
+  it.each([
+    ['es', 'es'],
+    ['en', 'en'],
+    ['', undefined],
+  ] as const)('stores the mail language %j chosen as %j', (chosen, stored) => {
+    const checked = checkSignUp({ values: { ...valid, mail_language: chosen }, consent: true });
+
+    expect(checked.ok && checked.profile.mailLanguage).toBe(stored);
   });
 
   it('accepts a sign-up without the optional organisation and interests', () => {
@@ -99,6 +120,7 @@ describe('checkSignUp', () => {
   it.each([
     ['email', '', 'Enter your email address'],
     ['email', 'ana-at-example.org', 'Email address: "ana-at-example.org" is not an email address'],
+    ['mail_language', 'de', 'Select the language for your emails from the list'],
     ['name', ' ', 'Enter your name'],
     ['name', 'x'.repeat(121), 'Name: longer than 120 characters'],
     ['country', '', 'Select your country'],
@@ -149,6 +171,7 @@ describe('formValuesOf', () => {
     const profile = aProfile({
       seed: 'ana',
       languages: ['pt', 'en'],
+      mailLanguage: 'pt',
       interests: ['reading clubs', 'digital archives'],
       organisation: 'Biblioteca Mário de Andrade',
       sector: 'academic',
@@ -161,7 +184,22 @@ describe('formValuesOf', () => {
     const checked = checkSignUp({ values, consent: true });
 
     expect(Object.keys(values).sort()).toEqual([...SIGN_UP_FIELDS].sort());
-    expect(values).toMatchObject({ languages: 'pt; en', interests: 'reading clubs; digital archives' });
+    expect(values).toMatchObject({
+      mail_language: 'pt',
+      languages: 'pt; en',
+      interests: 'reading clubs; digital archives',
+    });
+    expect(checked).toEqual({ ok: true, profile });
+  });
+
+  it('leaves the mail language empty for a profile without one, which the check keeps without one', () => {
+    const profile = aProfile({ seed: 'ben' });
+
+    const values = formValuesOf(profile);
+    const checked = checkSignUp({ values, consent: true });
+
+    expect(profile).not.toHaveProperty('mailLanguage');
+    expect(values.mail_language).toBe('');
     expect(checked).toEqual({ ok: true, profile });
   });
 });

@@ -143,6 +143,38 @@ describe('the sign-up form', () => {
     expect(control(html, 'consent')).toContain(' checked');
   });
 
+  it('asks the language for their emails after the address, each named in itself, English chosen at first', () => {
+    const html = form();
+
+    expect(html).toContain('<label for="mail_language">Language for your emails</label>');
+    expect(control(html, 'mail_language')).toBe(
+      '<select id="mail_language" name="mail_language" aria-describedby="mail_language-hint">',
+    );
+    expect(html).toContain(
+      '<option value="en" selected>English</option><option value="es">Español</option>' +
+        '<option value="fr">Français</option><option value="pt">Português</option></select>',
+    );
+    expect(html.indexOf('name="email"')).toBeLessThan(html.indexOf('name="mail_language"'));
+    expect(html.indexOf('name="mail_language"')).toBeLessThan(html.indexOf('name="name"'));
+  });
+
+  it('keeps the mail language chosen, and links its error from the summary', () => {
+    const html = form({
+      values: { mail_language: 'fr' },
+      errors: { mail_language: 'Select the language for your emails from the list' },
+    });
+
+    expect(html).toContain('<option value="en">English</option>');
+    expect(html).toContain('<option value="fr" selected>Français</option>');
+    expect(html).toContain(
+      '<li><a href="#mail_language">Select the language for your emails from the list</a></li>',
+    );
+    expect(html).toContain('<span class="message" id="mail_language-error">');
+    expect(control(html, 'mail_language')).toContain(
+      'aria-describedby="mail_language-hint mail_language-error" aria-invalid="true"',
+    );
+  });
+
   it('shows markup in a value or a round name as text', () => {
     const html = form({
       round: { ...round, name: HOSTILE },
@@ -238,10 +270,22 @@ describe('the confirmation page', () => {
     expect(html).toContain('<dt>Name</dt><dd>&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('<dt>Country</dt><dd>New Zealand</dd>');
     expect(html).toContain('<dt>Interests</dt><dd>Not given</dd>');
+    expect(html).toContain('<dt>Language for your emails</dt><dd>English</dd>');
     expect(html).toContain('<form method="post" action="/join/confirm">');
     expect(html).toContain('<input type="hidden" name="token" value="the-token">');
     expect(html).toContain('<input type="hidden" name="form_token" value="form-1">');
     expect(html.match(/<button/g)).toHaveLength(1);
+  });
+
+  it('names the language chosen for their emails in itself', () => {
+    const html = confirmSignUpPage({
+      round,
+      profile: aProfile({ seed: 'ana', mailLanguage: 'pt' }),
+      token: 't',
+      formToken: 'f',
+    });
+
+    expect(html).toContain('<dt>Language for your emails</dt><dd>Português</dd>');
   });
 });
 
@@ -289,6 +333,14 @@ describe('the re-enrolment form', () => {
     expect(html).toContain('<option value="BR" selected>Brazil</option>');
     expect(html).toContain('id="sector-public" name="sector" type="radio" value="public" checked>');
     expect(control(html, 'consent')).not.toContain(' checked');
+  });
+
+  it('keeps the language of their emails, for them to change', () => {
+    const html = reEnrolForm({ values: { name: 'Ana Silva', mail_language: 'es' } });
+
+    expect(html).toContain('<label for="mail_language">Language for your emails</label>');
+    expect(html).toContain('<option value="es" selected>Español</option>');
+    expect(html).toContain('<option value="en">English</option>');
   });
 
   it('says so to someone signed up already, whose button then updates their details', () => {

@@ -34,6 +34,7 @@ const person = (email: string, country: string, more: Partial<Fields> = {}): Fie
   sector: 'public',
   career_stage: 'mid',
   interests: '',
+  mail_language: '',
   ...more,
 });
 

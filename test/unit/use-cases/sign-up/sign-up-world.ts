@@ -23,6 +23,7 @@ export const anasForm = (
     sector: 'public',
     career_stage: 'early',
     interests: 'reading clubs',
+    mail_language: '',
     ...values,
   },
   consent: true,
