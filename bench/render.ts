@@ -1,9 +1,12 @@
-// Compares the run-time renderer with compiling MJML per mail, on the same personalised topic mails.
+// Compares the run-time renderer with compiling MJML per mail, on the same personalised topic mails, in
+// every language Tandem writes in (their messages formatted by the Translator, as the composers do).
 import { readFile } from 'node:fs/promises';
 import mjml2html from 'mjml';
+import { programmeValues, translatorFor } from '#core/i18n';
+import { MAIL_LANGUAGES } from '#core/languages';
 import { renderHtml, renderSubject, renderText, type TemplateValues } from '#core/render';
 import { mjmlOptions } from '#templates/compile';
-import { mailTemplates, topics } from '#templates/compiled/index';
+import { mailTemplates, topics, topicsByLanguage } from '#templates/compiled/index';
 
 const mailCount = 10_000;
 const mjmlSample = 100;
@@ -22,13 +25,18 @@ const rounds = ['Tandem 2025: Europe & Africa', 'Tandem Spring <Pilot>', "Librar
 
 const pick = <T>(list: readonly T[], i: number): T => list[i % list.length] as T;
 
+const translators = MAIL_LANGUAGES.map((lang) => translatorFor(lang));
+
 function personalisedValues(i: number): TemplateValues {
-  const topic = pick(topics, i);
+  const t = pick(translators, i);
+  const topic = pick(topicsByLanguage[t.lang] ?? topics, i);
   const partners = [pick(names, i + 1), ...(i % 3 === 0 ? [pick(names, i + 2)] : [])];
   return {
+    ...programmeValues(t),
+    lang: t.lang,
     recipientName: `${pick(names, i)} ${i}`,
     roundName: pick(rounds, i),
-    partnerNames: partners.join(' and '),
+    partnerNames: t.list(partners),
     topicNumber: topic.number,
     topicCount: topics.length,
     topicTitle: topic.title,
@@ -47,9 +55,12 @@ function renderAll(): { ms: number; chars: number } {
   let chars = 0;
   const start = performance.now();
   for (const values of mails) {
-    const html = renderHtml(template.html, values);
+    const t = translatorFor(String(values.lang));
+    const html = renderHtml(template.html, values, t);
     chars +=
-      renderSubject(template.subject, values).length + html.length + renderText(template.text, values).length;
+      renderSubject(template.subject, values, t).length +
+      html.length +
+      renderText(template.text, values, t).length;
   }
   return { ms: performance.now() - start, chars };
 }
@@ -62,7 +73,7 @@ const renderMsPerMail = median.ms / mailCount;
 // The baseline substitutes the same values into the MJML source and compiles each mail from scratch.
 const mjmlSource = await readFile(new URL('../templates/mails/topic.mjml', import.meta.url), 'utf8');
 const compileMail = async (values: TemplateValues): Promise<string> =>
-  (await mjml2html(renderHtml(mjmlSource, values), mjmlOptions)).html;
+  (await mjml2html(renderHtml(mjmlSource, values, translatorFor(String(values.lang))), mjmlOptions)).html;
 
 await compileMail(mails[0] ?? {}); // warm-up: mjml loads its components on first use
 const stride = Math.floor(mailCount / mjmlSample);
@@ -71,11 +82,13 @@ const compiled: string[] = [];
 const mjmlStart = performance.now();
 for (const values of sample) compiled.push(await compileMail(values));
 const mjmlMsPerMail = (performance.now() - mjmlStart) / mjmlSample;
-const identical = sample.filter((values, i) => renderHtml(template.html, values) === compiled[i]).length;
+const identical = sample.filter(
+  (values, i) => renderHtml(template.html, values, translatorFor(String(values.lang))) === compiled[i],
+).length;
 
 const format = (ms: number): string => (ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(2)} ms`);
 console.log(
-  `${mailCount} personalised topic mails: ${names.length} names with characters to escape, 1-2 partners, ${topics.length} topics`,
+  `${mailCount} personalised topic mails: ${names.length} names with characters to escape, 1-2 partners, ${topics.length} topics, in ${MAIL_LANGUAGES.join(', ')}`,
 );
 console.log(
   `run-time renderer, all ${mailCount} mails (subject + HTML + text), median of ${renderRuns} runs: ` +

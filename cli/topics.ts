@@ -1,6 +1,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
-import { formatTopicFolderProblem, parseTopicFolder, type TopicFolderFile } from '#core/topics/topic-folder';
+import {
+  formatTopicFolderProblem,
+  parseTopicFolder,
+  type TopicFolder,
+  type TopicFolderFile,
+} from '#core/topics/topic-folder';
 import { CliError, ExitCode } from './errors.ts';
 
 /** What `topics check --json` prints. */
@@ -37,11 +42,11 @@ const shownRoot = (dir: string): string => {
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 /**
- * `tandem topics check <dir>`: checks a programme's topic folder by the rules of the default topics
- * (functions/core/topics/topic-folder.ts). Errors go to stderr as `path:line: message`, fallbacks to
- * stdout, then a summary; the exit code is 1 when there are errors. Reads the folder, nothing else.
+ * Reads a topic folder from disk and checks it (parseTopicFolder), its paths shown as the user named
+ * the folder: `topics check` and `round create --topics` read it the same way.
+ * @throws {CliError} exit 2 when there is no such folder, or it is not one.
  */
-export const checkTopicsCommand = async (dir: string, options: { json?: boolean }) => {
+export const readTopicFolder = async (dir: string): Promise<TopicFolder> => {
   const isFolder = await stat(dir).then(
     (s) => s.isDirectory(),
     () => undefined,
@@ -49,8 +54,16 @@ export const checkTopicsCommand = async (dir: string, options: { json?: boolean 
   if (isFolder === undefined) throw new CliError(`${dir}: no such folder`, ExitCode.usage);
   if (!isFolder)
     throw new CliError(`${dir}: not a folder (give the folder that holds en/, es/, …)`, ExitCode.usage);
+  return parseTopicFolder(await readFolder(dir), { root: shownRoot(dir) });
+};
 
-  const folder = parseTopicFolder(await readFolder(dir), { root: shownRoot(dir) });
+/**
+ * `tandem topics check <dir>`: checks a programme's topic folder by the rules of the default topics
+ * (functions/core/topics/topic-folder.ts). Errors go to stderr as `path:line: message`, fallbacks to
+ * stdout, then a summary; the exit code is 1 when there are errors. Reads the folder, nothing else.
+ */
+export const checkTopicsCommand = async (dir: string, options: { json?: boolean }) => {
+  const folder = await readTopicFolder(dir);
   const report: TopicsCheckReport = {
     ok: folder.errors.length === 0,
     topics: folder.englishFiles.length,

@@ -165,9 +165,15 @@ async function readTopics(): Promise<{ topics: Map<string, Topic[]>; missing: st
 interface Catalogue {
   messages: Map<string, string>;
   where: Map<string, string>;
-  /** The files of the language, by name: where a missing key belongs. */
-  files: Set<string>;
 }
+
+/** Where the catalogues are, and how problems name that folder. */
+export interface MessagesFolder {
+  dir: string;
+  label: string;
+}
+
+const MESSAGES: MessagesFolder = { dir: messagesDir, label: 'templates/messages' };
 
 const Messages = z.record(
   z.string().regex(/^[a-z][A-Za-z0-9-]*$/, 'keys are camelCase or kebab-case'),
@@ -196,15 +202,17 @@ const partsOf = (elements: MessageFormatElement[], names = new Set<string>(), li
 /** Literal text is escaped for HTML by the build's rule, not at run time: it may hold none of these. */
 const htmlSpecial = /[&<>]/;
 
-async function readCatalogue(lang: string): Promise<{ catalogue: Catalogue; problems: string[] }> {
-  const catalogue: Catalogue = { messages: new Map(), where: new Map(), files: new Set() };
+async function readCatalogue(
+  lang: string,
+  folder: MessagesFolder,
+): Promise<{ catalogue: Catalogue; problems: string[] }> {
+  const catalogue: Catalogue = { messages: new Map(), where: new Map() };
   const problems: string[] = [];
-  const dir = join(messagesDir, lang);
+  const dir = join(folder.dir, lang);
   const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.json')).sort();
   for (const file of files) {
     const area = file.slice(0, -'.json'.length);
-    const path = `templates/messages/${lang}/${file}`;
-    catalogue.files.add(area);
+    const path = `${folder.label}/${lang}/${file}`;
     const text = await readText(join(dir, file));
     let messages: Record<string, string>;
     try {
@@ -240,29 +248,30 @@ async function readCatalogue(lang: string): Promise<{ catalogue: Catalogue; prob
  * build reports them and fails.
  * @throws {TemplateBuildError} listing the problems.
  */
-async function readCatalogues(
+export async function readCatalogues(
   used: ReadonlyMap<string, string>,
+  folder: MessagesFolder = MESSAGES,
 ): Promise<{ catalogues: Map<string, Catalogue>; missing: string[] }> {
   const problems: string[] = [];
   const missing: string[] = [];
-  const unknown = (await readdir(messagesDir)).filter(
+  const unknown = (await readdir(folder.dir)).filter(
     (dir) => !(MAIL_LANGUAGES as readonly string[]).includes(dir),
   );
   for (const dir of unknown) {
     problems.push(
-      `templates/messages/${dir}: not a language Tandem ships (${MAIL_LANGUAGES.join(', ')}); add it to functions/core/languages.ts`,
+      `${folder.label}/${dir}: not a language Tandem ships (${MAIL_LANGUAGES.join(', ')}); add it to functions/core/languages.ts`,
     );
   }
   const catalogues = new Map<string, Catalogue>();
   for (const lang of MAIL_LANGUAGES) {
-    const read = await readCatalogue(lang);
+    const read = await readCatalogue(lang, folder);
     problems.push(...read.problems);
     catalogues.set(lang, read.catalogue);
   }
   const english = catalogues.get(DEFAULT_MAIL_LANGUAGE) as Catalogue;
   for (const [key, file] of used) {
     if (!english.messages.has(key))
-      problems.push(`${file}: [[${key}]] is in no file of templates/messages/${DEFAULT_MAIL_LANGUAGE}`);
+      problems.push(`${file}: [[${key}]] is in no file of ${folder.label}/${DEFAULT_MAIL_LANGUAGE}`);
   }
   const namesOf = (message: string) => partsOf(parseMessage(message)).names;
   for (const lang of MAIL_LANGUAGES.filter((l) => l !== DEFAULT_MAIL_LANGUAGE)) {
@@ -271,7 +280,7 @@ async function readCatalogues(
       const message = messages.get(key);
       if (message === undefined) {
         missing.push(
-          `templates/messages/${lang}/${key.split('.')[0]}.json: missing ${key} (English: ${english.where.get(key)})`,
+          `${folder.label}/${lang}/${key.split('.')[0]}.json: missing ${key} (English: ${english.where.get(key)})`,
         );
         continue;
       }

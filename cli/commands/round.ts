@@ -62,7 +62,19 @@ export const registerRoundCommands = (program: Command) => {
     .option('--weeks <n>', 'length in weeks, 1-104', weeksOption, 16)
     .option('--name <name>', 'the name participants see in their mails (default: the round id)')
     .option('--coordinator <email>', "the coordinator's address for alerts and digests", coordinatorOption)
+    .option(
+      '--topics <dir>',
+      "the round's own topics, a folder as `tandem topics check` checks it (default: Tandem's topics); stored with the round, so later edits of the folder change nothing for it",
+    )
+    .option(
+      '--programme <file>',
+      "the round's own programme settings, a JSON file as `tandem programme set` takes: each field it gives replaces the stage's; stored with the round, so later changes change nothing for it",
+    )
     .option('--json', 'print the created round as JSON')
+    .addHelpText(
+      'after',
+      'With --topics, a folder with errors is refused (exit 1, each error as path:line: message) and nothing is created; each topic that falls back to English is a notice.',
+    )
     .action(lazy(async () => (await import('../round-create.ts')).createRoundCommand));
   round
     .command('close')

@@ -5,6 +5,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import { withBackoff } from '#core/backoff';
 import {
   Member,
@@ -15,7 +16,9 @@ import {
   type RegistrationState,
   Round,
   RoundStatus,
+  RoundTopic,
 } from '#core/model';
+import { ProgrammeSettings } from '#core/programme';
 import { AlreadyTaken, ConcurrentChange, StoredItemInvalid } from '#ports/errors';
 import {
   CHOSEN_FIELDS,
@@ -34,6 +37,9 @@ import { keys, tableDesign } from './table-design.ts';
 
 /** Version of the item shapes below; items are parsed back through the zod schemas. */
 const ITEM_VERSION = 1;
+
+/** The programme settings item: the settings under one attribute, apart from the item's keys. */
+const StoredProgrammeSettings = z.object({ settings: ProgrammeSettings });
 
 const roundIndexKeys = (round: Pick<Round, 'id' | 'status'>) => ({
   [tableDesign.indexes.byStatus.partitionKey]: keys.roundsByStatus(round.status),
@@ -78,17 +84,36 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     private readonly retry: AdapterRetry = {},
   ) {}
 
-  async createRound(round: Round): Promise<void> {
-    await writeOrThrow(
-      this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.round(round.id), ...roundIndexKeys(round), v: ITEM_VERSION, ...round },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-      ({ cause }) => new AlreadyTaken('round', round.id, { cause }),
+  async createRound(round: Round, topics: readonly RoundTopic[] = []): Promise<void> {
+    const roundItem = { ...keys.round(round.id), ...roundIndexKeys(round), v: ITEM_VERSION, ...round };
+    if (topics.length === 0) {
+      await writeOrThrow(
+        this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: roundItem,
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+        ({ cause }) => new AlreadyTaken('round', round.id, { cause }),
+      );
+      return;
+    }
+    // The round and its topics in one transaction (at most 1 + 99 items): all of them, or nothing.
+    const put = (Item: Record<string, unknown>) => ({
+      Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+    });
+    const outcome = await transactWrite(
+      this.db,
+      [
+        put(roundItem),
+        ...topics.map((topic) =>
+          put({ ...keys.roundTopic(round.id, topic.number), v: ITEM_VERSION, ...topic }),
+        ),
+      ],
+      this.retry,
     );
+    if (!outcome.written) throw new AlreadyTaken('round', round.id);
   }
 
   async getRound(roundId: string): Promise<Round | undefined> {
@@ -96,6 +121,19 @@ export class DynamoStore implements RoundStore, ParticipantStore {
       new GetCommand({ TableName: this.tableName, Key: keys.round(roundId), ConsistentRead: true }),
     );
     return Item ? parseItem(Round, Item, 'round') : undefined;
+  }
+
+  async getRoundTopics(roundId: string): Promise<RoundTopic[]> {
+    const topics: RoundTopic[] = [];
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.roundTopicsPartition(roundId) },
+      ConsistentRead: true,
+    })) {
+      for (const item of page) topics.push(parseItem(RoundTopic, item, 'round topic'));
+    }
+    return topics.sort((a, b) => a.number - b.number);
   }
 
   async transitionRound(
@@ -224,6 +262,22 @@ export class DynamoStore implements RoundStore, ParticipantStore {
           ExpressionAttributeValues: { ':until': until },
         }),
       ),
+    );
+  }
+
+  async getProgrammeSettings(): Promise<ProgrammeSettings | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.programmeSettings, ConsistentRead: true }),
+    );
+    return Item ? parseItem(StoredProgrammeSettings, Item, 'programme settings').settings : undefined;
+  }
+
+  async setProgrammeSettings(settings: ProgrammeSettings): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.programmeSettings, v: ITEM_VERSION, settings },
+      }),
     );
   }
 
@@ -461,16 +515,29 @@ export class DynamoStore implements RoundStore, ParticipantStore {
     participantId: string,
     expectedPartnerIds: readonly string[] = [],
     subjectId?: string,
+    topic?: number,
   ): Promise<SendContext | undefined> {
     const memberKey = (id: string) => keys.member(roundId, id);
     // BatchGet refuses a request that names a key twice (the subject is often among the partners).
     const first = [...new Set([participantId, ...expectedPartnerIds, ...(subjectId ? [subjectId] : [])])];
-    const items = await this.batchGet([keys.round(roundId), ...first.map(memberKey)]);
-    const roundItem = items.find((i) => i.sk === 'ROUND');
-    const memberItem = items.find((i) => i.sk === memberKey(participantId).sk);
+    // The round's own topic, if it has one of that number, comes in the same request: a topic mail costs
+    // no read more (a round with the default topics has no such item, and the read finds nothing).
+    const topicKey = topic === undefined ? undefined : keys.roundTopic(roundId, topic);
+    const items = await this.batchGet([
+      keys.round(roundId),
+      ...first.map(memberKey),
+      ...(topicKey ? [topicKey] : []),
+    ]);
+    const roundItem = items.find((i) => i.pk === keys.round(roundId).pk && i.sk === 'ROUND');
+    const memberItem = items.find(
+      (i) => i.pk === keys.round(roundId).pk && i.sk === memberKey(participantId).sk,
+    );
+    const topicItem = topicKey && items.find((i) => i.pk === topicKey.pk && i.sk === topicKey.sk);
     if (!roundItem || !memberItem) return undefined;
     const member = parseItem(Member, memberItem, 'member');
-    const read = new Map(items.map((item) => [String(item.sk), item]));
+    const read = new Map(
+      items.filter((item) => item.pk === keys.round(roundId).pk).map((item) => [String(item.sk), item]),
+    );
     const missing = member.partnerIds.filter((id) => !read.has(memberKey(id).sk) && !first.includes(id));
     for (const item of await this.batchGet(missing.map(memberKey))) read.set(String(item.sk), item);
     const memberRead = (id: string) => {
@@ -483,6 +550,7 @@ export class DynamoStore implements RoundStore, ParticipantStore {
       member,
       partners: member.partnerIds.flatMap((id) => memberRead(id) ?? []),
       ...(subject ? { subject } : {}),
+      ...(topicItem ? { topic: parseItem(RoundTopic, topicItem, 'round topic') } : {}),
     };
   }
 

@@ -28,6 +28,15 @@ export const keys = {
     sk: `PARTNERSHIP#${partnershipId}`,
   }),
   partnershipPrefix: 'PARTNERSHIP#',
+  /**
+   * A round's own topic (`round create --topics`), every language in one item, written with the round
+   * and never changed. Apart from the round's partition, which the daily runs read whole.
+   */
+  roundTopic: (roundId: string, number: number) => ({
+    pk: `TOPICS#${roundId}`,
+    sk: `TOPIC#${String(number).padStart(2, '0')}`,
+  }),
+  roundTopicsPartition: (roundId: string) => `TOPICS#${roundId}`,
   /** A coordinator alert, once per (kind, ref), kept with its round. */
   alert: (roundId: string, kind: string, ref: string) => ({
     pk: `ROUND#${roundId}`,
@@ -98,6 +107,8 @@ export const keys = {
     pk: `AUDIT#${roundId ?? 'CONSOLE'}`,
     sk: `${at}#${entryId}`,
   }),
+  /** The stage's programme settings (`tandem programme set`): one item, which new rounds start from. */
+  programmeSettings: { pk: 'PROGRAMME', sk: 'SETTINGS' },
   /** Whether SES may be sent to now: one item for the whole account (paused by quota or by SES). */
   sendingState: { pk: 'SENDING', sk: 'ACCOUNT' },
   /** The account-wide relay lane: when it opened, until when it is open, its next free slot. */

@@ -1,12 +1,13 @@
 import { commandAckMail, relayMail, undeliverableMail } from '#templates/compiled/index';
 import { type ComposeSettings, memberRelayAddress, unsubscribeLinks } from './compose-mail.ts';
-import { programmeValues, type Translator, translatorFor } from './i18n.ts';
+import { programmeValues, senderNameOf, type Translator, translatorFor } from './i18n.ts';
 import { type CommandWord, RELAY_MARKER_HEADER } from './inbound/classify-mail.ts';
 import type { InboundAttachment } from './inbound/parse-mail.ts';
 import type { LinkOutcome } from './link-pages.ts';
 import { displayAddress, threadHeaders } from './mail-address.ts';
 import { type CheckinAnswer, FINAL_CHECKIN, type Member, type Round } from './model.ts';
 import type { OutboundAttachment, OutboundMail } from './outbound-mail.ts';
+import type { ProgrammeSettings } from './programme.ts';
 import { escapeHtml, renderHtml, renderSubject, renderText } from './render.ts';
 
 /** Attachments passed on with a relayed reply, in total; the rest are named in the message instead. */
@@ -63,7 +64,7 @@ export interface RelayInput {
  * lines above and below, the note on attachments left out) is in the recipient's mail language.
  */
 export const composeRelay = (input: RelayInput, settings: ComposeSettings): OutboundMail => {
-  const t = translatorFor(input.recipient.mailLanguage);
+  const t = translatorFor(input.recipient.mailLanguage, input.round.programme);
   const programme = programmeValues(t);
   const senderName = input.sender.name;
   const { kept, dropped } = passOn(input.attachments, t);
@@ -167,7 +168,7 @@ export const composeCommandAck = (
   effect: LinkOutcome,
   settings: ComposeSettings,
 ): OutboundMail => {
-  const t = translatorFor(member.mailLanguage);
+  const t = translatorFor(member.mailLanguage, round.programme);
   const acknowledged: Acknowledged = typeof what === 'string' ? { command: what } : what;
   const programme = programmeValues(t);
   const meaning = meaningOf(acknowledged, effect, member, t);
@@ -180,7 +181,7 @@ export const composeCommandAck = (
     meaning: t.text(meaning.key, { ...programme, ...meaning.values }),
   };
   return {
-    from: displayAddress(t.text('programme.name'), settings.from),
+    from: displayAddress(senderNameOf(t), settings.from),
     to: [member.email],
     replyTo: [memberRelayAddress(round, member, settings)],
     subject: renderSubject(commandAckMail.subject, values, t),
@@ -206,7 +207,8 @@ export type UndeliverableReason = keyof typeof undeliverableReasons;
 
 /**
  * The automatic answer to a mail we could not deliver (RFC 3834: an automatic response), in the
- * sender's mail language when we know who they are (English otherwise).
+ * sender's mail language when we know who they are (English otherwise), with the programme's words of
+ * the round the mail was written to when we know it (`settingsOfRound`, the round's `programme`).
  */
 export const composeUndeliverable = (
   to: string,
@@ -214,8 +216,9 @@ export const composeUndeliverable = (
   reason: UndeliverableReason,
   settings: Pick<ComposeSettings, 'from'>,
   mailLanguage?: string,
+  settingsOfRound?: ProgrammeSettings,
 ): OutboundMail => {
-  const t = translatorFor(mailLanguage);
+  const t = translatorFor(mailLanguage, settingsOfRound);
   const programme = programmeValues(t);
   const values = {
     ...programme,
@@ -223,7 +226,7 @@ export const composeUndeliverable = (
     reason: undeliverableReasons[reason],
   };
   return {
-    from: displayAddress(t.text('programme.name'), settings.from),
+    from: displayAddress(senderNameOf(t), settings.from),
     to: [to],
     replyTo: [],
     subject: renderSubject(undeliverableMail.subject, values, t),

@@ -1,13 +1,21 @@
 import { mailTemplates, topicsByLanguage } from '#templates/compiled/index';
 import { reEnrolLink } from './compose-re-enrol.ts';
-import { programmeValues, type Translator, translatorFor } from './i18n.ts';
+import { programmeValues, senderNameOf, type Translator, translatorFor } from './i18n.ts';
 import { type LinkAction, signLinkToken } from './link-token.ts';
-import { threadHeaders } from './mail-address.ts';
-import { FINAL_CHECKIN, type MailKind, type Member, type Round, type SendJob } from './model.ts';
+import { senderAddress, threadHeaders } from './mail-address.ts';
+import {
+  FINAL_CHECKIN,
+  type MailKind,
+  type Member,
+  type Round,
+  type RoundTopic,
+  type SendJob,
+} from './model.ts';
 import type { OutboundMail } from './outbound-mail.ts';
 import { relayAddress, type SigningKeys } from './relay-address.ts';
 import { renderHtml, renderSubject, renderText, type TemplateValues } from './render.ts';
 import { roundEndDate } from './schedule.ts';
+import { roundTopicIn } from './topics/round-topics.ts';
 
 export interface ComposeSettings {
   /** Our sending address on the verified domain. */
@@ -77,6 +85,11 @@ export interface Recipient {
   partners: Member[];
   /** Whom the mail is about (the partner who left, paused or went quiet): partner-* mails only. */
   subject?: Member;
+  /**
+   * The round's own topic the mail is (topic mails of a round with `ownTopics`): in the reader's
+   * language, else the round's English one. A round with the default topics needs none.
+   */
+  topic?: RoundTopic;
 }
 
 /** The job asks for a mail we have no content for; retrying cannot fix it. */
@@ -165,7 +178,14 @@ const mailParts = (
       };
     }
     case 'topic': {
-      const topic = topicsByLanguage[t.lang]?.[job.topic - 1];
+      // A round with its own topics has them stored with it (the sender reads the one due with the
+      // round): never the defaults, which were not what its coordinator chose.
+      const topic =
+        round.ownTopics === undefined
+          ? topicsByLanguage[t.lang]?.[job.topic - 1]
+          : recipient.topic?.number === job.topic
+            ? roundTopicIn(recipient.topic, t.lang)
+            : undefined;
       if (!topic || job.topic > round.topicDays.length) {
         throw new MailNotComposable(`round ${round.id} has no topic ${job.topic}`);
       }
@@ -252,7 +272,7 @@ const mailParts = (
  */
 export const composeMail = (recipient: Recipient, job: SendJob, settings: ComposeSettings): OutboundMail => {
   const { round, member } = recipient;
-  const t = translatorFor(member.mailLanguage);
+  const t = translatorFor(member.mailLanguage, round.programme);
   const partners = currentPartners(recipient.partners);
   if (kindsNeedingPartner.has(job.kind) && partners.length === 0) {
     throw new MailNotComposable(`a ${job.kind} mail needs a partner, and ${member.id} has none`);
@@ -270,7 +290,7 @@ export const composeMail = (recipient: Recipient, job: SendJob, settings: Compos
     urls[name] = signedLink(round, member, action, settings);
   const withLinks = { ...values, ...urls };
   return {
-    from: `Tandem <${settings.from}>`,
+    from: senderAddress(senderNameOf(t), settings.from),
     to: [member.email],
     replyTo: [memberRelayAddress(round, member, settings)],
     subject: renderSubject(template.subject, values, t),

@@ -1,7 +1,8 @@
 import { nextRoundOpenMail } from '#templates/compiled/index';
 import type { ComposeSettings } from './compose-mail.ts';
-import { programmeValues, translatorFor } from './i18n.ts';
+import { programmeValues, senderNameOf, translatorFor } from './i18n.ts';
 import { signReEnrolToken } from './link-token.ts';
+import { senderAddress } from './mail-address.ts';
 import type { Participant, Round } from './model.ts';
 import type { OutboundMail } from './outbound-mail.ts';
 import { renderHtml, renderSubject, renderText } from './render.ts';
@@ -32,13 +33,13 @@ export const reEnrolLink = (
  * Written in the person's mail language.
  */
 export const composeNextRoundMail = (input: {
-  round: Pick<Round, 'id' | 'name' | 'startDate' | 'weeks' | 'coordinatorEmail'>;
+  round: Pick<Round, 'id' | 'name' | 'startDate' | 'weeks' | 'coordinatorEmail' | 'programme'>;
   participant: Pick<Participant, 'id' | 'email' | 'name' | 'mailLanguage'>;
   now: Date;
   settings: ComposeSettings;
 }): OutboundMail => {
   const { round, participant, settings } = input;
-  const t = translatorFor(participant.mailLanguage);
+  const t = translatorFor(participant.mailLanguage, round.programme);
   const values = {
     ...programmeValues(t),
     recipientName: participant.name,
@@ -48,7 +49,7 @@ export const composeNextRoundMail = (input: {
     joinAgainUrl: reEnrolLink(participant.id, input.now, settings),
   };
   return {
-    from: `Tandem <${settings.from}>`,
+    from: senderAddress(senderNameOf(t), settings.from),
     to: [participant.email],
     replyTo: round.coordinatorEmail ? [round.coordinatorEmail] : [],
     subject: renderSubject(nextRoundOpenMail.subject, values, t),

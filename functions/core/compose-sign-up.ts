@@ -1,8 +1,9 @@
 import { signUpMail } from '#templates/compiled/index';
 import type { ComposeSettings } from './compose-mail.ts';
-import { programmeValues, type Translator, translatorFor } from './i18n.ts';
+import { programmeValues, senderNameOf, type Translator, translatorFor } from './i18n.ts';
 import type { MailLanguage } from './languages.ts';
 import { signSignUpToken } from './link-token.ts';
+import { senderAddress } from './mail-address.ts';
 import type { Round } from './model.ts';
 import type { OutboundMail } from './outbound-mail.ts';
 import { renderHtml, renderSubject, renderText } from './render.ts';
@@ -64,12 +65,12 @@ export const confirmationLink = (
  * `kind` and `round` only: there is no participant yet. Written in the language chosen on the form.
  */
 export const composeSignUpMail = (input: {
-  round: Pick<Round, 'id' | 'name' | 'startDate' | 'coordinatorEmail'>;
+  round: Pick<Round, 'id' | 'name' | 'startDate' | 'coordinatorEmail' | 'programme'>;
   signUp: SignUpToConfirm;
   settings: ComposeSettings;
 }): OutboundMail => {
   const { round, signUp, settings } = input;
-  const t = translatorFor(signUp.profile.mailLanguage);
+  const t = translatorFor(signUp.profile.mailLanguage, round.programme);
   const values = {
     ...programmeValues(t),
     recipientName: signUp.profile.name,
@@ -79,7 +80,7 @@ export const composeSignUpMail = (input: {
     confirmUrl: confirmationLink(round, signUp, settings),
   };
   return {
-    from: `Tandem <${settings.from}>`,
+    from: senderAddress(senderNameOf(t), settings.from),
     to: [signUp.profile.email],
     replyTo: round.coordinatorEmail ? [round.coordinatorEmail] : [],
     subject: renderSubject(signUpMail.subject, values, t),

@@ -2,6 +2,7 @@ import { TYPE } from '@formatjs/icu-messageformat-parser';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { catalogues } from '#templates/compiled/index';
 import { DEFAULT_MAIL_LANGUAGE, type MailLanguage, mailLanguageOf } from './languages.ts';
+import { type ProgrammeSettings, type ProgrammeWords, programmeWords } from './programme.ts';
 import { escapeHtml, MissingTemplateValue } from './render.ts';
 
 /**
@@ -23,24 +24,66 @@ const LINK_STYLE = 'color:inherit';
 
 type Chunks = readonly (string | number)[];
 
-export class Translator {
-  readonly #formats = new Map<string, IntlMessageFormat>();
-  readonly #dates = new Map<string, Intl.DateTimeFormat>();
-  readonly #countries: Intl.DisplayNames;
-  readonly #lists: Intl.ListFormat;
+/**
+ * What every translator of one language shares: formats cost far more to make than to use, and a
+ * translator with a programme's own words (one per mail) must not make them again.
+ */
+interface LanguageFormats {
+  readonly messages: Map<string, IntlMessageFormat>;
+  readonly dates: Map<string, Intl.DateTimeFormat>;
+  readonly countries: Intl.DisplayNames;
+  readonly lists: Intl.ListFormat;
+}
 
-  constructor(readonly lang: MailLanguage) {
-    this.#countries = new Intl.DisplayNames([lang], { type: 'region' });
-    this.#lists = new Intl.ListFormat(lang, { style: 'long', type: 'conjunction' });
+const formatsByLanguage = new Map<MailLanguage, LanguageFormats>();
+
+const formatsOf = (lang: MailLanguage): LanguageFormats => {
+  let formats = formatsByLanguage.get(lang);
+  if (!formats) {
+    formats = {
+      messages: new Map(),
+      dates: new Map(),
+      countries: new Intl.DisplayNames([lang], { type: 'region' }),
+      lists: new Intl.ListFormat(lang, { style: 'long', type: 'conjunction' }),
+    };
+    formatsByLanguage.set(lang, formats);
+  }
+  return formats;
+};
+
+/** The catalogue's programme texts that a programme's settings replace, by the field that replaces each. */
+const PROGRAMME_KEYS = new Map<string, 'name' | 'audience' | 'signOff'>([
+  ['programme.name', 'name'],
+  ['programme.audience', 'audience'],
+  ['programme.signOff', 'signOff'],
+]);
+
+export class Translator {
+  readonly #formats: LanguageFormats;
+
+  /**
+   * `programme`: the programme's own words in this language (programmeWords), which replace the
+   * catalogue's `programme.name`, `programme.audience` and `programme.signOff`, as written (never
+   * read as ICU syntax), and give the sender's name and the reply help.
+   */
+  constructor(
+    readonly lang: MailLanguage,
+    readonly programme: Readonly<ProgrammeWords> = {},
+  ) {
+    this.#formats = formatsOf(lang);
   }
 
   /** The message `key` as plain text: mail text parts, subjects. */
   text(key: string, values: MessageValues = {}): string {
+    const own = this.#programmeText(key);
+    if (own !== undefined) return own;
     return this.#format(key, values, (url) => (chunks) => `${chunks.join('')} (${url})`, String);
   }
 
   /** The message `key` as HTML: its values escaped, its `<url>…</url>` parts links to those URLs. */
   html(key: string, values: MessageValues = {}): string {
+    const own = this.#programmeText(key);
+    if (own !== undefined) return escapeHtml(own);
     return this.#format(
       key,
       values,
@@ -52,26 +95,31 @@ export class Translator {
   /** A day as people read it in this language ("lunes, 14 de abril de 2025"), as it falls in `timeZone`. */
   date(instant: string | Date, timeZone: string, style: 'full' | 'long' = 'full'): string {
     const id = `${style} ${timeZone}`;
-    let format = this.#dates.get(id);
+    let format = this.#formats.dates.get(id);
     if (!format) {
       format = new Intl.DateTimeFormat(this.lang === 'en' ? 'en-GB' : this.lang, {
         dateStyle: style,
         timeZone,
       });
       // One per time zone, bounded: constructing a format costs far more than using one.
-      if (this.#dates.size < 1000) this.#dates.set(id, format);
+      if (this.#formats.dates.size < 1000) this.#formats.dates.set(id, format);
     }
     return format.format(new Date(instant));
   }
 
   /** Names joined as this language joins them ("Ana, Bruno y Carla"). */
   list(items: readonly string[]): string {
-    return this.#lists.format(items);
+    return this.#formats.lists.format(items);
   }
 
   /** A country's name in this language, from its ISO 3166-1 code. */
   country(code: string): string {
-    return this.#countries.of(code) ?? code;
+    return this.#formats.countries.of(code) ?? code;
+  }
+
+  #programmeText(key: string): string | undefined {
+    const field = PROGRAMME_KEYS.get(key);
+    return field === undefined ? undefined : this.programme[field];
   }
 
   #format(
@@ -95,27 +143,43 @@ export class Translator {
   }
 
   #message(key: string): IntlMessageFormat {
-    let format = this.#formats.get(key);
+    let format = this.#formats.messages.get(key);
     if (!format) {
       const own = catalogues[this.lang]?.[key];
       const source = own ?? catalogues[DEFAULT_MAIL_LANGUAGE]?.[key];
       if (source === undefined) throw new UnknownMessage(`no message ${key} in any catalogue`);
       // A text taken from English is formatted as English (its plural rules, its numbers).
       format = new IntlMessageFormat(source, own === undefined ? DEFAULT_MAIL_LANGUAGE : this.lang);
-      this.#formats.set(key, format);
+      this.#formats.messages.set(key, format);
     }
     return format;
   }
 }
 
-/** The programme's words every mail and page may use: its name, whom it is for, how its mails are signed. */
+/**
+ * The programme's words every mail and page may use: its name (and that name as the banner of a mail
+ * shows it, in capitals), whom it is for, how its mails are signed, and the sentence about replying
+ * that round mail carries in its footer (`hasReplyHelp` yes or no) — the round's own settings where
+ * the translator has them (translatorFor(lang, round.programme)), else the catalogue's.
+ */
 export const programmeValues = (
   t: Translator,
-): Readonly<Record<'programme' | 'audience' | 'signOff', string>> => ({
-  programme: t.text('programme.name'),
-  audience: t.text('programme.audience'),
-  signOff: t.text('programme.signOff'),
-});
+): Readonly<
+  Record<'programme' | 'programmeBanner' | 'audience' | 'signOff' | 'hasReplyHelp' | 'replyHelp', string>
+> => {
+  const programme = t.text('programme.name');
+  return {
+    programme,
+    programmeBanner: programme.toLocaleUpperCase(t.lang),
+    audience: t.text('programme.audience'),
+    signOff: t.text('programme.signOff'),
+    hasReplyHelp: t.programme.replyHelp ? 'yes' : 'no',
+    replyHelp: t.programme.replyHelp ?? '',
+  };
+};
+
+/** The display name the programme's mails come from: its settings' sender name, else its name. */
+export const senderNameOf = (t: Translator): string => t.programme.senderName ?? t.text('programme.name');
 
 const namesFound = new WeakMap<IntlMessageFormat, { names: string[]; tags: string[] }>();
 
@@ -146,9 +210,14 @@ const namesOf = (format: IntlMessageFormat): { names: string[]; tags: string[] }
 
 const translators = new Map<MailLanguage, Translator>();
 
-/** The translator of a participant's mail language; a language we do not write in gets English. */
-export const translatorFor = (code: string | undefined): Translator => {
+/**
+ * The translator of a participant's mail language; a language we do not write in gets English. With a
+ * round's programme settings, it speaks the programme's own words in that language (see programmeWords).
+ */
+export const translatorFor = (code: string | undefined, programme?: ProgrammeSettings): Translator => {
   const lang = (code && mailLanguageOf(code)) || DEFAULT_MAIL_LANGUAGE;
+  const words = programmeWords(programme, lang);
+  if (Object.keys(words).length > 0) return new Translator(lang, words);
   let translator = translators.get(lang);
   if (!translator) {
     translator = new Translator(lang);

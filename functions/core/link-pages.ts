@@ -105,7 +105,10 @@ export const LINK_PAGE_HEADERS = pageHeaders({ script: false });
 // The shared page shell, with no script: nothing is fetched from anywhere, and the pages work on any
 // phone. noindex (and, by the headers, no referrer) because the URL holds a credential.
 const linkPage = (t: Translator, title: string, body: string): string =>
-  page({ title, lang: t.lang, noIndex: true }, `<h1>${escapeHtml(title)}</h1>\n${body}`);
+  page(
+    { title, lang: t.lang, noIndex: true, programme: t.text('programme.name') },
+    `<h1>${escapeHtml(title)}</h1>\n${body}`,
+  );
 
 /** Everything a page says about one action: keys of messages, each given the round and the pause's days. */
 interface Wording {
@@ -181,7 +184,7 @@ interface PageInput {
   action: LinkAction;
   /** The round's name, or its id when the name was not read. */
   round: string;
-  /** The participant's language (translatorFor(member.mailLanguage)). */
+  /** The participant's language (translatorFor(member.mailLanguage, round.programme) when the round was read). */
   t: Translator;
 }
 

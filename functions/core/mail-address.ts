@@ -9,6 +9,13 @@ export const displayAddress = (name: string, address: string): string => {
   return `${encodedWords(clean)} <${address}>`;
 };
 
+/**
+ * The From value of the programme's own mails: a name of plain words as it is (`Tandem <…>`), any
+ * other name as displayAddress writes it (quoted, or RFC 2047-encoded outside ASCII).
+ */
+export const senderAddress = (name: string, address: string): string =>
+  /^[A-Za-z0-9-]+( [A-Za-z0-9-]+)*$/.test(name) ? `${name} <${address}>` : displayAddress(name, address);
+
 /** 45 bytes make 60 base64 characters: with `=?UTF-8?B?` and `?=`, 72 of the 75 RFC 2047 allows a word. */
 const MAX_WORD_BYTES = 45;
 

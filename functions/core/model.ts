@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { MatchSettings } from './coordinator/matching/config.ts';
 import { MailLanguage } from './languages.ts';
+import { ProgrammeSettings } from './programme.ts';
 import { DEFAULT_ESCALATION_DAYS, DEFAULT_INACTIVITY_DAYS } from './schedule.ts';
 
 /** Round ids appear inside relay addresses, so they are short lowercase slugs. */
@@ -135,8 +136,49 @@ export const Round = z.object({
   closedAt: IsoInstant.optional(),
   /** The round's matching settings, as `tandem match` last ran with them (absent: the defaults). */
   matching: MatchSettings.optional(),
+  /**
+   * The programme's words in the round's mails (its name, audience, sender's name, sign-off, reply
+   * help): the stage's settings and the round's own file on top, as they were when the round was
+   * created, so its mails never change with the stage's settings (absent: the catalogue's words).
+   */
+  programme: ProgrammeSettings.optional(),
+  /**
+   * The round has its own topics (`tandem round create --topics`), this many, stored with it when it was
+   * created and never changed (RoundTopic); absent: the default topics (templates/topics).
+   */
+  ownTopics: z.number().int().min(1).max(99).optional(),
 });
 export type Round = z.infer<typeof Round>;
+
+/**
+ * One language's version of a round's own topic, ready for the topic mail (see FolderTopic; the folder's
+ * rules, checked when the round was created, bound the lengths).
+ */
+export const RoundTopicText = z.object({
+  title: z.string().min(1),
+  summary: z.string().optional(),
+  /** The body as HTML with the mail's inline styles: the mail's {{{topicBody}}} in its HTML part. */
+  html: z.string(),
+  /** The body's Markdown: the text part. */
+  text: z.string(),
+});
+export type RoundTopicText = z.infer<typeof RoundTopicText>;
+
+/**
+ * A topic of a round with its own topics, as the folder had it when the round was created: English
+ * always, and each language the folder translated it into. A reader whose language is absent gets the
+ * English one.
+ */
+export const RoundTopic = z.object({
+  roundId: RoundId,
+  /** Its place in the round: topic N goes out on topicDays[N-1]. */
+  number: z.number().int().min(1).max(99),
+  slug: z.string().min(1),
+  texts: z
+    .partialRecord(MailLanguage, RoundTopicText)
+    .refine((texts) => texts.en !== undefined, 'texts: the English topic is missing'),
+});
+export type RoundTopic = z.infer<typeof RoundTopic>;
 
 /** The answers to "Have you been in touch with your partner in the last two weeks?" (reply 1, 2 or 3). */
 export const CheckinAnswer = z.enum(['yes', 'not-yet', 'not-managed']);

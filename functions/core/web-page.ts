@@ -105,6 +105,8 @@ export interface PageFrame {
   navigation?: string;
   /** A wide main column, for the console's tables. */
   wide?: boolean;
+  /** The programme's name in the title and banner, when a round's settings give it (else the catalogue's). */
+  programme?: string;
 }
 
 /**
@@ -113,7 +115,7 @@ export interface PageFrame {
  */
 export const page = (frame: PageFrame, body: string): string => {
   const t = translatorFor(frame.lang);
-  const programme = t.text('programme.name');
+  const programme = frame.programme ?? t.text('programme.name');
   return [
     '<!doctype html>',
     `<html lang="${t.lang}">`,

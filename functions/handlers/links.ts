@@ -20,6 +20,7 @@ import {
 } from '#core/link-pages';
 import { type LinkAction, verifyLinkToken } from '#core/link-token';
 import type { Member } from '#core/model';
+import type { ProgrammeSettings } from '#core/programme';
 import type { SigningKeys } from '#core/relay-address';
 import type { Clock } from '#ports/clock';
 import { METRIC, type Metrics } from '#ports/metrics';
@@ -83,9 +84,19 @@ const isOneClick = (body: string): boolean =>
 const requestedTranslator = (event: APIGatewayProxyEventV2) =>
   translatorFor(acceptedMailLanguage(event.headers?.['accept-language']));
 
-/** The member's language if they are a member of the round, else the one the browser asks for. */
-const translatorOf = (member: Member | undefined, event: APIGatewayProxyEventV2) =>
-  member ? translatorFor(member.mailLanguage) : requestedTranslator(event);
+/**
+ * The member's language if they are a member of the round, else the one the browser asks for; with the
+ * round's programme settings when the round was read.
+ */
+const translatorOf = (
+  member: Member | undefined,
+  event: APIGatewayProxyEventV2,
+  programme?: ProgrammeSettings,
+) =>
+  translatorFor(
+    member ? member.mailLanguage : acceptedMailLanguage(event.headers?.['accept-language']),
+    programme,
+  );
 
 /** Actions whose use case reads the round, the member and their partners (see applyLinkAction). */
 const readsContext = (action: LinkAction): boolean => action === 'quiet' || checkinOf(action) !== undefined;
@@ -156,7 +167,7 @@ export const createHandler = (deps: LinksDeps) =>
         donePage({
           action: claims.action,
           round: read?.round.name ?? claims.roundId,
-          t: translatorOf(member, event),
+          t: translatorOf(member, event, read?.round.programme),
           outcome,
         }),
       );

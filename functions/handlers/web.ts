@@ -10,7 +10,10 @@ import { correlated } from '#adapters/logger';
 import { metricsFromEnvironment } from '#adapters/metrics';
 import { loadOriginSecret, loadSigningKeys } from '#adapters/signing-keys';
 import { SqsJobQueue } from '#adapters/sqs-job-queue';
+import { type Translator, translatorFor } from '#core/i18n';
 import { newId } from '#core/ids';
+import { DEFAULT_MAIL_LANGUAGE, type MailLanguage, mailLanguageOf } from '#core/languages';
+import { acceptedMailLanguage } from '#core/link-pages';
 import { verifyReEnrolToken, verifySignUpToken } from '#core/link-token';
 import { type Round, RoundId } from '#core/model';
 import type { SigningKeys } from '#core/relay-address';
@@ -31,6 +34,7 @@ import {
   LINK_TOKEN_FIELD,
   notFoundPage,
   onWaitingListPage,
+  type PageProblem,
   ROUND_FIELD,
   reEnrolFormPage,
   registrationClosedPage,
@@ -130,14 +134,31 @@ const text = (statusCode: number, body: string, headers: Record<string, string> 
   body,
 });
 
-const notFound = () => html(404, notFoundPage());
-const closed = (round: Round) => html(410, registrationClosedPage({ round }));
+/** A request, and the language of the pages it gets unless they are for someone whose language we know. */
+interface WebRequest extends HttpRequest {
+  lang: MailLanguage;
+}
+
+/**
+ * The language of a public page: the `lang` query parameter (`/join/<round>?lang=es`; the form posts
+ * to its page with it), else the first of ours the browser's Accept-Language asks for, else English.
+ */
+const pageLanguage = (query: URLSearchParams, acceptLanguage: string | undefined): MailLanguage =>
+  mailLanguageOf(query.get('lang') ?? '') ?? acceptedMailLanguage(acceptLanguage) ?? DEFAULT_MAIL_LANGUAGE;
+
+/** The translator of a page for a round: in its language, with the round's own programme words. */
+const roundTranslator = (lang: string | undefined, round: Pick<Round, 'programme'>): Translator =>
+  translatorFor(lang, round.programme);
+
+const notFound = (request: WebRequest) => html(404, notFoundPage(translatorFor(request.lang)));
+const closed = (request: WebRequest, round: Round) =>
+  html(410, registrationClosedPage({ t: roundTranslator(request.lang, round), round }));
 
 /**
  * The form token of a page, for the nonce in the request's cookie; a request without one gets a new
  * nonce, and the cookie that carries it.
  */
-const formSession = (deps: WebDeps, request: HttpRequest) => {
+const formSession = (deps: WebDeps, request: WebRequest) => {
   const known = nonceFromCookies(request.cookies, request.secure);
   const nonce = known ?? newNonce(deps.randomBytes);
   const headers: Record<string, string> = known ? {} : { 'Set-Cookie': formCookie(nonce, request.secure) };
@@ -145,7 +166,7 @@ const formSession = (deps: WebDeps, request: HttpRequest) => {
 };
 
 /** Whether a POST carries a form token of ours, for the nonce of its own cookie. */
-const formTokenHolds = (deps: WebDeps, request: HttpRequest) =>
+const formTokenHolds = (deps: WebDeps, request: WebRequest) =>
   checkFormToken(
     request.form.get(FORM_TOKEN_FIELD) ?? '',
     nonceFromCookies(request.cookies, request.secure),
@@ -153,32 +174,37 @@ const formTokenHolds = (deps: WebDeps, request: HttpRequest) =>
     deps.clock.now(),
   );
 
-const FORM_REFUSED =
-  'This form had expired, or was not sent from our page. Check your details and press the button again.';
+const FORM_REFUSED: PageProblem = 'formRefused';
 
 /** GET /join/<roundId>: the form, if the round takes sign-ups. */
-const showForm = async (deps: WebDeps, request: HttpRequest, roundId: string): Promise<Response> => {
+const showForm = async (deps: WebDeps, request: WebRequest, roundId: string): Promise<Response> => {
   const found = await roundForSignUp(deps.rounds, roundId);
-  if (found.state === 'unknown') return notFound();
-  if (found.state === 'closed') return closed(found.round);
+  if (found.state === 'unknown') return notFound(request);
+  if (found.state === 'closed') return closed(request, found.round);
   const session = formSession(deps, request);
   return html(
     200,
-    signUpFormPage({ round: found.round, formToken: session.token, coordinatorEmail: deps.coordinatorEmail }),
+    signUpFormPage({
+      t: roundTranslator(request.lang, found.round),
+      round: found.round,
+      formToken: session.token,
+      coordinatorEmail: deps.coordinatorEmail,
+    }),
     session.headers,
   );
 };
 
 /** POST /join/<roundId>: a submission, checked, stored as pending and confirmed by mail. */
-const submit = async (deps: WebDeps, request: HttpRequest, roundId: string): Promise<Response> => {
+const submit = async (deps: WebDeps, request: WebRequest, roundId: string): Promise<Response> => {
   const form = readSignUpForm(request.form);
   const log = correlated({ roundId });
   const count = (outcome: string) => deps.metrics.count(METRIC.signUps, 1, { outcome });
-  const again = (statusCode: number, round: Round, more: { errors?: FieldErrors; problem?: string }) => {
+  const again = (statusCode: number, round: Round, more: { errors?: FieldErrors; problem?: PageProblem }) => {
     const session = formSession(deps, request);
     return html(
       statusCode,
       signUpFormPage({
+        t: roundTranslator(request.lang, round),
         round,
         formToken: session.token,
         coordinatorEmail: deps.coordinatorEmail,
@@ -193,8 +219,8 @@ const submit = async (deps: WebDeps, request: HttpRequest, roundId: string): Pro
   const check = formTokenHolds(deps, request);
   if (check !== 'ok') {
     const found = await roundForSignUp(deps.rounds, roundId);
-    if (found.state === 'unknown') return notFound();
-    if (found.state === 'closed') return closed(found.round);
+    if (found.state === 'unknown') return notFound(request);
+    if (found.state === 'closed') return closed(request, found.round);
     log.warn('sign-up form token refused', { reason: check });
     count('refused-form');
     return again(403, found.round, { problem: FORM_REFUSED });
@@ -203,21 +229,30 @@ const submit = async (deps: WebDeps, request: HttpRequest, roundId: string): Pro
   const outcome = await submitSignUp(deps, { roundId, form, client: request.client });
   switch (outcome.outcome) {
     case 'unknown-round':
-      return notFound();
+      return notFound(request);
     case 'closed':
-      return closed(outcome.round);
+      return closed(request, outcome.round);
     case 'invalid':
       count('invalid');
       return again(400, outcome.round, { errors: outcome.errors });
     case 'too-many':
       log.warn('sign-ups from one client over the hourly limit');
       count('too-many');
-      return html(429, tooManySignUpsPage(), { 'Retry-After': '3600' });
+      return html(429, tooManySignUpsPage(roundTranslator(request.lang, outcome.round)), {
+        'Retry-After': '3600',
+      });
     case 'accepted':
       log.with({ signUpId: outcome.signUpId }).info('sign-up accepted', { delivery: outcome.delivery });
       count(outcome.delivery);
       // The same page whatever became of it: the answer says nothing about the address.
-      return html(200, checkInboxPage({ round: outcome.round, email: form.values.email }));
+      return html(
+        200,
+        checkInboxPage({
+          t: roundTranslator(request.lang, outcome.round),
+          round: outcome.round,
+          email: form.values.email,
+        }),
+      );
   }
 };
 
@@ -228,18 +263,33 @@ const linkClaims = (deps: WebDeps, token: string) => {
   return check.ok ? check.claims : undefined;
 };
 
-/** GET /join/confirm?token=…: what would be registered, and one button. Changes nothing. */
-const showConfirmation = async (deps: WebDeps, request: HttpRequest, problem?: string): Promise<Response> => {
+/** The page of a link that does not work, in the visitor's language (no person is known). */
+const unusableLink = (
+  statusCode: number,
+  request: WebRequest,
+  link: 'confirmation' | 're-enrolment' = 'confirmation',
+) => html(statusCode, unusableLinkPage(translatorFor(request.lang), link));
+
+/**
+ * GET /join/confirm?token=…: what would be registered, and one button, in the pending sign-up's
+ * language. Changes nothing.
+ */
+const showConfirmation = async (
+  deps: WebDeps,
+  request: WebRequest,
+  problem?: PageProblem,
+): Promise<Response> => {
   const token = (request.method === 'GET' ? request.query : request.form).get('token') ?? '';
   const claims = linkClaims(deps, token);
-  if (!claims) return html(400, unusableLinkPage());
+  if (!claims) return unusableLink(400, request);
   const review = await reviewSignUp(deps, claims, deps.clock.now());
-  if (review.outcome === 'unusable') return html(410, unusableLinkPage());
-  if (review.outcome === 'closed') return closed(review.round);
+  if (review.outcome === 'unusable') return unusableLink(410, request);
+  if (review.outcome === 'closed') return closed(request, review.round);
   const session = formSession(deps, request);
   return html(
     problem ? 403 : 200,
     confirmSignUpPage({
+      t: roundTranslator(review.signUp.profile.mailLanguage, review.round),
       round: review.round,
       profile: review.signUp.profile,
       token,
@@ -251,11 +301,11 @@ const showConfirmation = async (deps: WebDeps, request: HttpRequest, problem?: s
 };
 
 /** POST /join/confirm: registers the person, once. */
-const confirm = async (deps: WebDeps, request: HttpRequest): Promise<Response> => {
+const confirm = async (deps: WebDeps, request: WebRequest): Promise<Response> => {
   const claims = linkClaims(deps, request.form.get('token') ?? '');
   if (!claims) {
     deps.metrics.count(METRIC.signUps, 1, { outcome: 'unusable-link' });
-    return html(400, unusableLinkPage());
+    return unusableLink(400, request);
   }
   const log = correlated({ roundId: claims.roundId, signUpId: claims.signUpId });
   const check = formTokenHolds(deps, request);
@@ -267,12 +317,18 @@ const confirm = async (deps: WebDeps, request: HttpRequest): Promise<Response> =
   const outcome = await confirmSignUp(deps, claims, deps.clock.now());
   if (outcome.outcome === 'unusable') {
     deps.metrics.count(METRIC.signUps, 1, { outcome: 'unusable-link' });
-    return html(410, unusableLinkPage());
+    return unusableLink(410, request);
   }
-  if (outcome.outcome === 'closed') return closed(outcome.round);
+  if (outcome.outcome === 'closed') return closed(request, outcome.round);
   log.with({ participantId: outcome.participant.id }).info('sign-up confirmed');
   deps.metrics.count(METRIC.signUps, 1, { outcome: 'confirmed' });
-  return html(200, signedUpPage({ round: outcome.round }));
+  return html(
+    200,
+    signedUpPage({
+      t: roundTranslator(outcome.participant.mailLanguage, outcome.round),
+      round: outcome.round,
+    }),
+  );
 };
 
 // --- re-enrolling from a link (the closing mail's, the "next round open" mail's) -------------------
@@ -283,21 +339,21 @@ const confirm = async (deps: WebDeps, request: HttpRequest): Promise<Response> =
  */
 const reEnrolLinkOf = (
   deps: WebDeps,
-  request: HttpRequest,
+  request: WebRequest,
 ): { participantId: string; token: string } | { refused: Response } => {
   const token = (request.method === 'GET' ? request.query : request.form).get(LINK_TOKEN_FIELD) ?? '';
   const check = verifyReEnrolToken(token, deps.keys, deps.clock.now());
   if (check.ok) return { participantId: check.claims.participantId, token };
   correlated({}).warn('unusable re-enrolment link', { reason: check.reason });
   deps.metrics.count(METRIC.signUps, 1, { outcome: 'unusable-link' });
-  return { refused: html(check.reason === 'expired' ? 410 : 400, unusableLinkPage('re-enrolment')) };
+  return { refused: unusableLink(check.reason === 'expired' ? 410 : 400, request, 're-enrolment') };
 };
 
 /** A link whose person can no longer use it (forgotten, suppressed): the same page as an expired one. */
-const goneLink = (deps: WebDeps, participantId: string, reason: string): Response => {
+const goneLink = (deps: WebDeps, request: WebRequest, participantId: string, reason: string): Response => {
   correlated({ participantId }).warn('re-enrolment link of someone it cannot serve', { reason });
   deps.metrics.count(METRIC.signUps, 1, { outcome: 'unusable-link' });
-  return html(410, unusableLinkPage('re-enrolment'));
+  return unusableLink(410, request, 're-enrolment');
 };
 
 /** What the re-enrolment form shows besides the profile: what was typed, what is wrong, why it is back. */
@@ -305,13 +361,16 @@ interface FormAgain {
   values?: Partial<Record<SignUpField, string>>;
   consent?: boolean;
   errors?: FieldErrors;
-  problem?: string;
+  problem?: PageProblem;
 }
 
-/** The re-enrolment form of the open round, filled in from the profile unless values are given. */
+/**
+ * The re-enrolment form of the open round, filled in from the profile unless values are given, in the
+ * person's language.
+ */
 const reEnrolForm = (
   deps: WebDeps,
-  request: HttpRequest,
+  request: WebRequest,
   statusCode: number,
   token: string,
   open: Omit<RoundOpen, 'outcome'>,
@@ -321,6 +380,7 @@ const reEnrolForm = (
   return html(
     statusCode,
     reEnrolFormPage({
+      t: roundTranslator(open.participant.mailLanguage, open.round),
       round: open.round,
       email: open.participant.email,
       coordinatorEmail: deps.coordinatorEmail,
@@ -341,17 +401,18 @@ const reEnrolForm = (
  * with no round open, the button that puts them on the waiting list. Changes nothing. A refused POST
  * shows the same again (403), with what was typed.
  */
-const showReEnrolment = async (deps: WebDeps, request: HttpRequest, again?: FormAgain): Promise<Response> => {
+const showReEnrolment = async (deps: WebDeps, request: WebRequest, again?: FormAgain): Promise<Response> => {
   const link = reEnrolLinkOf(deps, request);
   if ('refused' in link) return link.refused;
   const review = await reviewReEnrolment(deps, link.participantId, deps.clock.now());
-  if (review.outcome === 'unusable') return goneLink(deps, link.participantId, review.reason);
+  if (review.outcome === 'unusable') return goneLink(deps, request, link.participantId, review.reason);
   const statusCode = again ? 403 : 200;
   if (review.outcome === 'open') return reEnrolForm(deps, request, statusCode, link.token, review, again);
   const session = formSession(deps, request);
   return html(
     statusCode,
     waitingListOfferPage({
+      t: translatorFor(review.participant.mailLanguage),
       email: review.participant.email,
       waiting: review.waiting,
       token: link.token,
@@ -366,7 +427,7 @@ const showReEnrolment = async (deps: WebDeps, request: HttpRequest, again?: Form
  * POST /join/again: the form's button registers the person in the round it showed (no confirmation
  * mail: the signed link proves the address); the waiting list's button puts them on it, once.
  */
-const postReEnrolment = async (deps: WebDeps, request: HttpRequest): Promise<Response> => {
+const postReEnrolment = async (deps: WebDeps, request: WebRequest): Promise<Response> => {
   const link = reEnrolLinkOf(deps, request);
   if ('refused' in link) return link.refused;
   const { participantId, token } = link;
@@ -388,24 +449,30 @@ const postReEnrolment = async (deps: WebDeps, request: HttpRequest): Promise<Res
   const now = deps.clock.now();
   if (!registering) {
     const outcome = await joinWaitingList(deps, participantId, now);
-    if (outcome.outcome === 'unusable') return goneLink(deps, participantId, outcome.reason);
+    if (outcome.outcome === 'unusable') return goneLink(deps, request, participantId, outcome.reason);
     // A round opened since the page was shown: its form, rather than a place on the list.
     if (outcome.outcome === 'open') return reEnrolForm(deps, request, 200, token, outcome);
     log.info('on the waiting list for the next round', { added: outcome.added });
     count('wait-listed');
-    return html(200, onWaitingListPage({ email: outcome.participant.email }));
+    return html(
+      200,
+      onWaitingListPage({
+        t: translatorFor(outcome.participant.mailLanguage),
+        email: outcome.participant.email,
+      }),
+    );
   }
 
   const roundId = RoundId.safeParse(request.form.get(ROUND_FIELD));
-  if (!roundId.success) return notFound();
+  if (!roundId.success) return notFound(request);
   const outcome = await reEnrol(deps, { participantId, roundId: roundId.data, form }, now);
   switch (outcome.outcome) {
     case 'unusable':
-      return goneLink(deps, participantId, outcome.reason);
+      return goneLink(deps, request, participantId, outcome.reason);
     case 'unknown-round':
-      return notFound();
+      return notFound(request);
     case 'closed':
-      return closed(outcome.round);
+      return closed(request, outcome.round);
     case 'invalid':
       count('invalid');
       return reEnrolForm(deps, request, 400, token, outcome, {
@@ -416,7 +483,13 @@ const postReEnrolment = async (deps: WebDeps, request: HttpRequest): Promise<Res
     case 'registered':
       log.with({ roundId: outcome.round.id }).info('re-enrolled');
       count('re-enrolled');
-      return html(200, signedUpPage({ round: outcome.round }));
+      return html(
+        200,
+        signedUpPage({
+          t: roundTranslator(outcome.participant.mailLanguage, outcome.round),
+          round: outcome.round,
+        }),
+      );
   }
 };
 
@@ -438,10 +511,19 @@ const methodNotAllowed = (allow: string) => text(405, 'Method not allowed', { Al
  * - `GET /join/assets/<file>`: the pages' one script.
  * Every POST needs the signed form token of its page and that page's cookie (CSRF). These paths are why
  * the round ids in RESERVED_ROUND_IDS (core/reserved-round-ids.ts) cannot be created.
+ * The pages behind a signed link speak the language of the person it is for; the others the `lang`
+ * query parameter's, else the browser's Accept-Language's, else English (see pageLanguage).
  */
 export const createHandler = (deps: WebDeps) =>
   withMetrics(deps.metrics, async (event: APIGatewayProxyEventV2): Promise<Response> => {
-    const request = readRequest(event, { originSecret: deps.originSecret });
+    const read = readRequest(event, { originSecret: deps.originSecret });
+    const request: WebRequest = {
+      ...read,
+      lang: pageLanguage(
+        read.query,
+        event.headers?.['accept-language'] ?? event.headers?.['Accept-Language'],
+      ),
+    };
     if (request.path.startsWith(ASSETS_PREFIX)) {
       if (request.method !== 'GET') return methodNotAllowed('GET');
       const asset = assetAt(request.path);
@@ -464,7 +546,7 @@ export const createHandler = (deps: WebDeps) =>
     if (request.path === AGAIN_PATH)
       return isGet ? showReEnrolment(deps, request) : postReEnrolment(deps, request);
     const roundId = RoundId.safeParse(JOIN.exec(request.path)?.[1]);
-    if (!roundId.success) return notFound();
+    if (!roundId.success) return notFound(request);
     return isGet ? showForm(deps, request, roundId.data) : submit(deps, request, roundId.data);
   });
 

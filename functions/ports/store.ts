@@ -10,7 +10,9 @@ import type {
   RegistrationState,
   Round,
   RoundStatus,
+  RoundTopic,
 } from '#core/model';
+import type { ProgrammeSettings } from '#core/programme';
 
 /** Everything the sender needs to compose one participant's mail, read in one request. */
 export interface SendContext {
@@ -19,6 +21,8 @@ export interface SendContext {
   partners: Member[];
   /** The member the mail is about (who left, paused or went quiet), when one was asked for. */
   subject?: Member;
+  /** The round's own topic the mail is, when a topic was asked for and the round has its own topics. */
+  topic?: RoundTopic;
 }
 
 /**
@@ -35,11 +39,14 @@ export class TransitionRejected extends Error {
  */
 export interface RoundStore {
   /**
-   * Stores a new round.
-   * @throws {AlreadyTaken} (ports/errors.ts) when a round with its id exists already.
+   * Stores a new round, and with it its own topics when it has them (`round.ownTopics` of them,
+   * numbered 1, 2, …), all in one write: they are never changed afterwards.
+   * @throws {AlreadyTaken} (ports/errors.ts) when a round with its id exists already; nothing is written.
    */
-  createRound(round: Round): Promise<void>;
+  createRound(round: Round, topics?: readonly RoundTopic[]): Promise<void>;
   getRound(roundId: string): Promise<Round | undefined>;
+  /** The round's own topics, by number (none for a round with the default topics, or no round). */
+  getRoundTopics(roundId: string): Promise<RoundTopic[]>;
   /**
    * Moves a round from one status to another, setting the fields of `set` that are not undefined (an
    * undefined one is left as it is).
@@ -70,6 +77,13 @@ export interface RoundStore {
    * that overlap cannot undo each other. False when it was already there or beyond.
    */
   advanceDispatchedUntil(roundId: string, until: string): Promise<boolean>;
+  /**
+   * The stage's programme settings (`tandem programme set`), which every round created from then on
+   * starts from; undefined when they were never set.
+   */
+  getProgrammeSettings(): Promise<ProgrammeSettings | undefined>;
+  /** Stores the stage's programme settings, replacing the ones stored (rounds created keep theirs). */
+  setProgrammeSettings(settings: ProgrammeSettings): Promise<void>;
 }
 
 /**
@@ -143,15 +157,17 @@ export interface ParticipantStore {
   /** Notes that a member was active at `at` (later times win, so a replay never moves it back). */
   recordActivity(roundId: string, partnershipId: string, participantId: string, at: string): Promise<void>;
   /**
-   * The round, the member and their partners, and the member `subjectId` names if given (absent from
-   * the result when there is no such member). `expectedPartnerIds` (from the job) lets all of them be
-   * read in one request; if the partners have changed since, they are read again.
+   * The round, the member and their partners, the member `subjectId` names if given (absent from the
+   * result when there is no such member), and the round's own topic `topic` if given (absent when the
+   * round has the default topics, or not that one). `expectedPartnerIds` (from the job) lets all of them
+   * be read in one request; if the partners have changed since, they are read again.
    */
   getSendContext(
     roundId: string,
     participantId: string,
     expectedPartnerIds?: readonly string[],
     subjectId?: string,
+    topic?: number,
   ): Promise<SendContext | undefined>;
 }
 

@@ -11,6 +11,7 @@ import { durationDays } from '#core/inbound/commands';
 import { DEFAULT_MAIL_LIMITS, MailUnreadable, type ParsedMail, parseMail } from '#core/inbound/parse-mail';
 import { checkinAction, type LinkOutcome } from '#core/link-pages';
 import { type CheckinAnswer, FINAL_CHECKIN, type Round } from '#core/model';
+import type { ProgrammeSettings } from '#core/programme';
 import { verifyRelayAddress } from '#core/relay-address';
 import { pauseEnd, takesCheckinAnswers } from '#core/schedule';
 import type { SendingAlerts } from '#ports/alert-notifier';
@@ -151,8 +152,13 @@ const handle = async (
     return { outcome: 'recorded', kind: classification.kind, reason: classification.reason };
   }
 
-  // `mailLanguage`: the sender's, once they are known to be the member the address belongs to.
-  const reject = async (reason: RejectReason, mailLanguage?: string): Promise<ReceiveOutcome> => {
+  // `mailLanguage`: the sender's, once they are known to be the member the address belongs to;
+  // `programme`: the settings of the round the address belongs to, once it is known.
+  const reject = async (
+    reason: RejectReason,
+    mailLanguage?: string,
+    programme?: ProgrammeSettings,
+  ): Promise<ReceiveOutcome> => {
     const sender = mail.from?.address;
     // One automatic answer per sender per day at most: a forged sender cannot turn us into a mail cannon.
     const answered =
@@ -160,7 +166,7 @@ const handle = async (
     if (answered)
       await sendPaced(
         deps,
-        composeUndeliverable(sender as string, mail.subject, reason, deps.settings, mailLanguage),
+        composeUndeliverable(sender as string, mail.subject, reason, deps.settings, mailLanguage, programme),
       );
     return { outcome: 'rejected', reason, answered };
   };
@@ -171,15 +177,17 @@ const handle = async (
   if (!identity) return reject('unknown-address');
   const context = await deps.participants.getSendContext(identity.roundId, identity.participantId);
   if (!context) return reject('unknown-address');
-  if (mail.from?.address !== context.member.email.toLowerCase()) return reject('sender-mismatch');
+  const { programme } = context.round;
+  if (mail.from?.address !== context.member.email.toLowerCase())
+    return reject('sender-mismatch', undefined, programme);
   // The final check-in comes with the closing mail, so its answers are taken for a while after the close.
   const receivedAt = new Date(arrival.receivedAt);
   const open =
     context.round.status === 'running' ||
     (classification.kind === 'checkin-answer' && takesCheckinAnswers(context.round, receivedAt));
-  if (!open) return reject('round-closed', context.member.mailLanguage);
+  if (!open) return reject('round-closed', context.member.mailLanguage, programme);
   // Loops were dropped above; what remains rejected is a reply with nothing of its own in it.
-  if (classification.kind === 'rejected') return reject('empty', context.member.mailLanguage);
+  if (classification.kind === 'rejected') return reject('empty', context.member.mailLanguage, programme);
 
   if (classification.kind === 'command')
     return command(deps, context, classification.command, receivedAt, messageKey);

@@ -136,6 +136,8 @@ export const sendJob = async (deps: SendDeps, job: SendJob): Promise<SendOutcome
     job.participantId,
     job.partnerIds,
     job.subjectId,
+    // A round with its own topics has the topic read in the same request.
+    job.kind === 'topic' ? job.topic : undefined,
   );
   const reason = skipReason(context, job);
   if (reason || !context) return { outcome: 'skipped', reason: reason ?? 'not-a-member' };

@@ -4,7 +4,7 @@ import { DynamoStore } from '#adapters/dynamo-store';
 import { keys } from '#adapters/table-design';
 import { type Member, memberOf, type Profile } from '#core/model';
 import { ConcurrentChange } from '#ports/errors';
-import { InvalidPageCursor, type ParticipantStore, TransitionRejected } from '#ports/store';
+import { InvalidPageCursor, type ParticipantStore, type RoundStore, TransitionRejected } from '#ports/store';
 import { anonymousFields } from '../../functions/use-cases/coordinator/forget-participant.ts';
 import {
   aMember,
@@ -14,6 +14,7 @@ import {
   partnered,
   partnershipId,
 } from '../unit/core/fixtures.ts';
+import { aRoundTopic } from '../unit/core/topics/round-topic-fixture.ts';
 import { partnershipOf } from '../unit/use-cases/fake-actions.ts';
 import { InMemoryStore } from '../unit/use-cases/fakes.ts';
 import { describeContract, onDynamoDbLocal } from './harness.ts';
@@ -22,6 +23,8 @@ import { type Stored, storedItem, storeItems } from './stored-items.ts';
 /** The port, how a test stores what it starts from, and a look at a partnership's recorded activity. */
 interface Subject {
   participants: ParticipantStore;
+  /** The same store's rounds: a round with its own topics is created with them. */
+  rounds: Pick<RoundStore, 'createRound'>;
   store(stored: Stored): Promise<void>;
   activity(roundId: string, partnershipId: string): Promise<Record<string, string>>;
   /** Forgets the person as `tandem participants forget` leaves their profile: anonymised, not deleted. */
@@ -32,6 +35,7 @@ const inMemory = (): Subject => {
   const store = new InMemoryStore();
   return {
     participants: store,
+    rounds: store,
     forget: async (id) => void store.forgotten.add(id),
     store: async (stored) => store.seed(stored),
     activity: async (roundId, partnership) =>
@@ -44,9 +48,11 @@ const inMemory = (): Subject => {
   };
 };
 
-const onTable = onDynamoDbLocal(
-  (db, tableName): Subject => ({
-    participants: new DynamoStore(tableName, db),
+const onTable = onDynamoDbLocal((db, tableName): Subject => {
+  const dynamo = new DynamoStore(tableName, db);
+  return {
+    participants: dynamo,
+    rounds: dynamo,
     store: (stored) => storeItems(db, tableName, stored),
     forget: (id) =>
       new DynamoPersonalData(tableName, db).anonymiseProfile(
@@ -57,8 +63,8 @@ const onTable = onDynamoDbLocal(
     activity: async (roundId, partnership) =>
       ((await storedItem(db, tableName, keys.partnership(roundId, partnership)))?.lastActivity ??
         {}) as Record<string, string>,
-  }),
-);
+  };
+});
 
 const ROUND = 'spring-2025';
 const { id: _id, status: _status, ...arohaProfile } = aParticipant({ seed: 'aroha' });
@@ -338,6 +344,41 @@ describeContract('ParticipantStore', { InMemoryStore: inMemory, DynamoStore: onT
     const context = await participants.getSendContext(ROUND, aroha.id, [left.id], left.id);
 
     expect(context).toEqual({ round: aRound(), member: aroha, partners: [ben, carla], subject: left });
+  });
+
+  it("reads the round's own topic asked for with the round, member and partners", async () => {
+    const { participants, rounds, store } = await make();
+    const [aroha, ben] = partnered('pair', [aMember({ seed: 'aroha' }), aMember({ seed: 'ben' })]) as [
+      Member,
+      Member,
+    ];
+    const round = aRound({ ownTopics: 2, topicDays: [0, 14] });
+    const topics = [aRoundTopic(ROUND, 1), aRoundTopic(ROUND, 2, { es: 'Trabajo' })];
+    await rounds.createRound(round, topics);
+    await store({ members: [aroha, ben] });
+
+    const context = await participants.getSendContext(ROUND, aroha.id, [ben.id], undefined, 2);
+
+    expect(context).toEqual({ round, member: aroha, partners: [ben], topic: topics[1] });
+    // No topic asked for, or one the round does not have: none given.
+    expect(await participants.getSendContext(ROUND, aroha.id, [ben.id])).not.toHaveProperty('topic');
+    expect(await participants.getSendContext(ROUND, aroha.id, [ben.id], undefined, 3)).toEqual({
+      round,
+      member: aroha,
+      partners: [ben],
+    });
+  });
+
+  it('gives no topic for a round with the default topics', async () => {
+    const { participants, store } = await make();
+    const aroha = aMember({ seed: 'aroha' });
+    await store({ rounds: [aRound()], members: [aroha] });
+
+    expect(await participants.getSendContext(ROUND, aroha.id, [], undefined, 1)).toEqual({
+      round: aRound(),
+      member: aroha,
+      partners: [],
+    });
   });
 
   it('leaves out a subject who is not a member, and has no context without the round or the member', async () => {

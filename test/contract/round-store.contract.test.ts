@@ -4,6 +4,7 @@ import type { Round } from '#core/model';
 import { AlreadyTaken } from '#ports/errors';
 import { type RoundStore, TransitionRejected } from '#ports/store';
 import { aRound } from '../unit/core/fixtures.ts';
+import { aRoundTopic } from '../unit/core/topics/round-topic-fixture.ts';
 import { InMemoryLifecycle } from '../unit/use-cases/fake-lifecycle.ts';
 import { InMemoryStore } from '../unit/use-cases/fakes.ts';
 import { describeContract, onDynamoDbLocal } from './harness.ts';
@@ -36,6 +37,48 @@ describeContract<RoundStore>(
       await expect(attempt).rejects.toBeInstanceOf(AlreadyTaken);
       await expect(attempt).rejects.toMatchObject({ what: 'round', value: 'spring-2025' });
       expect((await rounds.getRound('spring-2025'))?.name).toBe('Spring 2025');
+    });
+
+    it('stores a round with its own topics together with them, and reads them back by number', async () => {
+      const rounds = await make();
+      const own = draft('own-2025', { ownTopics: 2, topicDays: [0, 14] });
+      const topics = [aRoundTopic('own-2025', 1, { es: 'Uno', fr: 'Un' }), aRoundTopic('own-2025', 2)];
+
+      await rounds.createRound(own, topics);
+
+      expect(await rounds.getRound('own-2025')).toEqual(own);
+      expect(await rounds.getRoundTopics('own-2025')).toEqual(topics);
+      expect(await rounds.getRoundTopics('spring-2025')).toEqual([]);
+    });
+
+    it('has no topics of its own for a round created without them', async () => {
+      const rounds = await make();
+
+      await rounds.createRound(draft('spring-2025'));
+
+      expect(await rounds.getRoundTopics('spring-2025')).toEqual([]);
+    });
+
+    it('refuses a round with topics whose id is taken, keeping the first round and its topics', async () => {
+      const rounds = await make();
+      const first = [aRoundTopic('own-2025', 1, { en: 'First' })];
+      await rounds.createRound(draft('own-2025', { ownTopics: 1 }), first);
+      await rounds.createRound(draft('spring-2025'));
+
+      const again = rounds.createRound(draft('own-2025', { ownTopics: 1, name: 'Another' }), [
+        aRoundTopic('own-2025', 1, { en: 'Edited' }),
+      ]);
+      const overDefault = rounds.createRound(draft('spring-2025', { ownTopics: 1 }), [
+        aRoundTopic('spring-2025', 1),
+      ]);
+
+      await expect(again).rejects.toBeInstanceOf(AlreadyTaken);
+      await expect(again).rejects.toMatchObject({ what: 'round', value: 'own-2025' });
+      await expect(overDefault).rejects.toBeInstanceOf(AlreadyTaken);
+      expect((await rounds.getRound('own-2025'))?.name).toBe('Spring 2025');
+      expect(await rounds.getRoundTopics('own-2025')).toEqual(first);
+      expect(await rounds.getRoundTopics('spring-2025')).toEqual([]);
+      expect(await rounds.getRound('spring-2025')).not.toHaveProperty('ownTopics');
     });
 
     it('moves a round from the status it is in, with the fields given', async () => {

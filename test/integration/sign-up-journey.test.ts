@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRound } from '#core/coordinator/new-round';
+import { translatorFor } from '#core/i18n';
 import { createRound } from '../../functions/use-cases/coordinator/create-round.ts';
 import { assertChromium, launchChromium, seriousViolations, tabTo } from './browser.ts';
 import { clockNow, DAY, mailsTo, settle, stackEnv, store, tandem } from './support.ts';
@@ -106,6 +107,46 @@ describe('signing up on the local stack', () => {
       expect(visited).toEqual(visited.map(({ page }) => ({ page, violations: [] })));
     },
   );
+
+  it('shows the form in Spanish with ?lang=es at 375 px, its errors too, every page accessible', async () => {
+    // Prepare
+    const roundId = 'it-join-es';
+    const es = translatorFor('es');
+    await openRound(roundId);
+    const context = await browser.newContext({ viewport: { width: 375, height: 800 }, locale: 'en-GB' });
+    const page = await context.newPage();
+
+    // Act: the form in Spanish, then sent empty
+    const form = await page.goto(`${stackEnv.LINKS_BASE_URL}/join/${roundId}?lang=es`);
+    const formViolations = await seriousViolations(page);
+    const formLang = await page.getAttribute('html', 'lang');
+    const heading = await page.locator('h1').textContent();
+    const chosen = await page.inputValue('#mail_language');
+    const scrollsSideways = await page.evaluate(() => {
+      const root = (
+        globalThis as unknown as {
+          document: { documentElement: { scrollWidth: number; clientWidth: number } };
+        }
+      ).document.documentElement;
+      return root.scrollWidth > root.clientWidth;
+    });
+    const refused = await pressButton(page);
+    const errorViolations = await seriousViolations(page);
+    const errorLang = await page.getAttribute('html', 'lang');
+    const summary = await page.locator('#summary-title').textContent();
+    await context.close();
+
+    // Assess
+    expect(form?.status()).toBe(200);
+    expect(formLang).toBe('es');
+    expect(heading).toBe(es.text('sign-up-page.formTitle', { roundName: `Round ${roundId}` }));
+    expect(chosen).toBe('es');
+    expect(scrollsSideways).toBe(false);
+    expect(refused).toBe(400);
+    expect(errorLang).toBe('es');
+    expect(summary).toBe(es.text('sign-up-page.errorSummaryTitle'));
+    expect({ form: formViolations, errors: errorViolations }).toEqual({ form: [], errors: [] });
+  });
 
   it('answers a POST with an invalid address 400, the error next to its input and the values kept', async () => {
     // Prepare

@@ -16,6 +16,11 @@ export interface NewRoundRequest {
   /** The name participants see (default: the id). */
   name?: string;
   coordinatorEmail?: string;
+  /**
+   * The round has its own topics, this many (`tandem round create --topics`): its schedule has a topic
+   * a fortnight for as many of them as fit. Absent: the default topics.
+   */
+  ownTopics?: number;
 }
 
 /** A new round's field does not hold (`field` is its path in the round, or `round`). */
@@ -32,13 +37,14 @@ export class InvalidRound extends Error {
 
 /**
  * A draft round with the default schedule for its length: a topic every fortnight (no more than there
- * is content for), the mid-round check-in, the default inactivity and escalation days.
+ * is content for: the default topics, or the round's own), the mid-round check-in, the default
+ * inactivity and escalation days.
  * @throws {InvalidRound} naming the first field that does not hold, or a reserved id (RESERVED_ROUND_IDS).
  */
 export const newRound = (request: NewRoundRequest): Round => {
   const reserved = reservedRoundIdRefusal(request.id);
   if (reserved) throw new InvalidRound('id', `${reserved}. Reserved: ${RESERVED_ROUND_IDS.join(', ')}`);
-  const topicDays = defaultTopicDays(request.weeks, topics.length);
+  const topicDays = defaultTopicDays(request.weeks, request.ownTopics ?? topics.length);
   const parsed = Round.safeParse({
     id: request.id,
     // Round names go into mail subjects and footers: one line.
@@ -51,6 +57,7 @@ export const newRound = (request: NewRoundRequest): Round => {
     inactivityDays: DEFAULT_INACTIVITY_DAYS,
     escalationDays: DEFAULT_ESCALATION_DAYS,
     ...(request.coordinatorEmail ? { coordinatorEmail: request.coordinatorEmail } : {}),
+    ...(request.ownTopics === undefined ? {} : { ownTopics: request.ownTopics }),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

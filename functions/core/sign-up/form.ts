@@ -1,11 +1,13 @@
 import {
   columnFor,
+  type FieldProblem,
   REGISTRATION_COLUMNS,
   type RegistrationColumn,
   validateRegistration,
 } from '../coordinator/registration.ts';
-import { LANGUAGE_NAMES, MAIL_LANGUAGES } from '../languages.ts';
-import type { Profile } from '../model.ts';
+import { type MessageValues, type Translator, translatorFor } from '../i18n.ts';
+import { DEFAULT_MAIL_LANGUAGE, LANGUAGE_NAMES, MAIL_LANGUAGES } from '../languages.ts';
+import { CareerStage, PROFILE_LIMITS, type Profile, Sector } from '../model.ts';
 
 /**
  * The sign-up form: its inputs (the contract scripts rely on), how a submission is read, and how it is
@@ -89,45 +91,142 @@ export const formValuesOf = (profile: Profile): Record<SignUpField, string> => (
   interests: profile.interests.join('; '),
 });
 
+/**
+ * What is wrong with one input: a message of the sign-up pages' catalogue (`sign-up-page.<key>`) and the
+ * values it takes besides `field`, the input's label, which the page gives in its own language.
+ */
+export interface FieldError {
+  key: FieldErrorKey;
+  values?: Readonly<Record<string, string | number>>;
+}
+export type FieldErrorKey =
+  | 'missingEmail'
+  | 'missingName'
+  | 'missingCountry'
+  | 'missingLanguages'
+  | 'missingTimezone'
+  | 'missingSector'
+  | 'missingCareerStage'
+  | 'missingConsent'
+  | 'wrongMailLanguage'
+  | 'notEmail'
+  | 'tooLong'
+  | 'notCountry'
+  | 'notLanguage'
+  | 'notLanguageWrite'
+  | 'notTimezone'
+  | 'notOneOf'
+  | 'interestTooLong'
+  | 'tooManyInterests'
+  | 'notUsable';
+
 /** One message per input that needs fixing, in the order the form shows them. */
-export type FieldErrors = Partial<Record<SignUpField | typeof CONSENT_FIELD, string>>;
+export type FieldErrors = Partial<Record<SignUpField | typeof CONSENT_FIELD, FieldError>>;
 
-/** What each input is called, in messages. */
-export const FIELD_LABELS: Record<SignUpField, string> = {
-  email: 'Email address',
-  mail_language: 'Language for your emails',
-  name: 'Name',
-  country: 'Country',
-  languages: 'Languages',
-  timezone: 'Time zone',
-  organisation: 'Organisation',
-  sector: 'Kind of library',
-  career_stage: 'Career stage',
-  interests: 'Interests',
+/** The catalogue key of each input's label (`sign-up-page.<key>`). */
+export const FIELD_LABEL_KEYS: Readonly<Record<SignUpField, string>> = {
+  email: 'labelEmail',
+  mail_language: 'labelMailLanguage',
+  name: 'labelName',
+  country: 'labelCountry',
+  languages: 'labelLanguages',
+  timezone: 'labelTimezone',
+  organisation: 'labelOrganisation',
+  sector: 'labelSector',
+  career_stage: 'labelCareerStage',
+  interests: 'labelInterests',
 };
 
-/** GOV.UK-style messages for an input left empty; any other problem is the file check's own words. */
-const MISSING: Partial<Record<SignUpField, string>> = {
-  email: 'Enter your email address',
-  name: 'Enter your name',
-  country: 'Select your country',
-  languages: 'Enter at least one language code, such as en',
-  timezone: 'Enter your time zone, such as Europe/Paris',
-  sector: 'Select the kind of library you work in',
-  career_stage: 'Select your career stage',
+/** What an input is called, in the reader's language. */
+export const fieldLabel = (t: Translator, field: SignUpField): string =>
+  t.text(`sign-up-page.${FIELD_LABEL_KEYS[field]}`);
+
+/** What each input is called in English: for the coordinator's console, which is in English. */
+export const FIELD_LABELS: Readonly<Record<SignUpField, string>> = Object.fromEntries(
+  SIGN_UP_FIELDS.map((field) => [field, fieldLabel(translatorFor(DEFAULT_MAIL_LANGUAGE), field)]),
+) as Record<SignUpField, string>;
+
+/** The values an error's message takes: its own, and the label of its input. */
+export const fieldErrorValues = (
+  t: Translator,
+  field: SignUpField | typeof CONSENT_FIELD,
+  error: FieldError,
+): MessageValues => ({ ...error.values, field: field === CONSENT_FIELD ? '' : fieldLabel(t, field) });
+
+/** An error's message as text, in the reader's language. */
+export const fieldErrorText = (
+  t: Translator,
+  field: SignUpField | typeof CONSENT_FIELD,
+  error: FieldError,
+): string => t.text(`sign-up-page.${error.key}`, fieldErrorValues(t, field, error));
+
+/** GOV.UK-style messages for an input left empty. */
+const MISSING: Partial<Record<SignUpField, FieldErrorKey>> = {
+  email: 'missingEmail',
+  name: 'missingName',
+  country: 'missingCountry',
+  languages: 'missingLanguages',
+  timezone: 'missingTimezone',
+  sector: 'missingSector',
+  career_stage: 'missingCareerStage',
 };
 
-/** Inputs whose every wrong value gets one message: a choice from a list that was not on the list. */
-const WRONG: Partial<Record<SignUpField, string>> = {
-  mail_language: 'Select the language for your emails from the list',
+/**
+ * The value a problem of the registrations check names: it starts every message about a value, quoted
+ * as JSON and cut short (`"Atlantis" is not an ISO 3166 country code`).
+ */
+const valueNamed = (message: string): string | undefined => {
+  const quoted = /^"(?:[^"\\]|\\.)*"/.exec(message)?.[0];
+  if (quoted === undefined) return undefined;
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    return undefined;
+  }
 };
 
-const CONSENT_MISSING = 'Select the box to agree to how we use your details';
+const CHOICES: Partial<Record<SignUpField, readonly string[]>> = {
+  sector: Sector.options,
+  career_stage: CareerStage.options,
+};
 
-const messageFor = (field: SignUpField, message: string): string =>
-  message.startsWith('missing')
-    ? (MISSING[field] ?? `${FIELD_LABELS[field]}: ${message}`)
-    : (WRONG[field] ?? `${FIELD_LABELS[field]}: ${message}`);
+/**
+ * The message for a problem the registrations check found with an input: the same facts as its own
+ * (English, for coordinators) words, as a message the page says in the reader's language.
+ */
+const errorFor = (field: SignUpField, problem: FieldProblem): FieldError => {
+  const { message } = problem;
+  const missing = MISSING[field];
+  if (message.startsWith('missing')) return { key: missing ?? 'notUsable' };
+  if (field === 'mail_language') return { key: 'wrongMailLanguage' };
+  const max = /longer than (\d+) characters/.exec(message)?.[1];
+  const value = valueNamed(message);
+  if (field === 'interests') {
+    if (message.startsWith('more than'))
+      return { key: 'tooManyInterests', values: { max: PROFILE_LIMITS.interests } };
+    if (value !== undefined && max) return { key: 'interestTooLong', values: { value, max: Number(max) } };
+  }
+  if (value === undefined)
+    return max ? { key: 'tooLong', values: { max: Number(max) } } : { key: 'notUsable' };
+  const choices = CHOICES[field];
+  if (choices) return { key: 'notOneOf', values: { value, choices: choices.join(', ') } };
+  switch (field) {
+    case 'email':
+      return { key: 'notEmail', values: { value } };
+    case 'country':
+      return { key: 'notCountry', values: { value } };
+    case 'timezone':
+      return { key: 'notTimezone', values: { value } };
+    case 'languages': {
+      const code = /: write "([^"\\]*)"$/.exec(message)?.[1];
+      return code
+        ? { key: 'notLanguageWrite', values: { value, code } }
+        : { key: 'notLanguage', values: { value } };
+    }
+    default:
+      return { key: 'notUsable' };
+  }
+};
 
 /**
  * Checks a submission with the registrations file's schema and normalisation, and that it agrees to the
@@ -143,10 +242,10 @@ export const checkSignUp = (
       const column = columnFor(String(problem.path[0] ?? ''));
       // The form has no input for the file's other columns: they are never given, so never wrong.
       const field = SIGN_UP_FIELDS.find((f) => f === column);
-      if (field && errors[field] === undefined) errors[field] = messageFor(field, problem.message);
+      if (field && errors[field] === undefined) errors[field] = errorFor(field, problem);
     }
   }
-  if (!submission.consent) errors[CONSENT_FIELD] = CONSENT_MISSING;
+  if (!submission.consent) errors[CONSENT_FIELD] = { key: 'missingConsent' };
   if (checked.ok && submission.consent) return { ok: true, profile: checked.profile };
   return { ok: false, errors };
 };

@@ -6,6 +6,7 @@ import { BatchReadIncomplete } from '#adapters/retry';
 import type { Member } from '#core/model';
 import { clients } from '../aws-clients.ts';
 import { aMember, aRound, partnered } from '../core/fixtures.ts';
+import { aRoundTopic } from '../core/topics/round-topic-fixture.ts';
 import { RecordingClock } from '../use-cases/fakes.ts';
 
 const db = mockClient(DynamoDBDocumentClient);
@@ -195,5 +196,57 @@ describe('DynamoStore: BatchGet asks again for unprocessed keys, a bounded numbe
     });
     expect(db.commandCalls(BatchGetCommand)).toHaveLength(4);
     expect(clock.sleeps).toEqual([50, 100, 200]);
+  });
+});
+
+describe("DynamoStore.getSendContext with the round's own topic", () => {
+  const [aroha, bashir] = partnered('pair', [aMember({ seed: 'aroha' }), aMember({ seed: 'bashir' })]) as [
+    Member,
+    Member,
+  ];
+  const ownRoundItem = { ...roundItem, ownTopics: 2, topicDays: [0, 14] };
+  const topic = aRoundTopic('spring-2025', 2, { es: 'Trabajo' });
+  const topicKey = { pk: 'TOPICS#spring-2025', sk: 'TOPIC#02' };
+
+  beforeEach(() => {
+    db.reset();
+  });
+
+  it('reads the topic in the same BatchGet as the round, member and partners', async () => {
+    // Prepare
+    answerBatchGets([ownRoundItem, memberItem(aroha), memberItem(bashir), { ...topicKey, v: 1, ...topic }]);
+
+    // Act
+    const context = await new DynamoStore(TABLE, clients.document).getSendContext(
+      'spring-2025',
+      aroha.id,
+      [bashir.id],
+      undefined,
+      2,
+    );
+
+    // Assess
+    expect(context?.topic).toEqual(topic);
+    expect(context?.partners).toEqual([bashir]);
+    expect(batchKeys()).toEqual([[roundKey, memberKey(aroha), memberKey(bashir), topicKey]]);
+  });
+
+  it('gives no topic for a round with the default topics, still in one request', async () => {
+    // Prepare: no topic item (the round has none of its own).
+    answerBatchGets([roundItem, memberItem(aroha), memberItem(bashir)]);
+
+    // Act
+    const context = await new DynamoStore(TABLE, clients.document).getSendContext(
+      'spring-2025',
+      aroha.id,
+      [bashir.id],
+      undefined,
+      1,
+    );
+
+    // Assess
+    expect(context).toBeDefined();
+    expect(context).not.toHaveProperty('topic');
+    expect(batchKeys()).toHaveLength(1);
   });
 });

@@ -11,6 +11,7 @@ import type { MailKind, Member, SendJob } from '#core/model';
 import { verifyRelayAddress } from '#core/relay-address';
 import { topics } from '#templates/compiled/index';
 import { aMember, aRound, partnered, testKeys } from './fixtures.ts';
+import { aRoundTopic } from './topics/round-topic-fixture.ts';
 
 const settings: ComposeSettings = {
   from: 'rounds@tandem.example',
@@ -193,6 +194,71 @@ describe('composeMail', () => {
     expect(() => composeMail(recipient, job('topic', 9, recipient.member.id), settings)).toThrow(
       MailNotComposable,
     );
+  });
+});
+
+describe('composeMail: a topic of a round with its own topics', () => {
+  /** Aroha in a round with two topics of its own, reading in `lang`, with topic 2 read for the mail. */
+  const ownRound = (
+    lang: 'en' | 'es' | 'fr',
+    topic = aRoundTopic('spring-2025', 2, { en: 'Work', es: 'Trabajo' }),
+  ) => {
+    const recipient = triad();
+    return {
+      ...recipient,
+      round: aRound({ topicDays: [0, 14], ownTopics: 2 }),
+      member: { ...recipient.member, mailLanguage: lang },
+      topic,
+    } satisfies Recipient;
+  };
+
+  it("uses the round's topic in the reader's language, never the default topic", () => {
+    // Prepare
+    const recipient = ownRound('es');
+
+    // Act
+    const mail = composeMail(recipient, job('topic', 2, recipient.member.id), settings);
+
+    // Assess
+    expect(mail.subject).toContain('Trabajo');
+    expect(mail.html).toContain(recipient.topic.texts.es?.html);
+    expect(mail.text).toContain(recipient.topic.texts.es?.text);
+    expect(mail.html).not.toContain(topics[1]?.html);
+    expect(mail.tags.topic).toBe('2');
+  });
+
+  it("falls back to the round's English topic for a reader whose language it lacks", () => {
+    // Prepare
+    const recipient = ownRound('fr');
+
+    // Act
+    const mail = composeMail(recipient, job('topic', 2, recipient.member.id), settings);
+
+    // Assess
+    expect(mail.subject).toContain('Work');
+    expect(mail.html).toContain(recipient.topic.texts.en?.html);
+    expect(mail.text).toContain(recipient.topic.texts.en?.text);
+  });
+
+  it("says the round's topic count and number, as for the default topics", () => {
+    const recipient = ownRound('en');
+
+    const mail = composeMail(recipient, job('topic', 2, recipient.member.id), settings);
+
+    expect(mail.subject).toBe('Tandem topic 2 of 2: Work');
+  });
+
+  it('refuses the mail, rather than send a default topic, when the round’s topic was not read', () => {
+    // Prepare: no topic read, or another one.
+    const { topic: _, ...withoutTopic } = ownRound('en');
+    const other = ownRound('en', aRoundTopic('spring-2025', 1));
+
+    // Act, Assess
+    for (const recipient of [withoutTopic, other]) {
+      expect(() => composeMail(recipient, job('topic', 2, recipient.member.id), settings)).toThrow(
+        new MailNotComposable('round spring-2025 has no topic 2'),
+      );
+    }
   });
 });
 

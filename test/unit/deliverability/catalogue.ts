@@ -23,6 +23,7 @@ import {
   type SendJob,
 } from '#core/model';
 import type { OutboundMail } from '#core/outbound-mail';
+import type { ProgrammeSettings } from '#core/programme';
 import { topics } from '#templates/compiled/index';
 import { aMember, aRound, partnered, partnershipId, signUpId, testKeys } from '../core/fixtures.ts';
 
@@ -84,6 +85,8 @@ export interface Values {
   replySubject: string;
   /** The subject of a stranger's mail we answer as undeliverable. */
   strangerSubject: string;
+  /** The round's programme settings, as `tandem programme set` and `round create --programme` give them. */
+  programme?: ProgrammeSettings;
 }
 
 const realistic: Values = {
@@ -152,7 +155,41 @@ export const large: Values = {
   strangerSubject: greek,
 };
 
-export const fixtureSets = { realistic, hostile, lineBreaks, large } as const;
+/**
+ * A programme of its own: every field set, by language where it matters (French and Portuguese take
+ * the English audience, Portuguese the English reply help), names with characters HTML and headers
+ * give meaning to, and senders' names outside ASCII, which the From header must carry encoded.
+ */
+export const PROGRAMME: ProgrammeSettings = {
+  name: {
+    en: 'Nurses & Midwives <Connect>',
+    es: 'Enfermería & Partería <Conecta>',
+    fr: 'Infirmières & Sages-femmes',
+    pt: 'Enfermagem & Obstetrícia',
+  },
+  audience: { en: 'nurses and midwives', es: 'profesionales de enfermería y partería' },
+  senderName: {
+    en: 'Nurses & Midwives Connect',
+    es: 'Enfermería Conecta “Sur”',
+    fr: 'Infirmières — l’équipe',
+    pt: 'Equipe de Enfermagem',
+  },
+  signOff: 'Ana Pérez, for the programme team',
+  replyHelp: {
+    en: 'Questions about the programme? Write to nurses@example.org.',
+    es: '¿Preguntas sobre el programa? Escribe a nurses@example.org.',
+    fr: 'Des questions sur le programme ? Écrivez à nurses@example.org.',
+  },
+};
+
+/** Realistic people in a round of a programme with its own words. */
+export const programme: Values = {
+  ...realistic,
+  replySubject: 'Re: Your Nurses & Midwives <Connect> introduction: meet Bashir Rahimi',
+  programme: PROGRAMME,
+};
+
+export const fixtureSets = { realistic, hostile, lineBreaks, large, programme } as const;
 export type FixtureSet = keyof typeof fixtureSets;
 
 const people = ['aroha', 'bashir', 'chen', 'dana'] as const;
@@ -176,7 +213,11 @@ const member = (values: Values, person: (typeof people)[number], overrides: Part
 
 /** Two partnerships of one round: Aroha with Bashir, and Chen with Dana. */
 export const cohort = (values: Values, mailLanguage: MailLanguage = 'en') => {
-  const round = aRound({ name: values.roundName, coordinatorEmail: COORDINATOR });
+  const round = aRound({
+    name: values.roundName,
+    coordinatorEmail: COORDINATOR,
+    ...(values.programme ? { programme: values.programme } : {}),
+  });
   const reader = (person: (typeof people)[number]) => member(values, person, { mailLanguage });
   const [aroha, bashir] = partnered('pair', [reader('aroha'), reader('bashir')]) as [Member, Member];
   const [chen, dana] = partnered('other', [reader('chen'), reader('dana')]) as [Member, Member];
@@ -308,6 +349,8 @@ export const catalogue = (set: FixtureSet, mailLanguage: MailLanguage = 'en'): S
         reason,
         settings,
         mailLanguage,
+        // The round is known from the address written to (all but an unknown address).
+        reason === 'unknown-address' ? undefined : round.programme,
       ),
       round,
     });

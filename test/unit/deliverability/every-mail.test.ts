@@ -17,7 +17,9 @@ import { verifyLinkToken } from '#core/link-token';
 import { threadId } from '#core/mail-address';
 import { MailKind, type Member, type Participant, type SendJob } from '#core/model';
 import { encodedHtmlBytes, GMAIL_CLIP_BYTES, type OutboundMail } from '#core/outbound-mail';
+import { programmeWords } from '#core/programme';
 import { relayAddress, verifyRelayAddress } from '#core/relay-address';
+import { escapeHtml } from '#core/render';
 import { VirtualClock } from '#local/clock';
 import { mailTemplates, topics } from '#templates/compiled/index';
 import { Pacer } from '../../../functions/use-cases/pacing.ts';
@@ -50,6 +52,7 @@ import {
   HOSTILE_ESCAPED,
   type Kind,
   otherKinds,
+  PROGRAMME,
   type Sample,
   settings,
 } from './catalogue.ts';
@@ -522,6 +525,78 @@ describe('every mail Tandem sends', () => {
 
   afterAll(() => {
     ses.restore();
+  });
+});
+
+/** A From value's display name as a mail client shows it: unquoted, its RFC 2047 words decoded. */
+const displayNameOf = (from: string): string => {
+  const name = /^(.*) <[^<>]+>$/.exec(from)?.[1] ?? '';
+  const words = [...name.matchAll(/=\?UTF-8\?B\?([A-Za-z0-9+/=]+)\?=/g)];
+  if (words.length > 0) return words.map((w) => Buffer.from(w[1] ?? '', 'base64').toString('utf8')).join('');
+  return name.replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1');
+};
+
+describe("a round with its programme's own words", () => {
+  // The answer to a mail to an address of no round cannot know the round's words: it is Tandem's.
+  const ofProgramme = everySample.filter(
+    (s) =>
+      s.set === 'programme' &&
+      !coordinatorKinds.has(s.kind) &&
+      s.variant !== 'undeliverable: unknown-address',
+  );
+  const words = (s: Sample) => programmeWords(PROGRAMME, s.lang ?? 'en');
+
+  it('writes every participant’s mail of every kind in every language with them', () => {
+    for (const lang of MAIL_LANGUAGES) {
+      for (const kind of allKinds.filter((k) => !coordinatorKinds.has(k))) {
+        expect(
+          ofProgramme.some((s) => s.kind === kind && s.lang === lang),
+          `${kind} in ${lang}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it("comes from the programme's sender, or a partner via the programme, never from Tandem", () => {
+    for (const s of ofProgramme) {
+      const name = displayNameOf(s.mail.from);
+      if (s.kind === 'relay') {
+        expect(name, label(s)).toContain(words(s).name);
+      } else {
+        expect(name, label(s)).toBe(words(s).senderName);
+      }
+      expect(s.mail.subject, label(s)).not.toMatch(/Tandem/);
+    }
+  });
+
+  it('shows the programme’s name in the banner, escaped, and never its markup', () => {
+    for (const s of ofProgramme) {
+      const name = words(s).name ?? '';
+      expect(s.mail.html, label(s)).toContain(`>${escapeHtml(name.toLocaleUpperCase(s.lang))}</div>`);
+      expect(s.mail.html, label(s)).not.toMatch(/<Connect>|<Conecta>|<CONNECT>|<CONECTA>/);
+      expect(s.mail.html, label(s)).not.toContain('>TANDEM<');
+    }
+  });
+
+  it('carries the reply help, in the reader’s language or else English, in both footers of round mail', () => {
+    for (const s of ofProgramme.filter((x) => (MailKind.options as readonly string[]).includes(x.kind))) {
+      const help = words(s).replyHelp ?? '';
+      expect(s.mail.text, label(s)).toContain(help);
+      expect(s.mail.html, label(s)).toContain(escapeHtml(help));
+    }
+  });
+
+  it('signs as the programme signs wherever a mail is signed', () => {
+    const signed = ofProgramme.filter((s) => s.kind !== 'relay' && s.kind !== 'topic');
+    for (const s of signed) expect(s.mail.text, label(s)).toContain('Ana Pérez, for the programme team');
+  });
+
+  it('leaves round mail of a round without settings as Tandem writes it: no reply help', () => {
+    for (const s of everySample.filter((x) => x.set === 'realistic' && x.lang === 'en')) {
+      expect(s.mail.text, label(s)).not.toContain('nurses@example.org');
+      if (!coordinatorKinds.has(s.kind) && s.kind !== 'relay')
+        expect(displayNameOf(s.mail.from), label(s)).toBe('Tandem');
+    }
   });
 });
 

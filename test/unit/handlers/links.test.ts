@@ -377,6 +377,23 @@ describe('links handler', () => {
     expect(store.sendContextReads).toHaveLength(1);
   });
 
+  it("names the round's programme on the page after a check-in answer, from the round it read", async () => {
+    // Prepare
+    const { store, handle } = setup('active', {
+      mailLanguage: 'es',
+      round: { programme: { name: { en: 'Nurses Connect', es: 'Enfermería Conecta' } } },
+    });
+
+    // Act
+    const response = await handle(request('POST', `/l/${tokenFor('checkin1-yes')}`));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('· Enfermería Conecta</title>');
+    expect(response.body).toContain('<header>ENFERMERÍA CONECTA</header>');
+    expect(store.sendContextReads).toHaveLength(1);
+  });
+
   it('answers a check-in in the member’s language, reading the round and member once', async () => {
     // Prepare
     const { store, lifecycle, handle } = setup('active', { mailLanguage: 'fr' });

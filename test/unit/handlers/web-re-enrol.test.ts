@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '#adapters/logger';
+import { translatorFor } from '#core/i18n';
 import { RE_ENROL_LINK_DAYS, sealToken, signReEnrolToken } from '#core/link-token';
 import type { Participant, Round } from '#core/model';
 import { formValuesOf } from '#core/sign-up/form';
@@ -52,14 +53,22 @@ const site = (round: Partial<Round> = {}, others: Round[] = []) => {
   const request = async (
     method: string,
     path: string,
-    options: { form?: URLSearchParams; cookie?: string; query?: string } = {},
+    options: {
+      form?: URLSearchParams;
+      cookie?: string;
+      query?: string;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<Result> => {
     const body = options.form?.toString();
     const event = {
       version: '2.0',
       rawPath: path,
       rawQueryString: options.query ?? '',
-      headers: body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+        ...options.headers,
+      },
       ...(options.cookie ? { cookies: [options.cookie] } : {}),
       requestContext: { http: { method, path, sourceIp: '203.0.113.7' } },
       ...(body === undefined ? {} : { body, isBase64Encoded: false }),
@@ -403,5 +412,84 @@ describe('the reserved path', () => {
 
     expect(page.statusCode).toBe(400);
     expect(page.body).not.toContain('<h1>Sign up for');
+  });
+});
+
+describe('the language of the re-enrolment pages', () => {
+  const fr = translatorFor('fr');
+  const pt = translatorFor('pt');
+  /** Ana, who reads her mail in French, and a browser that asks for Spanish. */
+  const inFrench = (round: Partial<Round> = {}) => {
+    const s = site(round);
+    s.store.participants.set(ana.email, { ...ana, mailLanguage: 'fr' });
+    return s;
+  };
+  const spanishBrowser = { 'accept-language': 'es' };
+
+  it('shows the form in the person’s language, whatever the browser or the address asks for', async () => {
+    const s = inFrench();
+
+    const page = await s.request('GET', '/join/again', {
+      query: `token=${linkToken()}&lang=pt`,
+      headers: spanishBrowser,
+    });
+
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/^<!doctype html>\n<html lang="fr">/);
+    expect(page.body).toContain(
+      `<h1>${fr.text('sign-up-page.formTitle', { roundName: 'Spring 2025' })}</h1>`,
+    );
+    expect(page.body).toContain('<option value="fr" selected>Français</option>');
+    expect(page.body).toContain('<option value="BR" selected>Brésil</option>');
+    expect(page.body).toContain('<a href="/join/spring-2027?lang=fr">');
+  });
+
+  it('keeps it in the page with the errors, and says they are signed up in it', async () => {
+    const s = inFrench();
+
+    const { result: refused } = await s.press({ languages: '' });
+    const { result: registered } = await s.press({ consent: 'yes' });
+
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toMatch(/<html lang="fr">/);
+    expect(refused.body).toContain(`<a href="#languages">${fr.text('sign-up-page.missingLanguages')}</a>`);
+    expect(registered.statusCode).toBe(200);
+    expect(registered.body).toMatch(/<html lang="fr">/);
+    expect(registered.body).toContain(
+      `<h1>${fr.text('sign-up-page.signedUpHeading', { roundName: 'Spring 2025' })}</h1>`,
+    );
+  });
+
+  it('names the round’s own programme', async () => {
+    const s = inFrench({ programme: { name: 'Nurses Connect' } });
+
+    const page = await s.open();
+
+    expect(page.body).toContain(' · Nurses Connect</title>');
+    expect(page.body).toContain('J’accepte que Nurses Connect utilise mes informations');
+  });
+
+  it('offers the waiting list, and confirms a place on it, in the person’s language', async () => {
+    const s = site({ registration: 'closed' });
+    s.store.participants.set(ana.email, { ...ana, mailLanguage: 'pt' });
+
+    const { page, result } = await s.press();
+
+    expect(page.body).toMatch(/<html lang="pt">/);
+    expect(page.body).toContain(`<h1>${pt.text('sign-up-page.noRoundTitle')}</h1>`);
+    expect(page.body).toContain(`<button type="submit">${pt.text('sign-up-page.waitButton')}</button>`);
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toMatch(/<html lang="pt">/);
+    expect(result.body).toContain(`<h1>${pt.text('sign-up-page.waitingHeading')}</h1>`);
+  });
+
+  it('says a link does not work in the browser’s language, as no person is known', async () => {
+    const s = inFrench();
+
+    const page = await s.request('GET', '/join/again', { query: 'token=forged', headers: spanishBrowser });
+
+    expect(page.statusCode).toBe(400);
+    expect(page.body).toMatch(/<html lang="es">/);
+    expect(page.body).toContain(translatorFor('es').text('sign-up-page.unusableReEnrolmentHelp'));
   });
 });

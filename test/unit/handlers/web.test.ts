@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '#adapters/logger';
+import { translatorFor } from '#core/i18n';
 import { signSignUpToken } from '#core/link-token';
 import { SIGN_UP_SCRIPT_PATH } from '#core/sign-up/assets';
 import { SIGN_UPS_PER_CLIENT_PER_HOUR } from '#core/sign-up/policy';
@@ -233,7 +234,7 @@ describe('POST /join/<roundId>', () => {
     expect(page.statusCode).toBe(400);
     expect(page.body).toContain('<title>Error: Sign up for Spring 2025 · Tandem</title>');
     expect(page.body).toContain(
-      '<a href="#email">Email address: &quot;ana-at-example.org&quot; is not an email address</a>',
+      '<a href="#email">Email address: "ana-at-example.org" is not an email address</a>',
     );
     expect(page.body).toContain('<a href="#country">Select your country</a>');
     expect(page.body).toContain('id="email-error"');
@@ -488,6 +489,139 @@ describe('the confirmation link', () => {
     expect(lines.length).toBeGreaterThan(0);
     expect(logged).not.toMatch(/ana@example|Ana Silva|203\.0\.113\.7|broken/i);
     expect(logged).toContain(signUpId('one'));
+  });
+});
+
+describe('the language of the pages', () => {
+  const es = translatorFor('es');
+  const fr = translatorFor('fr');
+  const title = (t = es) => t.text('sign-up-page.formTitle', { roundName: 'Spring 2025' });
+
+  it('writes the form in the language its address asks for with ?lang=', async () => {
+    const s = site();
+
+    const page = await s.request('GET', '/join/spring-2027', { query: 'lang=es' });
+
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/^<!doctype html>\n<html lang="es">/);
+    expect(page.body).toContain(`<h1>${title()}</h1>`);
+    expect(page.body).toContain('<form method="post" action="/join/spring-2027?lang=es" novalidate>');
+    expect(page.body).toContain('<option value="es" selected>Español</option>');
+  });
+
+  it('writes it in the first of our languages the browser asks for, without ?lang=', async () => {
+    const s = site();
+    const headers = { 'accept-language': 'de-DE, fr-CA;q=0.8, es;q=0.5' };
+
+    const page = await s.request('GET', '/join/spring-2027', { headers });
+    const chosen = await s.request('GET', '/join/spring-2027', { headers, query: 'lang=pt' });
+    const unknown = await s.request('GET', '/join/spring-2027', { headers, query: 'lang=de' });
+
+    expect(page.body).toMatch(/<html lang="fr">/);
+    expect(page.body).toContain(`<h1>${title(fr)}</h1>`);
+    expect(chosen.body).toMatch(/<html lang="pt">/);
+    expect(unknown.body).toMatch(/<html lang="fr">/);
+  });
+
+  it('writes it in English when neither asks for one of ours', async () => {
+    const s = site();
+
+    const page = await s.request('GET', '/join/spring-2027', {
+      headers: { 'accept-language': 'de, it;q=0.9' },
+    });
+
+    expect(page.body).toMatch(/<html lang="en">/);
+    expect(page.body).toContain('<h1>Sign up for Spring 2025</h1>');
+  });
+
+  it('keeps the language of the form in the page with its errors, and in "check your inbox"', async () => {
+    const s = site();
+    const form = await s.request('GET', '/join/spring-2027', { query: 'lang=es' });
+    const { cookie, token } = session(form);
+
+    const refused = await s.request('POST', '/join/spring-2027', {
+      query: 'lang=es',
+      form: formOf({ ...anasForm().values, mail_language: 'es', email: '' }, token),
+      cookie,
+    });
+    const accepted = await s.request('POST', '/join/spring-2027', {
+      query: 'lang=es',
+      form: formOf({ ...anasForm().values, mail_language: 'es' }, token),
+      cookie,
+    });
+
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toMatch(/<html lang="es">/);
+    expect(refused.body).toContain(`<title>Error: ${title()} · Tandem</title>`);
+    expect(refused.body).toContain(`<a href="#email">${es.text('sign-up-page.missingEmail')}</a>`);
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.body).toMatch(/<html lang="es">/);
+    expect(accepted.body).toContain(`<h1>${es.text('sign-up-page.checkInboxTitle')}</h1>`);
+  });
+
+  it('says a form was refused in the page’s language', async () => {
+    const s = site();
+
+    const page = await s.request('POST', '/join/spring-2027', {
+      query: 'lang=fr',
+      form: formOf(anasForm().values, 'forged'),
+    });
+
+    expect(page.statusCode).toBe(403);
+    expect(page.body).toMatch(/<html lang="fr">/);
+    expect(page.body).toContain(fr.html('sign-up-page.formRefused'));
+  });
+
+  it('shows the confirmation in the language chosen for the emails, whatever the browser asks for', async () => {
+    const s = site();
+    await signUp(s, { ...anasForm().values, mail_language: 'pt' });
+    const pt = translatorFor('pt');
+
+    const page = await s.request('GET', '/join/confirm', {
+      query: `token=${linkToken()}&lang=es`,
+      headers: { 'accept-language': 'fr' },
+    });
+    const confirmed = await confirmViaLink(s);
+
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/<html lang="pt">/);
+    expect(page.body).toContain(
+      `<h1>${pt.text('sign-up-page.confirmTitle', { roundName: 'Spring 2025' })}</h1>`,
+    );
+    expect(confirmed.body).toMatch(/<html lang="pt">/);
+    expect(confirmed.body).toContain(
+      `<h1>${pt.text('sign-up-page.signedUpHeading', { roundName: 'Spring 2025' })}</h1>`,
+    );
+  });
+
+  it('says a link does not work in the browser’s language, as no person is known', async () => {
+    const s = site();
+
+    const page = await s.request('GET', '/join/confirm', {
+      query: 'token=forged',
+      headers: { 'accept-language': 'es-MX,es;q=0.9' },
+    });
+
+    expect(page.statusCode).toBe(400);
+    expect(page.body).toMatch(/<html lang="es">/);
+    expect(page.body).toContain(`<h1>${es.text('sign-up-page.unusableTitle')}</h1>`);
+  });
+
+  it('names the round’s own programme, in the page’s language', async () => {
+    const s = site({
+      programme: { name: 'Nurses Connect', audience: { es: 'profesionales de enfermería' } },
+    });
+
+    const page = await s.request('GET', '/join/spring-2027', { query: 'lang=es' });
+    const closed = await site({ registration: 'closed', programme: { name: 'Nurses Connect' } }).request(
+      'GET',
+      '/join/spring-2027',
+    );
+
+    expect(page.body).toContain(`<title>${title()} · Nurses Connect</title>`);
+    expect(page.body).toContain('Nurses Connect pone en contacto a profesionales de enfermería');
+    expect(page.body).not.toContain('Tandem');
+    expect(closed.body).toContain('<title>Registration is closed · Nurses Connect</title>');
   });
 });
 

@@ -13,13 +13,16 @@ const en = translatorFor('en');
 const expectedValues = {
   intro: [
     'audience',
+    'hasReplyHelp',
     'newPartner',
     'partnerCards',
     'partnerNames',
     'pauseUrl',
     'programme',
+    'programmeBanner',
     'quietUrl',
     'recipientName',
+    'replyHelp',
     'roundName',
     'signOff',
     'topicCount',
@@ -27,11 +30,14 @@ const expectedValues = {
   ],
   topic: [
     'audience',
+    'hasReplyHelp',
     'partnerNames',
     'pauseUrl',
     'programme',
+    'programmeBanner',
     'quietUrl',
     'recipientName',
+    'replyHelp',
     'roundName',
     'signOff',
     'topicBody',
@@ -42,11 +48,14 @@ const expectedValues = {
   ],
   checkin: [
     'audience',
+    'hasReplyHelp',
     'notManagedUrl',
     'notYetUrl',
     'partnerNames',
     'programme',
+    'programmeBanner',
     'recipientName',
+    'replyHelp',
     'roundName',
     'signOff',
     'unsubscribeUrl',
@@ -54,21 +63,27 @@ const expectedValues = {
   ],
   nudge: [
     'audience',
+    'hasReplyHelp',
     'partnerNames',
     'pauseUrl',
     'programme',
+    'programmeBanner',
     'recipientName',
+    'replyHelp',
     'roundName',
     'signOff',
     'unsubscribeUrl',
   ],
   partnerLeft: [
     'audience',
+    'hasReplyHelp',
     'otherCount',
     'otherNames',
     'pauseUrl',
     'programme',
+    'programmeBanner',
     'recipientName',
+    'replyHelp',
     'roundName',
     'signOff',
     'subjectName',
@@ -78,9 +93,12 @@ const expectedValues = {
     'audience',
     'endDate',
     'hasEndDate',
+    'hasReplyHelp',
     'pauseUrl',
     'programme',
+    'programmeBanner',
     'recipientName',
+    'replyHelp',
     'roundName',
     'signOff',
     'subjectName',
@@ -88,8 +106,11 @@ const expectedValues = {
   ],
   partnerQuiet: [
     'audience',
+    'hasReplyHelp',
     'programme',
+    'programmeBanner',
     'recipientName',
+    'replyHelp',
     'roundName',
     'signOff',
     'subjectName',
@@ -99,34 +120,48 @@ const expectedValues = {
     'askCoordinator',
     'audience',
     'coordinatorEmail',
+    'hasReplyHelp',
     'joinAgainUrl',
     'notManagedUrl',
     'notYetUrl',
     'programme',
+    'programmeBanner',
     'recipientName',
+    'replyHelp',
     'roundName',
     'signOff',
     'unsubscribeUrl',
     'yesUrl',
   ],
-  relay: ['audience', 'messageBody', 'programme', 'roundName', 'senderName', 'subject', 'unsubscribeUrl'],
+  relay: [
+    'audience',
+    'messageBody',
+    'programme',
+    'programmeBanner',
+    'roundName',
+    'senderName',
+    'subject',
+    'unsubscribeUrl',
+  ],
   commandAck: [
     'audience',
     'command',
     'kind',
     'meaning',
     'programme',
+    'programmeBanner',
     'recipientName',
     'roundName',
     'signOff',
   ],
-  undeliverable: ['programme', 'reason', 'signOff', 'subject'],
+  undeliverable: ['programme', 'programmeBanner', 'reason', 'signOff', 'subject'],
   digest: ['alertGroups', 'day', 'roundName', 'summary', 'total'],
   signUp: [
     'audience',
     'confirmUrl',
     'expiryDate',
     'programme',
+    'programmeBanner',
     'recipientName',
     'roundName',
     'signOff',
@@ -136,6 +171,7 @@ const expectedValues = {
     'audience',
     'joinAgainUrl',
     'programme',
+    'programmeBanner',
     'recipientName',
     'roundName',
     'signOff',
@@ -150,6 +186,9 @@ const expectedValues = {
 
 /** Values only a subject takes: a relayed reply keeps its sender's subject line, and nothing else does. */
 const subjectOnly: Readonly<Record<string, readonly string[]>> = { relay: ['subject'] };
+
+/** Values only the HTML takes: the programme's name in capitals, in the banner above the mail. */
+const htmlOnly: readonly string[] = ['programmeBanner'];
 
 /** Mails to participants: each must offer the visible unsubscribe link in both parts. */
 const participantMails = [
@@ -227,7 +266,10 @@ describe('compiled templates', () => {
       const values = valuesFor(names.filter((n) => n !== name));
       const missing = new MissingTemplateValue(name);
 
-      if (subjectOnly[key]?.includes(name)) {
+      if (htmlOnly.includes(name)) {
+        expect(() => renderHtml(template.html, values, en)).toThrow(missing);
+        expect(renderText(template.text, values, en)).not.toContain(`value of ${name}`);
+      } else if (subjectOnly[key]?.includes(name)) {
         expect(() => renderSubject(template.subject ?? '', values, en)).toThrow(missing);
         expect(renderHtml(template.html, values, en)).not.toContain(`value of ${name}`);
         expect(renderText(template.text, values, en)).not.toContain(`value of ${name}`);

@@ -8,8 +8,10 @@ import {
   type RegistrationState,
   Round,
   type RoundStatus,
+  RoundTopic,
   type SendJob,
 } from '#core/model';
+import type { ProgrammeSettings } from '#core/programme';
 import type { AlertNotifier } from '#ports/alert-notifier';
 import { AlreadyTaken, ConcurrentChange } from '#ports/errors';
 import type { JobQueue } from '#ports/queue';
@@ -54,6 +56,7 @@ export class InMemoryLifecycle implements LifecycleStore, MembershipStore, Round
   private readonly partnerships = new Map<string, Partnership>();
   private readonly alertItems = new Map<string, Alert>();
   private readonly mailEvents = new Set<string>();
+  private readonly roundTopics = new Map<string, RoundTopic[]>();
 
   constructor(seed: LifecycleSeed = {}) {
     this.seed(seed);
@@ -105,13 +108,25 @@ export class InMemoryLifecycle implements LifecycleStore, MembershipStore, Round
 
   // RoundStore: DynamoStore's round item and its status index.
 
-  async createRound(round: Round): Promise<void> {
+  /** The round and its own topics, all or nothing, as DynamoStore's transaction. */
+  async createRound(round: Round, topics: readonly RoundTopic[] = []): Promise<void> {
     if (this.rounds.has(round.id)) throw new AlreadyTaken('round', round.id);
     this.rounds.set(round.id, structuredClone(round));
+    if (topics.length > 0)
+      this.roundTopics.set(
+        round.id,
+        topics.map((t) => RoundTopic.parse(t)),
+      );
   }
 
   async getRound(roundId: string): Promise<Round | undefined> {
     return this.round(roundId);
+  }
+
+  async getRoundTopics(roundId: string): Promise<RoundTopic[]> {
+    return (this.roundTopics.get(roundId) ?? [])
+      .map((t) => RoundTopic.parse(t))
+      .sort((a, b) => a.number - b.number);
   }
 
   async transitionRound(
@@ -158,6 +173,17 @@ export class InMemoryLifecycle implements LifecycleStore, MembershipStore, Round
     if (!round || (round.dispatchedUntil && round.dispatchedUntil >= until)) return false;
     this.rounds.set(roundId, { ...round, dispatchedUntil: until });
     return true;
+  }
+
+  /** The stage's programme settings, as the one item of the adapter (a copy in, a copy out). */
+  programmeSettings: ProgrammeSettings | undefined;
+
+  async getProgrammeSettings(): Promise<ProgrammeSettings | undefined> {
+    return this.programmeSettings === undefined ? undefined : structuredClone(this.programmeSettings);
+  }
+
+  async setProgrammeSettings(settings: ProgrammeSettings): Promise<void> {
+    this.programmeSettings = structuredClone(settings);
   }
 
   // MembershipStore: DynamoMembership.setMemberStatus.

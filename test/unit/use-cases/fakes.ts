@@ -10,9 +10,11 @@ import {
   type RegistrationState,
   type Round,
   type RoundStatus,
+  RoundTopic,
   type SendJob,
 } from '#core/model';
 import type { OutboundMail } from '#core/outbound-mail';
+import type { ProgrammeSettings } from '#core/programme';
 import { type LaneState, laneOpen, nextRelaySlot } from '#core/sending-plan';
 import { VirtualClock } from '#local/clock';
 import type { EventBus } from '#ports/bus';
@@ -69,6 +71,7 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
     participantId: string;
     expectedPartnerIds: readonly string[] | undefined;
     subjectId?: string;
+    topic?: number;
   }[] = [];
 
   constructor(
@@ -86,14 +89,29 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
       this.members.set(member.roundId, [...(this.members.get(member.roundId) ?? []), member]);
   }
 
-  async createRound(round: Round): Promise<void> {
+  /** Each round's own topics, by round id (as written with the round, never changed). */
+  readonly roundTopics = new Map<string, RoundTopic[]>();
+
+  /** The round and its own topics, all or nothing, as the adapter's transaction. */
+  async createRound(round: Round, topics: readonly RoundTopic[] = []): Promise<void> {
     if (this.rounds.has(round.id)) throw new AlreadyTaken('round', round.id);
     this.rounds.set(round.id, { ...round });
+    if (topics.length > 0)
+      this.roundTopics.set(
+        round.id,
+        topics.map((t) => RoundTopic.parse(t)),
+      );
   }
 
   async getRound(roundId: string): Promise<Round | undefined> {
     const round = this.rounds.get(roundId);
     return round ? { ...round } : undefined;
+  }
+
+  async getRoundTopics(roundId: string): Promise<RoundTopic[]> {
+    return (this.roundTopics.get(roundId) ?? [])
+      .map((t) => structuredClone(t))
+      .sort((a, b) => a.number - b.number);
   }
 
   async transitionRound(
@@ -145,6 +163,17 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
     this.rounds.set(roundId, { ...round, dispatchedUntil: until });
     this.watermarkWrites.push(`${roundId}@${until}`);
     return true;
+  }
+
+  /** The stage's programme settings, as the one item of the adapter (a copy in, a copy out). */
+  programmeSettings: ProgrammeSettings | undefined;
+
+  async getProgrammeSettings(): Promise<ProgrammeSettings | undefined> {
+    return this.programmeSettings === undefined ? undefined : structuredClone(this.programmeSettings);
+  }
+
+  async setProgrammeSettings(settings: ProgrammeSettings): Promise<void> {
+    this.programmeSettings = structuredClone(settings);
   }
 
   /** Participants by email address: the profile and the email lock in one. */
@@ -321,12 +350,14 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
     participantId: string,
     expectedPartnerIds?: readonly string[],
     subjectId?: string,
+    topic?: number,
   ): Promise<SendContext | undefined> {
     this.sendContextReads.push({
       roundId,
       participantId,
       expectedPartnerIds,
       ...(subjectId ? { subjectId } : {}),
+      ...(topic === undefined ? {} : { topic }),
     });
     const round = this.rounds.get(roundId);
     const members = this.members.get(roundId) ?? [];
@@ -335,7 +366,15 @@ export class InMemoryStore implements RoundStore, ParticipantStore, MembershipSt
     // The current partners, whatever the caller expected: like the DynamoDB store.
     const partners = member.partnerIds.flatMap((id) => members.filter((m) => m.id === id));
     const subject = subjectId ? members.find((m) => m.id === subjectId) : undefined;
-    return { round, member, partners, ...(subject ? { subject } : {}) };
+    const ownTopic =
+      topic === undefined ? undefined : this.roundTopics.get(roundId)?.find((t) => t.number === topic);
+    return {
+      round,
+      member,
+      partners,
+      ...(subject ? { subject } : {}),
+      ...(ownTopic ? { topic: structuredClone(ownTopic) } : {}),
+    };
   }
 }
 

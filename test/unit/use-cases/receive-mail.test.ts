@@ -582,6 +582,20 @@ describe('receiveMail', () => {
       expect(mailer.accepted[0]?.text).toContain('has ended');
     });
 
+    it("answers a reply to a closed round in the round's own programme words", async () => {
+      // Prepare
+      const { receive, mailer } = setUp({
+        round: { status: 'closed', programme: { name: 'Nurses Connect', signOff: 'Ana, for the team' } },
+      });
+
+      // Act
+      await receive(fixture('gmail-reply.eml'));
+
+      // Assess
+      expect(mailer.accepted[0]?.from).toBe(`"Nurses Connect" <${SETTINGS.from}>`);
+      expect(mailer.accepted[0]?.text).toContain('Ana, for the team');
+    });
+
     it('rejects a reply with nothing of its own as empty', async () => {
       // Prepare
       const { receive, mailer } = setUp({ writerEmail: 'wendy@example.net' });

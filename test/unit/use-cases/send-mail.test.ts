@@ -83,7 +83,7 @@ describe('sendJob', () => {
     });
   });
 
-  it('hands the partners the job was queued with to the store, so it can read them with the member', async () => {
+  it('hands the partners the job was queued with, and the topic, to the store, so it can read them with the member', async () => {
     // Prepare
     const { deps, job, store, aroha, bashir, mailer } = setUp();
 
@@ -93,7 +93,7 @@ describe('sendJob', () => {
     // Assess
     expect(result.outcome).toBe('sent');
     expect(store.sendContextReads).toEqual([
-      { roundId: job.roundId, participantId: aroha.id, expectedPartnerIds: [bashir.id] },
+      { roundId: job.roundId, participantId: aroha.id, expectedPartnerIds: [bashir.id], topic: 2 },
     ]);
     expect(mailer.accepted).toHaveLength(1);
   });

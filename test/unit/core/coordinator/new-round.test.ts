@@ -43,6 +43,23 @@ describe('newRound', () => {
     });
   });
 
+  it('schedules a round with its own topics by their count, and marks it as having them', () => {
+    // Act: three topics of its own in 16 weeks; twelve in 6 weeks.
+    const three = newRound({ id: 'spring', startDate: '2027-03-01', weeks: 16, ownTopics: 3 });
+    const twelve = newRound({ id: 'short', startDate: '2027-03-01', weeks: 6, ownTopics: 12 });
+
+    // Assess: one a fortnight, as many as there are or as fit; the check-in mid-round as ever.
+    expect(three).toMatchObject({ ownTopics: 3, topicDays: [0, 14, 28], checkinDays: [56] });
+    expect(twelve).toMatchObject({ ownTopics: 12, topicDays: [0, 14, 28], checkinDays: [21] });
+    expect(newRound({ id: 'spring', startDate: '2027-03-01', weeks: 16 })).not.toHaveProperty('ownTopics');
+  });
+
+  it('refuses a round with no topics of its own', () => {
+    expect(() => newRound({ id: 'spring', startDate: '2027-03-01', weeks: 16, ownTopics: 0 })).toThrow(
+      InvalidRound,
+    );
+  });
+
   it('names the first field that does not hold', () => {
     // Act
     const attempt = () => newRound({ id: 'spring', startDate: '2027-03-01', weeks: 6, name: ' ' });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseRegistrationsCsv, REGISTRATION_COLUMNS } from '#core/coordinator/registration';
+import { translatorFor } from '#core/i18n';
 import {
+  type CONSENT_FIELD,
   checkSignUp,
+  FIELD_LABELS,
+  type FieldErrors,
+  fieldErrorText,
   formValuesOf,
   readSignUpForm,
   SIGN_UP_FIELDS,
@@ -21,6 +26,15 @@ const valid: Record<SignUpField, string> = {
   career_stage: 'mid',
   interests: 'outreach; Outreach; digital archives',
 };
+
+/** Each error of a check as a reader of `lang` gets it. */
+const messages = (errors: FieldErrors, lang = 'en') =>
+  Object.fromEntries(
+    Object.entries(errors).map(([field, error]) => [
+      field,
+      error && fieldErrorText(translatorFor(lang), field as SignUpField | typeof CONSENT_FIELD, error),
+    ]),
+  );
 
 const posted = (values: Partial<Record<string, string | string[]>>) => {
   const form = new URLSearchParams();
@@ -111,9 +125,11 @@ describe('checkSignUp', () => {
   });
 
   it('refuses a sign-up without consent, naming the consent box only', () => {
-    expect(checkSignUp({ values: valid, consent: false })).toEqual({
-      ok: false,
-      errors: { consent: 'Select the box to agree to how we use your details' },
+    const checked = checkSignUp({ values: valid, consent: false });
+
+    expect(checked.ok).toBe(false);
+    expect(!checked.ok && messages(checked.errors)).toEqual({
+      consent: 'Select the box to agree to how we use your details',
     });
   });
 
@@ -145,10 +161,27 @@ describe('checkSignUp', () => {
       'Interests: more than 20 interests',
     ],
   ] as const)('gives %s %j the message %j', (field, value, message) => {
-    expect(checkSignUp({ values: { ...valid, [field]: value }, consent: true })).toEqual({
-      ok: false,
-      errors: { [field]: message },
-    });
+    const checked = checkSignUp({ values: { ...valid, [field]: value }, consent: true });
+
+    expect(checked.ok).toBe(false);
+    expect(!checked.ok && messages(checked.errors)).toEqual({ [field]: message });
+  });
+
+  it.each([
+    ['es', 'email', '', 'Escribe tu dirección de correo electrónico'],
+    ['fr', 'country', 'Atlantis', 'Pays\u00a0: «\u00a0Atlantis\u00a0» n’est pas un code de pays ISO 3166'],
+    ['pt', 'name', 'x'.repeat(121), 'Nome: mais de 120 caracteres'],
+    ['es', 'languages', 'Inglés; English', 'Idiomas: “Inglés” no es un código de idioma ISO 639'],
+    [
+      'fr',
+      'languages',
+      'English',
+      'Langues\u00a0: «\u00a0English\u00a0» n’est pas un code de langue ISO 639\u00a0: écrivez «\u00a0en\u00a0»',
+    ],
+  ] as const)('says in %s what is wrong with %s %j: %j', (lang, field, value, message) => {
+    const checked = checkSignUp({ values: { ...valid, [field]: value }, consent: true });
+
+    expect(!checked.ok && messages(checked.errors, lang)).toEqual({ [field]: message });
   });
 
   it('names every input that needs fixing at once, with the consent', () => {
@@ -163,6 +196,13 @@ describe('checkSignUp', () => {
       'career_stage',
       'consent',
     ]);
+  });
+});
+
+describe('FIELD_LABELS', () => {
+  it('name every input in English, for the coordinator’s console', () => {
+    expect(FIELD_LABELS).toMatchObject({ email: 'Email address', mail_language: 'Language for your emails' });
+    expect(Object.keys(FIELD_LABELS).sort()).toEqual([...SIGN_UP_FIELDS].sort());
   });
 });
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { translatorFor } from '#core/i18n';
 import { SIGN_UP_SCRIPT_PATH } from '#core/sign-up/assets';
 import { CONSENT_FIELD, type FieldErrors, SIGN_UP_FIELDS } from '#core/sign-up/form';
 import { PAGE_HEADERS } from '#core/sign-up/layout';
@@ -20,11 +21,13 @@ import { aProfile, aRound } from '../fixtures.ts';
 
 const HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(1)>';
 const round = aRound({ id: 'spring-2027', name: 'Spring 2027', startDate: '2027-04-05', weeks: 12 });
+const t = translatorFor('en');
 const form = (more: Partial<Parameters<typeof signUpFormPage>[0]> = {}) =>
-  signUpFormPage({ round, formToken: 'token-1', coordinatorEmail: 'coordinator@example.org', ...more });
+  signUpFormPage({ t, round, formToken: 'token-1', coordinatorEmail: 'coordinator@example.org', ...more });
 
 const reEnrolForm = (more: Partial<Parameters<typeof reEnrolFormPage>[0]> = {}) =>
   reEnrolFormPage({
+    t,
     round,
     email: 'ana@example.org',
     coordinatorEmail: 'coordinator@example.org',
@@ -40,36 +43,49 @@ const reEnrolForm = (more: Partial<Parameters<typeof reEnrolFormPage>[0]> = {}) 
     ...more,
   });
 
-const everyError: FieldErrors = Object.fromEntries(
-  [...SIGN_UP_FIELDS, CONSENT_FIELD].map((field) => [field, `${field} is wrong`]),
-);
+/** Every input wrong, each said as "<its label>: check what you entered", and no consent. */
+const everyError: FieldErrors = {
+  ...Object.fromEntries(SIGN_UP_FIELDS.map((field) => [field, { key: 'notUsable' }])),
+  [CONSENT_FIELD]: { key: 'missingConsent' },
+};
 
-const allPages = () => ({
-  form: form(),
-  formWithErrors: form({ errors: everyError, values: { name: 'x'.repeat(120), interests: 'y'.repeat(600) } }),
-  checkInbox: checkInboxPage({ round, email: 'ana@example.org' }),
-  closed: registrationClosedPage({ round }),
-  notFound: notFoundPage(),
-  tooMany: tooManySignUpsPage(),
-  confirm: confirmSignUpPage({
-    round,
-    profile: aProfile({ seed: 'ana', interests: Array.from({ length: 20 }, () => 'z'.repeat(60)) }),
-    token: 't',
-    formToken: 'f',
-  }),
-  signedUp: signedUpPage({ round }),
-  unusable: unusableLinkPage(),
-  unusableReEnrolment: unusableLinkPage('re-enrolment'),
-  reEnrolForm: reEnrolForm(),
-  reEnrolFormWithErrors: reEnrolForm({ errors: everyError, member: true, problem: 'Expired' }),
-  waitingListOffer: waitingListOfferPage({
-    email: 'ana@example.org',
-    waiting: false,
-    token: 't',
-    formToken: 'f',
-  }),
-  onWaitingList: onWaitingListPage({ email: 'ana@example.org' }),
-});
+const allPages = (lang = 'en') => {
+  const t = translatorFor(lang);
+  const form = (more: Partial<Parameters<typeof signUpFormPage>[0]> = {}) =>
+    signUpFormPage({ t, round, formToken: 'token-1', coordinatorEmail: 'coordinator@example.org', ...more });
+  return {
+    form: form(),
+    formWithErrors: form({
+      errors: everyError,
+      problem: 'formRefused',
+      values: { name: 'x'.repeat(120), interests: 'y'.repeat(600) },
+    }),
+    checkInbox: checkInboxPage({ t, round, email: 'ana@example.org' }),
+    closed: registrationClosedPage({ t, round }),
+    notFound: notFoundPage(t),
+    tooMany: tooManySignUpsPage(t),
+    confirm: confirmSignUpPage({
+      t,
+      round,
+      profile: aProfile({ seed: 'ana', interests: Array.from({ length: 20 }, () => 'z'.repeat(60)) }),
+      token: 't',
+      formToken: 'f',
+    }),
+    signedUp: signedUpPage({ t, round }),
+    unusable: unusableLinkPage(t),
+    unusableReEnrolment: unusableLinkPage(t, 're-enrolment'),
+    reEnrolForm: reEnrolForm({ t }),
+    reEnrolFormWithErrors: reEnrolForm({ t, errors: everyError, member: true, problem: 'formRefused' }),
+    waitingListOffer: waitingListOfferPage({
+      t,
+      email: 'ana@example.org',
+      waiting: false,
+      token: 't',
+      formToken: 'f',
+    }),
+    onWaitingList: onWaitingListPage({ t, email: 'ana@example.org' }),
+  };
+};
 
 /** The `<input>`, `<select>` or `<textarea>` tag named `name`. */
 const control = (html: string, name: string) =>
@@ -83,7 +99,7 @@ describe('the sign-up form', () => {
     );
 
     expect([...names].sort()).toEqual([...SIGN_UP_FIELDS, 'consent', 'form_token', 'website'].sort());
-    expect(html).toContain('<form method="post" action="/join/spring-2027" novalidate>');
+    expect(html).toContain('<form method="post" action="/join/spring-2027?lang=en" novalidate>');
     expect(control(html, 'form_token')).toContain('type="hidden" name="form_token" value="token-1"');
   });
 
@@ -113,15 +129,17 @@ describe('the sign-up form', () => {
 
     expect(html).toContain('<title>Error: Sign up for Spring 2027 · Tandem</title>');
     expect(html).toMatch(/<div class="summary-box" role="alert"[^>]*tabindex="-1">/);
-    for (const [anchor, field] of [
-      ['email', 'email'],
-      ['country', 'country'],
-      ['sector-public', 'sector'],
-      ['career_stage-student', 'career_stage'],
-      ['consent', 'consent'],
+    for (const [anchor, field, message] of [
+      ['email', 'email', 'Email address: check what you entered'],
+      ['country', 'country', 'Country: check what you entered'],
+      ['sector-public', 'sector', 'Kind of library: check what you entered'],
+      ['career_stage-student', 'career_stage', 'Career stage: check what you entered'],
+      ['consent', 'consent', 'Select the box to agree to how we use your details'],
     ]) {
-      expect(html, field).toContain(`<a href="#${anchor}">${field} is wrong</a>`);
-      expect(html, field).toContain(`<span class="message" id="${field}-error">`);
+      expect(html, field).toContain(`<a href="#${anchor}">${message}</a>`);
+      expect(html, field).toContain(
+        `<span class="message" id="${field}-error"><span class="hidden-text">Error: </span>${message}</span>`,
+      );
     }
     expect(control(html, 'email')).toContain('aria-describedby="email-hint email-error"');
     expect(control(html, 'email')).toContain('aria-invalid="true"');
@@ -161,7 +179,7 @@ describe('the sign-up form', () => {
   it('keeps the mail language chosen, and links its error from the summary', () => {
     const html = form({
       values: { mail_language: 'fr' },
-      errors: { mail_language: 'Select the language for your emails from the list' },
+      errors: { mail_language: { key: 'wrongMailLanguage' } },
     });
 
     expect(html).toContain('<option value="en">English</option>');
@@ -179,7 +197,7 @@ describe('the sign-up form', () => {
     const html = form({
       round: { ...round, name: HOSTILE },
       values: { name: HOSTILE, organisation: HOSTILE },
-      errors: { name: HOSTILE },
+      errors: { country: { key: 'notCountry', values: { value: HOSTILE } } },
     });
 
     expect(html).not.toContain('<script>alert');
@@ -210,12 +228,18 @@ describe('the sign-up form', () => {
   });
 });
 
+/** Every page in every language, by `<lang> <page>`. */
+const everyPage = () =>
+  ['en', 'es', 'fr', 'pt'].flatMap((lang) =>
+    Object.entries(allPages(lang)).map(([name, html]) => [`${lang} ${name}`, html] as const),
+  );
+
 describe('every sign-up page', () => {
-  it.each(Object.entries(allPages()))('%s weighs at most 50 KB', (_name, html) => {
+  it.each(everyPage())('%s weighs at most 50 KB', (_name, html) => {
     expect(Buffer.byteLength(html)).toBeLessThanOrEqual(50 * 1024);
   });
 
-  it.each(Object.entries(allPages()))('%s asks nothing from another origin', (_name, html) => {
+  it.each(everyPage())('%s asks nothing from another origin', (_name, html) => {
     const urls = [...html.matchAll(/\b(?:src|href|action)="([^"]*)"/g)].map((m) => m[1] ?? '');
 
     for (const url of urls) expect(url).toMatch(/^(\/|#|mailto:)/);
@@ -223,15 +247,12 @@ describe('every sign-up page', () => {
     expect(html).not.toMatch(/<script>|\bon[a-z]+="/);
   });
 
-  it.each(Object.entries(allPages()))(
-    '%s has its language, a viewport, a title and one h1',
-    (_name, html) => {
-      expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
-      expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
-      expect(html).toMatch(/<title>[^<]+ · Tandem<\/title>/);
-      expect(html.match(/<h1>/g)).toHaveLength(1);
-    },
-  );
+  it.each(everyPage())('%s has its language, a viewport, a title and one h1', (name, html) => {
+    expect(html).toMatch(new RegExp(`^<!doctype html>\n<html lang="${name.slice(0, 2)}">`));
+    expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(html).toMatch(/<title>[^<]+ · Tandem<\/title>/);
+    expect(html.match(/<h1>/g)).toHaveLength(1);
+  });
 
   it('allows its inline style by hash and its script by origin, and nothing else', () => {
     const style = /<style>(.*)<\/style>/s.exec(form())?.[1] ?? '';
@@ -261,6 +282,7 @@ describe('every sign-up page', () => {
 describe('the confirmation page', () => {
   it('shows the details to be registered, as text, and one button that posts the link back', () => {
     const html = confirmSignUpPage({
+      t,
       round,
       profile: aProfile({ seed: 'ana', name: HOSTILE, country: 'NZ', interests: [] }),
       token: 'the-token',
@@ -279,6 +301,7 @@ describe('the confirmation page', () => {
 
   it('names the language chosen for their emails in itself', () => {
     const html = confirmSignUpPage({
+      t,
       round,
       profile: aProfile({ seed: 'ana', mailLanguage: 'pt' }),
       token: 't',
@@ -291,7 +314,7 @@ describe('the confirmation page', () => {
 
 describe('after a sign-up', () => {
   it('shows the address as typed, as text', () => {
-    const html = checkInboxPage({ round, email: `${HOSTILE}@example.org` });
+    const html = checkInboxPage({ t, round, email: `${HOSTILE}@example.org` });
 
     expect(html).toContain('<strong>&lt;script&gt;');
     expect(html).not.toContain('<script>alert');
@@ -320,7 +343,7 @@ describe('the re-enrolment form', () => {
     expect(html).toContain('<input type="hidden" name="intent" value="register">');
     expect(html).toContain('<input type="hidden" name="round" value="spring-2027">');
     expect(html).toContain('<p>ana@example.org</p>');
-    expect(html).toContain('<a href="/join/spring-2027">the round’s sign-up page</a>');
+    expect(html).toContain('<a href="/join/spring-2027?lang=en">the round’s sign-up page</a>');
     expect(html.match(/<button/g)).toHaveLength(1);
     expect(html).toContain('<button type="submit">Sign me up</button>');
   });
@@ -351,7 +374,7 @@ describe('the re-enrolment form', () => {
   });
 
   it('shows its errors as the sign-up form does, and no confirmation to wait for in its notice', () => {
-    const html = reEnrolForm({ errors: { name: 'Enter your name' }, values: {} });
+    const html = reEnrolForm({ errors: { name: { key: 'missingName' } }, values: {} });
 
     expect(html).toContain('<title>Error: Sign up for Spring 2027 · Tandem</title>');
     expect(html).toContain('<a href="#name">Enter your name</a>');
@@ -370,6 +393,7 @@ describe('the re-enrolment form', () => {
 describe('the waiting list pages', () => {
   it('offers one button that posts the link back to join the list', () => {
     const html = waitingListOfferPage({
+      t,
       email: 'ana@example.org',
       waiting: false,
       token: 'link',
@@ -387,6 +411,7 @@ describe('the waiting list pages', () => {
 
   it('tells someone on the list already that they are, with no button', () => {
     const html = waitingListOfferPage({
+      t,
       email: 'ana@example.org',
       waiting: true,
       token: 'link',
@@ -398,7 +423,7 @@ describe('the waiting list pages', () => {
   });
 
   it('confirms a place on the list, and says when it lapses', () => {
-    const html = onWaitingListPage({ email: `${HOSTILE}@example.org` });
+    const html = onWaitingListPage({ t, email: `${HOSTILE}@example.org` });
 
     expect(html).toContain('once, when the next round opens');
     expect(html).toContain('lapses after 365 days');
@@ -406,10 +431,119 @@ describe('the waiting list pages', () => {
   });
 
   it('says a re-enrolment link does not work in its own words: no 7-day confirmation', () => {
-    const html = unusableLinkPage('re-enrolment');
+    const html = unusableLinkPage(t, 're-enrolment');
 
     expect(html).toContain('<h1>This link does not work</h1>');
     expect(html).toContain('older than 365 days');
     expect(html).not.toContain('7 days');
+  });
+});
+
+describe('the pages in the reader’s language', () => {
+  it('write the form in the language of its translator, with the round’s day and countries in it', () => {
+    const es = translatorFor('es');
+
+    const html = form({ t: es });
+
+    expect(html).toMatch(/^<!doctype html>\n<html lang="es">/);
+    expect(html).toContain(`<h1>${es.text('sign-up-page.formTitle', { roundName: 'Spring 2027' })}</h1>`);
+    expect(html).toContain(
+      `<title>${es.text('sign-up-page.formTitle', { roundName: 'Spring 2027' })} · Tandem</title>`,
+    );
+    expect(html).toContain('5 de abril de 2027');
+    expect(html).toContain(`<label for="email">${es.text('sign-up-page.labelEmail')}</label>`);
+    expect(html).toContain('<option value="NZ">Nueva Zelanda</option>');
+    expect(html.indexOf('>Alemania<')).toBeLessThan(html.indexOf('>Brasil<'));
+    expect(html.indexOf('>Brasil<')).toBeLessThan(html.indexOf('>Nueva Zelanda<'));
+    expect(html).toContain(`<button type="submit">${es.text('sign-up-page.signUpButton')}</button>`);
+  });
+
+  it('sorts the countries as the page’s language does, accents and all', () => {
+    const html = form({ t: translatorFor('fr') });
+    const names = [...html.matchAll(/<option value="[A-Z]{2}">([^<]+)<\/option>/g)].map((m) => m[1] ?? '');
+
+    expect(names).toEqual([...names].sort(new Intl.Collator('fr').compare));
+    expect(names.indexOf('Égypte')).toBeLessThan(names.indexOf('Espagne'));
+  });
+
+  it('offers the same page in each other language, named in itself, and posts in its own', () => {
+    const html = form({ t: translatorFor('fr') });
+
+    expect(html).toContain(
+      `<nav aria-label="${translatorFor('fr').text('sign-up-page.otherLanguages')}"><p>`,
+    );
+    expect(html).toContain('<a href="/join/spring-2027?lang=en" lang="en" hreflang="en">English</a>');
+    expect(html).toContain('<a href="/join/spring-2027?lang=es" lang="es" hreflang="es">Español</a>');
+    expect(html).toContain('<a href="/join/spring-2027?lang=pt" lang="pt" hreflang="pt">Português</a>');
+    expect(html).not.toContain('?lang=fr" lang="fr"');
+    expect(html).toContain('<form method="post" action="/join/spring-2027?lang=fr" novalidate>');
+  });
+
+  it('chooses the page’s language for their emails until another is chosen', () => {
+    const page = form({ t: translatorFor('pt') });
+    const chosen = form({ t: translatorFor('pt'), values: { mail_language: 'es' } });
+
+    expect(page).toContain('<option value="pt" selected>Português</option>');
+    expect(page).toContain('<option value="en">English</option>');
+    expect(chosen).toContain('<option value="es" selected>Español</option>');
+    expect(chosen).toContain('<option value="pt">Português</option>');
+  });
+
+  it('says the errors and the form’s problem in the page’s language', () => {
+    const fr = translatorFor('fr');
+
+    const html = form({ t: fr, errors: { email: { key: 'missingEmail' } }, problem: 'formRefused' });
+
+    expect(html).toContain(
+      `<title>Erreur\u00a0: ${fr.text('sign-up-page.formTitle', { roundName: 'Spring 2027' })} · Tandem</title>`,
+    );
+    expect(html).toContain(`<h2 id="summary-title">${fr.text('sign-up-page.errorSummaryTitle')}</h2>`);
+    expect(html).toContain(`<p>${fr.html('sign-up-page.formRefused')}</p>`);
+    expect(html).toContain(`<a href="#email">${fr.text('sign-up-page.missingEmail')}</a>`);
+    expect(html).toContain('<span class="hidden-text">Erreur\u00a0: </span>');
+  });
+
+  it('shows the details to confirm in the pending sign-up’s language', () => {
+    const pt = translatorFor('pt');
+
+    const html = confirmSignUpPage({
+      t: pt,
+      round,
+      profile: aProfile({ seed: 'ana', country: 'NZ', mailLanguage: 'pt', sector: 'school', interests: [] }),
+      token: 't',
+      formToken: 'f',
+    });
+
+    expect(html).toMatch(/<html lang="pt">/);
+    expect(html).toContain(`<h1>${pt.text('sign-up-page.confirmTitle', { roundName: 'Spring 2027' })}</h1>`);
+    expect(html).toContain('<dt>País</dt><dd>Nova Zelândia</dd>');
+    expect(html).toContain(`<dd>${pt.text('sign-up-page.sectorSchool')}</dd>`);
+    expect(html).toContain(`<dt>Interesses</dt><dd>${pt.text('sign-up-page.notGiven')}</dd>`);
+    expect(html).toContain('<a href="/join/spring-2027?lang=pt">');
+  });
+
+  it('names the round’s own programme and audience where the round has them', () => {
+    const programme = {
+      name: 'Nurses Connect',
+      audience: { en: 'nurses and midwives', es: 'profesionales de enfermería' },
+    };
+
+    const en = form({ t: translatorFor('en', programme) });
+    const es = checkInboxPage({ t: translatorFor('es', programme), round, email: 'ana@example.org' });
+
+    expect(en).toContain('<title>Sign up for Spring 2027 · Nurses Connect</title>');
+    expect(en).toContain('<header>NURSES CONNECT</header>');
+    expect(en).toContain('Nurses Connect pairs nurses and midwives from different countries');
+    expect(en).toContain('I agree to Nurses Connect using my details as described above');
+    expect(en).not.toMatch(/Tandem|library professionals/);
+    expect(es).toContain(' · Nurses Connect</title>');
+  });
+
+  it('puts the address in bold in its sentence, in any language', () => {
+    const html = onWaitingListPage({ t: translatorFor('es'), email: `${HOSTILE}@example.org` });
+
+    expect(html).toContain('Te escribiremos a <strong>&lt;script&gt;');
+    expect(html).not.toContain('<script>alert');
+    expect(html).not.toContain('\uE000');
   });
 });

@@ -155,7 +155,7 @@ describe('submitSignUp', () => {
     expect(outcome).toEqual({
       outcome: 'invalid',
       round: world.round,
-      errors: { consent: 'Select the box to agree to how we use your details' },
+      errors: { consent: { key: 'missingConsent' } },
     });
     expect(world.signUps.pending.size).toBe(0);
     expect(world.queue.jobs).toEqual([]);
@@ -172,8 +172,8 @@ describe('submitSignUp', () => {
     expect(outcome).toMatchObject({
       outcome: 'invalid',
       errors: {
-        email: 'Email address: "nope" is not an email address',
-        timezone: 'Time zone: "Mars/Olympus" is not an IANA time zone name such as Europe/Paris',
+        email: { key: 'notEmail', values: { value: 'nope' } },
+        timezone: { key: 'notTimezone', values: { value: 'Mars/Olympus' } },
       },
     });
     expect(world.signUps.pending.size).toBe(0);
