@@ -1,4 +1,4 @@
-import type { RoundStatusReport } from '#core/coordinator/round-status';
+import { type RoundStatusReport, statusSentences } from '#core/coordinator/round-status';
 import { RoundNotFound } from '../functions/use-cases/coordinator/errors.ts';
 import { exportRound } from '../functions/use-cases/coordinator/export-round.ts';
 import { roundStatusReport } from '../functions/use-cases/coordinator/round-status.ts';
@@ -29,23 +29,11 @@ const table = (rows: readonly (readonly string[])[]): string => {
 
 /** The report as people read it. */
 export const formatStatus = (report: RoundStatusReport): string => {
-  const { partnerships: p, replies: r, members: m, alerts: a, registrations: g } = report;
+  const { partnerships: p, replies: r, members: m } = report;
   const next = report.nextMail
     ? `${report.nextMail.kind} ${report.nextMail.number} on ${report.nextMail.date}`
     : 'none';
-  const kinds = a.waitingByKind;
-  const waitingKinds = (
-    [
-      ['at risk', kinds.atRisk],
-      ['unsubscribe', kinds.unsubscribe],
-      ['bounce', kinds.bounce],
-      ['complaint', kinds.complaint],
-      ['left waiting', kinds.leftover],
-    ] as const
-  )
-    .filter(([, n]) => n > 0)
-    .map(([kind, n]) => `${kind} ${n}`)
-    .join(', ');
+  const sentences = statusSentences(report);
   const head = lines([
     ['Round', `${report.roundId} (${report.name}): ${report.status}`],
     ['Dates', `${report.startDate} to ${report.endDate} (${report.weeks} weeks)`],
@@ -85,15 +73,9 @@ export const formatStatus = (report: RoundStatusReport): string => {
     ['  soft bounces', `${m.softBounces} (${m.membersWithSoftBounces} members)`],
     ['  waiting for a partner', String(m.waitingForPartner)],
     ['', ''],
-    [
-      'Sign-ups',
-      `${g.confirmed} confirmed, ${g.pending} waiting for confirmation (registration ${g.open ? 'open' : 'closed'})`,
-    ],
+    ['Sign-ups', sentences.signUps],
     ['', ''],
-    [
-      'Alerts for the digest',
-      `${a.waitingForDigest}${waitingKinds ? ` (${waitingKinds})` : ''} of ${a.total}`,
-    ],
+    ['Alerts for the digest', sentences.alertsForDigest],
   ]);
   const checkins = table([
     ['Check-in', 'asked', 'yes', 'not yet', 'not managed', 'unanswered'],

@@ -5,7 +5,7 @@ import {
   validateRegistration,
 } from '../coordinator/registration.ts';
 import type { Member, Profile } from '../model.ts';
-import { FIELD_LABELS } from '../sign-up/form.ts';
+import { FIELD_LABELS, formValuesOf } from '../sign-up/form.ts';
 
 /**
  * The console's registrations, apart from their HTML: the form of one person (read, checked by the
@@ -56,18 +56,8 @@ export const readPersonForm = (form: (field: PersonField) => readonly string[]):
 
 /** A stored profile as the form shows it, which `checkPersonForm` turns back into the same profile. */
 export const personValuesOf = (profile: Profile): PersonValues => ({
-  email: profile.email,
-  name: profile.name,
-  country: profile.country,
-  languages: profile.languages.join('; '),
-  timezone: profile.timezone,
-  organisation: profile.organisation,
-  sector: profile.sector,
-  career_stage: profile.careerStage,
-  interests: profile.interests.join('; '),
+  ...formValuesOf(profile),
   not_with: (profile.notWith ?? []).join('; '),
-  // Empty for none (English): the check turns it back into none.
-  mail_language: profile.mailLanguage ?? '',
 });
 
 const messageFor = (field: PersonField, message: string): string =>

@@ -1,5 +1,9 @@
 import { type RoundReportData, renderReportCharts } from '../coordinator/round-report.ts';
-import type { PartnershipActivity, RoundStatusReport } from '../coordinator/round-status.ts';
+import {
+  type PartnershipActivity,
+  type RoundStatusReport,
+  statusSentences,
+} from '../coordinator/round-status.ts';
 import type { Alert, AlertKind, Member, Round } from '../model.ts';
 import { plural } from '../plural.ts';
 import { escapeHtml } from '../render.ts';
@@ -92,23 +96,11 @@ export interface FiguresOptions {
  * answers. The round's page and its status page both show them.
  */
 export const roundFigures = (report: RoundStatusReport, options: FiguresOptions): string => {
-  const { partnerships: p, replies: r, members: m, alerts: a, registrations: g } = report;
+  const { partnerships: p, replies: r, members: m } = report;
   const next = report.nextMail
     ? `${report.nextMail.kind === 'topic' ? 'Topic' : 'Check-in'} ${report.nextMail.number} on ${day(report.nextMail.date)}`
     : 'None';
-  const kinds = a.waitingByKind;
-  const waiting = (
-    [
-      ['at risk', kinds.atRisk],
-      ['unsubscribe', kinds.unsubscribe],
-      ['bounce', kinds.bounce],
-      ['complaint', kinds.complaint],
-      ['left waiting', kinds.leftover],
-    ] as const
-  )
-    .filter(([, n]) => n > 0)
-    .map(([kind, n]) => `${kind} ${n}`)
-    .join(', ');
+  const sentences = statusSentences(report);
   const rows = (include: boolean | undefined, ...some: (readonly [string, string])[]) =>
     include ? some : [];
   return (
@@ -156,13 +148,8 @@ export const roundFigures = (report: RoundStatusReport, options: FiguresOptions)
       ['Complained', String(m.suppressedFor.complaint)],
       ['Soft bounces', esc(`${m.softBounces} (${plural(m.membersWithSoftBounces, 'member')})`)],
       ['Waiting for a partner', String(m.waitingForPartner)],
-      ...rows(options.signUps, [
-        'Sign-ups',
-        esc(
-          `${g.confirmed} confirmed, ${g.pending} waiting for confirmation (registration ${g.open ? 'open' : 'closed'})`,
-        ),
-      ]),
-      ['Alerts for the digest', esc(`${a.waitingForDigest}${waiting ? ` (${waiting})` : ''} of ${a.total}`)],
+      ...rows(options.signUps, ['Sign-ups', esc(sentences.signUps)]),
+      ['Alerts for the digest', esc(sentences.alertsForDigest)],
     ]) +
     scrollingTable({
       id: 'checkins-caption',

@@ -468,3 +468,28 @@ export const roundStatus = (input: RoundStatusInput, now: Date): RoundStatusRepo
     },
   };
 };
+
+/**
+ * The report's sentences the CLI and the console word alike: the sign-ups ("2 confirmed, 1 waiting for
+ * confirmation (registration open)") and the alerts waiting for the digest ("3 (at risk 2, bounce 1) of 5").
+ */
+export const statusSentences = (report: Pick<RoundStatusReport, 'alerts' | 'registrations'>) => {
+  const { alerts: a, registrations: g } = report;
+  const kinds = a.waitingByKind;
+  const waiting = (
+    [
+      ['at risk', kinds.atRisk],
+      ['unsubscribe', kinds.unsubscribe],
+      ['bounce', kinds.bounce],
+      ['complaint', kinds.complaint],
+      ['left waiting', kinds.leftover],
+    ] as const
+  )
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+  return {
+    signUps: `${g.confirmed} confirmed, ${g.pending} waiting for confirmation (registration ${g.open ? 'open' : 'closed'})`,
+    alertsForDigest: `${a.waitingForDigest}${waiting ? ` (${waiting})` : ''} of ${a.total}`,
+  };
+};

@@ -2,10 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PREVIEW_KIND_CHOICES, PREVIEW_LANGUAGE_CHOICES, registerMailCommands } from '#cli/commands/mail';
-import { ExitCode, isCliError } from '#cli/errors';
+import { ExitCode } from '#cli/errors';
 import type { PreviewReport } from '#cli/mail-preview';
 import { addStageOption, chooseStage } from '#cli/stage';
 import { MAIL_LANGUAGES } from '#core/languages';
@@ -14,6 +13,7 @@ import { PREVIEW_KINDS, SAMPLE_PARTNER_NAME } from '#core/mail-preview';
 import type { Member } from '#core/model';
 import type { RoundState } from '#ports/store';
 import { aMember, aRound, partnered, testKeys } from '../core/fixtures.ts';
+import { tandemWith } from './run-tandem.ts';
 
 const NOW = new Date('2025-03-20T10:00:00.000Z');
 
@@ -56,31 +56,8 @@ const stored = (members: Member[], status: RoundState['round']['status'] = 'runn
   alerts: [],
 });
 
-/** Runs `tandem mail preview …` as cli/main.ts would: what it printed, and its exit code. */
-const tandem = async (...args: string[]) => {
-  const program = new Command()
-    .name('tandem')
-    .exitOverride()
-    .configureOutput({ writeOut: () => {}, writeErr: (text) => (stderr += text) });
-  addStageOption(program);
-  registerMailCommands(program);
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(args, { from: 'user' });
-    return { stdout, stderr, exitCode: ExitCode.ok };
-  } catch (error) {
-    if (error instanceof CommanderError) return { stdout, stderr, exitCode: ExitCode.usage };
-    if (isCliError(error)) return { stdout, stderr: error.message, exitCode: error.exitCode };
-    throw error;
-  } finally {
-    vi.restoreAllMocks();
-  }
-};
+/** `tandem mail preview …` as cli/main.ts runs it. */
+const tandem = tandemWith(addStageOption, registerMailCommands);
 
 describe('tandem mail preview', () => {
   let out: string;
@@ -252,10 +229,13 @@ describe('tandem mail preview', () => {
     );
 
     // Assess
-    expect(round).toMatchObject({ exitCode: ExitCode.refused, stderr: 'round autumn does not exist' });
+    expect(round).toMatchObject({
+      exitCode: ExitCode.refused,
+      stderr: 'tandem: round autumn does not exist\n',
+    });
     expect(participant).toMatchObject({
       exitCode: ExitCode.refused,
-      stderr: '--participant nobody@example.org: not a member of round spring-2025',
+      stderr: 'tandem: --participant nobody@example.org: not a member of round spring-2025\n',
     });
     expect(existsSync(out)).toBe(false);
   });

@@ -1,13 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerProgrammeCommands } from '#cli/commands/programme';
 import { registerRoundCommands } from '#cli/commands/round';
-import { ExitCode, isCliError } from '#cli/errors';
+import { ExitCode } from '#cli/errors';
 import type { ProgrammeSettings } from '#core/programme';
 import { InMemoryStore } from '../use-cases/fakes.ts';
+import { tandemWith } from './run-tandem.ts';
 
 /** The stack's store, set by each test; `reached` says whether the command asked for the stack at all. */
 const stack = vi.hoisted(() => ({ store: undefined as unknown, reached: false }));
@@ -20,36 +20,8 @@ vi.mock('#cli/target', async (importOriginal) => ({
   },
 }));
 
-/** Runs `tandem …` (the programme and round commands) as cli/main.ts would: what it printed, its exit code. */
-const tandem = async (...args: string[]) => {
-  const program = new Command()
-    .name('tandem')
-    .exitOverride()
-    .configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  registerProgrammeCommands(program);
-  registerRoundCommands(program);
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(args, { from: 'user' });
-    return { stdout, stderr, exitCode: ExitCode.ok };
-  } catch (error) {
-    if (error instanceof CommanderError) return { stdout, stderr, exitCode: ExitCode.usage };
-    if (isCliError(error))
-      return { stdout, stderr: `${stderr}tandem: ${error.message}\n`, exitCode: error.exitCode };
-    throw error;
-  } finally {
-    vi.restoreAllMocks();
-  }
-};
+/** `tandem …` with the programme and round commands. */
+const tandem = tandemWith(registerProgrammeCommands, registerRoundCommands);
 
 const nurses: ProgrammeSettings = {
   name: 'Nurses Connect',

@@ -1,11 +1,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerRoundCommands } from '#cli/commands/round';
-import { ExitCode, isCliError } from '#cli/errors';
+import { ExitCode } from '#cli/errors';
 import { InMemoryStore } from '../use-cases/fakes.ts';
+import { tandemWith } from './run-tandem.ts';
 
 /** The stack's store, set by each test; `reached` says whether the command asked for the stack at all. */
 const stack = vi.hoisted(() => ({ store: undefined as unknown, reached: false }));
@@ -18,35 +18,8 @@ vi.mock('#cli/target', async (importOriginal) => ({
   },
 }));
 
-/** Runs `tandem round create …` as cli/main.ts would: what it printed, and its exit code. */
-const tandem = async (...args: string[]) => {
-  const program = new Command()
-    .name('tandem')
-    .exitOverride()
-    .configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  registerRoundCommands(program);
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(args, { from: 'user' });
-    return { stdout, stderr, exitCode: ExitCode.ok };
-  } catch (error) {
-    if (error instanceof CommanderError) return { stdout, stderr, exitCode: ExitCode.usage };
-    if (isCliError(error))
-      return { stdout, stderr: `${stderr}tandem: ${error.message}\n`, exitCode: error.exitCode };
-    throw error;
-  } finally {
-    vi.restoreAllMocks();
-  }
-};
+/** `tandem round create …` as cli/main.ts runs it. */
+const tandem = tandemWith(registerRoundCommands);
 
 const topic = (title: string) => `# ${title}\n\nSome words.\n\n- What do you think?\n`;
 

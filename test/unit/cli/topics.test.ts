@@ -1,38 +1,16 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { Command } from 'commander';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerTopicsCommands } from '#cli/commands/topics';
-import { CliError, ExitCode } from '#cli/errors';
+import { ExitCode } from '#cli/errors';
 import type { TopicsCheckReport } from '#cli/topics';
+import { tandemWith } from './run-tandem.ts';
 
 const DEFAULT_TOPICS = resolve(import.meta.dirname, '../../../templates/topics');
 
-/** Runs `tandem topics check …` as cli/main.ts would, without the stack; what it printed and its exit code. */
-const tandem = async (...args: string[]) => {
-  const program = new Command()
-    .name('tandem')
-    .exitOverride()
-    .configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  registerTopicsCommands(program);
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(args, { from: 'user' });
-    return { stdout, stderr, exitCode: process.exitCode ?? ExitCode.ok };
-  } finally {
-    vi.restoreAllMocks();
-  }
-};
+/** `tandem topics check …` as cli/main.ts runs it, without the stack. */
+const tandem = tandemWith(registerTopicsCommands);
 
 describe('tandem topics check', () => {
   let dir: string;
@@ -140,13 +118,13 @@ describe('tandem topics check', () => {
 
   it('exits 2 when there is no such folder', async () => {
     // Act
-    const attempt = tandem('topics', 'check', join(dir, 'missing'));
+    const attempt = await tandem('topics', 'check', join(dir, 'missing'));
 
     // Assess
-    await expect(attempt).rejects.toThrow(CliError);
-    await expect(attempt).rejects.toMatchObject({
+    expect(attempt).toEqual({
+      stdout: '',
+      stderr: `tandem: ${join(dir, 'missing')}: no such folder\n`,
       exitCode: ExitCode.usage,
-      message: `${join(dir, 'missing')}: no such folder`,
     });
   });
 });
