@@ -3,7 +3,7 @@ import * as z from 'zod';
 import type { MailTally, SentLedgerRow } from '#core/coordinator/round-status';
 import type { LedgerReader, SentMailRow } from '#ports/ledger-reader';
 import type { LedgerStatus } from '#ports/store';
-import { queryPages } from './dynamo-requests.ts';
+import { LARGE_PARTITION_PAGE, queryPages } from './dynamo-requests.ts';
 import { parseItem } from './parse-item.ts';
 import { keys } from './table-design.ts';
 
@@ -97,6 +97,7 @@ export class DynamoLedgerReader implements LedgerReader {
       KeyConditionExpression: 'pk = :pk',
       ProjectionExpression: 'pk, sk, #status, claimedAt, sentAt, messageId',
       ExpressionAttributeNames: { '#status': 'status' },
+      Limit: LARGE_PARTITION_PAGE,
       ...filter,
       ExpressionAttributeValues: {
         ':pk': keys.ledgerPartition(roundId),

@@ -3,6 +3,7 @@ import { Alert, type CheckinAnswer, type EndedReason, Member, Partnership, Round
 import type { Joining, LifecycleStore, Repairing, RoundState } from '#ports/store';
 import {
   conditionHeld,
+  LARGE_PARTITION_PAGE,
   queryPages,
   type TransactItem,
   transactWrite,
@@ -45,6 +46,7 @@ export class DynamoLifecycle implements LifecycleStore {
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.round(roundId).pk },
       ConsistentRead: true,
+      Limit: LARGE_PARTITION_PAGE,
     })) {
       for (const item of page) {
         const sk = String(item.sk);

@@ -38,6 +38,16 @@ async function* pages(read: (start: Item | undefined) => Promise<Page>): AsyncGe
   } while (start);
 }
 
+/**
+ * The `Limit` of a paged Query that reads a partition growing with the cohort (a round's members, its
+ * ledger). DynamoDB ends a page at 1 MB anyway, but DynamoDB Local (the tests, simulations and the dev
+ * server) spends on each page in proportion to what is left of the partition unless a Limit bounds
+ * it: a round of 10,000 members took it twice as long to read. On AWS a page of members or
+ * partnerships reaches 1 MB first; pages of smaller items (ledger rows) come in more, smaller pages,
+ * for the same items and the same read capacity.
+ */
+export const LARGE_PARTITION_PAGE = 2_000;
+
 /** A Query, one page's items at a time, to the end: for reads that can stop early or stream. */
 export const queryPages = (
   db: DynamoDBDocumentClient,

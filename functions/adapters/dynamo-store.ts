@@ -30,7 +30,13 @@ import {
   type SendContext,
   TransitionRejected,
 } from '#ports/store';
-import { conditionHeld, queryPages, transactWrite, writeOrThrow } from './dynamo-requests.ts';
+import {
+  conditionHeld,
+  LARGE_PARTITION_PAGE,
+  queryPages,
+  transactWrite,
+  writeOrThrow,
+} from './dynamo-requests.ts';
 import { parseItem } from './parse-item.ts';
 import { type AdapterRetry, batchGetAll, retrySettings } from './retry.ts';
 import { keys, tableDesign } from './table-design.ts';
@@ -412,6 +418,7 @@ export class DynamoStore implements RoundStore, ParticipantStore {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.round(roundId).pk, ':prefix': keys.memberPrefix },
+      Limit: LARGE_PARTITION_PAGE,
     })) {
       yield page.map((item) => parseItem(Member, item, 'member'));
     }

@@ -3,6 +3,7 @@ import type { MatchSettings } from '#core/coordinator/matching/config';
 import { newPartnership } from '#core/coordinator/new-partnership';
 import type { ProposalStore, ProposedPartnership, RoundState, RoundStore } from '#ports/store';
 import { RoundStatusRefused } from './coordinator/errors.ts';
+import { WRITE_CONCURRENCY } from './write-concurrency.ts';
 
 /** The proposal cannot be changed: the round has been launched (or closed). */
 export class ProposalRefused extends RoundStatusRefused {
@@ -32,9 +33,6 @@ export interface ProposalOutcome {
   /** The round's status afterwards: matched, or draft when the proposal is empty. */
   status: 'draft' | 'matched';
 }
-
-/** Writes at once: each is one small transaction. */
-const CONCURRENCY = 8;
 
 const membersKey = (members: readonly string[]) => [...members].sort().join(' ');
 
@@ -88,7 +86,9 @@ export const applyProposal = async (
   const step = () => deps.onProgress?.(++done, total);
   deps.onProgress?.(0, total);
   // Removals first: a member moving to another partnership must be free before it is written.
-  await pMap(removed, (p) => deps.proposals.removePartnership(p).then(step), { concurrency: CONCURRENCY });
+  await pMap(removed, (p) => deps.proposals.removePartnership(p).then(step), {
+    concurrency: WRITE_CONCURRENCY,
+  });
   await pMap(
     added,
     (p) => {
@@ -103,7 +103,7 @@ export const applyProposal = async (
       });
       return deps.proposals.addPartnership(partnership).then(step);
     },
-    { concurrency: CONCURRENCY },
+    { concurrency: WRITE_CONCURRENCY },
   );
   await pMap(
     changed,
@@ -115,7 +115,7 @@ export const applyProposal = async (
           explanation: proposed.explanation,
         })
         .then(step),
-    { concurrency: CONCURRENCY },
+    { concurrency: WRITE_CONCURRENCY },
   );
 
   const status = desired.length > 0 ? 'matched' : 'draft';

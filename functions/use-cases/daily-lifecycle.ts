@@ -1,5 +1,6 @@
+import pMap from 'p-map';
 import { silenceIn } from '#core/inactivity';
-import type { DigestJob, Round, SendJob } from '#core/model';
+import type { DigestJob, Partnership, Round, SendJob } from '#core/model';
 import { roundEndDate } from '#core/schedule';
 import type { AlertNotifier } from '#ports/alert-notifier';
 import type { MembershipStore, RoundState, RoundStore } from '#ports/store';
@@ -7,6 +8,7 @@ import { closeRound } from './close-round.ts';
 import { forEachRunningRound, type RoundsRun } from './each-round.ts';
 import { type FollowUpDeps, type FollowUpResult, followUpRound } from './follow-up.ts';
 import { type RepairDeps, type RepairResult, repairRound } from './repair-round.ts';
+import { WRITE_CONCURRENCY } from './write-concurrency.ts';
 
 export interface DailyLifecycleDeps extends FollowUpDeps, RepairDeps {
   rounds: RoundStore;
@@ -93,13 +95,16 @@ const resumePauses = async (deps: DailyLifecycleDeps, state: RoundState, now: Da
   return resumed;
 };
 
-/** Nudges the silent once; a partnership whose nudged members stayed silent is at risk. */
+/**
+ * Nudges the silent once; a partnership whose nudged members stayed silent is at risk. Partnerships
+ * are independent: several are written at once (a day that nudges a whole cohort is thousands of writes).
+ */
 const watchSilence = async (deps: DailyLifecycleDeps, state: RoundState, now: Date) => {
   const members = new Map(state.members.map((m) => [m.id, m]));
   let nudged = 0;
   let escalated = 0;
   const at = now.toISOString();
-  for (const partnership of state.partnerships.filter((p) => p.status === 'active')) {
+  const watch = async (partnership: Partnership) => {
     const group = partnership.members.flatMap((id) => members.get(id) ?? []);
     const silence = silenceIn(state.round, partnership, group, now);
     // One nudge per stretch of silence: its ledger reference names the partnership and when the silence began.
@@ -127,7 +132,12 @@ const watchSilence = async (deps: DailyLifecycleDeps, state: RoundState, now: Da
       });
       if (outcome === 'changed') escalated++;
     }
-  }
+  };
+  await pMap(
+    state.partnerships.filter((p) => p.status === 'active'),
+    watch,
+    { concurrency: WRITE_CONCURRENCY },
+  );
   return { nudged, escalated };
 };
 

@@ -1,7 +1,9 @@
+import pMap from 'p-map';
 import type { Alert, Member, Partnership, SendJob } from '#core/model';
 import type { Clock } from '#ports/clock';
 import type { JobQueue } from '#ports/queue';
 import type { LifecycleStore, RoundState } from '#ports/store';
+import { WRITE_CONCURRENCY } from './write-concurrency.ts';
 
 export interface FollowUpDeps {
   lifecycle: LifecycleStore;
@@ -80,7 +82,8 @@ export const followUpRound = async (deps: FollowUpDeps, state: RoundState): Prom
       await raise(departureAlert(round.id, member, at, member.partnershipId));
   }
 
-  for (const partnership of state.partnerships.filter((p) => p.status !== 'ended')) {
+  // Partnerships are independent: several are followed up at once.
+  const followUp = async (partnership: Partnership) => {
     const group = membersOf(partnership);
     const stayed = group.filter(isReachable);
     for (const gone of group.filter(isGone)) {
@@ -91,7 +94,7 @@ export const followUpRound = async (deps: FollowUpDeps, state: RoundState): Prom
       const ids = stayed.map((m) => m.id);
       if (await deps.lifecycle.endPartnership(round.id, partnership.id, 'partner-left', at, ids))
         result.partnershipsEnded++;
-      continue;
+      return;
     }
 
     for (const paused of group.filter((m) => m.status === 'paused' && m.statusChangedAt)) {
@@ -124,6 +127,11 @@ export const followUpRound = async (deps: FollowUpDeps, state: RoundState): Prom
       await deps.lifecycle.markIntroduced(round.id, partnership.id, introRef, at);
       result.introductions += intros.length;
     }
-  }
+  };
+  await pMap(
+    state.partnerships.filter((p) => p.status !== 'ended'),
+    followUp,
+    { concurrency: WRITE_CONCURRENCY },
+  );
   return result;
 };

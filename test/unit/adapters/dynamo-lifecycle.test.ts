@@ -9,6 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoLifecycle } from '#adapters/dynamo-lifecycle';
+import { LARGE_PARTITION_PAGE } from '#adapters/dynamo-requests';
 import type { Alert, Partnership } from '#core/model';
 import type { Repairing } from '#ports/store';
 import { clients } from '../aws-clients.ts';
@@ -63,7 +64,7 @@ describe('DynamoLifecycle.loadRoundState', () => {
     db.reset();
   });
 
-  it('reads the whole round partition consistently, page by page, sorting items by kind', async () => {
+  it('reads the whole round partition consistently, in bounded pages, sorting items by kind', async () => {
     // Prepare
     const lastKey = { pk: PK, sk: `MEMBER#${aroha}` };
     const alert: Alert = {
@@ -105,6 +106,7 @@ describe('DynamoLifecycle.loadRoundState', () => {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': PK },
         ConsistentRead: true,
+        Limit: LARGE_PARTITION_PAGE,
       });
     }
     expect(inputs[0]?.ExclusiveStartKey).toBeUndefined();

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { LARGE_PARTITION_PAGE } from '#adapters/dynamo-requests';
 import { DynamoStore } from '#adapters/dynamo-store';
 import type { Member } from '#core/model';
 import { TransitionRejected } from '#ports/store';
@@ -129,6 +130,40 @@ describe('DynamoStore.transitionRound', () => {
     await expect(
       new DynamoStore(TABLE, clients.document).transitionRound('spring-2025', 'matched', 'running'),
     ).rejects.toBe(outage);
+  });
+});
+
+describe('DynamoStore.listMembers', () => {
+  beforeEach(() => {
+    db.reset();
+  });
+
+  it("yields a round's members page by page, each page bounded, following every page", async () => {
+    // Prepare
+    const [aroha, priya] = partnered('pair', [aMember({ seed: 'aroha' }), aMember({ seed: 'priya' })]) as [
+      Member,
+      Member,
+    ];
+    const lastKey = { pk: `ROUND#${aroha.roundId}`, sk: `MEMBER#${aroha.id}` };
+    db.on(QueryCommand)
+      .resolvesOnce({ Items: [memberItem(aroha)], LastEvaluatedKey: lastKey })
+      .resolvesOnce({ Items: [memberItem(priya)] });
+
+    // Act
+    const pages: string[][] = [];
+    for await (const page of new DynamoStore(TABLE, clients.document).listMembers(aroha.roundId)) {
+      pages.push(page.map((m) => m.id));
+    }
+
+    // Assess
+    expect(pages).toEqual([[aroha.id], [priya.id]]);
+    const calls = db.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    expect(calls.map((input) => input.Limit)).toEqual([LARGE_PARTITION_PAGE, LARGE_PARTITION_PAGE]);
+    expect(calls[0]?.ExpressionAttributeValues).toEqual({
+      ':pk': `ROUND#${aroha.roundId}`,
+      ':prefix': 'MEMBER#',
+    });
+    expect(calls[1]?.ExclusiveStartKey).toEqual(lastKey);
   });
 });
 

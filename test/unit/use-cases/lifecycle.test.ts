@@ -411,6 +411,41 @@ describe('runRoundDay: silence, escalation and re-pairing', () => {
     expect(result.escalated).toBe(0);
   });
 
+  it('day 21: nudges the silent of several partnerships at once, each once', async () => {
+    // Prepare: four pairs where nobody wrote, and a store that counts the nudges being written at once.
+    const seeds = ['pa', 'pb', 'pc', 'pd'];
+    const pairs = seeds.map((seed) =>
+      pairOf(seed, aMember({ seed: `${seed}x` }), aMember({ seed: `${seed}y`, country: 'IN' })),
+    );
+    const { store, queue, runDay } = setUp({
+      members: pairs.flat(),
+      partnerships: pairs.map((pair, i) => aPartnership(seeds[i] as string, pair)),
+    });
+    const markNudged = store.markNudged.bind(store);
+    let writing = 0;
+    let mostAtOnce = 0;
+    store.markNudged = async (...args) => {
+      writing++;
+      mostAtOnce = Math.max(mostAtOnce, writing);
+      await new Promise((settled) => setImmediate(settled));
+      writing--;
+      return markNudged(...args);
+    };
+
+    // Act
+    const result = await runDay(day(21));
+
+    // Assess
+    expect(recipients(ofKind(queue, 'nudge'))).toEqual(
+      pairs
+        .flat()
+        .map((m) => m.id)
+        .sort(),
+    );
+    expect(result.nudged).toBe(8);
+    expect(mostAtOnce).toBeGreaterThan(1);
+  });
+
   it('day 22: does not nudge again', async () => {
     // Prepare
     const { queue, runDay } = silentPartner();

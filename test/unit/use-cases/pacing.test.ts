@@ -36,8 +36,14 @@ class TimerClock implements Clock {
     return new Date(this.#ms);
   }
 
+  /** The most sleepers there were at once. */
+  mostAsleep = 0;
+
   sleep(ms: number): Promise<void> {
-    return new Promise((wake) => this.#timers.push({ at: this.#ms + ms, wake }));
+    return new Promise((wake) => {
+      this.#timers.push({ at: this.#ms + ms, wake });
+      this.mostAsleep = Math.max(this.mostAsleep, this.#timers.length);
+    });
   }
 
   /** Wakes sleepers in time order, letting each run until it sleeps again or ends, until none sleeps. */
@@ -142,6 +148,45 @@ describe('Pacer', () => {
     for (let i = 1; i < times.length; i++) {
       expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(Math.floor(spacing));
     }
+  });
+
+  it('gives concurrent callers their turns in the order they asked, with one sleeper for all of them', async () => {
+    // Prepare
+    const clock = new TimerClock(START);
+    const pacer = new Pacer(clock, { count: 2, windowMs: 1000 });
+    const order: number[] = [];
+
+    // Act
+    const callers = Promise.all(
+      Array.from({ length: 6 }, async (_, i) => {
+        await pacer.take();
+        order.push(i);
+      }),
+    );
+    await clock.runTimers();
+    await callers;
+
+    // Assess
+    expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(clock.mostAsleep).toBe(1);
+  });
+
+  it('fails only the caller whose quota could not be read, and serves the next', async () => {
+    // Prepare: the second read of the quota fails (the relay lane's table did not answer).
+    const clock = new RecordingClock(START);
+    let reads = 0;
+    const pacer = new Pacer(clock, async () => {
+      reads++;
+      if (reads === 2) throw new Error('lane unreadable');
+      return { count: 10, windowMs: 1000 };
+    });
+
+    // Act
+    const outcomes = await Promise.allSettled([pacer.take(), pacer.take(), pacer.take()]);
+
+    // Assess
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toEqual(new Error('lane unreadable'));
   });
 
   it('counts a mail from when its request really left, once told, so a slow way to SES lets no more through', async () => {
