@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { translatorFor } from '#core/i18n';
+import { commandIn } from '#core/inbound/commands';
+import { MAIL_LANGUAGES } from '#core/languages';
 import {
   acceptedMailLanguage,
   CHECKIN_QUESTION,
@@ -112,6 +114,15 @@ describe('link pages', () => {
     expect(donePage({ t: en, action: 'pause', round: 'r', outcome: 'changed' })).toContain(
       'paused for 14 days',
     );
+  });
+
+  it.each(MAIL_LANGUAGES)('tells a member who paused (%s) a reply word that resumes their mail', (lang) => {
+    // Act
+    const html = donePage({ t: translatorFor(lang), action: 'pause', round: 'r', outcome: 'changed' });
+
+    // Assess: the word in capitals the page asks for is one a reply may carry to resume
+    const words = [...html.matchAll(/\b[A-ZÀ-Ý]{4,}\b/g)].map(([word]) => word);
+    expect(words.map((word) => commandIn(word)?.word)).toContain('RESUME');
   });
 
   it('escapes hostile values in every page', () => {
